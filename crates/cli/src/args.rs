@@ -1,0 +1,105 @@
+//! Command-line parsing (by hand: the CLI is small, and its errors must name
+//! exactly what was wrong).
+
+use std::path::PathBuf;
+
+pub const USAGE: &str = "\
+verdict: load-test results to production-readiness evidence
+
+USAGE:
+    verdict summary FILE... [--merge] [--json] [--format NAME]
+    verdict formats
+
+COMMANDS:
+    summary    per-endpoint latency percentiles, errors and throughput of each run
+    formats    list the formats Verdict reads
+
+OPTIONS:
+    --merge          treat all files as one run (e.g. distributed load generators);
+                     histograms are added, so the result is exact
+    --json           print the stable JSON document instead of tables
+    --format NAME    read every file as NAME instead of detecting it (see `verdict formats`)
+    -h, --help       this text
+
+EXIT CODES:
+    0 ok · 64 usage error · 65 nothing usable in an input · 66 a file not found or unreadable
+";
+
+/// What the user asked for.
+#[derive(Debug, PartialEq)]
+pub enum Command {
+    Summary(SummaryArgs),
+    Formats,
+    Help,
+}
+
+/// `verdict summary`.
+#[derive(Debug, PartialEq, Default)]
+pub struct SummaryArgs {
+    pub files: Vec<PathBuf>,
+    pub merge: bool,
+    pub json: bool,
+    pub format: Option<String>,
+}
+
+/// Parses the arguments after the program name.
+pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
+    let mut it = args.into_iter();
+    let cmd = match it.next() {
+        None => return Err("no command given".into()),
+        Some(c) => c,
+    };
+    match cmd.as_str() {
+        "-h" | "--help" | "help" => Ok(Command::Help),
+        "formats" => Ok(Command::Formats),
+        "summary" => {
+            let mut a = SummaryArgs::default();
+            while let Some(arg) = it.next() {
+                match arg.as_str() {
+                    "--merge" => a.merge = true,
+                    "--json" => a.json = true,
+                    "-h" | "--help" => return Ok(Command::Help),
+                    "--format" => {
+                        a.format = Some(it.next().ok_or("--format needs a format name")?);
+                    }
+                    s if s.starts_with("--format=") => a.format = Some(s["--format=".len()..].to_string()),
+                    s if s.starts_with('-') && s != "-" => return Err(format!("unknown option {s}")),
+                    _ => a.files.push(PathBuf::from(arg)),
+                }
+            }
+            if a.files.is_empty() {
+                return Err("summary needs at least one FILE".into());
+            }
+            Ok(Command::Summary(a))
+        }
+        other => Err(format!("unknown command \"{other}\"")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Result<Command, String> {
+        parse(s.split_whitespace().map(String::from))
+    }
+
+    #[test]
+    fn parses_summary() {
+        let Ok(Command::Summary(a)) = p("summary a.json b.json --merge --json --format k6-csv") else {
+            panic!("expected summary");
+        };
+        assert_eq!(a.files.len(), 2);
+        assert!(a.merge && a.json);
+        assert_eq!(a.format.as_deref(), Some("k6-csv"));
+    }
+
+    #[test]
+    fn rejects_bad_usage() {
+        assert!(p("").is_err());
+        assert!(p("summary").is_err());
+        assert!(p("summary x --bogus").is_err());
+        assert!(p("frobnicate").is_err());
+        assert!(p("summary x --format").is_err());
+    }
+}

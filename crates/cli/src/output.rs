@@ -1,0 +1,98 @@
+//! Human-readable tables for `verdict summary`.
+
+use std::fmt::Write;
+
+use verdict_core::summary::{LatencyMs, ReportedBy, RunSummary};
+
+fn ms(v: Option<f64>) -> String {
+    match v {
+        None => "-".into(),
+        Some(v) if v >= 1000.0 => format!("{:.2}s", v / 1000.0),
+        Some(v) if v >= 100.0 => format!("{v:.0}"),
+        Some(v) if v >= 10.0 => format!("{v:.1}"),
+        Some(v) => format!("{v:.2}"),
+    }
+}
+
+fn num(v: Option<u64>) -> String {
+    v.map_or("-".into(), |v| v.to_string())
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.map_or("-".into(), |v| format!("{:.2}%", v * 100.0))
+}
+
+fn rate(v: Option<f64>) -> String {
+    v.map_or("-".into(), |v| format!("{v:.1}"))
+}
+
+fn latency_cells(l: &LatencyMs) -> [String; 6] {
+    [ms(l.p50), ms(l.p90), ms(l.p95), ms(l.p99), ms(l.p999), ms(l.max)]
+}
+
+/// Renders one run as text.
+pub fn run_table(r: &RunSummary) -> String {
+    let mut out = String::new();
+    let origin = match r.reported_by {
+        ReportedBy::Samples => "computed from per-request samples",
+        ReportedBy::Tool => "as reported by the tool (no per-request samples)",
+    };
+    let _ = writeln!(out, "{} [{}; {}]", r.source, r.format, origin);
+    let mut head = vec![
+        format!("requests {}", num(r.requests)),
+        format!("errors {} ({})", num(r.errors), pct(r.error_rate)),
+        format!("{} req/s", rate(r.rps)),
+    ];
+    if let Some(d) = r.duration_s {
+        head.push(format!("duration {d:.1}s"));
+    }
+    if let Some(c) = r.peak_concurrency {
+        head.push(format!("peak concurrency {c}"));
+    }
+    if let Some(s) = &r.start {
+        head.push(format!("start {s}"));
+    }
+    let _ = writeln!(out, "  {}", head.join(" · "));
+    let mut rows: Vec<[String; 10]> = Vec::new();
+    rows.push(["endpoint", "requests", "errors", "req/s", "p50", "p90", "p95", "p99", "p99.9", "max"].map(String::from));
+    for e in &r.endpoints {
+        let [a, b, c, d, f, g] = latency_cells(&e.latency_ms);
+        rows.push([e.name.clone(), num(e.requests), pct(e.error_rate), rate(e.rps), a, b, c, d, f, g]);
+    }
+    let [a, b, c, d, f, g] = latency_cells(&r.latency_ms);
+    rows.push(["ALL".into(), num(r.requests), pct(r.error_rate), rate(r.rps), a, b, c, d, f, g]);
+    let widths: Vec<usize> = (0..10).map(|i| rows.iter().map(|row| row[i].chars().count()).max().unwrap_or(0)).collect();
+    for (n, row) in rows.iter().enumerate() {
+        let mut line = String::from("  ");
+        for (i, cell) in row.iter().enumerate() {
+            if i == 0 {
+                let _ = write!(line, "{:<w$}", cell, w = widths[i]);
+            } else {
+                let _ = write!(line, "  {:>w$}", cell, w = widths[i]);
+            }
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+        if n == 0 {
+            let _ = writeln!(out, "  {}", "-".repeat(widths.iter().sum::<usize>() + 2 * 9));
+        }
+    }
+    let _ = writeln!(out, "  {}", match r.reported_by {
+        ReportedBy::Samples => "latency in ms; pXX = nearest-rank percentile from an HDR histogram (3 significant digits)",
+        ReportedBy::Tool => "latency in ms, copied from the tool's summary (its own percentile definition); - = not in the file",
+    });
+    if let Some(c) = r.checks {
+        let _ = writeln!(out, "  checks: {} passed, {} failed", c.passes, c.fails);
+    }
+    for t in &r.thresholds {
+        let outcome = match t.passed {
+            Some(true) => "passed",
+            Some(false) => "FAILED",
+            None => "declared",
+        };
+        let _ = writeln!(out, "  threshold {} {}: {} (tool's own outcome)", t.metric, t.expression, outcome);
+    }
+    for w in &r.warnings {
+        let _ = writeln!(out, "  warning: {w}");
+    }
+    out
+}

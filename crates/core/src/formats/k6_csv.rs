@@ -1,0 +1,202 @@
+//! k6 `--out csv`, plain or gzip:
+//!
+//! ```text
+//! metric_name,timestamp,metric_value,check,error,error_code,expected_response,group,method,name,proto,scenario,service,status,subproto,tls_version,url,extra_tags,metadata
+//! http_req_duration,1795311228,13.129455,,,,true,::browse,GET,GET /api/items/{id},HTTP/1.1,ramp,,200,,,GET /api/items/{id},,
+//! ```
+//!
+//! Upstream encoder: grafana/k6 `internal/output/csv`. Columns are found by
+//! header name. `timestamp` is whole unix seconds by default; `K6_CSV_TIME_FORMAT`
+//! can make it milli/micro/nanoseconds or RFC 3339, which we recognise per value.
+//! The same metrics as in the NDJSON output are used (see `k6_ndjson`).
+
+use std::borrow::Cow;
+
+use crate::error::IngestError;
+use crate::format::{first_line, strip_bom, Decoder, Format, FormatSpec, IngestOptions};
+use crate::formats::csv::{split_fields, RecordJoiner};
+use crate::lines::{Line, LineSplitter};
+use crate::run::{Request, Run};
+use crate::time::{parse_rfc3339, Micros};
+
+/// Registry entry.
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::K6Csv,
+    description: "k6 --out csv (plain or .gz)",
+    raw_samples: true,
+    sniff,
+    priority: 10,
+    extensions: &[".csv", ".csv.gz"],
+    new_decoder,
+};
+
+fn sniff(prefix: &[u8], eof: bool) -> bool {
+    first_line(strip_bom(prefix), eof)
+        .is_some_and(|l| l.starts_with(b"metric_name,timestamp,metric_value"))
+}
+
+fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {
+    Box::new(K6CsvDecoder::default())
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Columns {
+    metric: usize,
+    timestamp: usize,
+    value: usize,
+    expected_response: Option<usize>,
+    group: Option<usize>,
+    method: Option<usize>,
+    name: Option<usize>,
+    scenario: Option<usize>,
+    status: Option<usize>,
+    url: Option<usize>,
+}
+
+/// Streaming decoder for k6 CSV.
+#[derive(Debug, Default)]
+pub struct K6CsvDecoder {
+    lines: LineSplitter,
+    joiner: RecordJoiner,
+    columns: Option<Columns>,
+    fields: Vec<String>,
+    resolution_set: bool,
+}
+
+impl Decoder for K6CsvDecoder {
+    fn feed(&mut self, bytes: &[u8], run: &mut Run) -> Result<(), IngestError> {
+        let mut lines = std::mem::take(&mut self.lines);
+        lines.feed(bytes, |n, line| self.line(n, line, run));
+        self.lines = lines;
+        Ok(())
+    }
+
+    fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
+        let mut lines = std::mem::take(&mut self.lines);
+        lines.finish(|n, line| self.line(n, line, run));
+        if let Some(start) = self.joiner.unfinished() {
+            run.skip_line(start, "record starts a quoted field that never closes");
+        }
+        Ok(())
+    }
+}
+
+/// A unix timestamp in s, ms, µs or ns (told apart by magnitude), or RFC 3339.
+/// Returns the time and the resolution of the stamp.
+fn parse_timestamp(s: &str) -> Option<(Micros, i64)> {
+    if let Ok(v) = s.parse::<i64>() {
+        let digits = s.trim_start_matches('-').len();
+        return Some(match digits {
+            0..=11 => (v.checked_mul(1_000_000)?, 1_000_000),
+            12..=14 => (v.checked_mul(1000)?, 1000),
+            15..=17 => (v, 1),
+            _ => (v / 1000, 1),
+        });
+    }
+    parse_rfc3339(s.as_bytes()).map(|t| (t, 1))
+}
+
+impl K6CsvDecoder {
+    fn line(&mut self, n: u64, line: Line<'_>, run: &mut Run) {
+        let text = match line {
+            Line::Text(t) => t,
+            Line::TooLong => return run.skip_line(n, "line longer than 16 MiB"),
+        };
+        let text = if n == 1 { strip_bom(text) } else { text };
+        let Ok(text) = std::str::from_utf8(text) else {
+            return run.skip_line(n, "not valid UTF-8");
+        };
+        let record = match self.joiner.push(n, text) {
+            Ok(Some((start, rec))) => (start, rec.into_owned()),
+            Ok(None) => return,
+            Err(start) => return run.skip_line(start, "quoted field longer than 1 MiB"),
+        };
+        self.record(record.0, &record.1, run);
+    }
+
+    fn record(&mut self, n: u64, text: &str, run: &mut Run) {
+        if text.is_empty() {
+            return;
+        }
+        let mut fields: Vec<Cow<'_, str>> = Vec::with_capacity(20);
+        if split_fields(text, b',', &mut fields).is_none() {
+            return run.skip_line(n, "unbalanced quotes");
+        }
+        let Some(cols) = self.columns else {
+            let find = |name: &str| fields.iter().position(|f| f == name);
+            match (find("metric_name"), find("timestamp"), find("metric_value")) {
+                (Some(metric), Some(timestamp), Some(value)) => {
+                    self.columns = Some(Columns {
+                        metric,
+                        timestamp,
+                        value,
+                        expected_response: find("expected_response"),
+                        group: find("group"),
+                        method: find("method"),
+                        name: find("name"),
+                        scenario: find("scenario"),
+                        status: find("status"),
+                        url: find("url"),
+                    });
+                    self.fields = fields.iter().map(|f| f.to_string()).collect();
+                }
+                _ => run.skip_line(n, "expected the k6 CSV header (metric_name,timestamp,metric_value,…)"),
+            }
+            return;
+        };
+        let get = |i: Option<usize>| i.and_then(|i| fields.get(i)).map(|f| &**f).filter(|f| !f.is_empty());
+        let Some(metric) = get(Some(cols.metric)) else {
+            return run.skip_line(n, "empty metric_name");
+        };
+        if !matches!(metric, "http_req_duration" | "vus" | "checks") {
+            return;
+        }
+        let Some(value) = get(Some(cols.value)).and_then(|v| v.parse::<f64>().ok()) else {
+            return run.skip_line(n, "metric_value is not a number");
+        };
+        let Some((t, resolution)) = get(Some(cols.timestamp)).and_then(parse_timestamp) else {
+            return run.skip_line(n, "timestamp is neither a unix time nor RFC 3339");
+        };
+        if !self.resolution_set {
+            run.set_time_resolution(if resolution > 1 { resolution } else { 0 });
+            self.resolution_set = true;
+        }
+        match metric {
+            "http_req_duration" => {
+                let status = get(cols.status).unwrap_or("-");
+                let failed = match get(cols.expected_response) {
+                    Some("false") => true,
+                    Some(_) => false,
+                    None => status.parse::<u16>().map_or(true, |s| s == 0 || s >= 400),
+                };
+                run.request(&Request {
+                    end_us: Some(t),
+                    duration_ms: value,
+                    failed,
+                    status,
+                    name: get(cols.name).or(get(cols.url)).unwrap_or("(unnamed)"),
+                    method: get(cols.method).unwrap_or(""),
+                    group: get(cols.group).unwrap_or(""),
+                    scenario: get(cols.scenario).unwrap_or(""),
+                });
+            }
+            "vus" => run.concurrency(Some(t), value),
+            _ => run.check(value != 0.0),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_of_every_k6_time_format() {
+        assert_eq!(parse_timestamp("1795311228"), Some((1_795_311_228_000_000, 1_000_000)));
+        assert_eq!(parse_timestamp("1795311228123"), Some((1_795_311_228_123_000, 1000)));
+        assert_eq!(parse_timestamp("1795311228123456"), Some((1_795_311_228_123_456, 1)));
+        assert_eq!(parse_timestamp("1795311228123456789"), Some((1_795_311_228_123_456, 1)));
+        assert!(parse_timestamp("2026-11-22T01:35:58Z").is_some());
+        assert_eq!(parse_timestamp("yesterday"), None);
+    }
+}

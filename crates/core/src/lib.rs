@@ -1,0 +1,45 @@
+//! # verdict-core
+//!
+//! Turns load-test result files into numbers you can defend: per-endpoint and
+//! over-time latency percentiles from HDR histograms, error rates, throughput
+//! and concurrency. Pure Rust with no I/O: it takes byte chunks (split
+//! anywhere) and returns plain data, so the same code runs in the CLI and, as
+//! Wasm, in a browser worker.
+//!
+//! ```
+//! use verdict_core::{IngestOptions, Session};
+//!
+//! let ndjson = br#"{"metric":"http_req_duration","type":"Point","data":{"time":"2026-11-22T01:35:58.832031449Z","value":9.12,"tags":{"name":"GET /x","method":"GET","status":"200","expected_response":"true"}}}
+//! "#;
+//! let mut session = Session::new("run.json", IngestOptions::default());
+//! for chunk in ndjson.chunks(7) {
+//!     session.feed(chunk)?;
+//! }
+//! let summary = session.finish()?.summary();
+//! assert_eq!(summary.requests, Some(1));
+//! # Ok::<(), verdict_core::IngestError>(())
+//! ```
+//!
+//! Percentiles are HdrHistogram's `value_at_quantile` over durations recorded
+//! in whole microseconds with 3 significant digits: the value reported for
+//! pXX is the upper edge of the histogram bucket holding the sample of rank
+//! ⌈XX/100 · n⌉ (nearest rank), so it is within 0.1% above that sample.
+
+#![forbid(unsafe_code)]
+
+pub mod error;
+pub mod format;
+pub mod formats;
+pub mod lines;
+pub mod run;
+pub mod series;
+pub mod session;
+pub mod summary;
+pub mod time;
+pub mod timeline;
+
+pub use error::IngestError;
+pub use format::{detect, Format, IngestOptions};
+pub use run::Run;
+pub use session::Session;
+pub use summary::{Report, RunSummary};

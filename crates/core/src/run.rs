@@ -1,0 +1,482 @@
+//! [`Run`]: the aggregates of one run, filled by a format decoder one record
+//! at a time, and turned into a [`RunSummary`] at the end.
+//!
+//! Raw samples go through HDR histograms; tool-reported aggregates (a k6
+//! `--summary-export`, an Artillery report) are kept apart in a [`ToolReport`]
+//! and never mixed with samples, because their percentiles cannot be merged.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::format::Format;
+use crate::series::{ms_to_us, Series};
+use crate::summary::{
+    Checks, EndpointSummary, LatencyMs, PercentilePoint, ReportedBy, RunSummary, SkippedLine,
+    TimelinePoint, TimelineSummary, ToolThreshold,
+};
+use crate::time::{format_rfc3339, Micros};
+use crate::timeline::Timeline;
+
+/// Distinct endpoints kept per run; the rest are folded into one row, with a
+/// warning, so a file with a unique URL per request cannot exhaust memory.
+pub const MAX_ENDPOINTS: usize = 300;
+/// Name of the row that collects endpoints beyond [`MAX_ENDPOINTS`].
+pub const OTHER_ENDPOINTS: &str = "(other endpoints)";
+/// Skipped lines quoted as examples.
+pub const MAX_SKIPPED_EXAMPLES: usize = 5;
+const MAX_TAG_VALUES: usize = 16;
+
+/// One request, as a decoder hands it over. Strings are borrowed from the
+/// decoder's line buffer, so recording a request allocates nothing in the
+/// common case.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    /// When the request ended (µs since the epoch, or since the test start
+    /// for formats with relative times, see [`Run::set_relative_time`]).
+    pub end_us: Option<Micros>,
+    pub duration_ms: f64,
+    pub failed: bool,
+    /// The status as the tool wrote it (`"200"`, `"0"`, `"Non HTTP response code: …"`).
+    pub status: &'a str,
+    pub name: &'a str,
+    pub method: &'a str,
+    pub group: &'a str,
+    pub scenario: &'a str,
+}
+
+/// Pre-aggregated numbers copied from a tool's own summary.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ToolReport {
+    pub start_us: Option<Micros>,
+    pub duration_s: Option<f64>,
+    pub requests: Option<u64>,
+    pub errors: Option<u64>,
+    pub rps: Option<f64>,
+    pub latency_ms: LatencyMs,
+    pub endpoints: Vec<EndpointSummary>,
+    pub status_codes: BTreeMap<String, u64>,
+    pub checks: Option<Checks>,
+    pub peak_concurrency: Option<f64>,
+    pub timeline: TimelineSummary,
+}
+
+/// One endpoint's aggregates.
+#[derive(Debug, Clone, Default)]
+pub struct EndpointSeries {
+    pub name: Box<str>,
+    pub method: Box<str>,
+    pub groups: Vec<Box<str>>,
+    pub scenarios: Vec<Box<str>>,
+    pub series: Series,
+}
+
+/// Lines skipped and other things the user must be told.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Diagnostics {
+    pub skipped_lines: u64,
+    pub examples: Vec<SkippedLine>,
+    pub warnings: Vec<String>,
+    /// Durations outside the histogram range (negative, NaN, over an hour).
+    pub clamped: u64,
+}
+
+/// The aggregates of one run.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub source: String,
+    pub format: Format,
+    pub overall: Series,
+    pub endpoints: Vec<EndpointSeries>,
+    pub timeline: Timeline,
+    /// Earliest known activity (an iteration or request start).
+    pub first_activity_us: Option<Micros>,
+    /// Latest request end.
+    pub last_end_us: Option<Micros>,
+    pub checks: Checks,
+    pub peak_concurrency: Option<f64>,
+    pub tool: Option<ToolReport>,
+    pub thresholds: Vec<ToolThreshold>,
+    pub diagnostics: Diagnostics,
+    relative_time: bool,
+    time_resolution_us: i64,
+    index: HashMap<Box<str>, Vec<(Box<str>, usize)>>,
+    other_endpoints: Option<usize>,
+}
+
+fn push_tag(tags: &mut Vec<Box<str>>, value: &str) {
+    if !value.is_empty() && tags.len() < MAX_TAG_VALUES && !tags.iter().any(|t| &**t == value) {
+        tags.push(value.into());
+    }
+}
+
+fn min_opt(a: Option<Micros>, b: Option<Micros>) -> Option<Micros> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+fn max_opt(a: Option<Micros>, b: Option<Micros>) -> Option<Micros> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.max(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+impl Run {
+    /// An empty run read from `source` in `format`.
+    pub fn new(source: impl Into<String>, format: Format) -> Run {
+        Run {
+            source: source.into(),
+            format,
+            overall: Series::default(),
+            endpoints: Vec::new(),
+            timeline: Timeline::default(),
+            first_activity_us: None,
+            last_end_us: None,
+            checks: Checks::default(),
+            peak_concurrency: None,
+            tool: None,
+            thresholds: Vec::new(),
+            diagnostics: Diagnostics::default(),
+            relative_time: false,
+            time_resolution_us: 0,
+            index: HashMap::new(),
+            other_endpoints: None,
+        }
+    }
+
+    /// Declares that timestamps are truncated to `us` (k6 CSV writes whole
+    /// seconds): a request stamped `t` ended somewhere in `[t, t + us)`, so
+    /// the run spans from the first stamp to the last stamp plus `us`.
+    pub fn set_time_resolution(&mut self, us: i64) {
+        self.time_resolution_us = us.max(0);
+    }
+
+    /// Marks timestamps as relative to the test start (no wall-clock start is known).
+    pub fn set_relative_time(&mut self) {
+        self.relative_time = true;
+    }
+
+    fn endpoint_index(&mut self, name: &str, method: &str) -> usize {
+        if let Some(methods) = self.index.get(name) {
+            if let Some((_, i)) = methods.iter().find(|(m, _)| &**m == method) {
+                return *i;
+            }
+        }
+        if self.endpoints.len() >= MAX_ENDPOINTS {
+            if let Some(i) = self.other_endpoints {
+                return i;
+            }
+            self.warn(format!(
+                "more than {MAX_ENDPOINTS} distinct endpoints; the rest are counted together as \"{OTHER_ENDPOINTS}\" (tag requests with a `name` to group URLs)"
+            ));
+            let i = self.endpoints.len();
+            self.endpoints.push(EndpointSeries {
+                name: OTHER_ENDPOINTS.into(),
+                method: "".into(),
+                ..EndpointSeries::default()
+            });
+            self.other_endpoints = Some(i);
+            return i;
+        }
+        let i = self.endpoints.len();
+        self.endpoints.push(EndpointSeries {
+            name: name.into(),
+            method: method.into(),
+            ..EndpointSeries::default()
+        });
+        self.index.entry(name.into()).or_default().push((method.into(), i));
+        i
+    }
+
+    /// Records one request.
+    pub fn request(&mut self, r: &Request<'_>) {
+        let (us, clamped) = ms_to_us(r.duration_ms);
+        if clamped {
+            self.diagnostics.clamped += 1;
+        }
+        let ms = if r.duration_ms.is_finite() { r.duration_ms.max(0.0) } else { 0.0 };
+        self.overall.record(ms, us, r.failed, r.status);
+        let i = self.endpoint_index(r.name, r.method);
+        let ep = &mut self.endpoints[i];
+        ep.series.record(ms, us, r.failed, r.status);
+        push_tag(&mut ep.groups, r.group);
+        push_tag(&mut ep.scenarios, r.scenario);
+        if let Some(end) = r.end_us {
+            self.timeline.request(end, us, r.failed);
+            self.last_end_us = max_opt(self.last_end_us, Some(end));
+            let start = if self.time_resolution_us > 0 { end } else { end - us as i64 };
+            self.first_activity_us = min_opt(self.first_activity_us, Some(start));
+        }
+    }
+
+    /// Notes that activity (e.g. a k6 iteration) started at `t`.
+    pub fn activity_start(&mut self, t: Micros) {
+        self.first_activity_us = min_opt(self.first_activity_us, Some(t));
+    }
+
+    /// Records a concurrency reading (VUs, threads, users).
+    pub fn concurrency(&mut self, t: Option<Micros>, value: f64) {
+        if !value.is_finite() {
+            return;
+        }
+        self.peak_concurrency = Some(self.peak_concurrency.map_or(value, |p| p.max(value)));
+        if let Some(t) = t {
+            self.timeline.concurrency(t, value);
+        }
+    }
+
+    /// Records the outcome of one check / assertion.
+    pub fn check(&mut self, passed: bool) {
+        if passed {
+            self.checks.passes += 1;
+        } else {
+            self.checks.fails += 1;
+        }
+    }
+
+    /// Counts a line that could not be used; the first few are quoted.
+    pub fn skip_line(&mut self, line: u64, reason: impl Into<String>) {
+        self.diagnostics.skipped_lines += 1;
+        if self.diagnostics.examples.len() < MAX_SKIPPED_EXAMPLES {
+            self.diagnostics.examples.push(SkippedLine { line, reason: reason.into() });
+        }
+    }
+
+    /// Adds a warning (deduplicated).
+    pub fn warn(&mut self, message: impl Into<String>) {
+        let m = message.into();
+        if !self.diagnostics.warnings.contains(&m) {
+            self.diagnostics.warnings.push(m);
+        }
+    }
+
+    /// Whether any per-request sample was recorded.
+    pub fn has_samples(&self) -> bool {
+        self.overall.requests > 0
+    }
+
+    /// Merges another run into this one, exactly: histograms and counters add.
+    /// Tool-reported aggregates cannot be merged; the caller must refuse those.
+    pub fn merge(&mut self, other: &Run) {
+        self.source = format!("{} + {}", self.source, other.source);
+        self.overall.merge(&other.overall);
+        for ep in &other.endpoints {
+            let i = self.endpoint_index(&ep.name, &ep.method);
+            let mine = &mut self.endpoints[i];
+            mine.series.merge(&ep.series);
+            for g in &ep.groups {
+                push_tag(&mut mine.groups, g);
+            }
+            for s in &ep.scenarios {
+                push_tag(&mut mine.scenarios, s);
+            }
+        }
+        self.timeline.merge_sum_concurrency(&other.timeline);
+        self.first_activity_us = min_opt(self.first_activity_us, other.first_activity_us);
+        self.last_end_us = max_opt(self.last_end_us, other.last_end_us);
+        self.checks.passes += other.checks.passes;
+        self.checks.fails += other.checks.fails;
+        // Instances run side by side: their concurrency adds up per window.
+        self.peak_concurrency = self
+            .timeline
+            .buckets()
+            .filter_map(|b| b.concurrency)
+            .fold(None, |acc: Option<f64>, v| Some(acc.map_or(v, |a| a.max(v))))
+            .or(match (self.peak_concurrency, other.peak_concurrency) {
+                (Some(a), Some(b)) => Some(a + b),
+                (a, b) => a.or(b),
+            });
+        self.thresholds.extend(other.thresholds.iter().cloned());
+        self.diagnostics.skipped_lines += other.diagnostics.skipped_lines;
+        self.diagnostics.clamped += other.diagnostics.clamped;
+        for ex in &other.diagnostics.examples {
+            if self.diagnostics.examples.len() < MAX_SKIPPED_EXAMPLES {
+                self.diagnostics.examples.push(ex.clone());
+            }
+        }
+        for w in &other.diagnostics.warnings {
+            self.warn(format!("{}: {w}", other.source));
+        }
+        self.relative_time |= other.relative_time;
+        self.time_resolution_us = self.time_resolution_us.max(other.time_resolution_us);
+    }
+
+    fn duration_s(&self) -> Option<f64> {
+        match (self.first_activity_us, self.last_end_us) {
+            (Some(a), Some(b)) if b + self.time_resolution_us > a => {
+                Some((b + self.time_resolution_us - a) as f64 / 1e6)
+            }
+            _ => None,
+        }
+    }
+
+    /// The plain-data view of this run.
+    pub fn summary(&self) -> RunSummary {
+        let mut warnings = self.diagnostics.warnings.clone();
+        if self.diagnostics.clamped > 0 {
+            warnings.push(format!(
+                "{} durations were negative, not a number, or longer than an hour, and were clamped",
+                self.diagnostics.clamped
+            ));
+        }
+        if self.diagnostics.skipped_lines > 0 {
+            warnings.push(format!(
+                "{} lines could not be read and were skipped (first: {})",
+                self.diagnostics.skipped_lines,
+                self.diagnostics
+                    .examples
+                    .iter()
+                    .map(|e| format!("line {}: {}", e.line, e.reason))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ));
+        }
+        let mut s = RunSummary {
+            source: self.source.clone(),
+            format: self.format,
+            reported_by: ReportedBy::Samples,
+            start: None,
+            duration_s: None,
+            requests: None,
+            errors: None,
+            error_rate: None,
+            rps: None,
+            latency_ms: LatencyMs::default(),
+            endpoints: Vec::new(),
+            warnings,
+            peak_concurrency: self.peak_concurrency,
+            status_codes: BTreeMap::new(),
+            checks: (self.checks.passes + self.checks.fails > 0).then_some(self.checks),
+            skipped_lines: self.diagnostics.skipped_lines,
+            skipped_examples: self.diagnostics.examples.clone(),
+            timeline: TimelineSummary::default(),
+            distribution: Vec::new(),
+            thresholds: self.thresholds.clone(),
+        };
+        if !self.has_samples() {
+            if let Some(tool) = &self.tool {
+                s.reported_by = ReportedBy::Tool;
+                s.start = tool.start_us.map(format_rfc3339);
+                s.duration_s = tool.duration_s;
+                s.requests = tool.requests;
+                s.errors = tool.errors;
+                s.error_rate = rate(tool.errors, tool.requests);
+                s.rps = tool.rps;
+                s.latency_ms = tool.latency_ms;
+                s.endpoints = tool.endpoints.clone();
+                s.status_codes = tool.status_codes.clone();
+                s.checks = tool.checks.or(s.checks);
+                s.peak_concurrency = tool.peak_concurrency.or(s.peak_concurrency);
+                s.timeline = tool.timeline.clone();
+                return s;
+            }
+        }
+        let duration = self.duration_s();
+        s.start = if self.relative_time { None } else { self.first_activity_us.map(format_rfc3339) };
+        s.duration_s = duration;
+        s.requests = Some(self.overall.requests);
+        s.errors = Some(self.overall.errors);
+        s.error_rate = rate(Some(self.overall.errors), Some(self.overall.requests));
+        let per_s = |n: u64| duration.map(|d| n as f64 / d);
+        s.rps = per_s(self.overall.requests);
+        s.latency_ms = self.overall.latency();
+        s.status_codes = statuses(&self.overall);
+        let mut endpoints: Vec<EndpointSummary> = self
+            .endpoints
+            .iter()
+            .map(|ep| {
+                let several = self.index.get(&ep.name).is_some_and(|m| m.len() > 1);
+                let name = if several && !ep.method.is_empty() {
+                    format!("{} {}", ep.method, ep.name)
+                } else {
+                    ep.name.to_string()
+                };
+                EndpointSummary {
+                    name,
+                    method: (!ep.method.is_empty()).then(|| ep.method.to_string()),
+                    requests: Some(ep.series.requests),
+                    errors: Some(ep.series.errors),
+                    error_rate: rate(Some(ep.series.errors), Some(ep.series.requests)),
+                    rps: per_s(ep.series.requests),
+                    latency_ms: ep.series.latency(),
+                    status_codes: statuses(&ep.series),
+                    groups: ep.groups.iter().map(|g| g.to_string()).collect(),
+                    scenarios: ep.scenarios.iter().map(|g| g.to_string()).collect(),
+                }
+            })
+            .collect();
+        endpoints.sort_by(|a, b| a.name.cmp(&b.name));
+        s.endpoints = endpoints;
+        s.timeline = self.timeline_summary();
+        s.distribution = distribution(&self.overall.hist);
+        s
+    }
+
+    fn timeline_summary(&self) -> TimelineSummary {
+        let origin = self.timeline.origin_us();
+        let width = self.timeline.width_us();
+        let start = self.first_activity_us.unwrap_or(origin);
+        let q = |h: &hdrhistogram::Histogram<u32>, p: f64| {
+            (h.len() > 0).then(|| h.value_at_quantile(p) as f64 / 1000.0)
+        };
+        TimelineSummary {
+            bucket_s: width as f64 / 1e6,
+            points: self
+                .timeline
+                .buckets()
+                .enumerate()
+                .map(|(i, b)| TimelinePoint {
+                    t_s: (origin + i as i64 * width - start) as f64 / 1e6,
+                    requests: b.requests,
+                    errors: b.errors,
+                    p50_ms: q(&b.hist, 0.50),
+                    p95_ms: q(&b.hist, 0.95),
+                    p99_ms: q(&b.hist, 0.99),
+                    concurrency: b.concurrency,
+                })
+                .collect(),
+        }
+    }
+}
+
+fn rate(errors: Option<u64>, requests: Option<u64>) -> Option<f64> {
+    match (errors, requests) {
+        (Some(e), Some(n)) if n > 0 => Some(e as f64 / n as f64),
+        _ => None,
+    }
+}
+
+fn statuses(s: &Series) -> BTreeMap<String, u64> {
+    s.statuses.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+}
+
+/// The percentile spectrum (as HdrHistogram's `outputPercentileDistribution`),
+/// thinned to at most a few hundred points.
+fn distribution(h: &hdrhistogram::Histogram<u64>) -> Vec<PercentilePoint> {
+    if h.len() == 0 {
+        return Vec::new();
+    }
+    let mut out: Vec<PercentilePoint> = Vec::new();
+    for v in h.iter_quantiles(4) {
+        let p = PercentilePoint {
+            percentile: v.quantile_iterated_to() * 100.0,
+            value_ms: v.value_iterated_to() as f64 / 1000.0,
+            count: 0,
+        };
+        if out.last().is_some_and(|l| l.percentile == p.percentile) {
+            continue;
+        }
+        out.push(p);
+        if out.len() >= 400 {
+            break;
+        }
+    }
+    let total = h.len();
+    for p in &mut out {
+        p.count = ((p.percentile / 100.0) * total as f64).round() as u64;
+    }
+    out
+}

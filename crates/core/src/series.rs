@@ -1,0 +1,158 @@
+//! One latency population (an endpoint, or a whole run): an HDR histogram of
+//! request durations plus the exact counters that a histogram cannot give.
+
+use hdrhistogram::Histogram;
+
+/// Latencies are recorded as whole microseconds.
+pub const SIGNIFICANT_DIGITS: u8 = 3;
+/// Anything longer than an hour is clamped (and counted) rather than dropped.
+pub const MAX_LATENCY_US: u64 = 3_600_000_000;
+
+/// A new auto-resizing histogram: memory grows with the largest latency seen,
+/// not with the number of samples, and `add` between two of them never fails.
+pub fn new_histogram<T: hdrhistogram::Counter>() -> Histogram<T> {
+    // Only sigfig > 5 is rejected; ours is a constant 3.
+    Histogram::new(SIGNIFICANT_DIGITS).expect("3 significant digits is a valid HDR precision")
+}
+
+/// Converts milliseconds to whole microseconds, clamped to the histogram range.
+/// Returns the value and whether it had to be clamped.
+pub fn ms_to_us(ms: f64) -> (u64, bool) {
+    if !ms.is_finite() || ms <= 0.0 {
+        return (0, ms.is_nan() || ms < 0.0);
+    }
+    let us = (ms * 1000.0).round();
+    if us >= MAX_LATENCY_US as f64 {
+        (MAX_LATENCY_US, true)
+    } else {
+        (us as u64, false)
+    }
+}
+
+/// Counters and a histogram for one population of requests.
+#[derive(Debug, Clone)]
+pub struct Series {
+    /// Durations in microseconds.
+    pub hist: Histogram<u64>,
+    /// Requests seen (with or without a usable duration).
+    pub requests: u64,
+    /// Requests the tool counted as failed.
+    pub errors: u64,
+    /// Exact sum of durations in ms, for an exact mean.
+    pub sum_ms: f64,
+    /// Exact smallest duration in ms.
+    pub min_ms: f64,
+    /// Exact largest duration in ms.
+    pub max_ms: f64,
+    /// Response status (as the tool wrote it) → count.
+    pub statuses: Vec<(Box<str>, u64)>,
+}
+
+impl Default for Series {
+    fn default() -> Self {
+        Series {
+            hist: new_histogram(),
+            requests: 0,
+            errors: 0,
+            sum_ms: 0.0,
+            min_ms: f64::INFINITY,
+            max_ms: f64::NEG_INFINITY,
+            statuses: Vec::new(),
+        }
+    }
+}
+
+impl Series {
+    /// Records one request. `duration_us` must come from [`ms_to_us`].
+    pub fn record(&mut self, duration_ms: f64, duration_us: u64, failed: bool, status: &str) {
+        self.requests += 1;
+        if failed {
+            self.errors += 1;
+        }
+        if self.hist.record(duration_us).is_err() {
+            self.hist.saturating_record(duration_us);
+        }
+        self.sum_ms += duration_ms;
+        if duration_ms < self.min_ms {
+            self.min_ms = duration_ms;
+        }
+        if duration_ms > self.max_ms {
+            self.max_ms = duration_ms;
+        }
+        self.count_status(status, 1);
+    }
+
+    fn count_status(&mut self, status: &str, n: u64) {
+        // Few distinct statuses per series: a linear scan beats hashing.
+        match self.statuses.iter_mut().find(|(s, _)| &**s == status) {
+            Some((_, c)) => *c += n,
+            None => self.statuses.push((status.into(), n)),
+        }
+    }
+
+    /// Adds another series into this one, exactly.
+    pub fn merge(&mut self, other: &Series) {
+        self.requests += other.requests;
+        self.errors += other.errors;
+        // Both histograms auto-resize, so `add` cannot fail on range.
+        let _ = self.hist.add(&other.hist);
+        self.sum_ms += other.sum_ms;
+        self.min_ms = self.min_ms.min(other.min_ms);
+        self.max_ms = self.max_ms.max(other.max_ms);
+        for (s, n) in &other.statuses {
+            self.count_status(s, *n);
+        }
+    }
+
+    /// Latency statistics in milliseconds; `None` when nothing was recorded.
+    pub fn latency(&self) -> crate::summary::LatencyMs {
+        let n = self.hist.len();
+        if n == 0 {
+            return crate::summary::LatencyMs::default();
+        }
+        let q = |p: f64| Some(self.hist.value_at_quantile(p) as f64 / 1000.0);
+        crate::summary::LatencyMs {
+            min: Some(self.min_ms),
+            mean: Some(self.sum_ms / n as f64),
+            p50: q(0.50),
+            p90: q(0.90),
+            p95: q(0.95),
+            p99: q(0.99),
+            p999: q(0.999),
+            max: Some(self.max_ms),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clamps_and_converts() {
+        assert_eq!(ms_to_us(1.2344), (1234, false));
+        assert_eq!(ms_to_us(-1.0), (0, true));
+        assert_eq!(ms_to_us(f64::NAN), (0, true));
+        assert_eq!(ms_to_us(1e12), (MAX_LATENCY_US, true));
+    }
+
+    #[test]
+    fn merge_equals_recording_everything_once() {
+        let mut a = Series::default();
+        let mut b = Series::default();
+        let mut all = Series::default();
+        for i in 1..=1000u32 {
+            let ms = f64::from(i) * 0.37;
+            let (us, _) = ms_to_us(ms);
+            let failed = i % 17 == 0;
+            let target = if i % 3 == 0 { &mut a } else { &mut b };
+            target.record(ms, us, failed, if failed { "500" } else { "200" });
+            all.record(ms, us, failed, if failed { "500" } else { "200" });
+        }
+        a.merge(&b);
+        assert_eq!(a.requests, all.requests);
+        assert_eq!(a.errors, all.errors);
+        assert_eq!(a.hist, all.hist);
+        assert_eq!(a.latency().p95, all.latency().p95);
+    }
+}

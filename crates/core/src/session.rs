@@ -1,0 +1,227 @@
+//! [`Session`]: the push API. Feed byte chunks of any size, split anywhere;
+//! then `finish` to get the [`Run`].
+//!
+//! ```text
+//! bytes ─▶ gzip? (magic 1f 8b, inflated as a stream) ─▶ sniff buffer (first
+//! 16 KiB) ─▶ detect format ─▶ format decoder ─▶ Run (histograms, counters)
+//! ```
+
+use std::io::Write;
+
+use flate2::write::MultiGzDecoder;
+
+use crate::error::IngestError;
+use crate::format::{detect, Decoder, Format, IngestOptions, SNIFF_LOOKAHEAD};
+use crate::run::Run;
+
+/// Compressed bytes handed to the inflater at a time, so that one large
+/// chunk (the browser sends MiBs) never inflates into a huge buffer.
+const INFLATE_SLICE: usize = 64 * 1024;
+
+enum Stage {
+    /// Waiting for enough bytes to tell gzip from plain text.
+    Magic(Vec<u8>),
+    /// Collecting the first bytes to detect the format.
+    Sniffing(Vec<u8>),
+    /// Decoding.
+    Decoding { decoder: Box<dyn Decoder>, run: Run },
+    /// A fatal error happened; later input is ignored.
+    Failed(IngestError),
+}
+
+/// Streams one result file into a [`Run`].
+pub struct Session {
+    name: String,
+    options: IngestOptions,
+    stage: Stage,
+    gunzip: Option<MultiGzDecoder<Vec<u8>>>,
+    gzip_broken: Option<String>,
+    bytes_in: u64,
+    bytes_decoded: u64,
+}
+
+impl Session {
+    /// A session for a file called `name` (used in messages and for tie-breaks).
+    pub fn new(name: impl Into<String>, options: IngestOptions) -> Session {
+        Session {
+            name: name.into(),
+            options,
+            stage: Stage::Magic(Vec::new()),
+            gunzip: None,
+            gzip_broken: None,
+            bytes_in: 0,
+            bytes_decoded: 0,
+        }
+    }
+
+    /// Input bytes consumed so far (compressed, if the file is gzip).
+    pub fn bytes_in(&self) -> u64 {
+        self.bytes_in
+    }
+
+    /// The detected (or forced) format, once known.
+    pub fn format(&self) -> Option<Format> {
+        match &self.stage {
+            Stage::Decoding { run, .. } => Some(run.format),
+            _ => None,
+        }
+    }
+
+    /// Feeds the next chunk. An error here is fatal for this file (e.g. an
+    /// unknown format); problems inside the file are warnings in the run.
+    pub fn feed(&mut self, chunk: &[u8]) -> Result<(), IngestError> {
+        self.bytes_in += chunk.len() as u64;
+        if let Stage::Magic(buf) = &mut self.stage {
+            buf.extend_from_slice(chunk);
+            if buf.len() < 2 {
+                return Ok(());
+            }
+            let buf = std::mem::take(buf);
+            self.stage = Stage::Sniffing(Vec::new());
+            return self.after_magic(&buf);
+        }
+        if self.gunzip.is_some() {
+            self.inflate(chunk)
+        } else {
+            self.plain(chunk)
+        }
+    }
+
+    fn after_magic(&mut self, buf: &[u8]) -> Result<(), IngestError> {
+        if buf.starts_with(&[0x1f, 0x8b]) {
+            self.gunzip = Some(MultiGzDecoder::new(Vec::new()));
+            self.inflate(buf)
+        } else {
+            self.plain(buf)
+        }
+    }
+
+    fn inflate(&mut self, chunk: &[u8]) -> Result<(), IngestError> {
+        if self.gzip_broken.is_some() {
+            return Ok(());
+        }
+        let consumed_before = self.bytes_in - chunk.len() as u64;
+        for (i, slice) in chunk.chunks(INFLATE_SLICE).enumerate() {
+            let Some(gz) = self.gunzip.as_mut() else { return Ok(()) };
+            if let Err(e) = gz.write_all(slice) {
+                let offset = consumed_before + (i * INFLATE_SLICE) as u64;
+                self.gzip_broken = Some(format!(
+                    "gzip data is corrupt near compressed byte {offset} ({e}); results are from the data before it"
+                ));
+            }
+            let out = std::mem::take(gz.get_mut());
+            self.plain(&out)?;
+            if self.gzip_broken.is_some() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn plain(&mut self, bytes: &[u8]) -> Result<(), IngestError> {
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        self.bytes_decoded += bytes.len() as u64;
+        match &mut self.stage {
+            Stage::Sniffing(buf) => {
+                buf.extend_from_slice(bytes);
+                if buf.len() >= SNIFF_LOOKAHEAD {
+                    let buf = std::mem::take(buf);
+                    self.start_decoding(&buf, false)?;
+                }
+                Ok(())
+            }
+            Stage::Decoding { decoder, run } => decoder.feed(bytes, run),
+            Stage::Failed(e) => Err(e.clone()),
+            Stage::Magic(_) => Ok(()),
+        }
+    }
+
+    fn start_decoding(&mut self, prefix: &[u8], eof: bool) -> Result<(), IngestError> {
+        let format = match self.options.format {
+            Some(f) => f,
+            None => match detect(&self.name, prefix, eof) {
+                Ok(f) => f,
+                Err(e) => {
+                    self.stage = Stage::Failed(e.clone());
+                    return Err(e);
+                }
+            },
+        };
+        let spec = format.spec();
+        let mut decoder = (spec.new_decoder)(&self.options);
+        let mut run = Run::new(self.name.clone(), format);
+        let result = decoder.feed(prefix, &mut run);
+        self.stage = Stage::Decoding { decoder, run };
+        result
+    }
+
+    /// Ends the input and returns the run.
+    pub fn finish(mut self) -> Result<Run, IngestError> {
+        if let Stage::Magic(buf) = &mut self.stage {
+            let buf = std::mem::take(buf);
+            self.stage = Stage::Sniffing(Vec::new());
+            self.after_magic(&buf)?;
+        }
+        if let Some(mut gz) = self.gunzip.take() {
+            if self.gzip_broken.is_none() {
+                if let Err(e) = gz.try_finish() {
+                    self.gzip_broken = Some(format!(
+                        "gzip stream ends early after {} compressed bytes ({e}); results are from the data before the cut",
+                        self.bytes_in
+                    ));
+                }
+            }
+            let rest = std::mem::take(gz.get_mut());
+            self.plain(&rest)?;
+        }
+        if let Stage::Sniffing(buf) = &mut self.stage {
+            let buf = std::mem::take(buf);
+            self.start_decoding(&buf, true)?;
+        }
+        match self.stage {
+            Stage::Decoding { mut decoder, mut run } => {
+                decoder.finish(&mut run)?;
+                if let Some(w) = self.gzip_broken.take() {
+                    run.warn(w);
+                }
+                if !run.has_samples() && run.tool.is_none() {
+                    let details = if run.diagnostics.examples.is_empty() {
+                        "The file holds no request records.".to_string()
+                    } else {
+                        format!(
+                            "{} lines skipped; first: {}",
+                            run.diagnostics.skipped_lines,
+                            run.diagnostics
+                                .examples
+                                .iter()
+                                .map(|e| format!("line {}: {}", e.line, e.reason))
+                                .collect::<Vec<_>>()
+                                .join("; ")
+                        )
+                    };
+                    return Err(IngestError::NothingUsable {
+                        source_name: run.source.clone(),
+                        format: run.format.as_str(),
+                        details,
+                    });
+                }
+                Ok(run)
+            }
+            Stage::Failed(e) => Err(e),
+            Stage::Magic(_) | Stage::Sniffing(_) => Err(IngestError::UnknownFormat {
+                source_name: self.name,
+                seen: "an empty file".into(),
+                supported: String::new(),
+            }),
+        }
+    }
+
+    /// Reads everything from `bytes` in one go (for tests and small inputs).
+    pub fn read_all(name: &str, options: IngestOptions, bytes: &[u8]) -> Result<Run, IngestError> {
+        let mut s = Session::new(name, options);
+        s.feed(bytes)?;
+        s.finish()
+    }
+}

@@ -1,0 +1,150 @@
+//! The plain-data view of a run: what the CLI prints as JSON and what the UI
+//! renders. Field names are a stable contract (documented in the README):
+//! later versions add fields, never rename them. A number a format cannot
+//! supply is `None` (`null`), never 0.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::format::Format;
+
+/// Top-level document of `verdict summary --json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Report {
+    /// One entry per run (per file, or per merged group of files).
+    pub runs: Vec<RunSummary>,
+}
+
+/// Where the numbers come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportedBy {
+    /// Computed here from one record per request, through HDR histograms.
+    Samples,
+    /// Copied from the tool's own aggregates; nothing recomputed.
+    Tool,
+}
+
+/// Latency statistics in milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+pub struct LatencyMs {
+    pub min: Option<f64>,
+    pub mean: Option<f64>,
+    pub p50: Option<f64>,
+    pub p90: Option<f64>,
+    pub p95: Option<f64>,
+    pub p99: Option<f64>,
+    pub p999: Option<f64>,
+    pub max: Option<f64>,
+}
+
+/// One endpoint (k6: the `name` tag, split by method when a name has several).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EndpointSummary {
+    /// Display name, unique within the run (`METHOD name` when a name has several methods).
+    pub name: String,
+    pub method: Option<String>,
+    pub requests: Option<u64>,
+    pub errors: Option<u64>,
+    pub error_rate: Option<f64>,
+    pub rps: Option<f64>,
+    pub latency_ms: LatencyMs,
+    /// Status code (as written by the tool) → count.
+    pub status_codes: BTreeMap<String, u64>,
+    /// k6 `group` tags seen on this endpoint's requests.
+    pub groups: Vec<String>,
+    /// k6 `scenario` tags (or the tool's equivalent) seen on this endpoint.
+    pub scenarios: Vec<String>,
+}
+
+/// A line the reader could not use, kept as an example for the user.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SkippedLine {
+    /// 1-based line number in the (decompressed) input.
+    pub line: u64,
+    pub reason: String,
+}
+
+/// Checks (k6 `check()` calls, assertions) that passed and failed.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+pub struct Checks {
+    pub passes: u64,
+    pub fails: u64,
+}
+
+/// A threshold the tool itself evaluated and recorded in the file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToolThreshold {
+    /// Metric, with a sub-metric selector if any: `http_req_duration{name:GET /api/search}`.
+    pub metric: String,
+    /// The threshold expression as written: `p(95)<45`.
+    pub expression: String,
+    /// The tool's own outcome, when the file records it.
+    pub passed: Option<bool>,
+}
+
+/// One timeline window. Percentiles are over requests that ended in the window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelinePoint {
+    /// Window start, seconds since the run start.
+    pub t_s: f64,
+    pub requests: u64,
+    pub errors: u64,
+    pub p50_ms: Option<f64>,
+    pub p95_ms: Option<f64>,
+    pub p99_ms: Option<f64>,
+    /// Largest concurrency (VUs, threads, users) reported in the window.
+    pub concurrency: Option<f64>,
+}
+
+/// The timeline of a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct TimelineSummary {
+    /// Window width in seconds (1 s, doubled as often as needed to stay bounded).
+    pub bucket_s: f64,
+    pub points: Vec<TimelinePoint>,
+}
+
+/// One point of the percentile distribution (HdrHistogram plotter style).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct PercentilePoint {
+    /// 0..100
+    pub percentile: f64,
+    pub value_ms: f64,
+    /// Requests at or below this value.
+    pub count: u64,
+}
+
+/// Everything Verdict knows about one run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunSummary {
+    /// File name (or names, joined with ` + ` for a merged run).
+    pub source: String,
+    /// Stable format name, e.g. `k6-ndjson`.
+    pub format: Format,
+    pub reported_by: ReportedBy,
+    /// RFC 3339 start of the run.
+    pub start: Option<String>,
+    pub duration_s: Option<f64>,
+    pub requests: Option<u64>,
+    pub errors: Option<u64>,
+    pub error_rate: Option<f64>,
+    pub rps: Option<f64>,
+    pub latency_ms: LatencyMs,
+    pub endpoints: Vec<EndpointSummary>,
+    pub warnings: Vec<String>,
+    /// Largest concurrency seen (k6 VUs, JMeter threads, Locust users).
+    pub peak_concurrency: Option<f64>,
+    /// Status code → count over the whole run.
+    pub status_codes: BTreeMap<String, u64>,
+    pub checks: Option<Checks>,
+    /// Lines that could not be used (the first few are in `skipped_examples`).
+    pub skipped_lines: u64,
+    pub skipped_examples: Vec<SkippedLine>,
+    pub timeline: TimelineSummary,
+    /// Percentile distribution of all requests (empty for tool-reported runs).
+    pub distribution: Vec<PercentilePoint>,
+    /// Thresholds the tool recorded (k6).
+    pub thresholds: Vec<ToolThreshold>,
+}
