@@ -103,7 +103,7 @@ impl Engine {
     }
 
     fn finish(&mut self) -> Vec<Response> {
-        let Some(mut open) = self.open.take() else {
+        let Some(open) = self.open.take() else {
             return vec![Response::Error(ErrorInfo::protocol(
                 "Finish arrived but no file is open",
             ))];
