@@ -32,6 +32,7 @@ struct Incoming {
 pub fn App() -> Html {
     let state = use_reducer(AppState::default);
     let next_id = use_memo((), |_| Cell::new(0 as EntryId));
+    let next_batch = use_memo((), |_| Cell::new(0u32));
     let pool = {
         let dispatcher = state.dispatcher();
         use_memo((), move |_| Pool::new(Callback::from(move |action| dispatcher.dispatch(action))))
@@ -39,12 +40,15 @@ pub fn App() -> Html {
     let width = crate::components::use_viewport_width();
 
     let add = {
-        let (pool, next_id, dispatcher) = (pool.clone(), next_id.clone(), state.dispatcher());
+        let (pool, next_id, next_batch, dispatcher) =
+            (pool.clone(), next_id.clone(), next_batch.clone(), state.dispatcher());
         Rc::new(move |incoming: Vec<Incoming>| {
+            let batch = next_batch.get();
+            next_batch.set(batch + 1);
             for Incoming { blob, name, demo } in incoming {
                 let id = next_id.get();
                 next_id.set(id + 1);
-                dispatcher.dispatch(Action::Added { id, name: name.clone(), size: blob.size() as u64, demo });
+                dispatcher.dispatch(Action::Added { id, batch, name: name.clone(), size: blob.size() as u64, demo });
                 pool.add(id, blob, name);
             }
         })
@@ -89,8 +93,7 @@ pub fn App() -> Html {
     };
 
     // Newest files first, so a drop shows up without scrolling past the demo.
-    let mut entries: Vec<_> = state.entries.iter().collect();
-    entries.sort_by_key(|e| std::cmp::Reverse(e.id));
+    let entries = state.in_display_order();
 
     let formats = Format::ALL.iter().map(|f| f.describe()).collect::<Vec<_>>().join(" · ");
     let workers = pool.max_workers();

@@ -53,6 +53,27 @@ pub fn pointer_x(e: &PointerEvent, viewbox_width: f64) -> Option<f64> {
     Some((f64::from(e.client_x()) - rect.left()) * viewbox_width / rect.width())
 }
 
+/// A chart tooltip: a title line, then label/value rows with the values
+/// right-aligned, in a box placed beside `anchor_x` (flipped left near the
+/// right edge) with its top at `top`.
+pub fn tooltip(title: String, rows: Vec<(String, String)>, anchor_x: f64, top: f64, chart_width: f64, box_width: f64) -> Html {
+    let height = (rows.len() + 1) as f64 * 16.0 + 12.0;
+    let x = if anchor_x + 12.0 + box_width > chart_width - 4.0 { anchor_x - 12.0 - box_width } else { anchor_x + 12.0 };
+    let line_y = |k: usize| format!("{:.1}", top + 19.0 + k as f64 * 16.0);
+    html! {
+        <>
+            <rect class="tooltip" x={format!("{x:.1}")} y={format!("{top:.1}")} width={box_width.to_string()} height={height.to_string()} rx="4" />
+            <text class="tooltip-text strong" x={format!("{:.1}", x + 10.0)} y={line_y(0)}>{title}</text>
+            { for rows.into_iter().enumerate().map(|(k, (label, value))| html! {
+                <>
+                    <text class="tooltip-text" x={format!("{:.1}", x + 10.0)} y={line_y(k + 1)}>{label}</text>
+                    <text class="tooltip-text value" x={format!("{:.1}", x + box_width - 10.0)} y={line_y(k + 1)} text-anchor="end">{value}</text>
+                </>
+            }) }
+        </>
+    }
+}
+
 /// Moves a hover index with the keyboard (arrows, Home, End, Escape).
 pub fn key_step(e: &KeyboardEvent, current: Option<usize>, len: usize) -> Option<Option<usize>> {
     if len == 0 {

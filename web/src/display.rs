@@ -33,6 +33,33 @@ pub fn ms_unit(v: f64) -> String {
     }
 }
 
+/// A tick label for a millisecond axis: no decimals it does not need
+/// (`0`, `0.5`, `250`), whole seconds past 1000 ms (`2 s`, `1.5 s`).
+pub fn axis_ms(v: f64) -> String {
+    if v.abs() >= 1000.0 {
+        format!("{} s", plain(v / 1000.0))
+    } else {
+        plain(v)
+    }
+}
+
+/// A tick value without float dust: `0.6000000000000001` → `0.6`.
+pub fn plain(v: f64) -> String {
+    let rounded = (v * 1e6).round() / 1e6;
+    format!("{}", if rounded == 0.0 { 0.0 } else { rounded })
+}
+
+/// A speed in MB/s with two significant digits at least: `0.22`, `4.5`, `95`.
+pub fn mb_per_s(v: f64) -> String {
+    if v >= 10.0 {
+        format!("{v:.0} MB/s")
+    } else if v >= 1.0 {
+        format!("{v:.1} MB/s")
+    } else {
+        format!("{v:.2} MB/s")
+    }
+}
+
 /// A count with thousands separators: `14,577`.
 pub fn count(n: u64) -> String {
     let digits = n.to_string();
@@ -154,5 +181,12 @@ mod tests {
         assert_eq!(percentile_label(99.9), "p99.9");
         assert_eq!(percentile_label(50.0), "p50");
         assert_eq!(percentile_label(99.99), "p99.99");
+        assert_eq!(axis_ms(0.0), "0");
+        assert_eq!(axis_ms(0.6000000000000001), "0.6");
+        assert_eq!(axis_ms(250.0), "250");
+        assert_eq!(axis_ms(2000.0), "2 s");
+        assert_eq!(axis_ms(1500.0), "1.5 s");
+        assert_eq!(mb_per_s(0.2231), "0.22 MB/s");
+        assert_eq!(mb_per_s(95.4), "95 MB/s");
     }
 }

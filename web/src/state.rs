@@ -29,6 +29,8 @@ pub enum Status {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     pub id: EntryId,
+    /// Files added together (one drop, one pick) share a batch.
+    pub batch: u32,
     pub name: String,
     pub size: u64,
     pub demo: bool,
@@ -78,7 +80,7 @@ pub enum PoolEvent {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     /// A file was handed to the pool.
-    Added { id: EntryId, name: String, size: u64, demo: bool },
+    Added { id: EntryId, batch: u32, name: String, size: u64, demo: bool },
     /// News from the pool.
     Pool(PoolEvent),
     /// The user closed a file's panel.
@@ -95,6 +97,14 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Entries as shown: the newest batch first, each batch in the order
+    /// its files were given.
+    pub fn in_display_order(&self) -> Vec<&Entry> {
+        let mut entries: Vec<&Entry> = self.entries.iter().collect();
+        entries.sort_by_key(|e| (std::cmp::Reverse(e.batch), e.id));
+        entries
+    }
+
     fn entry_mut(&mut self, id: EntryId) -> Option<&mut Entry> {
         self.entries.iter_mut().find(|e| e.id == id)
     }
@@ -102,8 +112,8 @@ impl AppState {
     /// Applies one action.
     pub fn apply(&mut self, action: Action) {
         match action {
-            Action::Added { id, name, size, demo } => {
-                self.entries.push(Entry { id, name, size, demo, format: None, status: Status::Queued });
+            Action::Added { id, batch, name, size, demo } => {
+                self.entries.push(Entry { id, batch, name, size, demo, format: None, status: Status::Queued });
             }
             Action::Remove(id) => self.entries.retain(|e| e.id != id),
             Action::Notice(text) => self.notice = Some(text),
@@ -159,7 +169,7 @@ mod tests {
     use super::*;
 
     fn added(id: EntryId) -> Action {
-        Action::Added { id, name: format!("f{id}.json"), size: 1000, demo: false }
+        Action::Added { id, batch: 0, name: format!("f{id}.json"), size: 1000, demo: false }
     }
 
     #[test]
@@ -175,6 +185,16 @@ mod tests {
         s.apply(Action::Pool(PoolEvent::Failed { id: 1, error: error.clone() }));
         assert_eq!(s.entries[0].status, Status::Failed(error));
         assert!(!s.entries[0].is_active());
+    }
+
+    #[test]
+    fn newest_batch_first_in_given_order() {
+        let mut s = AppState::default();
+        for (id, batch) in [(0, 0), (1, 1), (2, 1), (3, 2)] {
+            s.apply(Action::Added { id, batch, name: String::new(), size: 0, demo: false });
+        }
+        let order: Vec<EntryId> = s.in_display_order().iter().map(|e| e.id).collect();
+        assert_eq!(order, [3, 1, 2, 0]);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use verdict_core::summary::PercentilePoint;
 use yew::prelude::*;
 
 use crate::charts::{nearest, nice_max, nice_ticks, nines, nines_ticks, Linear};
-use crate::components::{key_step, pointer_x};
+use crate::components::{key_step, pointer_x, tooltip};
 use crate::display;
 
 #[derive(Properties, PartialEq)]
@@ -80,24 +80,20 @@ pub fn DistributionChart(props: &DistributionChartProps) -> Html {
     let tooltip = hover.and_then(|i| props.points.get(i).map(|p| (i, p))).map(|(i, p)| {
         let (cx, cy) = (x.map(xs[i]), y.map(p.value_ms));
         let name = if p.percentile >= 100.0 { "max".to_string() } else { display::percentile_label(p.percentile) };
-        let mut lines = vec![format!("{name}  {}", display::ms_unit(p.value_ms))];
+        let title = format!("{name}: {}", display::ms_unit(p.value_ms));
+        let mut rows = Vec::new();
         if p.percentile > 0.0 && p.percentile < 100.0 {
             let one_in = 1.0 / (1.0 - p.percentile / 100.0);
-            lines.push(format!("1 in {} requests slower", display::count(one_in.round() as u64)));
+            rows.push(("slower".to_string(), format!("1 in {}", display::count(one_in.round() as u64))));
         }
-        lines.push(format!("{} of {} at or below", display::count(p.count), display::count(total)));
-        let box_w = 190.0;
-        let box_h = lines.len() as f64 * 16.0 + 10.0;
-        let bx = if cx + 12.0 + box_w > w - 4.0 { cx - 12.0 - box_w } else { cx + 12.0 };
+        rows.push(("at or below".to_string(), format!("{} of {}", display::count(p.count), display::count(total))));
+        let box_h = (rows.len() + 1) as f64 * 16.0 + 12.0;
         let by = (cy - box_h - 8.0).max(TOP);
         html! {
             <g class="hover" aria-hidden="true">
                 <line class="crosshair" x1={format!("{cx:.1}")} x2={format!("{cx:.1}")} y1={TOP.to_string()} y2={(TOP + plot_h).to_string()} />
                 <circle class="dot p99" cx={format!("{cx:.1}")} cy={format!("{cy:.1}")} r="4" />
-                <rect class="tooltip" x={format!("{bx:.1}")} y={format!("{by:.1}")} width={box_w.to_string()} height={box_h.to_string()} rx="4" />
-                { for lines.iter().enumerate().map(|(k, text)| html! {
-                    <text class={classes!("tooltip-text", (k == 0).then_some("strong"))} x={format!("{:.1}", bx + 10.0)} y={format!("{:.1}", by + 18.0 + k as f64 * 16.0)}>{text.clone()}</text>
-                }) }
+                {tooltip(title, rows, cx, by, w, 200.0)}
             </g>
         }
     });
@@ -118,7 +114,7 @@ pub fn DistributionChart(props: &DistributionChartProps) -> Html {
                 <g class="grid">
                     for t in nice_ticks(0.0, y_top, 4).iter().copied() {
                         <line x1={x0.to_string()} x2={x1.to_string()} y1={format!("{:.1}", y.map(t))} y2={format!("{:.1}", y.map(t))} />
-                        <text class="axis-label left" x={(x0 - 6.0).to_string()} y={format!("{:.1}", y.map(t) + 4.0)}>{display::ms(t)}</text>
+                        <text class="axis-label left" x={(x0 - 6.0).to_string()} y={format!("{:.1}", y.map(t) + 4.0)}>{display::axis_ms(t)}</text>
                     }
                     for (v, text) in ticks.iter().cloned() {
                         <line class="vertical" x1={format!("{:.1}", x.map(v))} x2={format!("{:.1}", x.map(v))} y1={TOP.to_string()} y2={(TOP + plot_h).to_string()} />

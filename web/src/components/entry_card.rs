@@ -51,7 +51,7 @@ pub fn EntryCard(props: &EntryCardProps) -> Html {
                 display::bytes(entry.size as f64)
             );
             if let Some(speed) = entry.mb_per_s() {
-                text.push_str(&format!(" · {speed:.0} MB/s"));
+                text.push_str(&format!(" · {}", display::mb_per_s(speed)));
             }
             html! {
                 <div class="progress-row">
@@ -84,12 +84,14 @@ pub fn EntryCard(props: &EntryCardProps) -> Html {
     html! {
         <article class={classes!("entry", state)} data-state={state} data-file={entry.name.clone()} aria-labelledby={title_id.clone()}>
             <header class="entry-head">
-                <h2 id={title_id}>{entry.name.clone()}</h2>
-                <span class="meta">
-                    if entry.demo { <span class="badge demo">{"demo"}</span> }
-                    if let Some(format) = entry.format { <span class="badge">{format.as_str()}</span> }
-                    <span class="size">{display::bytes(entry.size as f64)}</span>
-                </span>
+                <div class="entry-title">
+                    <h2 id={title_id}>{entry.name.clone()}</h2>
+                    <span class="meta">
+                        if entry.demo { <span class="badge demo">{"demo"}</span> }
+                        if let Some(format) = entry.format { <span class="badge">{format.as_str()}</span> }
+                        <span class="size">{display::bytes(entry.size as f64)}</span>
+                    </span>
+                </div>
                 <button type="button" class="close" onclick={close} aria-label={format!("Close {}", entry.name)} title="Close">{"×"}</button>
             </header>
             {body}

@@ -40,28 +40,12 @@ pub fn RunView(props: &RunViewProps) -> Html {
     let seconds = props.elapsed_ms / 1000.0;
     if seconds > 0.0 {
         provenance.push(format!(
-            "read in {seconds:.1} s ({:.0} MB/s)",
-            props.size as f64 / 1e6 / seconds.max(1e-3)
+            "read in {seconds:.1} s ({})",
+            display::mb_per_s(props.size as f64 / 1e6 / seconds.max(1e-3))
         ));
     }
 
-    let mut notes: Vec<Html> = s.warnings.iter().map(|w| html! { <li class="warning">{w.clone()}</li> }).collect();
-    if s.skipped_lines > 0 {
-        let examples = s
-            .skipped_examples
-            .iter()
-            .map(|e| format!("line {}: {}", e.line, e.reason))
-            .collect::<Vec<_>>()
-            .join("; ");
-        notes.push(html! {
-            <li class="warning" data-metric="skipped_lines" data-value={s.skipped_lines.to_string()}>
-                {format!("{} lines could not be used and were skipped", display::count(s.skipped_lines))}
-                if !examples.is_empty() { {format!(" (first: {examples})")} }
-                {". Everything else in the file counts."}
-            </li>
-        });
-    }
-
+    let notes: Vec<Html> = s.warnings.iter().map(|w| html! { <li class="warning">{w.clone()}</li> }).collect();
     let checks = s.checks.map(|c| {
         html! {
             <p class="checks">
@@ -96,7 +80,7 @@ pub fn RunView(props: &RunViewProps) -> Html {
             <p class="provenance">{provenance.join(" · ")}</p>
             <Headline summary={props.summary.clone()} />
             if !notes.is_empty() {
-                <ul class="notes">{for notes}</ul>
+                <ul class="notes" data-skipped-lines={s.skipped_lines.to_string()}>{for notes}</ul>
             }
             <div class="charts">
                 <TimelineChart timeline={s.timeline.clone()} width={width} />

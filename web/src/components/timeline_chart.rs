@@ -6,7 +6,7 @@ use verdict_core::summary::TimelineSummary;
 use yew::prelude::*;
 
 use crate::charts::{nearest, nice_max, nice_ticks, polyline, Linear};
-use crate::components::{key_step, pointer_x};
+use crate::components::{key_step, pointer_x, tooltip};
 use crate::display;
 
 #[derive(Properties, PartialEq)]
@@ -147,18 +147,16 @@ pub fn TimelineChart(props: &TimelineChartProps) -> Html {
 
     let tooltip = hover.and_then(|i| points.get(i).map(|p| (i, p))).map(|(i, p)| {
         let cx = x.map(centers[i]);
-        let mut lines = vec![format!("{} – {}", seconds_label(p.t_s), seconds_label(p.t_s + bucket))];
-        for (label, v) in [("p99", p.p99_ms), ("p95", p.p95_ms), ("p50", p.p50_ms)] {
-            lines.push(format!("{label}  {}", v.map_or("–".into(), display::ms_unit)));
-        }
+        let title = format!("{} – {}", seconds_label(p.t_s), seconds_label(p.t_s + bucket));
+        let mut rows: Vec<(String, String)> = [("p99", p.p99_ms), ("p95", p.p95_ms), ("p50", p.p50_ms)]
+            .into_iter()
+            .map(|(label, v)| (label.to_string(), v.map_or("–".into(), display::ms_unit)))
+            .collect();
         if let Some(c) = p.concurrency {
-            lines.push(format!("VUs  {}", display::concurrency(c)));
+            rows.push(("VUs".into(), display::concurrency(c)));
         }
-        lines.push(format!("requests  {}", display::count(p.requests)));
-        lines.push(format!("errors  {}", display::count(p.errors)));
-        let box_w = 150.0;
-        let box_h = lines.len() as f64 * 16.0 + 10.0;
-        let bx = if cx + 12.0 + box_w > w - 4.0 { cx - 12.0 - box_w } else { cx + 12.0 };
+        rows.push(("requests".into(), display::count(p.requests)));
+        rows.push(("errors".into(), display::count(p.errors)));
         let dots: Html = [("p99", p.p99_ms), ("p95", p.p95_ms), ("p50", p.p50_ms)]
             .into_iter()
             .filter_map(|(class, v)| v.map(|v| (class, v)))
@@ -168,10 +166,7 @@ pub fn TimelineChart(props: &TimelineChartProps) -> Html {
             <g class="hover" aria-hidden="true">
                 <line class="crosshair" x1={format!("{cx:.1}")} x2={format!("{cx:.1}")} y1={TOP.to_string()} y2={strip_bottom.to_string()} />
                 {dots}
-                <rect class="tooltip" x={format!("{bx:.1}")} y={(TOP + 4.0).to_string()} width={box_w.to_string()} height={box_h.to_string()} rx="4" />
-                { for lines.iter().enumerate().map(|(k, text)| html! {
-                    <text class={classes!("tooltip-text", (k == 0).then_some("strong"))} x={format!("{:.1}", bx + 10.0)} y={format!("{:.1}", TOP + 22.0 + k as f64 * 16.0)}>{text.clone()}</text>
-                }) }
+                {tooltip(title, rows, cx, TOP + 4.0, w, 140.0)}
             </g>
         }
     });
@@ -208,7 +203,7 @@ pub fn TimelineChart(props: &TimelineChartProps) -> Html {
                 <g class="grid">
                     for t in y_ticks.iter().copied() {
                         <line x1={x0.to_string()} x2={x1.to_string()} y1={format!("{:.1}", y.map(t))} y2={format!("{:.1}", y.map(t))} />
-                        <text class="axis-label left" x={(x0 - 6.0).to_string()} y={format!("{:.1}", y.map(t) + 4.0)}>{display::ms(t)}</text>
+                        <text class="axis-label left" x={(x0 - 6.0).to_string()} y={format!("{:.1}", y.map(t) + 4.0)}>{display::axis_ms(t)}</text>
                     }
                     <text class="axis-title" x="4" y={(TOP - 3.0).to_string()}>{"ms"}</text>
                 </g>
@@ -226,8 +221,10 @@ pub fn TimelineChart(props: &TimelineChartProps) -> Html {
                 <path class="line p99" d={line(|p| p.p99_ms)} />
                 <g class="strip">
                     <line class="baseline" x1={x0.to_string()} x2={x1.to_string()} y1={strip_bottom.to_string()} y2={strip_bottom.to_string()} />
-                    <text class="axis-label left" x={(x0 - 6.0).to_string()} y={(strip_top + 12.0).to_string()}>{display::count(max_errors)}</text>
-                    <text class="axis-title" x="4" y={(strip_top - 2.0).to_string()}>{"errors"}</text>
+                    <text class="axis-title" x="4" y={(strip_top + 12.0).to_string()}>{"errors"}</text>
+                    if max_errors > 0 {
+                        <text class="axis-label" x="4" y={(strip_top + 26.0).to_string()}>{format!("max {}", display::count(max_errors))}</text>
+                    }
                     {error_bars}
                 </g>
                 <g class="x-axis">
