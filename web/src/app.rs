@@ -3,7 +3,6 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use verdict_core::Format;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -35,20 +34,32 @@ pub fn App() -> Html {
     let next_batch = use_memo((), |_| Cell::new(0u32));
     let pool = {
         let dispatcher = state.dispatcher();
-        use_memo((), move |_| Pool::new(Callback::from(move |action| dispatcher.dispatch(action))))
+        use_memo((), move |_| {
+            Pool::new(Callback::from(move |action| dispatcher.dispatch(action)))
+        })
     };
     let width = crate::components::use_viewport_width();
 
     let add = {
-        let (pool, next_id, next_batch, dispatcher) =
-            (pool.clone(), next_id.clone(), next_batch.clone(), state.dispatcher());
+        let (pool, next_id, next_batch, dispatcher) = (
+            pool.clone(),
+            next_id.clone(),
+            next_batch.clone(),
+            state.dispatcher(),
+        );
         Rc::new(move |incoming: Vec<Incoming>| {
             let batch = next_batch.get();
             next_batch.set(batch + 1);
             for Incoming { blob, name, demo } in incoming {
                 let id = next_id.get();
                 next_id.set(id + 1);
-                dispatcher.dispatch(Action::Added { id, batch, name: name.clone(), size: blob.size() as u64, demo });
+                dispatcher.dispatch(Action::Added {
+                    id,
+                    batch,
+                    name: name.clone(),
+                    size: blob.size() as u64,
+                    demo,
+                });
                 pool.add(id, blob, name);
             }
         })
@@ -57,7 +68,14 @@ pub fn App() -> Html {
     let on_files = {
         let add = add.clone();
         Callback::from(move |files: Vec<File>| {
-            add(files.into_iter().map(|f| Incoming { name: f.name(), blob: f.into(), demo: false }).collect());
+            add(files
+                .into_iter()
+                .map(|f| Incoming {
+                    name: f.name(),
+                    blob: f.into(),
+                    demo: false,
+                })
+                .collect());
         })
     };
 
@@ -67,8 +85,13 @@ pub fn App() -> Html {
             let (add, dispatcher) = (add.clone(), dispatcher.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match fetch_blob(DEMO_URL).await {
-                    Ok(blob) => add(vec![Incoming { blob, name: DEMO_NAME.into(), demo: true }]),
-                    Err(e) => dispatcher.dispatch(Action::Notice(format!("The demo could not be loaded: {e}"))),
+                    Ok(blob) => add(vec![Incoming {
+                        blob,
+                        name: DEMO_NAME.into(),
+                        demo: true,
+                    }]),
+                    Err(e) => dispatcher
+                        .dispatch(Action::Notice(format!("The demo could not be loaded: {e}"))),
                 }
             });
         })
@@ -95,7 +118,12 @@ pub fn App() -> Html {
     // Newest files first, so a drop shows up without scrolling past the demo.
     let entries = state.in_display_order();
 
-    let formats = Format::ALL.iter().map(|f| f.describe()).collect::<Vec<_>>().join(" · ");
+    let formats = state
+        .formats
+        .iter()
+        .map(|f| f.description.as_str())
+        .collect::<Vec<_>>()
+        .join(" · ");
     let workers = pool.max_workers();
 
     html! {
@@ -143,11 +171,15 @@ fn prevent_page_drop() -> Callback<DragEvent> {
 async fn fetch_blob(url: &str) -> Result<Blob, String> {
     let window = web_sys::window().ok_or("no window")?;
     let describe = |e: JsValue| e.as_string().unwrap_or_else(|| format!("{e:?}"));
-    let response: web_sys::Response =
-        JsFuture::from(window.fetch_with_str(url)).await.map_err(describe)?.unchecked_into();
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(describe)?
+        .unchecked_into();
     if !response.ok() {
         return Err(format!("{url}: HTTP {}", response.status()));
     }
-    let blob = JsFuture::from(response.blob().map_err(describe)?).await.map_err(describe)?;
+    let blob = JsFuture::from(response.blob().map_err(describe)?)
+        .await
+        .map_err(describe)?;
     Ok(blob.unchecked_into())
 }

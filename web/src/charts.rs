@@ -13,7 +13,11 @@ impl Linear {
     /// A scale from `[d0, d1]` to `[r0, r1]`; an empty domain is widened so
     /// a single value still lands in the middle.
     pub fn new(d0: f64, d1: f64, r0: f64, r1: f64) -> Linear {
-        let (d0, d1) = if (d1 - d0).abs() < f64::EPSILON { (d0 - 0.5, d1 + 0.5) } else { (d0, d1) };
+        let (d0, d1) = if (d1 - d0).abs() < f64::EPSILON {
+            (d0 - 0.5, d1 + 0.5)
+        } else {
+            (d0, d1)
+        };
         Linear { d0, d1, r0, r1 }
     }
 
@@ -41,7 +45,13 @@ pub fn nice_step(lo: f64, hi: f64, n: usize) -> f64 {
     [1.0, 2.0, 5.0, 10.0]
         .iter()
         .map(|m| m * magnitude)
-        .fold(magnitude, |best, step| if parts(step) < parts(best) { step } else { best })
+        .fold(magnitude, |best, step| {
+            if parts(step) < parts(best) {
+                step
+            } else {
+                best
+            }
+        })
 }
 
 /// "Nice" tick values covering `[lo, hi]`, about `n` of them.
@@ -104,7 +114,11 @@ pub fn nearest(xs: &[f64], x: f64) -> Option<usize> {
     if i >= xs.len() {
         return Some(xs.len() - 1);
     }
-    Some(if (xs[i] - x).abs() < (x - xs[i - 1]).abs() { i } else { i - 1 })
+    Some(if (xs[i] - x).abs() < (x - xs[i - 1]).abs() {
+        i
+    } else {
+        i - 1
+    })
 }
 
 /// An SVG path through the points, breaking the line where a value is missing.
@@ -139,9 +153,15 @@ mod tests {
 
     #[test]
     fn ticks_are_round_numbers() {
-        assert_eq!(nice_ticks(0.0, 100.0, 5), vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0]);
+        assert_eq!(
+            nice_ticks(0.0, 100.0, 5),
+            vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0]
+        );
         assert_eq!(nice_ticks(0.0, 0.9, 3), vec![0.0, 0.5]);
-        assert_eq!(nice_ticks(-0.43, 125.0, 5), vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0, 120.0]);
+        assert_eq!(
+            nice_ticks(-0.43, 125.0, 5),
+            vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0, 120.0]
+        );
         assert_eq!(nice_max(138.0), 140.0);
         assert_eq!(nice_max(2653.0), 3000.0);
         assert_eq!(nice_max(0.0), 1.0);
@@ -165,6 +185,14 @@ mod tests {
         assert_eq!(nearest(&xs, 7.0), Some(3));
         assert_eq!(nearest(&xs, 99.0), Some(3));
         assert_eq!(nearest(&[], 1.0), None);
-        assert_eq!(polyline([(0.0, Some(1.0)), (1.0, None), (2.0, Some(3.0)), (3.0, Some(4.0))]), "M0.0,1.0M2.0,3.0L3.0,4.0");
+        assert_eq!(
+            polyline([
+                (0.0, Some(1.0)),
+                (1.0, None),
+                (2.0, Some(3.0)),
+                (3.0, Some(4.0))
+            ]),
+            "M0.0,1.0M2.0,3.0L3.0,4.0"
+        );
     }
 }

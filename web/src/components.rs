@@ -16,7 +16,12 @@ use yew::prelude::*;
 /// a viewBox of their real width so text stays readable on a phone.
 #[hook]
 pub fn use_viewport_width() -> f64 {
-    let read = || web_sys::window().and_then(|w| w.inner_width().ok()).and_then(|v| v.as_f64()).unwrap_or(1024.0);
+    let read = || {
+        web_sys::window()
+            .and_then(|w| w.inner_width().ok())
+            .and_then(|v| v.as_f64())
+            .unwrap_or(1024.0)
+    };
     let width = use_state(read);
     {
         let width = width.setter();
@@ -24,11 +29,15 @@ pub fn use_viewport_width() -> f64 {
             let listener = Closure::<dyn Fn()>::new(move || width.set(read()));
             let window = web_sys::window();
             if let Some(w) = &window {
-                let _ = w.add_event_listener_with_callback("resize", listener.as_ref().unchecked_ref());
+                let _ =
+                    w.add_event_listener_with_callback("resize", listener.as_ref().unchecked_ref());
             }
             move || {
                 if let Some(w) = &window {
-                    let _ = w.remove_event_listener_with_callback("resize", listener.as_ref().unchecked_ref());
+                    let _ = w.remove_event_listener_with_callback(
+                        "resize",
+                        listener.as_ref().unchecked_ref(),
+                    );
                 }
             }
         });
@@ -56,9 +65,20 @@ pub fn pointer_x(e: &PointerEvent, viewbox_width: f64) -> Option<f64> {
 /// A chart tooltip: a title line, then label/value rows with the values
 /// right-aligned, in a box placed beside `anchor_x` (flipped left near the
 /// right edge) with its top at `top`.
-pub fn tooltip(title: String, rows: Vec<(String, String)>, anchor_x: f64, top: f64, chart_width: f64, box_width: f64) -> Html {
+pub fn tooltip(
+    title: String,
+    rows: Vec<(String, String)>,
+    anchor_x: f64,
+    top: f64,
+    chart_width: f64,
+    box_width: f64,
+) -> Html {
     let height = (rows.len() + 1) as f64 * 16.0 + 12.0;
-    let x = if anchor_x + 12.0 + box_width > chart_width - 4.0 { anchor_x - 12.0 - box_width } else { anchor_x + 12.0 };
+    let x = if anchor_x + 12.0 + box_width > chart_width - 4.0 {
+        anchor_x - 12.0 - box_width
+    } else {
+        anchor_x + 12.0
+    };
     let line_y = |k: usize| format!("{:.1}", top + 19.0 + k as f64 * 16.0);
     html! {
         <>
@@ -83,7 +103,11 @@ pub fn key_step(e: &KeyboardEvent, current: Option<usize>, len: usize) -> Option
     let page = (len / 10).max(1);
     let at = current.unwrap_or(0);
     let next = match e.key().as_str() {
-        "ArrowRight" | "ArrowUp" => Some(if current.is_none() { 0 } else { (at + 1).min(last) }),
+        "ArrowRight" | "ArrowUp" => Some(if current.is_none() {
+            0
+        } else {
+            (at + 1).min(last)
+        }),
         "ArrowLeft" | "ArrowDown" => Some(at.saturating_sub(1)),
         "PageUp" => Some((at + page).min(last)),
         "PageDown" => Some(at.saturating_sub(page)),

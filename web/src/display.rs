@@ -65,7 +65,7 @@ pub fn count(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -151,7 +151,14 @@ mod tests {
 
     #[test]
     fn exact_reads_back_to_the_same_number() {
-        for v in [10.650305312635219, 0.1 + 0.2, 1e-7, 2653.293022, 14577.0, 0.0] {
+        for v in [
+            10.650305312635219,
+            0.1 + 0.2,
+            1e-7,
+            2653.293022,
+            14577.0,
+            0.0,
+        ] {
             assert_eq!(exact(v).parse::<f64>(), Ok(v));
         }
         assert_eq!(exact(14577.0), "14577");

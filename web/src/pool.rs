@@ -53,6 +53,8 @@ struct Inner {
     queue: VecDeque<Job>,
     emit: Callback<Action>,
     next_key: u32,
+    /// Whether the formats list from a worker's `Ready` went to the page.
+    formats_sent: bool,
 }
 
 struct Slot {
@@ -96,12 +98,17 @@ struct Active {
 }
 
 fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
 }
 
 fn describe(e: &JsValue) -> String {
     e.as_string()
-        .or_else(|| e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())))
+        .or_else(|| {
+            e.dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+        })
         .unwrap_or_else(|| format!("{e:?}"))
 }
 
@@ -114,7 +121,11 @@ impl Pool {
     /// An empty pool that reports through `emit`. Workers start on demand.
     pub fn new(emit: Callback<Action>) -> Pool {
         let cores = web_sys::window().map_or(1.0, |w| w.navigator().hardware_concurrency());
-        let max_workers = if cores.is_finite() && cores >= 1.0 { cores as usize } else { 1 };
+        let max_workers = if cores.is_finite() && cores >= 1.0 {
+            cores as usize
+        } else {
+            1
+        };
         Pool {
             inner: Rc::new(RefCell::new(Inner {
                 max_workers,
@@ -122,6 +133,7 @@ impl Pool {
                 queue: VecDeque::new(),
                 emit,
                 next_key: 0,
+                formats_sent: false,
             })),
         }
     }
@@ -133,7 +145,10 @@ impl Pool {
 
     /// Queues a file (or any blob) for reading.
     pub fn add(&self, id: EntryId, blob: Blob, name: String) {
-        self.inner.borrow_mut().queue.push_back(Job { id, blob, name });
+        self.inner
+            .borrow_mut()
+            .queue
+            .push_back(Job { id, blob, name });
         schedule(&self.inner);
     }
 
@@ -185,8 +200,14 @@ fn schedule(rc: &Rc<RefCell<Inner>>) {
     {
         let mut inner = rc.borrow_mut();
         while !inner.queue.is_empty() {
-            if let Some(slot) = inner.slots.iter().position(|s| matches!(s.state, SlotState::Idle)) {
-                let Some(job) = inner.queue.pop_front() else { break };
+            if let Some(slot) = inner
+                .slots
+                .iter()
+                .position(|s| matches!(s.state, SlotState::Idle))
+            {
+                let Some(job) = inner.queue.pop_front() else {
+                    break;
+                };
                 let slot = &mut inner.slots[slot];
                 let size = job.blob.size();
                 let open = Request::Open {
@@ -195,7 +216,11 @@ fn schedule(rc: &Rc<RefCell<Inner>>) {
                     options: Default::default(),
                 };
                 if let Err(e) = post(&slot.worker, &open) {
-                    actions.push(failed(job.id, "worker", format!("could not reach the worker: {e}")));
+                    actions.push(failed(
+                        job.id,
+                        "worker",
+                        format!("could not reach the worker: {e}"),
+                    ));
                     continue;
                 }
                 slot.state = SlotState::Busy(Active {
@@ -212,7 +237,11 @@ fn schedule(rc: &Rc<RefCell<Inner>>) {
                 });
                 actions.push(Action::Pool(PoolEvent::Started { id: job.id }));
                 started.push(slot.key);
-            } else if inner.slots.iter().any(|s| matches!(s.state, SlotState::Starting)) {
+            } else if inner
+                .slots
+                .iter()
+                .any(|s| matches!(s.state, SlotState::Starting))
+            {
                 // A worker is loading and will take the next file.
                 break;
             } else if inner.slots.len() < inner.max_workers {
@@ -236,15 +265,25 @@ fn schedule(rc: &Rc<RefCell<Inner>>) {
 }
 
 fn failed(id: EntryId, code: &str, message: String) -> Action {
-    Action::Pool(PoolEvent::Failed { id, error: ErrorInfo { code: code.into(), message } })
+    Action::Pool(PoolEvent::Failed {
+        id,
+        error: ErrorInfo {
+            code: code.into(),
+            message,
+        },
+    })
 }
 
 fn spawn(rc: &Rc<RefCell<Inner>>, inner: &mut Inner) -> Result<Slot, String> {
     let options = WorkerOptions::new();
     // `data-bindgen-target="web"` makes the worker an ES module.
     options.set_type(WorkerType::Module);
-    let worker = Worker::new_with_options(WORKER_URL, &options)
-        .map_err(|e| format!("could not start a worker from {WORKER_URL}: {}", describe(&e)))?;
+    let worker = Worker::new_with_options(WORKER_URL, &options).map_err(|e| {
+        format!(
+            "could not start a worker from {WORKER_URL}: {}",
+            describe(&e)
+        )
+    })?;
     let key = inner.next_key;
     inner.next_key += 1;
     let weak: Weak<RefCell<Inner>> = Rc::downgrade(rc);
@@ -265,15 +304,25 @@ fn spawn(rc: &Rc<RefCell<Inner>>, inner: &mut Inner) -> Result<Slot, String> {
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    Ok(Slot { key, worker, state: SlotState::Starting, _on_message: on_message, _on_error: on_error })
+    Ok(Slot {
+        key,
+        worker,
+        state: SlotState::Starting,
+        _on_message: on_message,
+        _on_error: on_error,
+    })
 }
 
 /// Reads the next slice if the window of un-acknowledged slices allows it,
 /// or sends `Finish` once every slice is acknowledged.
 fn pump(rc: &Rc<RefCell<Inner>>, key: u32) {
     let mut inner = rc.borrow_mut();
-    let Some(slot) = inner.slot_mut(key) else { return };
-    let SlotState::Busy(active) = &mut slot.state else { return };
+    let Some(slot) = inner.slot_mut(key) else {
+        return;
+    };
+    let SlotState::Busy(active) = &mut slot.state else {
+        return;
+    };
     if active.reading || active.finishing || active.in_flight >= MAX_IN_FLIGHT {
         return;
     }
@@ -282,7 +331,11 @@ fn pump(rc: &Rc<RefCell<Inner>>, key: u32) {
         let promise = match active.blob.slice_with_f64_and_f64(active.offset, end) {
             Ok(slice) => slice.array_buffer(),
             Err(e) => {
-                let message = format!("{}: the browser could not slice the file: {}", active.name, describe(&e));
+                let message = format!(
+                    "{}: the browser could not slice the file: {}",
+                    active.name,
+                    describe(&e)
+                );
                 let id = active.id;
                 drop(inner);
                 abandon(rc, key, failed(id, "read", message));
@@ -307,11 +360,22 @@ fn pump(rc: &Rc<RefCell<Inner>>, key: u32) {
     }
 }
 
-fn slice_read(rc: &Rc<RefCell<Inner>>, key: u32, id: EntryId, seq: u32, end: f64, result: Result<JsValue, JsValue>) {
+fn slice_read(
+    rc: &Rc<RefCell<Inner>>,
+    key: u32,
+    id: EntryId,
+    seq: u32,
+    end: f64,
+    result: Result<JsValue, JsValue>,
+) {
     let mut inner = rc.borrow_mut();
-    let Some(slot) = inner.slot_mut(key) else { return };
+    let Some(slot) = inner.slot_mut(key) else {
+        return;
+    };
     // The file may have been cancelled while the slice was being read.
-    let SlotState::Busy(active) = &mut slot.state else { return };
+    let SlotState::Busy(active) = &mut slot.state else {
+        return;
+    };
     if active.id != id || active.seq != seq {
         return;
     }
@@ -319,7 +383,9 @@ fn slice_read(rc: &Rc<RefCell<Inner>>, key: u32, id: EntryId, seq: u32, end: f64
     let sent = result.map_err(|e| describe(&e)).and_then(|buffer| {
         let buffer: ArrayBuffer = buffer.unchecked_into();
         let message = crate::wire::chunk_message(seq, &Uint8Array::new(&buffer))?;
-        slot.worker.post_message_with_transfer(&message, &Array::of1(&buffer)).map_err(|e| describe(&e))
+        slot.worker
+            .post_message_with_transfer(&message, &Array::of1(&buffer))
+            .map_err(|e| describe(&e))
     });
     match sent {
         Ok(()) => {
@@ -330,7 +396,10 @@ fn slice_read(rc: &Rc<RefCell<Inner>>, key: u32, id: EntryId, seq: u32, end: f64
             pump(rc, key);
         }
         Err(e) => {
-            let message = format!("{}: could not read bytes {:.0}–{end:.0}: {e}", active.name, active.offset);
+            let message = format!(
+                "{}: could not read bytes {:.0}–{end:.0}: {e}",
+                active.name, active.offset
+            );
             drop(inner);
             abandon(rc, key, failed(id, "read", message));
         }
@@ -356,39 +425,64 @@ fn on_response(rc: &Rc<RefCell<Inner>>, key: u32, response: Response) {
     let mut next = None::<fn(&Rc<RefCell<Inner>>, u32)>;
     {
         let mut inner = rc.borrow_mut();
-        let Some(slot) = inner.slot_mut(key) else { return };
+        let Some(slot) = inner.slot_mut(key) else {
+            return;
+        };
         match (response, &mut slot.state) {
-            (Response::Ready { protocol }, SlotState::Starting) if protocol == PROTOCOL_VERSION => {
+            (Response::Ready { protocol, formats }, SlotState::Starting)
+                if protocol == PROTOCOL_VERSION =>
+            {
                 slot.state = SlotState::Idle;
+                if !inner.formats_sent {
+                    inner.formats_sent = true;
+                    actions.push(Action::Formats(formats));
+                }
                 next = Some(|rc, _| schedule(rc));
             }
-            (Response::Ready { protocol }, _) => {
+            (Response::Ready { protocol, .. }, _) => {
                 slot.worker.terminate();
                 inner.slots.retain(|s| s.key != key);
                 let jobs: Vec<Job> = inner.queue.drain(..).collect();
                 let message = format!(
                     "The page and its worker script are from different versions (protocol {PROTOCOL_VERSION} vs {protocol}). Reload the page."
                 );
-                actions.extend(jobs.into_iter().map(|j| failed(j.id, "protocol", message.clone())));
+                actions.extend(
+                    jobs.into_iter()
+                        .map(|j| failed(j.id, "protocol", message.clone())),
+                );
                 actions.push(Action::Notice(message));
             }
             (Response::Detected { format }, SlotState::Busy(active)) => {
-                actions.push(Action::Pool(PoolEvent::Detected { id: active.id, format }));
+                actions.push(Action::Pool(PoolEvent::Detected {
+                    id: active.id,
+                    format,
+                }));
             }
             (Response::Ack { bytes_done, .. }, SlotState::Busy(active)) => {
                 active.in_flight = active.in_flight.saturating_sub(1);
                 let elapsed_ms = now_ms() - active.started_ms;
-                actions.push(Action::Pool(PoolEvent::Progress { id: active.id, bytes_done, elapsed_ms }));
+                actions.push(Action::Pool(PoolEvent::Progress {
+                    id: active.id,
+                    bytes_done,
+                    elapsed_ms,
+                }));
                 next = Some(pump);
             }
             (Response::Done(summary), SlotState::Busy(active)) => {
                 let elapsed_ms = now_ms() - active.started_ms;
-                actions.push(Action::Pool(PoolEvent::Done { id: active.id, summary, elapsed_ms }));
+                actions.push(Action::Pool(PoolEvent::Done {
+                    id: active.id,
+                    summary,
+                    elapsed_ms,
+                }));
                 slot.state = SlotState::Idle;
                 next = Some(|rc, _| schedule(rc));
             }
             (Response::Error(error), SlotState::Busy(active)) => {
-                actions.push(Action::Pool(PoolEvent::Failed { id: active.id, error }));
+                actions.push(Action::Pool(PoolEvent::Failed {
+                    id: active.id,
+                    error,
+                }));
                 // Slices may still be on their way to the worker: drain first.
                 slot.state = SlotState::Draining;
                 if let Err(e) = post(&slot.worker, &Request::Cancel) {
@@ -400,9 +494,17 @@ fn on_response(rc: &Rc<RefCell<Inner>>, key: u32, response: Response) {
                 next = Some(|rc, _| schedule(rc));
             }
             // Answers to slices of a file that was cancelled or failed.
-            (Response::Ack { .. } | Response::Detected { .. } | Response::Error(_) | Response::Done(_), SlotState::Draining) => {}
+            (
+                Response::Ack { .. }
+                | Response::Detected { .. }
+                | Response::Error(_)
+                | Response::Done(_),
+                SlotState::Draining,
+            ) => {}
             (other, _) => {
-                web_sys::console::warn_1(&JsValue::from_str(&format!("unexpected worker message: {other:?}")));
+                web_sys::console::warn_1(&JsValue::from_str(&format!(
+                    "unexpected worker message: {other:?}"
+                )));
             }
         }
     }
@@ -416,18 +518,27 @@ fn on_worker_error(rc: &Rc<RefCell<Inner>>, key: u32, message: String) {
     let mut actions = Vec::new();
     {
         let mut inner = rc.borrow_mut();
-        let Some(index) = inner.slots.iter().position(|s| s.key == key) else { return };
+        let Some(index) = inner.slots.iter().position(|s| s.key == key) else {
+            return;
+        };
         let slot = inner.slots.remove(index);
         slot.worker.terminate();
         match slot.state {
             SlotState::Busy(active) => {
-                actions.push(failed(active.id, "worker", format!("{}: the worker stopped: {message}", active.name)));
+                actions.push(failed(
+                    active.id,
+                    "worker",
+                    format!("{}: the worker stopped: {message}", active.name),
+                ));
             }
             SlotState::Starting => {
                 // The worker script itself is broken: retrying would fail the same way.
                 let text = format!("The analysis worker could not start ({message}).");
                 let jobs: Vec<Job> = inner.queue.drain(..).collect();
-                actions.extend(jobs.into_iter().map(|j| failed(j.id, "worker", text.clone())));
+                actions.extend(
+                    jobs.into_iter()
+                        .map(|j| failed(j.id, "worker", text.clone())),
+                );
                 actions.push(Action::Notice(text));
             }
             SlotState::Idle | SlotState::Draining => {}

@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use verdict_core::{Format, RunSummary};
-use verdict_rpc::ErrorInfo;
+use verdict_rpc::{ErrorInfo, FormatInfo};
 use yew::Reducible;
 
 /// Identifies a file for its whole life on the page.
@@ -18,7 +18,10 @@ pub enum Status {
     /// Being read; `elapsed_ms` since its worker started on it.
     Reading { bytes_done: u64, elapsed_ms: f64 },
     /// Read to the end.
-    Done { summary: Rc<RunSummary>, elapsed_ms: f64 },
+    Done {
+        summary: Rc<RunSummary>,
+        elapsed_ms: f64,
+    },
     /// Could not be read; the message names the file and the position.
     Failed(ErrorInfo),
     /// Stopped by the user.
@@ -47,7 +50,9 @@ impl Entry {
     /// Fraction of the file read, 0..1.
     pub fn fraction(&self) -> f64 {
         match self.status {
-            Status::Reading { bytes_done, .. } if self.size > 0 => (bytes_done as f64 / self.size as f64).min(1.0),
+            Status::Reading { bytes_done, .. } if self.size > 0 => {
+                (bytes_done as f64 / self.size as f64).min(1.0)
+            }
             Status::Done { .. } => 1.0,
             _ => 0.0,
         }
@@ -56,10 +61,15 @@ impl Entry {
     /// Read speed so far in MB/s (decimal megabytes), once measurable.
     pub fn mb_per_s(&self) -> Option<f64> {
         match self.status {
-            Status::Reading { bytes_done, elapsed_ms } if elapsed_ms > 0.0 && bytes_done > 0 => {
+            Status::Reading {
+                bytes_done,
+                elapsed_ms,
+            } if elapsed_ms > 0.0 && bytes_done > 0 => {
                 Some(bytes_done as f64 / 1e6 / (elapsed_ms / 1e3))
             }
-            Status::Done { elapsed_ms, .. } if elapsed_ms > 0.0 => Some(self.size as f64 / 1e6 / (elapsed_ms / 1e3)),
+            Status::Done { elapsed_ms, .. } if elapsed_ms > 0.0 => {
+                Some(self.size as f64 / 1e6 / (elapsed_ms / 1e3))
+            }
             _ => None,
         }
     }
@@ -68,25 +78,51 @@ impl Entry {
 /// What a worker pool reports about a file.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PoolEvent {
-    Started { id: EntryId },
-    Detected { id: EntryId, format: Format },
-    Progress { id: EntryId, bytes_done: u64, elapsed_ms: f64 },
-    Done { id: EntryId, summary: Box<RunSummary>, elapsed_ms: f64 },
-    Failed { id: EntryId, error: ErrorInfo },
-    Cancelled { id: EntryId },
+    Started {
+        id: EntryId,
+    },
+    Detected {
+        id: EntryId,
+        format: Format,
+    },
+    Progress {
+        id: EntryId,
+        bytes_done: u64,
+        elapsed_ms: f64,
+    },
+    Done {
+        id: EntryId,
+        summary: Box<RunSummary>,
+        elapsed_ms: f64,
+    },
+    Failed {
+        id: EntryId,
+        error: ErrorInfo,
+    },
+    Cancelled {
+        id: EntryId,
+    },
 }
 
 /// Everything that changes the page.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     /// A file was handed to the pool.
-    Added { id: EntryId, batch: u32, name: String, size: u64, demo: bool },
+    Added {
+        id: EntryId,
+        batch: u32,
+        name: String,
+        size: u64,
+        demo: bool,
+    },
     /// News from the pool.
     Pool(PoolEvent),
     /// The user closed a file's panel.
     Remove(EntryId),
     /// A problem not tied to one file (e.g. a stale worker script).
     Notice(String),
+    /// The formats the workers read (from their `Ready`).
+    Formats(Vec<FormatInfo>),
 }
 
 /// The page's state.
@@ -94,6 +130,7 @@ pub enum Action {
 pub struct AppState {
     pub entries: Vec<Entry>,
     pub notice: Option<String>,
+    pub formats: Vec<FormatInfo>,
 }
 
 impl AppState {
@@ -112,11 +149,26 @@ impl AppState {
     /// Applies one action.
     pub fn apply(&mut self, action: Action) {
         match action {
-            Action::Added { id, batch, name, size, demo } => {
-                self.entries.push(Entry { id, batch, name, size, demo, format: None, status: Status::Queued });
+            Action::Added {
+                id,
+                batch,
+                name,
+                size,
+                demo,
+            } => {
+                self.entries.push(Entry {
+                    id,
+                    batch,
+                    name,
+                    size,
+                    demo,
+                    format: None,
+                    status: Status::Queued,
+                });
             }
             Action::Remove(id) => self.entries.retain(|e| e.id != id),
             Action::Notice(text) => self.notice = Some(text),
+            Action::Formats(formats) => self.formats = formats,
             Action::Pool(event) => self.pool_event(event),
         }
     }
@@ -131,18 +183,39 @@ impl AppState {
             | PoolEvent::Cancelled { id } => *id,
         };
         // Late news about a file the user closed is dropped.
-        let Some(entry) = self.entry_mut(id) else { return };
+        let Some(entry) = self.entry_mut(id) else {
+            return;
+        };
         match event {
-            PoolEvent::Started { .. } => entry.status = Status::Reading { bytes_done: 0, elapsed_ms: 0.0 },
-            PoolEvent::Detected { format, .. } => entry.format = Some(format),
-            PoolEvent::Progress { bytes_done, elapsed_ms, .. } => {
-                if entry.is_active() {
-                    entry.status = Status::Reading { bytes_done, elapsed_ms };
+            PoolEvent::Started { .. } => {
+                entry.status = Status::Reading {
+                    bytes_done: 0,
+                    elapsed_ms: 0.0,
                 }
             }
-            PoolEvent::Done { summary, elapsed_ms, .. } => {
+            PoolEvent::Detected { format, .. } => entry.format = Some(format),
+            PoolEvent::Progress {
+                bytes_done,
+                elapsed_ms,
+                ..
+            } => {
+                if entry.is_active() {
+                    entry.status = Status::Reading {
+                        bytes_done,
+                        elapsed_ms,
+                    };
+                }
+            }
+            PoolEvent::Done {
+                summary,
+                elapsed_ms,
+                ..
+            } => {
                 entry.format = Some(summary.format);
-                entry.status = Status::Done { summary: Rc::new(*summary), elapsed_ms };
+                entry.status = Status::Done {
+                    summary: Rc::new(*summary),
+                    elapsed_ms,
+                };
             }
             PoolEvent::Failed { error, .. } => entry.status = Status::Failed(error),
             PoolEvent::Cancelled { .. } => {
@@ -169,7 +242,13 @@ mod tests {
     use super::*;
 
     fn added(id: EntryId) -> Action {
-        Action::Added { id, batch: 0, name: format!("f{id}.json"), size: 1000, demo: false }
+        Action::Added {
+            id,
+            batch: 0,
+            name: format!("f{id}.json"),
+            size: 1000,
+            demo: false,
+        }
     }
 
     #[test]
@@ -178,11 +257,21 @@ mod tests {
         s.apply(added(1));
         assert_eq!(s.entries[0].status, Status::Queued);
         s.apply(Action::Pool(PoolEvent::Started { id: 1 }));
-        s.apply(Action::Pool(PoolEvent::Progress { id: 1, bytes_done: 500, elapsed_ms: 1000.0 }));
+        s.apply(Action::Pool(PoolEvent::Progress {
+            id: 1,
+            bytes_done: 500,
+            elapsed_ms: 1000.0,
+        }));
         assert_eq!(s.entries[0].fraction(), 0.5);
         assert_eq!(s.entries[0].mb_per_s(), Some(0.0005));
-        let error = ErrorInfo { code: "fmt".into(), message: "f1.json: not a format".into() };
-        s.apply(Action::Pool(PoolEvent::Failed { id: 1, error: error.clone() }));
+        let error = ErrorInfo {
+            code: "fmt".into(),
+            message: "f1.json: not a format".into(),
+        };
+        s.apply(Action::Pool(PoolEvent::Failed {
+            id: 1,
+            error: error.clone(),
+        }));
         assert_eq!(s.entries[0].status, Status::Failed(error));
         assert!(!s.entries[0].is_active());
     }
@@ -191,7 +280,13 @@ mod tests {
     fn newest_batch_first_in_given_order() {
         let mut s = AppState::default();
         for (id, batch) in [(0, 0), (1, 1), (2, 1), (3, 2)] {
-            s.apply(Action::Added { id, batch, name: String::new(), size: 0, demo: false });
+            s.apply(Action::Added {
+                id,
+                batch,
+                name: String::new(),
+                size: 0,
+                demo: false,
+            });
         }
         let order: Vec<EntryId> = s.in_display_order().iter().map(|e| e.id).collect();
         assert_eq!(order, [3, 1, 2, 0]);
@@ -206,7 +301,11 @@ mod tests {
         s.apply(Action::Pool(PoolEvent::Cancelled { id: 1 }));
         assert_eq!(s.entries[0].status, Status::Cancelled);
         // An Ack already on its way when Cancel was pressed does not revive it.
-        s.apply(Action::Pool(PoolEvent::Progress { id: 1, bytes_done: 10, elapsed_ms: 1.0 }));
+        s.apply(Action::Pool(PoolEvent::Progress {
+            id: 1,
+            bytes_done: 10,
+            elapsed_ms: 1.0,
+        }));
         assert_eq!(s.entries[0].status, Status::Cancelled);
         s.apply(Action::Remove(2));
         s.apply(Action::Pool(PoolEvent::Started { id: 2 }));

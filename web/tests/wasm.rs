@@ -20,20 +20,26 @@ wasm_bindgen_test_configure!(run_in_browser);
 const THRESHOLDS: &[u8] = include_bytes!("../../tests/fixtures/k6/thresholds/run.json.gz");
 
 fn direct(bytes: &[u8]) -> RunSummary {
-    Session::read_all("run.json.gz", IngestOptions::default(), bytes).expect("fixture reads").summary()
+    Session::read_all("run.json.gz", IngestOptions::default(), bytes)
+        .expect("fixture reads")
+        .summary()
 }
 
 /// Sends every request through the JS codec, as the page and worker do.
 fn through_the_wire(engine: &mut Engine, request: JsValueRequest) -> Vec<Response> {
     let value = match request {
         JsValueRequest::Plain(r) => wire::encode_request(&r).expect("encodes"),
-        JsValueRequest::Chunk(seq, bytes) => wire::chunk_message(seq, &Uint8Array::from(&bytes[..])).expect("builds"),
+        JsValueRequest::Chunk(seq, bytes) => {
+            wire::chunk_message(seq, &Uint8Array::from(bytes)).expect("builds")
+        }
     };
     let request = wire::decode_request(value).expect("decodes");
     engine
         .handle(request)
         .iter()
-        .map(|r| wire::decode_response(wire::encode_response(r).expect("encodes")).expect("decodes"))
+        .map(|r| {
+            wire::decode_response(wire::encode_response(r).expect("encodes")).expect("decodes")
+        })
         .collect()
 }
 
@@ -46,13 +52,28 @@ enum JsValueRequest<'a> {
 fn hand_built_chunk_messages_decode_as_requests() {
     let bytes = [0u8, 1, 2, 254, 255];
     let message = wire::chunk_message(9, &Uint8Array::from(&bytes[..])).expect("builds");
-    assert_eq!(wire::decode_request(message), Ok(Request::Chunk { seq: 9, bytes: bytes.to_vec() }));
+    assert_eq!(
+        wire::decode_request(message),
+        Ok(Request::Chunk {
+            seq: 9,
+            bytes: bytes.to_vec()
+        })
+    );
     for r in [
-        Request::Open { file_name: "a b.json".into(), size: 1 << 40, options: IngestOptions { format: Some(Format::K6Csv) } },
+        Request::Open {
+            file_name: "a b.json".into(),
+            size: 1 << 40,
+            options: IngestOptions {
+                format: Some(Format::K6Csv),
+            },
+        },
         Request::Finish,
         Request::Cancel,
     ] {
-        assert_eq!(wire::decode_request(wire::encode_request(&r).expect("encodes")), Ok(r));
+        assert_eq!(
+            wire::decode_request(wire::encode_request(&r).expect("encodes")),
+            Ok(r)
+        );
     }
     assert!(wire::decode_request(wasm_bindgen::JsValue::from_str("Explode")).is_err());
 }
@@ -61,11 +82,14 @@ fn hand_built_chunk_messages_decode_as_requests() {
 fn a_real_run_crosses_the_wire_exactly() {
     let mut engine = Engine::new();
     let size = THRESHOLDS.len() as u64;
-    assert!(through_the_wire(&mut engine, JsValueRequest::Plain(Request::Open {
-        file_name: "run.json.gz".into(),
-        size,
-        options: IngestOptions::default()
-    }))
+    assert!(through_the_wire(
+        &mut engine,
+        JsValueRequest::Plain(Request::Open {
+            file_name: "run.json.gz".into(),
+            size,
+            options: IngestOptions::default()
+        })
+    )
     .is_empty());
     let mut acked = Vec::new();
     for (seq, slice) in THRESHOLDS.chunks(64 * 1024).enumerate() {
@@ -88,29 +112,53 @@ fn a_real_run_crosses_the_wire_exactly() {
 fn other_responses_cross_the_wire() {
     for r in [
         Engine::ready(),
-        Response::Ready { protocol: PROTOCOL_VERSION + 1 },
+        Response::Ready {
+            protocol: PROTOCOL_VERSION + 1,
+            formats: Vec::new(),
+        },
         Response::Cancelled,
-        Response::Error(ErrorInfo { code: "fmt".into(), message: "notes.txt: not a format".into() }),
+        Response::Error(ErrorInfo {
+            code: "fmt".into(),
+            message: "notes.txt: not a format".into(),
+        }),
     ] {
-        assert_eq!(wire::decode_response(wire::encode_response(&r).expect("encodes")), Ok(r));
+        assert_eq!(
+            wire::decode_response(wire::encode_response(&r).expect("encodes")),
+            Ok(r)
+        );
     }
 }
 
 async fn sleep(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         let window = web_sys::window().expect("window");
-        window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).expect("timer");
+        window
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .expect("timer");
     });
-    wasm_bindgen_futures::JsFuture::from(promise).await.expect("timer fires");
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .expect("timer fires");
 }
 
 #[wasm_bindgen_test]
 async fn run_view_carries_exact_values_for_scraping() {
     let summary = direct(THRESHOLDS);
-    let document = web_sys::window().and_then(|w| w.document()).expect("document");
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("document");
     let root = document.create_element("div").expect("div");
-    document.body().expect("body").append_child(&root).expect("append");
-    let props = RunViewProps { summary: Rc::new(summary.clone()), width: 1200.0, elapsed_ms: 500.0, size: 1000 };
+    document
+        .body()
+        .expect("body")
+        .append_child(&root)
+        .expect("append");
+    let props = RunViewProps {
+        summary: Rc::new(summary.clone()),
+        width: 1200.0,
+        elapsed_ms: 500.0,
+        size: 1000,
+    };
     yew::Renderer::<RunView>::with_root_and_props(root.clone(), props).render();
     sleep(20).await;
 
@@ -121,19 +169,39 @@ async fn run_view_carries_exact_values_for_scraping() {
             .get_attribute("data-value")
     };
     let overall = r#"dl[data-endpoint="*overall*"]"#;
-    assert_eq!(value(&format!(r#"{overall} [data-metric="p95"]"#)), summary.latency_ms.p95.map(display::exact));
-    assert_eq!(value(&format!(r#"{overall} [data-metric="rps"]"#)), summary.rps.map(display::exact));
-    assert_eq!(value(&format!(r#"{overall} [data-metric="requests"]"#)), summary.requests.map(|n| n.to_string()));
+    assert_eq!(
+        value(&format!(r#"{overall} [data-metric="p95"]"#)),
+        summary.latency_ms.p95.map(display::exact)
+    );
+    assert_eq!(
+        value(&format!(r#"{overall} [data-metric="rps"]"#)),
+        summary.rps.map(display::exact)
+    );
+    assert_eq!(
+        value(&format!(r#"{overall} [data-metric="requests"]"#)),
+        summary.requests.map(|n| n.to_string())
+    );
     for e in &summary.endpoints {
         let row = format!(r#"tr[data-endpoint="{}"]"#, e.name);
-        assert_eq!(value(&format!(r#"{row} [data-metric="p99"]"#)), e.latency_ms.p99.map(display::exact), "{}", e.name);
-        assert_eq!(value(&format!(r#"{row} [data-metric="error_rate"]"#)), e.error_rate.map(display::exact));
+        assert_eq!(
+            value(&format!(r#"{row} [data-metric="p99"]"#)),
+            e.latency_ms.p99.map(display::exact),
+            "{}",
+            e.name
+        );
+        assert_eq!(
+            value(&format!(r#"{row} [data-metric="error_rate"]"#)),
+            e.error_rate.map(display::exact)
+        );
     }
     let rows = root.query_selector_all("tbody tr").expect("rows").length();
     assert_eq!(rows as usize, summary.endpoints.len());
     // Charts are drawn, each with an accessible description.
     for chart in ["timeline", "distribution", "status"] {
-        let svg = root.query_selector(&format!("figure.{chart} svg")).expect("selector").expect(chart);
+        let svg = root
+            .query_selector(&format!("figure.{chart} svg"))
+            .expect("selector")
+            .expect(chart);
         let label = svg.get_attribute("aria-label").unwrap_or_default();
         assert!(!label.is_empty(), "{chart} has no aria-label");
         assert!(svg.dyn_ref::<web_sys::Element>().is_some());

@@ -2,7 +2,7 @@
 
 use verdict_core::Session;
 
-use crate::messages::{ErrorInfo, Request, Response, PROTOCOL_VERSION};
+use crate::messages::{ErrorInfo, FormatInfo, Request, Response, PROTOCOL_VERSION};
 
 /// The file being read.
 struct OpenFile {
@@ -29,8 +29,16 @@ impl Engine {
 
     /// The greeting a worker sends when it starts.
     pub fn ready() -> Response {
+        let formats = verdict_core::formats::REGISTRY
+            .iter()
+            .map(|spec| FormatInfo {
+                name: spec.format.as_str().to_string(),
+                description: spec.description.to_string(),
+            })
+            .collect();
         Response::Ready {
             protocol: PROTOCOL_VERSION,
+            formats,
         }
     }
 

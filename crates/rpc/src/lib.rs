@@ -28,4 +28,4 @@ mod engine;
 mod messages;
 
 pub use engine::Engine;
-pub use messages::{ErrorInfo, Request, Response, PROTOCOL_VERSION};
+pub use messages::{ErrorInfo, FormatInfo, Request, Response, PROTOCOL_VERSION};

@@ -46,6 +46,9 @@ pub enum Response {
     Ready {
         /// The worker's [`PROTOCOL_VERSION`].
         protocol: u32,
+        /// The formats this worker reads, in detection order. The page
+        /// lists them from here so that it need not link the readers itself.
+        formats: Vec<FormatInfo>,
     },
     /// The file's format is known (sent once per file, before the `Ack` of
     /// the chunk that revealed it, or before `Done` for tiny files).
@@ -67,6 +70,15 @@ pub enum Response {
     /// The file cannot be read (or the page broke the protocol). The file is
     /// closed; the worker is ready for a new `Open`.
     Error(ErrorInfo),
+}
+
+/// One format the worker reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormatInfo {
+    /// Stable name (`k6-ndjson`), as in `--format`.
+    pub name: String,
+    /// One line for users: the tool and the option that writes it.
+    pub description: String,
 }
 
 /// Why a file failed, for the page to show next to that file.

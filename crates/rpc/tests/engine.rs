@@ -80,13 +80,15 @@ fn direct(name: &str, bytes: &[u8]) -> RunSummary {
 }
 
 #[test]
-fn ready_announces_the_protocol_version() {
-    assert_eq!(
-        Engine::ready(),
-        Response::Ready {
-            protocol: PROTOCOL_VERSION
-        }
-    );
+fn ready_announces_the_protocol_version_and_every_format() {
+    let Response::Ready { protocol, formats } = Engine::ready() else {
+        panic!("not Ready")
+    };
+    assert_eq!(protocol, PROTOCOL_VERSION);
+    let names: Vec<&str> = formats.iter().map(|f| f.name.as_str()).collect();
+    let all: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
+    assert_eq!(names, all);
+    assert!(formats.iter().all(|f| !f.description.is_empty()));
 }
 
 #[test]

@@ -37,10 +37,19 @@ pub fn DistributionChart(props: &DistributionChartProps) -> Html {
     let h = TOP + plot_h + BOTTOM;
     let (x0, x1) = (LEFT, w - RIGHT);
 
-    let finite_max = props.points.iter().map(|p| nines(p.percentile)).filter(|v| v.is_finite()).fold(0.0, f64::max);
+    let finite_max = props
+        .points
+        .iter()
+        .map(|p| nines(p.percentile))
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max);
     // 100% has no finite position: it sits one decade past the last point.
     let x_end = finite_max.floor() + 1.0;
-    let xs: Vec<f64> = props.points.iter().map(|p| nines(p.percentile).min(x_end)).collect();
+    let xs: Vec<f64> = props
+        .points
+        .iter()
+        .map(|p| nines(p.percentile).min(x_end))
+        .collect();
     let x = Linear::new(0.0, x_end, x0, x1);
     let y_top = nice_max(props.points.iter().map(|p| p.value_ms).fold(0.0, f64::max));
     let y = Linear::new(0.0, y_top, TOP + plot_h, TOP);
@@ -48,7 +57,14 @@ pub fn DistributionChart(props: &DistributionChartProps) -> Html {
         .iter()
         .zip(&props.points)
         .enumerate()
-        .map(|(i, (px, p))| format!("{}{:.1},{:.1}", if i == 0 { "M" } else { "L" }, x.map(*px), y.map(p.value_ms)))
+        .map(|(i, (px, p))| {
+            format!(
+                "{}{:.1},{:.1}",
+                if i == 0 { "M" } else { "L" },
+                x.map(*px),
+                y.map(p.value_ms)
+            )
+        })
         .collect::<String>();
     let total = props.points.last().map_or(0, |p| p.count);
 

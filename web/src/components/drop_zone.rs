@@ -59,7 +59,12 @@ pub fn DropZone(props: &DropZoneProps) -> Html {
     let on_change = {
         let on_files = props.on_files.clone();
         Callback::from(move |e: Event| {
-            let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
+            let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            else {
+                return;
+            };
             let files = files_of(input.files());
             // Clear, so choosing the same file again fires `change` again.
             input.set_value("");
@@ -98,7 +103,9 @@ pub fn DropZone(props: &DropZoneProps) -> Html {
                 aria-hidden="true"
                 onchange={on_change}
             />
-            <p class="formats"><span class="label">{"Reads: "}</span>{props.formats.clone()}</p>
+            if !props.formats.is_empty() {
+                <p class="formats"><span class="label">{"Reads: "}</span>{props.formats.clone()}</p>
+            }
         </section>
     }
 }

@@ -107,7 +107,13 @@ pub fn EndpointTable(props: &EndpointTableProps) -> Html {
     let mut rows: Vec<Row> = s.endpoints.iter().map(endpoint_row).collect();
     match *sort {
         Some(("name", desc)) => {
-            rows.sort_by(|a, b| if desc { b.name.cmp(a.name) } else { a.name.cmp(b.name) });
+            rows.sort_by(|a, b| {
+                if desc {
+                    b.name.cmp(a.name)
+                } else {
+                    a.name.cmp(b.name)
+                }
+            });
         }
         Some((metric, desc)) => rows.sort_by(|a, b| {
             // Missing values sort last either way.
@@ -117,7 +123,11 @@ pub fn EndpointTable(props: &EndpointTableProps) -> Html {
                 (None, Some(_)) => return Ordering::Greater,
                 (None, None) => Ordering::Equal,
             };
-            if desc { ord.reverse() } else { ord }
+            if desc {
+                ord.reverse()
+            } else {
+                ord
+            }
         }),
         None => {}
     }
@@ -143,10 +153,13 @@ pub fn EndpointTable(props: &EndpointTableProps) -> Html {
             let sort = sort.clone();
             // Numbers sort largest first on the first click; names A→Z.
             Callback::from(move |_: MouseEvent| {
-                sort.set(Some((key, match sorted {
-                    Some(desc) => !desc,
-                    None => numeric,
-                })))
+                sort.set(Some((
+                    key,
+                    match sorted {
+                        Some(desc) => !desc,
+                        None => numeric,
+                    },
+                )))
             })
         };
         let arrow = match sorted {

@@ -66,7 +66,10 @@ pub fn EntryCard(props: &EntryCardProps) -> Html {
                 </div>
             }
         }
-        Status::Done { summary, elapsed_ms } => html! {
+        Status::Done {
+            summary,
+            elapsed_ms,
+        } => html! {
             <RunView summary={summary.clone()} width={props.width} elapsed_ms={*elapsed_ms} size={entry.size} />
         },
         Status::Failed(error) => html! {

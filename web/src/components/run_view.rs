@@ -6,12 +6,12 @@ use verdict_core::summary::ReportedBy;
 use verdict_core::RunSummary;
 use yew::prelude::*;
 
+use crate::components::chart_width;
 use crate::components::distribution_chart::DistributionChart;
 use crate::components::endpoint_table::EndpointTable;
 use crate::components::headline::Headline;
 use crate::components::status_chart::StatusChart;
 use crate::components::timeline_chart::TimelineChart;
-use crate::components::chart_width;
 use crate::display;
 
 #[derive(Properties, PartialEq)]
@@ -27,15 +27,24 @@ pub fn RunView(props: &RunViewProps) -> Html {
     let s = &*props.summary;
     let width = chart_width(props.width);
     // Two charts side by side when there is room.
-    let half = if width >= 900.0 { ((width - 24.0) / 2.0).floor() } else { width };
+    let half = if width >= 900.0 {
+        ((width - 24.0) / 2.0).floor()
+    } else {
+        width
+    };
 
     let origin = match s.reported_by {
         ReportedBy::Samples => "computed from every request in the file",
-        ReportedBy::Tool => "as reported by the tool itself (the file holds no per-request samples)",
+        ReportedBy::Tool => {
+            "as reported by the tool itself (the file holds no per-request samples)"
+        }
     };
     let mut provenance = vec![s.format.as_str().to_string(), origin.to_string()];
     if let Some(start) = &s.start {
-        provenance.push(format!("started {}", start.replace('T', " ").replace('Z', " UTC")));
+        provenance.push(format!(
+            "started {}",
+            start.replace('T', " ").replace('Z', " UTC")
+        ));
     }
     let seconds = props.elapsed_ms / 1000.0;
     if seconds > 0.0 {
@@ -45,7 +54,11 @@ pub fn RunView(props: &RunViewProps) -> Html {
         ));
     }
 
-    let notes: Vec<Html> = s.warnings.iter().map(|w| html! { <li class="warning">{w.clone()}</li> }).collect();
+    let notes: Vec<Html> = s
+        .warnings
+        .iter()
+        .map(|w| html! { <li class="warning">{w.clone()}</li> })
+        .collect();
     let checks = s.checks.map(|c| {
         html! {
             <p class="checks">

@@ -47,7 +47,14 @@ pub fn StatusChart(props: &StatusChartProps) -> Html {
     let label = props
         .codes
         .iter()
-        .map(|(code, n)| format!("{} {}: {}", if code.is_empty() { "no status" } else { code }, "", display::count(*n)))
+        .map(|(code, n)| {
+            format!(
+                "{} {}: {}",
+                if code.is_empty() { "no status" } else { code },
+                "",
+                display::count(*n)
+            )
+        })
         .collect::<Vec<_>>()
         .join(", ");
 

@@ -24,7 +24,11 @@ const BOTTOM: f64 = 24.0;
 
 fn seconds_label(t: f64) -> String {
     if t.abs() >= 3600.0 {
-        format!("{:.0}:{:02.0} h", (t / 3600.0).trunc(), (t % 3600.0 / 60.0).trunc())
+        format!(
+            "{:.0}:{:02.0} h",
+            (t / 3600.0).trunc(),
+            (t % 3600.0 / 60.0).trunc()
+        )
     } else if t.abs() >= 600.0 {
         format!("{:.0} min", t / 60.0)
     } else {
@@ -55,10 +59,16 @@ pub fn TimelineChart(props: &TimelineChartProps) -> Html {
     let t0 = points.first().map_or(0.0, |p| p.t_s);
     let t1 = points.last().map_or(1.0, |p| p.t_s + bucket);
     let x = Linear::new(t0, t1, x0, x1);
-    let max_ms = points.iter().filter_map(|p| p.p99_ms.or(p.p95_ms).or(p.p50_ms)).fold(0.0, f64::max);
+    let max_ms = points
+        .iter()
+        .filter_map(|p| p.p99_ms.or(p.p95_ms).or(p.p50_ms))
+        .fold(0.0, f64::max);
     let y_top = nice_max(max_ms);
     let y = Linear::new(0.0, y_top, TOP + plot_h, TOP);
-    let max_vus = points.iter().filter_map(|p| p.concurrency).fold(0.0, f64::max);
+    let max_vus = points
+        .iter()
+        .filter_map(|p| p.concurrency)
+        .fold(0.0, f64::max);
     let has_vus = max_vus > 0.0;
     let vus_top = nice_max(max_vus);
     let yv = Linear::new(0.0, vus_top, TOP + plot_h, TOP);
@@ -68,7 +78,12 @@ pub fn TimelineChart(props: &TimelineChartProps) -> Html {
 
     let centers: Vec<f64> = points.iter().map(|p| p.t_s + bucket / 2.0).collect();
     let line = |pick: fn(&verdict_core::summary::TimelinePoint) -> Option<f64>| {
-        polyline(points.iter().zip(&centers).map(|(p, c)| (x.map(*c), pick(p).map(|v| y.map(v)))))
+        polyline(
+            points
+                .iter()
+                .zip(&centers)
+                .map(|(p, c)| (x.map(*c), pick(p).map(|v| y.map(v)))),
+        )
     };
 
     // Concurrency as a step area: flat over each window.
@@ -118,7 +133,11 @@ pub fn TimelineChart(props: &TimelineChartProps) -> Html {
     };
 
     let y_ticks = nice_ticks(0.0, y_top, if plot_h < 200.0 { 4 } else { 5 });
-    let x_ticks = nice_ticks(t0.max(0.0), t1, ((x1 - x0) / 90.0).floor().max(2.0) as usize);
+    let x_ticks = nice_ticks(
+        t0.max(0.0),
+        t1,
+        ((x1 - x0) / 90.0).floor().max(2.0) as usize,
+    );
 
     let on_move = {
         let (hover, centers) = (hover.clone(), centers.clone());
