@@ -16,6 +16,7 @@ import path from "node:path";
 import zlib from "node:zlib";
 import { fileURLToPath } from "node:url";
 import { serve } from "./server.mjs";
+import { bigK6File as bigFile } from "./bigfile.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, "../..");
@@ -116,17 +117,8 @@ async function dropFiles(page, files) {
   }, payload);
 }
 
-/** A k6 NDJSON file of at least BIG_MIN_BYTES made of real k6 output, repeated. */
 function bigK6File() {
-  const file = path.join(TMP, "big-k6.json");
-  const source = zlib.gunzipSync(fs.readFileSync(path.join(FIXTURES, "k6/ramping/run.json.gz")));
-  const copies = Math.ceil(BIG_MIN_BYTES / source.length);
-  if (!fs.existsSync(file) || fs.statSync(file).size !== copies * source.length) {
-    const fd = fs.openSync(file, "w");
-    for (let i = 0; i < copies; i++) fs.writeSync(fd, source);
-    fs.closeSync(fd);
-  }
-  return { file, copies, size: copies * source.length };
+  return bigFile(FIXTURES, TMP, BIG_MIN_BYTES);
 }
 
 // ---------------------------------------------------------------- harness

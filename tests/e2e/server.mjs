@@ -13,8 +13,11 @@ const TYPES = {
   ".json": "application/json",
 };
 
-/** Serves `root` at http://127.0.0.1:<port><prefix>; resolves to { url, requests, close }. */
-export function serve(root, prefix = "/verdict/") {
+/**
+ * Serves `root` at http://127.0.0.1:<port><prefix>; `extra` maps more names
+ * under the prefix to files. Resolves to { url, origin, requests, close }.
+ */
+export function serve(root, prefix = "/verdict/", extra = {}) {
   const requests = [];
   const server = http.createServer((req, res) => {
     requests.push(req.url);
@@ -24,8 +27,8 @@ export function serve(root, prefix = "/verdict/") {
       return;
     }
     let rel = decodeURIComponent(url.pathname.slice(prefix.length)) || "index.html";
-    const file = path.join(root, path.normalize(rel));
-    if (!file.startsWith(path.resolve(root))) {
+    const file = extra[rel] ?? path.join(root, path.normalize(rel));
+    if (!extra[rel] && !file.startsWith(path.resolve(root))) {
       res.writeHead(403).end();
       return;
     }

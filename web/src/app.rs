@@ -9,10 +9,11 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, File};
 use yew::prelude::*;
 
+use crate::components::compare_table::CompareTable;
 use crate::components::drop_zone::DropZone;
 use crate::components::entry_card::EntryCard;
 use crate::pool::Pool;
-use crate::state::{Action, AppState, EntryId};
+use crate::state::{Action, AppState, EntryId, Status};
 
 /// The bundled demo run, relative to the page (copied by Trunk from
 /// `tests/fixtures/k6/ramping/`): a real k6 staged run, gzipped k6 CSV.
@@ -117,6 +118,13 @@ pub fn App() -> Html {
 
     // Newest files first, so a drop shows up without scrolling past the demo.
     let entries = state.in_display_order();
+    let done: Vec<_> = entries
+        .iter()
+        .filter_map(|e| match &e.status {
+            Status::Done { summary, .. } => Some((e.id, e.name.clone(), summary.clone())),
+            _ => None,
+        })
+        .collect();
 
     let formats = state
         .formats
@@ -142,6 +150,9 @@ pub fn App() -> Html {
                 <DropZone on_files={on_files} on_demo={on_demo} formats={formats} />
                 if let Some(notice) = &state.notice {
                     <p class="notice" role="alert">{notice}</p>
+                }
+                if done.len() >= 2 {
+                    <CompareTable runs={done} />
                 }
                 <section class="entries" aria-label="Files">
                     for entry in entries {

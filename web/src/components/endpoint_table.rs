@@ -141,6 +141,12 @@ pub fn EndpointTable(props: &EndpointTableProps) -> Html {
         latency: &s.latency_ms,
     };
 
+    let caption = match s.reported_by {
+        verdict_core::summary::ReportedBy::Samples => "Per endpoint · latency in milliseconds · click a column to sort",
+        verdict_core::summary::ReportedBy::Tool => {
+            "Per endpoint · latency in milliseconds, as the tool computed it (its own percentile definition) · click a column to sort"
+        }
+    };
     let header = |key: &'static str, label: &'static str, numeric: bool| {
         let current = *sort;
         let sorted = current.and_then(|(k, desc)| (k == key).then_some(desc));
@@ -193,7 +199,7 @@ pub fn EndpointTable(props: &EndpointTableProps) -> Html {
     html! {
         <div class="table-wrap" role="region" aria-label="Per-endpoint numbers" tabindex="0">
             <table class="endpoints">
-                <caption>{"Per endpoint · latency in milliseconds · click a column to sort"}</caption>
+                <caption>{caption}</caption>
                 <thead>
                     <tr>
                         {header("name", "Endpoint", false)}

@@ -85,7 +85,7 @@ pub fn EntryCard(props: &EntryCardProps) -> Html {
     };
 
     html! {
-        <article class={classes!("entry", state)} data-state={state} data-file={entry.name.clone()} aria-labelledby={title_id.clone()}>
+        <article id={format!("entry-{id}")} class={classes!("entry", state)} data-state={state} data-file={entry.name.clone()} aria-labelledby={title_id.clone()}>
             <header class="entry-head">
                 <div class="entry-title">
                     <h2 id={title_id}>{entry.name.clone()}</h2>

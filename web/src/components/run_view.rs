@@ -46,12 +46,22 @@ pub fn RunView(props: &RunViewProps) -> Html {
             start.replace('T', " ").replace('Z', " UTC")
         ));
     }
-    let seconds = props.elapsed_ms / 1000.0;
-    if seconds > 0.0 {
-        provenance.push(format!(
-            "read in {seconds:.1} s ({})",
-            display::mb_per_s(props.size as f64 / 1e6 / seconds.max(1e-3))
-        ));
+    if props.elapsed_ms > 0.0 {
+        let seconds = props.elapsed_ms / 1000.0;
+        let took = if seconds < 1.0 {
+            format!("{:.0} ms", props.elapsed_ms)
+        } else {
+            format!("{seconds:.1} s")
+        };
+        // A speed means little for a file read in a blink.
+        if props.size >= 1_000_000 {
+            provenance.push(format!(
+                "read in {took} ({})",
+                display::mb_per_s(props.size as f64 / 1e6 / seconds)
+            ));
+        } else {
+            provenance.push(format!("read in {took}"));
+        }
     }
 
     let notes: Vec<Html> = s
@@ -89,19 +99,25 @@ pub fn RunView(props: &RunViewProps) -> Html {
     let total = s.requests.unwrap_or_else(|| s.status_codes.values().sum());
 
     html! {
-        <div class="run">
+        <div class="run" data-elapsed-ms={props.elapsed_ms.to_string()}>
             <p class="provenance">{provenance.join(" · ")}</p>
             <Headline summary={props.summary.clone()} />
             if !notes.is_empty() {
                 <ul class="notes" data-skipped-lines={s.skipped_lines.to_string()}>{for notes}</ul>
             }
-            <div class="charts">
-                <TimelineChart timeline={s.timeline.clone()} width={width} />
-                <div class="chart-pair">
-                    <DistributionChart points={s.distribution.clone()} width={half} />
-                    <StatusChart codes={s.status_codes.clone()} total={total} width={half} />
+            if s.timeline.points.is_empty() && s.distribution.is_empty() && s.status_codes.is_empty() {
+                <p class="muted tool-only">
+                    {"This file holds the tool's own end-of-test aggregates, not one record per request: there is no timeline, distribution or status-code breakdown to draw. The numbers are the tool's, unchanged."}
+                </p>
+            } else {
+                <div class="charts">
+                    <TimelineChart timeline={s.timeline.clone()} width={width} />
+                    <div class="chart-pair">
+                        <DistributionChart points={s.distribution.clone()} width={half} />
+                        <StatusChart codes={s.status_codes.clone()} total={total} width={half} />
+                    </div>
                 </div>
-            </div>
+            }
             <EndpointTable summary={props.summary.clone()} />
             {checks}
             {thresholds}
