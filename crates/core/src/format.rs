@@ -30,12 +30,21 @@ pub enum Format {
     /// The `data` object k6 passes to `handleSummary()`, saved as JSON.
     #[serde(rename = "k6-handle-summary")]
     K6HandleSummary,
+    /// JMeter CSV results (JTL), with or without header.
+    #[serde(rename = "jmeter-csv")]
+    JmeterCsv,
 }
 
 impl Format {
     /// Every format, in detection order.
     pub const ALL: &'static [Format] =
-        &[Format::K6Ndjson, Format::K6Csv, Format::K6SummaryExport, Format::K6HandleSummary];
+        &[
+            Format::K6Ndjson,
+            Format::K6Csv,
+            Format::K6SummaryExport,
+            Format::K6HandleSummary,
+            Format::JmeterCsv,
+        ];
 
     /// The stable name (`k6-ndjson`).
     pub fn as_str(self) -> &'static str {
@@ -44,6 +53,7 @@ impl Format {
             Format::K6Csv => "k6-csv",
             Format::K6SummaryExport => "k6-summary-export",
             Format::K6HandleSummary => "k6-handle-summary",
+            Format::JmeterCsv => "jmeter-csv",
         }
     }
 

@@ -4,11 +4,20 @@
 use crate::format::FormatSpec;
 
 pub mod csv;
+pub mod delimited;
 pub mod document;
+pub mod jmeter;
+pub mod jmeter_csv;
+pub mod jmeter_layout;
 pub mod k6_csv;
 pub mod k6_ndjson;
 pub mod k6_summary;
 
 /// Every format Verdict reads.
-pub static REGISTRY: &[FormatSpec] =
-    &[k6_ndjson::SPEC, k6_csv::SPEC, k6_summary::EXPORT_SPEC, k6_summary::HANDLE_SUMMARY_SPEC];
+pub static REGISTRY: &[FormatSpec] = &[
+    k6_ndjson::SPEC,
+    k6_csv::SPEC,
+    k6_summary::EXPORT_SPEC,
+    k6_summary::HANDLE_SUMMARY_SPEC,
+    jmeter_csv::SPEC,
+];
