@@ -33,6 +33,9 @@ pub enum Format {
     /// JMeter CSV results (JTL), with or without header.
     #[serde(rename = "jmeter-csv")]
     JmeterCsv,
+    /// hey `-o csv`.
+    #[serde(rename = "hey-csv")]
+    HeyCsv,
 }
 
 impl Format {
@@ -44,6 +47,7 @@ impl Format {
             Format::K6SummaryExport,
             Format::K6HandleSummary,
             Format::JmeterCsv,
+            Format::HeyCsv,
         ];
 
     /// The stable name (`k6-ndjson`).
@@ -54,6 +58,7 @@ impl Format {
             Format::K6SummaryExport => "k6-summary-export",
             Format::K6HandleSummary => "k6-handle-summary",
             Format::JmeterCsv => "jmeter-csv",
+            Format::HeyCsv => "hey-csv",
         }
     }
 

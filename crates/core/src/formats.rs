@@ -6,6 +6,7 @@ use crate::format::FormatSpec;
 pub mod csv;
 pub mod delimited;
 pub mod document;
+pub mod hey_csv;
 pub mod jmeter;
 pub mod jmeter_csv;
 pub mod jmeter_layout;
@@ -20,4 +21,5 @@ pub static REGISTRY: &[FormatSpec] = &[
     k6_summary::EXPORT_SPEC,
     k6_summary::HANDLE_SUMMARY_SPEC,
     jmeter_csv::SPEC,
+    hey_csv::SPEC,
 ];
