@@ -36,6 +36,9 @@ pub enum Format {
     /// hey `-o csv`.
     #[serde(rename = "hey-csv")]
     HeyCsv,
+    /// JMeter XML results (JTL).
+    #[serde(rename = "jmeter-xml")]
+    JmeterXml,
 }
 
 impl Format {
@@ -48,6 +51,7 @@ impl Format {
             Format::K6HandleSummary,
             Format::JmeterCsv,
             Format::HeyCsv,
+            Format::JmeterXml,
         ];
 
     /// The stable name (`k6-ndjson`).
@@ -59,6 +63,7 @@ impl Format {
             Format::K6HandleSummary => "k6-handle-summary",
             Format::JmeterCsv => "jmeter-csv",
             Format::HeyCsv => "hey-csv",
+            Format::JmeterXml => "jmeter-xml",
         }
     }
 

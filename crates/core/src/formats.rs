@@ -10,9 +10,11 @@ pub mod hey_csv;
 pub mod jmeter;
 pub mod jmeter_csv;
 pub mod jmeter_layout;
+pub mod jmeter_xml;
 pub mod k6_csv;
 pub mod k6_ndjson;
 pub mod k6_summary;
+pub mod xml;
 
 /// Every format Verdict reads.
 pub static REGISTRY: &[FormatSpec] = &[
@@ -22,4 +24,5 @@ pub static REGISTRY: &[FormatSpec] = &[
     k6_summary::HANDLE_SUMMARY_SPEC,
     jmeter_csv::SPEC,
     hey_csv::SPEC,
+    jmeter_xml::SPEC,
 ];

@@ -109,3 +109,115 @@ fn headerless_copy_of_the_real_run_reads_the_same() {
     s.source = with_header.source.clone();
     assert_eq!(s, with_header);
 }
+
+fn xml_unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
+
+fn xml_attr(tag: &str, name: &str) -> Option<String> {
+    let key = format!(" {name}=\"");
+    let at = tag.find(&key)? + key.len();
+    let len = tag[at..].find('"')?;
+    Some(xml_unescape(&tag[at..at + len]))
+}
+
+/// Direct children of `<testResults>` with a `t` attribute, found by a plain
+/// scan of `<…>` (JMeter escapes `<` and `>` inside values).
+fn xml_reference(rel: &str) -> Vec<Sample> {
+    let text = text(rel);
+    let mut depth = 0usize;
+    let mut out = Vec::new();
+    let mut rest = text.as_str();
+    while let Some(lt) = rest.find('<') {
+        let gt = lt + rest[lt..].find('>').expect("tag closes");
+        let tag = &rest[lt + 1..gt];
+        rest = &rest[gt + 1..];
+        if tag.starts_with('?') || tag.starts_with('!') {
+            continue;
+        }
+        if tag.starts_with('/') {
+            depth -= 1;
+            continue;
+        }
+        if depth == 1 {
+            if let Some(t) = xml_attr(tag, "t") {
+                let label = xml_attr(tag, "lb").unwrap_or_default();
+                out.push(Sample {
+                    name: if label.is_empty() {
+                        "(no label)".into()
+                    } else {
+                        label
+                    },
+                    ms: t.parse().expect("t"),
+                    failed: xml_attr(tag, "s").as_deref() != Some("true"),
+                });
+            }
+        }
+        if !tag.ends_with('/') {
+            depth += 1;
+        }
+    }
+    out
+}
+
+#[test]
+fn public_xml_jtls_match_their_top_level_samples() {
+    for rel in [
+        "jmeter/public/cookies.jtl",
+        "jmeter/public/error-bug1.jtl.gz",
+        "jmeter/public/resource-errors-child-no-assert.jtl",
+        "jmeter/public/resource_tc.jtl",
+        "jmeter/public/simple.error.jtl",
+        "jmeter/public/standard-errors.jtl.gz",
+        "jmeter/public/trace.jtl",
+        "jmeter/public/sample_log1c.jtl.gz",
+        "jmeter/public/sample_log2.jtl.gz",
+        "jmeter/public/BatchTestLocal.jtl",
+    ] {
+        let s = read_everywhere(rel, Format::JmeterXml);
+        let reference = xml_reference(rel);
+        assert!(!reference.is_empty(), "{rel}");
+        check_reference(&s, &reference);
+        assert_eq!(s.skipped_lines, 0, "{rel}");
+    }
+}
+
+#[test]
+fn cut_xml_files_say_so() {
+    // error-bug1 and standard-errors end without </testResults>.
+    for rel in [
+        "jmeter/public/error-bug1.jtl.gz",
+        "jmeter/public/standard-errors.jtl.gz",
+    ] {
+        let s = read_everywhere(rel, Format::JmeterXml);
+        assert!(
+            s.warnings.iter().any(|w| w.contains("</testResults>")),
+            "{rel}: {:?}",
+            s.warnings
+        );
+    }
+    let s = read_everywhere("jmeter/public/cookies.jtl", Format::JmeterXml);
+    assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+}
+
+#[test]
+fn xstream_class_elements_are_read() {
+    // Three WebDriver samples: label http://unknown.host/, code 500,
+    // success false, elapsedTime 0, startTime set, timeStamp 0.
+    let s = read_everywhere("jmeter/public/nonstandard-unicode.jtl", Format::JmeterXml);
+    assert_eq!((s.requests, s.errors), (Some(3), Some(3)));
+    assert_eq!(s.endpoints[0].name, "http://unknown.host/");
+    assert_eq!(s.status_codes.get("500"), Some(&3));
+    assert_eq!(s.start.as_deref(), Some("2015-05-13T08:36:42.173Z"));
+}
+
+#[test]
+fn xml_without_times_fails_clearly() {
+    let e = error_everywhere("jmeter/public/BatchTestLocal.xml");
+    assert_eq!(e.code(), "empty");
+    assert!(e.to_string().contains("no t (elapsed) attribute"), "{e}");
+}
