@@ -39,6 +39,12 @@ pub enum Format {
     /// JMeter XML results (JTL).
     #[serde(rename = "jmeter-xml")]
     JmeterXml,
+    /// Gatling `simulation.log`, text (tab-separated) format.
+    #[serde(rename = "gatling-log")]
+    GatlingLog,
+    /// Gatling `simulation.log`, binary format (3.13+).
+    #[serde(rename = "gatling-binary")]
+    GatlingBinary,
 }
 
 impl Format {
@@ -52,6 +58,8 @@ impl Format {
             Format::JmeterCsv,
             Format::HeyCsv,
             Format::JmeterXml,
+            Format::GatlingLog,
+            Format::GatlingBinary,
         ];
 
     /// The stable name (`k6-ndjson`).
@@ -64,6 +72,8 @@ impl Format {
             Format::JmeterCsv => "jmeter-csv",
             Format::HeyCsv => "hey-csv",
             Format::JmeterXml => "jmeter-xml",
+            Format::GatlingLog => "gatling-log",
+            Format::GatlingBinary => "gatling-binary",
         }
     }
 

@@ -6,6 +6,8 @@ use crate::format::FormatSpec;
 pub mod csv;
 pub mod delimited;
 pub mod document;
+pub mod gatling_binary;
+pub mod gatling_log;
 pub mod hey_csv;
 pub mod jmeter;
 pub mod jmeter_csv;
@@ -25,4 +27,6 @@ pub static REGISTRY: &[FormatSpec] = &[
     jmeter_csv::SPEC,
     hey_csv::SPEC,
     jmeter_xml::SPEC,
+    gatling_log::SPEC,
+    gatling_binary::SPEC,
 ];
