@@ -17,7 +17,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let times: Vec<i64> = text
         .lines()
         .filter_map(|l| l.find("\"time\":\"").map(|i| &l[i + 8..]))
-        .filter_map(|t| verdict_core::time::parse_rfc3339(t[..t.find('"')?].as_bytes()))
+        .filter_map(|t| verdict_core::time::parse_rfc3339(&t.as_bytes()[..t.find('"')?]))
         .collect();
     let (first, last) = (
         times.iter().min().ok_or("no timestamps")?,
@@ -33,7 +33,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 Some(i) => {
                     let start = i + 8;
                     let end = start + line[start..].find('"').ok_or("unterminated time")?;
-                    let t = verdict_core::time::parse_rfc3339(line[start..end].as_bytes())
+                    let t = verdict_core::time::parse_rfc3339(&line.as_bytes()[start..end])
                         .ok_or("bad time")?;
                     let nanos = &line[start + 19..end];
                     let stamp = verdict_core::time::format_rfc3339(t + copy * span);
