@@ -1,9 +1,10 @@
-//! Gatling `simulation.log`, text format (Gatling 1.x to 3.12):
+//! Gatling `simulation.log`, text format (Gatling 1.x to 3.12), tab-separated
+//! (tabs shown as `\t`):
 //!
 //! ```text
-//! RUN	computerdatabase.BasicSimulation	basicsimulation	1617110479263	 	3.5.1
-//! USER	BasicSimulation	START	1617110480034
-//! REQUEST		request_1	1617110480075	1617110480090	OK
+//! RUN\tcomputerdatabase.BasicSimulation\tbasicsimulation\t1617110479263\t \t3.5.1
+//! USER\tBasicSimulation\tSTART\t1617110480034
+//! REQUEST\t\trequest_1\t1617110480075\t1617110480090\tOK
 //! ```
 //!
 //! Upstream encoder: gatling/gatling `LogFileDataWriter.scala` (one
