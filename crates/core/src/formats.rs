@@ -3,11 +3,13 @@
 
 use crate::format::FormatSpec;
 
+pub mod ab_tsv;
 pub mod csv;
 pub mod delimited;
 pub mod document;
 pub mod gatling_binary;
 pub mod gatling_log;
+pub mod gob;
 pub mod hey_csv;
 pub mod jmeter;
 pub mod jmeter_csv;
@@ -16,6 +18,10 @@ pub mod jmeter_xml;
 pub mod k6_csv;
 pub mod k6_ndjson;
 pub mod k6_summary;
+pub mod vegeta;
+pub mod vegeta_csv;
+pub mod vegeta_gob;
+pub mod vegeta_json;
 pub mod xml;
 
 /// Every format Verdict reads.
@@ -29,4 +35,8 @@ pub static REGISTRY: &[FormatSpec] = &[
     jmeter_xml::SPEC,
     gatling_log::SPEC,
     gatling_binary::SPEC,
+    vegeta_json::SPEC,
+    vegeta_csv::SPEC,
+    vegeta_gob::SPEC,
+    ab_tsv::SPEC,
 ];
