@@ -99,10 +99,10 @@ impl HeyCsvDecoder {
                 Some(response_time) => {
                     let (status, offset) = (find("status-code"), find("offset"));
                     if offset.is_none() {
-                        run.warn("this hey CSV has no offset column (hey < 0.1.1): requests have no time, so there is no timeline or rate");
+                        run.warn("this hey CSV has no offset column (older hey): requests have no time, so there is no timeline or rate");
                     }
                     if status.is_none() {
-                        run.warn("this hey CSV has no status-code column (hey < 0.1.1): every answered request counts as a success");
+                        run.warn("this hey CSV has no status-code column (older hey): every answered request counts as a success");
                     }
                     self.columns = Some(Columns {
                         response_time,
