@@ -9,8 +9,8 @@
 //! seconds with 4 decimals; `offset` is the request start since the test
 //! started, so times are relative (no wall clock). Requests that failed at
 //! the network level (refused, timed out) are NOT written, and at most the
-//! first 1,000,000 results are. hey before 0.1.1 wrote the first six columns
-//! only (no status, no offset). The CSV does not name the URL.
+//! first 1,000,000 results are. older hey releases wrote the first six
+//! columns only (no status, no offset). The CSV does not name the URL.
 
 use crate::error::IngestError;
 use crate::format::{first_line, strip_bom, Decoder, Format, FormatSpec, IngestOptions};
