@@ -98,7 +98,7 @@ impl AbDecoder {
         run.set_time_resolution(if resolution > 1 { resolution } else { 0 });
         run.activity_start(start);
         run.request(&Request {
-            end_us: Some(start + (ttime * 1000.0).round() as i64),
+            end_us: Some(start.saturating_add((ttime * 1000.0).round() as i64)),
             duration_ms: ttime,
             failed: false,
             status: "-",
