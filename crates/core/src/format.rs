@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::IngestError;
 use crate::formats;
 use crate::run::Run;
+use crate::time::DurationUnit;
 
 /// Bytes of (decompressed) input a sniffer may look at.
 pub const SNIFF_LOOKAHEAD: usize = 16 * 1024;
@@ -30,12 +31,24 @@ pub enum Format {
     /// The `data` object k6 passes to `handleSummary()`, saved as JSON.
     #[serde(rename = "k6-handle-summary")]
     K6HandleSummary,
+    /// HdrHistogram percentile distribution text (`.hgrm`).
+    #[serde(rename = "hgrm")]
+    Hgrm,
+    /// HdrHistogram interval log (`.hlog`).
+    #[serde(rename = "hlog")]
+    Hlog,
 }
 
 impl Format {
     /// Every format, in detection order.
-    pub const ALL: &'static [Format] =
-        &[Format::K6Ndjson, Format::K6Csv, Format::K6SummaryExport, Format::K6HandleSummary];
+    pub const ALL: &'static [Format] = &[
+        Format::K6Ndjson,
+        Format::K6Csv,
+        Format::K6SummaryExport,
+        Format::K6HandleSummary,
+        Format::Hgrm,
+        Format::Hlog,
+    ];
 
     /// The stable name (`k6-ndjson`).
     pub fn as_str(self) -> &'static str {
@@ -44,6 +57,8 @@ impl Format {
             Format::K6Csv => "k6-csv",
             Format::K6SummaryExport => "k6-summary-export",
             Format::K6HandleSummary => "k6-handle-summary",
+            Format::Hgrm => "hgrm",
+            Format::Hlog => "hlog",
         }
     }
 
@@ -76,11 +91,18 @@ fn known_names() -> String {
     Format::ALL.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
 }
 
-/// Options that change how a file is read.
+/// Options that change how a file is read. Every field may be left out of
+/// the JSON the app sends.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct IngestOptions {
     /// Skip detection and read the file as this format.
     pub format: Option<Format>,
+    /// The unit of latency values in HdrHistogram files (`.hlog` recorded
+    /// values, `.hgrm` printed values), which those files do not state.
+    /// `None`: the assumption documented in `docs/formats/hdrhistogram.md`,
+    /// which the run's warnings repeat.
+    pub hdr_unit: Option<DurationUnit>,
 }
 
 /// A streaming decoder for one format. It receives the decompressed bytes in

@@ -4,11 +4,21 @@
 use crate::format::FormatSpec;
 
 pub mod csv;
+pub mod decimal;
 pub mod document;
+pub mod hdr_payload;
+pub mod hgrm;
+pub mod hlog;
 pub mod k6_csv;
 pub mod k6_ndjson;
 pub mod k6_summary;
 
 /// Every format Verdict reads.
-pub static REGISTRY: &[FormatSpec] =
-    &[k6_ndjson::SPEC, k6_csv::SPEC, k6_summary::EXPORT_SPEC, k6_summary::HANDLE_SUMMARY_SPEC];
+pub static REGISTRY: &[FormatSpec] = &[
+    k6_ndjson::SPEC,
+    k6_csv::SPEC,
+    k6_summary::EXPORT_SPEC,
+    k6_summary::HANDLE_SUMMARY_SPEC,
+    hgrm::SPEC,
+    hlog::SPEC,
+];

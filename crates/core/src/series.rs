@@ -82,6 +82,22 @@ impl Series {
         self.count_status(status, 1);
     }
 
+    /// Adds a whole histogram of durations (µs, from [`new_histogram`]), as an
+    /// HdrHistogram interval log holds them. The counters follow from the
+    /// histogram: min and max are its bucket edges, the sum uses its mean.
+    pub fn record_histogram(&mut self, durations_us: &Histogram<u64>) {
+        let n = durations_us.len();
+        if n == 0 {
+            return;
+        }
+        self.requests += n;
+        // Both histograms auto-resize, so `add` cannot fail on range.
+        let _ = self.hist.add(durations_us);
+        self.sum_ms += durations_us.mean() * n as f64 / 1000.0;
+        self.min_ms = self.min_ms.min(durations_us.min() as f64 / 1000.0);
+        self.max_ms = self.max_ms.max(durations_us.max() as f64 / 1000.0);
+    }
+
     fn count_status(&mut self, status: &str, n: u64) {
         // Few distinct statuses per series: a linear scan beats hashing.
         match self.statuses.iter_mut().find(|(s, _)| &**s == status) {
