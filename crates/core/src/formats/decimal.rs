@@ -52,22 +52,33 @@ impl Decimal {
                 exp = exp.checked_add(1)?;
             }
         }
-        Some(Decimal { mantissa: if negative { -mantissa } else { mantissa }, exp })
+        Some(Decimal {
+            mantissa: if negative { -mantissa } else { mantissa },
+            exp,
+        })
     }
 
     /// Multiplies by a power of ten.
     pub fn shift(self, pow10: i32) -> Decimal {
-        Decimal { mantissa: self.mantissa, exp: self.exp.saturating_add(pow10) }
+        Decimal {
+            mantissa: self.mantissa,
+            exp: self.exp.saturating_add(pow10),
+        }
     }
 
     /// Multiplies by an integer factor (e.g. 60 000 ms per minute).
     pub fn times(self, factor: i64) -> Option<Decimal> {
-        Some(Decimal { mantissa: self.mantissa.checked_mul(i128::from(factor))?, exp: self.exp })
+        Some(Decimal {
+            mantissa: self.mantissa.checked_mul(i128::from(factor))?,
+            exp: self.exp,
+        })
     }
 
     /// The nearest `f64`.
     pub fn to_f64(self) -> f64 {
-        format!("{}e{}", self.mantissa, self.exp).parse().unwrap_or(f64::NAN)
+        format!("{}e{}", self.mantissa, self.exp)
+            .parse()
+            .unwrap_or(f64::NAN)
     }
 }
 
@@ -95,7 +106,12 @@ mod tests {
         assert_eq!(parse_scaled("0.0268", 3), Some(26.8));
         assert_eq!(parse_scaled("706.00", -3), Some(0.706));
         assert_eq!(parse_scaled("1.02", 3), Some(1020.0));
-        assert_eq!(Decimal::parse("1.02").and_then(|d| d.times(60_000)).map(Decimal::to_f64), Some(61_200.0));
+        assert_eq!(
+            Decimal::parse("1.02")
+                .and_then(|d| d.times(60_000))
+                .map(Decimal::to_f64),
+            Some(61_200.0)
+        );
         assert_eq!(parse_scaled("-1.5e2", 0), Some(-150.0));
         assert_eq!(parse_scaled(".5", 0), Some(0.5));
         assert_eq!(rescale_f64(0.029952542, 3), Some(29.952542));

@@ -50,7 +50,9 @@ const BASE64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::n
 /// Decodes the base64 text of one interval histogram (values in the unit the
 /// writer recorded).
 pub fn decode_base64(text: &str) -> Result<Histogram<u64>, String> {
-    let bytes = BASE64.decode(text.trim()).map_err(|e| format!("histogram is not valid base64 ({e})"))?;
+    let bytes = BASE64
+        .decode(text.trim())
+        .map_err(|e| format!("histogram is not valid base64 ({e})"))?;
     decode(&bytes, true)
 }
 
@@ -69,11 +71,15 @@ fn decode(bytes: &[u8], allow_compressed: bool) -> Result<Histogram<u64>, String
     let base = cookie & !0xf0;
     let word_size = ((cookie & 0xf0) >> 4) & 0xe;
     match base {
-        V0_COMPRESSED_COOKIE_BASE | V1_COMPRESSED_COOKIE_BASE | V2_COMPRESSED_COOKIE_BASE if allow_compressed => {
+        V0_COMPRESSED_COOKIE_BASE | V1_COMPRESSED_COOKIE_BASE | V2_COMPRESSED_COOKIE_BASE
+            if allow_compressed =>
+        {
             let inner = inflate(bytes)?;
             let inner_base = be_u32(&inner, 0).ok_or(TRUNCATED)? & !0xf0;
             if inner_base + 1 != base {
-                return Err(format!("compressed histogram holds an unexpected cookie {inner_base:#x}"));
+                return Err(format!(
+                    "compressed histogram holds an unexpected cookie {inner_base:#x}"
+                ));
             }
             decode(&inner, false)
         }
@@ -90,21 +96,28 @@ fn decode(bytes: &[u8], allow_compressed: bool) -> Result<Histogram<u64>, String
             let header = Header::v0(bytes)?;
             header.with_counts(&bytes[V0_HEADER..], word_size)
         }
-        _ => Err(format!("unknown histogram encoding (cookie {cookie:#010x})")),
+        _ => Err(format!(
+            "unknown histogram encoding (cookie {cookie:#010x})"
+        )),
     }
 }
 
 /// Inflates `cookie, length, zlib data` with a size limit.
 fn inflate(bytes: &[u8]) -> Result<Vec<u8>, String> {
     let len = be_u32(bytes, 4).ok_or(TRUNCATED)? as usize;
-    let data = bytes.get(8..8 + len).ok_or("compressed histogram is shorter than its stated length")?;
+    let data = bytes
+        .get(8..8 + len)
+        .ok_or("compressed histogram is shorter than its stated length")?;
     let mut out = Vec::new();
     flate2::read::ZlibDecoder::new(data)
         .take(MAX_PAYLOAD as u64 + 1)
         .read_to_end(&mut out)
         .map_err(|e| format!("compressed histogram does not inflate ({e})"))?;
     if out.len() > MAX_PAYLOAD {
-        return Err(format!("histogram inflates to more than {} MiB", MAX_PAYLOAD >> 20));
+        return Err(format!(
+            "histogram inflates to more than {} MiB",
+            MAX_PAYLOAD >> 20
+        ));
     }
     Ok(out)
 }
@@ -127,7 +140,10 @@ impl Header {
         };
         let ratio = f64::from_bits(be_u64(b, 32).ok_or(TRUNCATED)?);
         if ratio != 1.0 {
-            return Err("DoubleHistogram payloads (integer-to-double ratio other than 1) are not supported".into());
+            return Err(
+                "DoubleHistogram payloads (integer-to-double ratio other than 1) are not supported"
+                    .into(),
+            );
         }
         if offset != 0 {
             return Err("histograms with a normalizing index offset are not supported".into());
@@ -178,7 +194,11 @@ impl Header {
     fn with_counts(self, payload: &[u8], word_size: u32) -> Result<Histogram<u64>, String> {
         let ws = match word_size {
             2 | 4 | 8 => word_size as usize,
-            other => return Err(format!("histogram word size {other} is not 2, 4 or 8 bytes")),
+            other => {
+                return Err(format!(
+                    "histogram word size {other} is not 2, 4 or 8 bytes"
+                ))
+            }
         };
         let mut v2 = Vec::with_capacity(V2_HEADER + payload.len() / ws + 16);
         v2.extend_from_slice(&V2_COOKIE.to_be_bytes());
@@ -266,7 +286,10 @@ mod tests {
 
     /// A V1 payload, laid out as Java's encoder wrote it: raw big-endian words.
     fn v1_bytes(h: &Histogram<u64>) -> Vec<u8> {
-        let mut counts: Vec<u64> = h.iter_all().map(|v| v.count_since_last_iteration()).collect();
+        let mut counts: Vec<u64> = h
+            .iter_all()
+            .map(|v| v.count_since_last_iteration())
+            .collect();
         while counts.last() == Some(&0) {
             counts.pop();
         }
@@ -288,9 +311,13 @@ mod tests {
     fn v2_plain_and_compressed_round_trip() {
         let h = sample();
         let mut plain = Vec::new();
-        V2Serializer::new().serialize(&h, &mut plain).expect("serializes");
+        V2Serializer::new()
+            .serialize(&h, &mut plain)
+            .expect("serializes");
         let mut deflated = Vec::new();
-        V2DeflateSerializer::new().serialize(&h, &mut deflated).expect("serializes");
+        V2DeflateSerializer::new()
+            .serialize(&h, &mut deflated)
+            .expect("serializes");
         for bytes in [plain, deflated] {
             let text = BASE64.encode(&bytes);
             assert_eq!(decode_base64(&text).expect("decodes"), h);

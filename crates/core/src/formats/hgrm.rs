@@ -34,7 +34,8 @@ use crate::time::DurationUnit;
 /// Registry entry.
 pub const SPEC: FormatSpec = FormatSpec {
     format: Format::Hgrm,
-    description: "HdrHistogram percentile distribution text (.hgrm; also Vegeta report -type=hdrplot)",
+    description:
+        "HdrHistogram percentile distribution text (.hgrm; also Vegeta report -type=hdrplot)",
     raw_samples: false,
     sniff,
     priority: 40,
@@ -111,7 +112,10 @@ pub struct Spectrum {
 impl Spectrum {
     /// A spectrum whose values are multiplied by `10^pow10_to_ms` to get ms.
     pub fn new(pow10_to_ms: i32) -> Spectrum {
-        Spectrum { pow10_to_ms, ..Spectrum::default() }
+        Spectrum {
+            pow10_to_ms,
+            ..Spectrum::default()
+        }
     }
 
     /// Classifies one line and keeps what it holds.
@@ -124,7 +128,11 @@ impl Spectrum {
             return SpectrumLine::Header;
         }
         if let Some(inner) = t.strip_prefix("#[").and_then(|r| r.strip_suffix(']')) {
-            return if self.footer(inner) { SpectrumLine::Footer } else { SpectrumLine::Other };
+            return if self.footer(inner) {
+                SpectrumLine::Footer
+            } else {
+                SpectrumLine::Other
+            };
         }
         match self.row(t) {
             Some(row) => {
@@ -160,14 +168,20 @@ impl Spectrum {
         if !(0.0..=1.0).contains(&fraction) || !value_ms.is_finite() {
             return None;
         }
-        Some(SpectrumRow { value_ms, fraction, total_count })
+        Some(SpectrumRow {
+            value_ms,
+            fraction,
+            total_count,
+        })
     }
 
     /// `Mean = 4.881, StdDeviation = 1.777` and friends.
     fn footer(&mut self, inner: &str) -> bool {
         let mut known = false;
         for part in inner.split(',') {
-            let Some((key, value)) = part.split_once('=') else { continue };
+            let Some((key, value)) = part.split_once('=') else {
+                continue;
+            };
             let (key, value) = (key.trim(), value.trim());
             let ms = || parse_scaled(value, self.pow10_to_ms);
             match key {
@@ -185,7 +199,10 @@ impl Spectrum {
 
     /// The value of the row printed at exactly `fraction`, if there is one.
     pub fn at(&self, fraction: f64) -> Option<f64> {
-        self.rows.iter().find(|r| r.fraction == fraction).map(|r| r.value_ms)
+        self.rows
+            .iter()
+            .find(|r| r.fraction == fraction)
+            .map(|r| r.value_ms)
     }
 
     /// The first row at or above `fraction`.
@@ -195,14 +212,19 @@ impl Spectrum {
 
     /// Samples in the histogram: the footer's count, else the last row's.
     pub fn count(&self) -> Option<u64> {
-        self.total_count.or_else(|| self.rows.last().map(|r| r.total_count))
+        self.total_count
+            .or_else(|| self.rows.last().map(|r| r.total_count))
     }
 
     /// The rows as distribution points (percentile 0..100).
     pub fn points(&self) -> Vec<PercentilePoint> {
         self.rows
             .iter()
-            .map(|r| PercentilePoint { percentile: r.fraction * 100.0, value_ms: r.value_ms, count: r.total_count })
+            .map(|r| PercentilePoint {
+                percentile: r.fraction * 100.0,
+                value_ms: r.value_ms,
+                count: r.total_count,
+            })
             .collect()
     }
 
@@ -210,7 +232,11 @@ impl Spectrum {
     /// min, footer mean and max (else the last row), rows at 50/90/95 %.
     pub fn latency(&self) -> LatencyMs {
         LatencyMs {
-            min: self.rows.first().filter(|r| r.fraction == 0.0).map(|r| r.value_ms),
+            min: self
+                .rows
+                .first()
+                .filter(|r| r.fraction == 0.0)
+                .map(|r| r.value_ms),
             mean: self.mean_ms,
             p50: self.at(0.5),
             p90: self.at(0.9),
@@ -296,11 +322,17 @@ impl Decoder for HgrmDecoder {
                 details: "the percentile table has no rows".into(),
             });
         }
-        if s.rows.windows(2).any(|w| w[1].total_count < w[0].total_count || w[1].fraction < w[0].fraction) {
+        if s.rows
+            .windows(2)
+            .any(|w| w[1].total_count < w[0].total_count || w[1].fraction < w[0].fraction)
+        {
             run.warn("the spectrum's TotalCount or Percentile column goes down somewhere; the file may be several spectra pasted together");
         }
         if s.dropped_rows > 0 {
-            run.warn(format!("{} spectrum rows beyond the first {MAX_ROWS} were ignored", s.dropped_rows));
+            run.warn(format!(
+                "{} spectrum rows beyond the first {MAX_ROWS} were ignored",
+                s.dropped_rows
+            ));
         }
         run.warn(if self.unit_given {
             format!("values read as {} (as requested)", self.unit.long_name())
@@ -327,9 +359,15 @@ mod tests {
 
     #[test]
     fn headers_of_every_writer() {
-        assert!(is_header("       Value   Percentile   TotalCount 1/(1-Percentile)"));
-        assert!(is_header("\"Value\",\"Percentile\",\"TotalCount\",\"1/(1-Percentile)\""));
-        assert!(is_header("Value(ms) Percentile TotalCount 1/(1-Percentile)"));
+        assert!(is_header(
+            "       Value   Percentile   TotalCount 1/(1-Percentile)"
+        ));
+        assert!(is_header(
+            "\"Value\",\"Percentile\",\"TotalCount\",\"1/(1-Percentile)\""
+        ));
+        assert!(is_header(
+            "Value(ms) Percentile TotalCount 1/(1-Percentile)"
+        ));
         assert!(!is_header("Value Percentile TotalCount"));
         assert!(!is_header("Latency Distribution"));
     }
@@ -353,8 +391,14 @@ mod tests {
             assert_ne!(s.line(line), SpectrumLine::Other, "{line}");
         }
         let l = s.latency();
-        assert_eq!((l.min, l.p50, l.p90, l.p95), (Some(0.072), Some(1.199), Some(1.649), Some(1.768)));
-        assert_eq!((l.mean, l.max, s.count()), (Some(1.13), Some(19.264), Some(99974)));
+        assert_eq!(
+            (l.min, l.p50, l.p90, l.p95),
+            (Some(0.072), Some(1.199), Some(1.649), Some(1.768))
+        );
+        assert_eq!(
+            (l.mean, l.max, s.count()),
+            (Some(1.13), Some(19.264), Some(99974))
+        );
         assert_eq!(l.p99, None);
         let note = s.missing_tail_note(&l).expect("p99 is missing");
         assert!(note.contains("99.0625% = 2.011 ms"), "{note}");
@@ -364,11 +408,21 @@ mod tests {
     #[test]
     fn csv_variant_and_units() {
         let mut s = Spectrum::new(-3);
-        assert_eq!(s.line("\"Value\",\"Percentile\",\"TotalCount\",\"1/(1-Percentile)\""), SpectrumLine::Header);
+        assert_eq!(
+            s.line("\"Value\",\"Percentile\",\"TotalCount\",\"1/(1-Percentile)\""),
+            SpectrumLine::Header
+        );
         assert_eq!(s.line("1234.000,0.500000000000,10,2.00"), SpectrumLine::Row);
-        assert_eq!(s.line("2000.000,1.000000000000,20,Infinity"), SpectrumLine::Row);
+        assert_eq!(
+            s.line("2000.000,1.000000000000,20,Infinity"),
+            SpectrumLine::Row
+        );
         assert_eq!(s.at(0.5), Some(1.234));
-        assert_eq!(s.line("1.0 2.0 3"), SpectrumLine::Other, "percentile above 1");
+        assert_eq!(
+            s.line("1.0 2.0 3"),
+            SpectrumLine::Other,
+            "percentile above 1"
+        );
         assert_eq!(s.line("Requests/sec: 12"), SpectrumLine::Other);
     }
 }

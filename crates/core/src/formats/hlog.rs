@@ -69,14 +69,24 @@ fn sniff(prefix: &[u8], _eof: bool) -> bool {
         Some(end) => &prefix[..end],
         None => prefix,
     };
-    for line in complete.split(|&b| b == b'\n').map(trim_ascii).filter(|l| !l.is_empty()).take(32) {
-        if line.starts_with(b"#[Histogram log format version") || line.starts_with(b"\"StartTimestamp\"") {
+    for line in complete
+        .split(|&b| b == b'\n')
+        .map(trim_ascii)
+        .filter(|l| !l.is_empty())
+        .take(32)
+    {
+        if line.starts_with(b"#[Histogram log format version")
+            || line.starts_with(b"\"StartTimestamp\"")
+        {
             return true;
         }
         if line.starts_with(b"#") {
             continue;
         }
-        return std::str::from_utf8(line).ok().and_then(DataLine::parse).is_some();
+        return std::str::from_utf8(line)
+            .ok()
+            .and_then(DataLine::parse)
+            .is_some();
     }
     false
 }
@@ -108,12 +118,19 @@ impl<'a> DataLine<'a> {
             None => (None, line),
         };
         let mut fields = rest.splitn(4, ',');
-        let seconds_to_us = |f: &str| parse_scaled(f.trim(), 6).filter(|v| v.is_finite() && *v >= 0.0);
+        let seconds_to_us =
+            |f: &str| parse_scaled(f.trim(), 6).filter(|v| v.is_finite() && *v >= 0.0);
         let start_us = seconds_to_us(fields.next()?)?.round() as i64;
         let length_us = seconds_to_us(fields.next()?)?.round() as i64;
         let interval_max = fields.next()?.trim().parse::<f64>().ok()?;
         let payload = fields.next()?.trim();
-        payload.starts_with("HIST").then_some(DataLine { tag, start_us, length_us, interval_max, payload })
+        payload.starts_with("HIST").then_some(DataLine {
+            tag,
+            start_us,
+            length_us,
+            interval_max,
+            payload,
+        })
     }
 }
 
@@ -156,7 +173,10 @@ impl HlogDecoder {
             return self.comment(n, comment, run);
         }
         let Some(data) = DataLine::parse(text) else {
-            return run.skip_line(n, "expected an interval line: [Tag=name,]start,length,max,HIST…");
+            return run.skip_line(
+                n,
+                "expected an interval line: [Tag=name,]start,length,max,HIST…",
+            );
         };
         if self.intervals == 0 {
             run.set_errors_unknown();
@@ -169,7 +189,10 @@ impl HlogDecoder {
         let times = self.times(data.start_us, data.length_us, run);
         let name = match data.tag {
             Some(tag) => tag.to_string(),
-            None => self.untagged_name.clone().unwrap_or_else(|| UNTAGGED.to_string()),
+            None => self
+                .untagged_name
+                .clone()
+                .unwrap_or_else(|| UNTAGGED.to_string()),
         };
         if self.unit.is_none() {
             self.decide_unit(&raw, data.interval_max, run);
@@ -189,7 +212,9 @@ impl HlogDecoder {
         let seconds_after = |prefix: &str| {
             comment.strip_prefix(prefix).and_then(|r| {
                 let number = r.trim_start().split([' ', ']']).next().unwrap_or("");
-                parse_scaled(number, 6).filter(|v| v.is_finite()).map(|v| v.round() as Micros)
+                parse_scaled(number, 6)
+                    .filter(|v| v.is_finite())
+                    .map(|v| v.round() as Micros)
             })
         };
         if comment.starts_with("[StartTime:") {
@@ -277,7 +302,10 @@ impl HlogDecoder {
             let (unit, reason) = match (self.requested_unit, self.writer_unit) {
                 (Some(u), _) => (u, "as requested"),
                 (None, Some((u, why))) => (u, why),
-                (None, None) => (DurationUnit::Nanos, "the log does not say; nanoseconds is HdrHistogram's Java convention"),
+                (None, None) => (
+                    DurationUnit::Nanos,
+                    "the log does not say; nanoseconds is HdrHistogram's Java convention",
+                ),
             };
             self.set_unit(unit, reason, run);
         }
@@ -285,7 +313,13 @@ impl HlogDecoder {
 }
 
 /// Converts a histogram in `unit` to whole µs and records it.
-fn record(run: &mut Run, name: &str, times: Option<(Micros, Micros)>, raw: &Histogram<u64>, unit: DurationUnit) {
+fn record(
+    run: &mut Run,
+    name: &str,
+    times: Option<(Micros, Micros)>,
+    raw: &Histogram<u64>,
+    unit: DurationUnit,
+) {
     let mut us: Histogram<u64> = new_histogram();
     for v in raw.iter_recorded() {
         let lowest = raw.lowest_equivalent(v.value_iterated_to());
@@ -350,10 +384,22 @@ mod tests {
     #[test]
     fn data_lines() {
         let l = DataLine::parse("Tag=A,0.127,1.007,2.769,HISTFAAAAEV42pNp").expect("valid");
-        assert_eq!((l.tag, l.start_us, l.length_us, l.interval_max), (Some("A"), 127_000, 1_007_000, 2.769));
+        assert_eq!(
+            (l.tag, l.start_us, l.length_us, l.interval_max),
+            (Some("A"), 127_000, 1_007_000, 2.769)
+        );
         let l = DataLine::parse("1438613579.290,0.660,0.488,HISTggAAAkp42u3").expect("valid");
-        assert_eq!((l.tag, l.start_us, l.length_us), (None, 1_438_613_579_290_000, 660_000));
-        for bad in ["0.1,0.2,HISTxx", "a,1,2,HISTxx", "1,2,3,notbase64", "Tag=A", "1,-2,3,HISTx"] {
+        assert_eq!(
+            (l.tag, l.start_us, l.length_us),
+            (None, 1_438_613_579_290_000, 660_000)
+        );
+        for bad in [
+            "0.1,0.2,HISTxx",
+            "a,1,2,HISTxx",
+            "1,2,3,notbase64",
+            "Tag=A",
+            "1,-2,3,HISTx",
+        ] {
             assert_eq!(DataLine::parse(bad), None, "{bad}");
         }
     }

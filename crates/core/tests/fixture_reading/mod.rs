@@ -10,12 +10,20 @@ pub const CHUNKINGS: [usize; 4] = [1, 7, 4096, usize::MAX];
 
 /// The bytes of `tests/fixtures/<relative>` at the repository root.
 pub fn fixture(relative: &str) -> Vec<u8> {
-    let path = format!("{}/../../tests/fixtures/{relative}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../../tests/fixtures/{relative}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 /// Feeds `bytes` in chunks of `chunk` bytes.
-pub fn read(name: &str, bytes: &[u8], options: &IngestOptions, chunk: usize) -> Result<Run, IngestError> {
+pub fn read(
+    name: &str,
+    bytes: &[u8],
+    options: &IngestOptions,
+    chunk: usize,
+) -> Result<Run, IngestError> {
     let mut session = Session::new(name, options.clone());
     for piece in bytes.chunks(chunk.max(1)) {
         session.feed(piece)?;
@@ -37,7 +45,10 @@ pub fn summary_everywhere(real_name: &str, bytes: &[u8], options: &IngestOptions
                 Err(e) => panic!("{real_name} read as {name} in chunks of {chunk}: {e}"),
             };
             s.source.clone_from(&reference.source);
-            assert!(s == reference, "{real_name} read as {name} in chunks of {chunk} gives another summary");
+            assert!(
+                s == reference,
+                "{real_name} read as {name} in chunks of {chunk} gives another summary"
+            );
         }
     }
     reference
@@ -54,7 +65,11 @@ pub fn error_everywhere(real_name: &str, bytes: &[u8], options: &IngestOptions) 
         for chunk in CHUNKINGS {
             match read(name, bytes, options, chunk) {
                 Ok(_) => panic!("{real_name} read as {name} in chunks of {chunk} succeeded"),
-                Err(e) => assert_eq!(e.code(), reference.code(), "{real_name} as {name} at {chunk}: {e}"),
+                Err(e) => assert_eq!(
+                    e.code(),
+                    reference.code(),
+                    "{real_name} as {name} at {chunk}: {e}"
+                ),
             }
         }
     }
