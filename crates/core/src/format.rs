@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::IngestError;
 use crate::formats;
 use crate::run::Run;
+use crate::time::DurationUnit;
 
 /// Bytes of (decompressed) input a sniffer may look at.
 pub const SNIFF_LOOKAHEAD: usize = 16 * 1024;
@@ -45,6 +46,12 @@ pub enum Format {
     /// Gatling `simulation.log`, binary format (3.13+).
     #[serde(rename = "gatling-binary")]
     GatlingBinary,
+    /// HdrHistogram percentile distribution text (`.hgrm`).
+    #[serde(rename = "hgrm")]
+    Hgrm,
+    /// HdrHistogram interval log (`.hlog`).
+    #[serde(rename = "hlog")]
+    Hlog,
 }
 
 impl Format {
@@ -59,6 +66,8 @@ impl Format {
         Format::JmeterXml,
         Format::GatlingLog,
         Format::GatlingBinary,
+        Format::Hgrm,
+        Format::Hlog,
     ];
 
     /// The stable name (`k6-ndjson`).
@@ -73,6 +82,8 @@ impl Format {
             Format::JmeterXml => "jmeter-xml",
             Format::GatlingLog => "gatling-log",
             Format::GatlingBinary => "gatling-binary",
+            Format::Hgrm => "hgrm",
+            Format::Hlog => "hlog",
         }
     }
 
@@ -117,11 +128,18 @@ fn known_names() -> String {
         .join(", ")
 }
 
-/// Options that change how a file is read.
+/// Options that change how a file is read. Every field may be left out of
+/// the JSON the app sends.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct IngestOptions {
     /// Skip detection and read the file as this format.
     pub format: Option<Format>,
+    /// The unit of latency values in HdrHistogram files (`.hlog` recorded
+    /// values, `.hgrm` printed values), which those files do not state.
+    /// `None`: the assumption documented in `docs/formats/hdrhistogram.md`,
+    /// which the run's warnings repeat.
+    pub hdr_unit: Option<DurationUnit>,
 }
 
 /// A streaming decoder for one format. It receives the decompressed bytes in

@@ -4,11 +4,15 @@
 use crate::format::FormatSpec;
 
 pub mod csv;
+pub mod decimal;
 pub mod delimited;
 pub mod document;
 pub mod gatling_binary;
 pub mod gatling_log;
+pub mod hdr_payload;
 pub mod hey_csv;
+pub mod hgrm;
+pub mod hlog;
 pub mod jmeter;
 pub mod jmeter_csv;
 pub mod jmeter_layout;
@@ -29,4 +33,6 @@ pub static REGISTRY: &[FormatSpec] = &[
     jmeter_xml::SPEC,
     gatling_log::SPEC,
     gatling_binary::SPEC,
+    hgrm::SPEC,
+    hlog::SPEC,
 ];
