@@ -30,6 +30,27 @@ pub enum Format {
     /// The `data` object k6 passes to `handleSummary()`, saved as JSON.
     #[serde(rename = "k6-handle-summary")]
     K6HandleSummary,
+    /// Artillery `run --output report.json` (v2 metrics, or the 1.x legacy shape).
+    #[serde(rename = "artillery-report")]
+    ArtilleryReport,
+    /// Locust `--csv` `<prefix>_stats.csv`: per-endpoint totals plus `Aggregated`.
+    #[serde(rename = "locust-stats-csv")]
+    LocustStatsCsv,
+    /// Locust `--csv` `<prefix>_stats_history.csv`: one row per second (and endpoint).
+    #[serde(rename = "locust-history-csv")]
+    LocustHistoryCsv,
+    /// Locust `--csv` `<prefix>_failures.csv`: failures grouped by endpoint and error.
+    #[serde(rename = "locust-failures-csv")]
+    LocustFailuresCsv,
+    /// Locust `--csv` `<prefix>_exceptions.csv`: exceptions raised in user code.
+    #[serde(rename = "locust-exceptions-csv")]
+    LocustExceptionsCsv,
+    /// Locust `--json` / `--json-file`: per-endpoint stats with response-time buckets.
+    #[serde(rename = "locust-json")]
+    LocustJson,
+    /// Locust worker reports, one JSON object per line (as Taurus' Locust executor logs them).
+    #[serde(rename = "locust-worker-ldjson")]
+    LocustWorkerLdjson,
 }
 
 impl Format {
@@ -39,6 +60,13 @@ impl Format {
         Format::K6Csv,
         Format::K6SummaryExport,
         Format::K6HandleSummary,
+        Format::ArtilleryReport,
+        Format::LocustStatsCsv,
+        Format::LocustHistoryCsv,
+        Format::LocustFailuresCsv,
+        Format::LocustExceptionsCsv,
+        Format::LocustJson,
+        Format::LocustWorkerLdjson,
     ];
 
     /// The stable name (`k6-ndjson`).
@@ -48,6 +76,13 @@ impl Format {
             Format::K6Csv => "k6-csv",
             Format::K6SummaryExport => "k6-summary-export",
             Format::K6HandleSummary => "k6-handle-summary",
+            Format::ArtilleryReport => "artillery-report",
+            Format::LocustStatsCsv => "locust-stats-csv",
+            Format::LocustHistoryCsv => "locust-history-csv",
+            Format::LocustFailuresCsv => "locust-failures-csv",
+            Format::LocustExceptionsCsv => "locust-exceptions-csv",
+            Format::LocustJson => "locust-json",
+            Format::LocustWorkerLdjson => "locust-worker-ldjson",
         }
     }
 
