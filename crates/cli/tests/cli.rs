@@ -9,21 +9,59 @@ fn fixture(rel: &str) -> String {
 }
 
 fn verdict(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_verdict")).args(args).output().expect("runs verdict")
+    Command::new(env!("CARGO_BIN_EXE_verdict"))
+        .args(args)
+        .output()
+        .expect("runs verdict")
 }
 
 fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
 }
 
-const RUN_KEYS: &[&str] = &["source", "format", "reported_by", "start", "duration_s", "requests", "errors", "error_rate", "rps", "latency_ms", "endpoints", "warnings"];
+const RUN_KEYS: &[&str] = &[
+    "source",
+    "format",
+    "reported_by",
+    "start",
+    "duration_s",
+    "requests",
+    "errors",
+    "error_rate",
+    "rps",
+    "latency_ms",
+    "endpoints",
+    "warnings",
+];
 const LATENCY_KEYS: &[&str] = &["min", "mean", "p50", "p90", "p95", "p99", "p999", "max"];
-const ENDPOINT_KEYS: &[&str] = &["name", "method", "requests", "errors", "error_rate", "rps", "latency_ms"];
+const ENDPOINT_KEYS: &[&str] = &[
+    "name",
+    "method",
+    "requests",
+    "errors",
+    "error_rate",
+    "rps",
+    "latency_ms",
+];
 
 #[test]
 fn json_document_has_the_documented_shape() {
-    let out = verdict(&["summary", "--json", &fixture("k6/constant_vus/vus_025/run.json.gz")]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = verdict(&[
+        "summary",
+        "--json",
+        &fixture("k6/constant_vus/vus_025/run.json.gz"),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let doc = json(&out);
     let run = &doc["runs"][0];
     for k in RUN_KEYS {
@@ -35,10 +73,16 @@ fn json_document_has_the_documented_shape() {
     assert_eq!(run["format"], "k6-ndjson");
     assert_eq!(run["reported_by"], "samples");
     assert_eq!(run["source"], "run.json.gz");
-    let truth: Value = serde_json::from_slice(&std::fs::read(fixture("k6/constant_vus/vus_025/truth.json")).expect("truth")).expect("json");
+    let truth: Value = serde_json::from_slice(
+        &std::fs::read(fixture("k6/constant_vus/vus_025/truth.json")).expect("truth"),
+    )
+    .expect("json");
     assert_eq!(run["requests"], truth["overall"]["count"]);
     let endpoints = run["endpoints"].as_array().expect("endpoints");
-    assert_eq!(endpoints.len(), truth["endpoints"].as_object().expect("obj").len());
+    assert_eq!(
+        endpoints.len(),
+        truth["endpoints"].as_object().expect("obj").len()
+    );
     for ep in endpoints {
         for k in ENDPOINT_KEYS {
             assert!(ep.get(k).is_some(), "endpoint missing {k}");
@@ -56,10 +100,16 @@ fn tool_reported_numbers_it_lacks_are_null_not_zero() {
     assert_eq!(run["reported_by"], "tool");
     assert!(run["duration_s"].is_null());
     assert!(run["start"].is_null());
-    assert!(run["latency_ms"]["p99"].is_null(), "the export was made without p(99)");
+    assert!(
+        run["latency_ms"]["p99"].is_null(),
+        "the export was made without p(99)"
+    );
     assert!(run["latency_ms"]["p95"].is_number());
     for ep in run["endpoints"].as_array().expect("endpoints") {
-        assert!(ep["requests"].is_null(), "sub-metrics hold no request counts");
+        assert!(
+            ep["requests"].is_null(),
+            "sub-metrics hold no request counts"
+        );
     }
 }
 
@@ -75,9 +125,17 @@ fn merge_adds_runs_exactly() {
     let runs = merged["runs"].as_array().expect("runs");
     assert_eq!(runs.len(), 1);
     let n = |v: &Value| v["requests"].as_u64().expect("requests");
-    assert_eq!(n(&runs[0]), n(&separate["runs"][0]) + n(&separate["runs"][1]));
+    assert_eq!(
+        n(&runs[0]),
+        n(&separate["runs"][0]) + n(&separate["runs"][1])
+    );
     // Summaries cannot be merged exactly: refused with a reason.
-    let refused = verdict(&["summary", "--merge", &a, &fixture("k6/thresholds/summary.json")]);
+    let refused = verdict(&[
+        "summary",
+        "--merge",
+        &a,
+        &fixture("k6/thresholds/summary.json"),
+    ]);
     assert_eq!(refused.status.code(), Some(65));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("cannot be merged exactly"));
 }
@@ -86,15 +144,31 @@ fn merge_adds_runs_exactly() {
 fn exit_codes() {
     assert_eq!(verdict(&[]).status.code(), Some(64));
     assert_eq!(verdict(&["summary"]).status.code(), Some(64));
-    assert_eq!(verdict(&["summary", "--bogus", "x"]).status.code(), Some(64));
-    assert_eq!(verdict(&["summary", "--format", "nope", &fixture("k6/ramping/run.csv.gz")]).status.code(), Some(64));
+    assert_eq!(
+        verdict(&["summary", "--bogus", "x"]).status.code(),
+        Some(64)
+    );
+    assert_eq!(
+        verdict(&[
+            "summary",
+            "--format",
+            "nope",
+            &fixture("k6/ramping/run.csv.gz")
+        ])
+        .status
+        .code(),
+        Some(64)
+    );
     let missing = verdict(&["summary", "/nonexistent/run.json"]);
     assert_eq!(missing.status.code(), Some(66));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent/run.json"));
     let readme = verdict(&["summary", &fixture("k6/README.md")]);
     assert_eq!(readme.status.code(), Some(65));
     let msg = String::from_utf8_lossy(&readme.stderr);
-    assert!(msg.contains("README.md") && msg.contains("# k6 fixtures"), "{msg}");
+    assert!(
+        msg.contains("README.md") && msg.contains("# k6 fixtures"),
+        "{msg}"
+    );
     assert_eq!(verdict(&["formats"]).status.code(), Some(0));
     assert_eq!(verdict(&["--help"]).status.code(), Some(0));
 }

@@ -437,3 +437,62 @@ fn unusable_input_is_a_clear_error() {
     assert_eq!(err.code(), "corrupt");
     assert!(err.to_string().contains("line 1 column"), "{err}");
 }
+
+#[test]
+fn older_k6_csv_from_a_public_repository() {
+    // Recount independently from the raw rows: http_req_duration lines, and
+    // their expected_response column.
+    let bytes = fixture("k6/public/Blazemeter__taurus__k6_kpi.csv");
+    let text = String::from_utf8(bytes.clone()).expect("utf8");
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .filter(|r: &Vec<&str>| r[0] == "http_req_duration")
+        .collect();
+    let errors = rows.iter().filter(|r| r[6] == "false").count() as u64;
+    let max = rows
+        .iter()
+        .map(|r| r[2].parse::<f64>().expect("value"))
+        .fold(f64::MIN, f64::max);
+    let s = summarize("input", &bytes);
+    assert_eq!(s.format, Format::K6Csv);
+    assert_eq!(s.requests, Some(rows.len() as u64));
+    assert_eq!(s.errors, Some(errors));
+    assert_eq!(s.latency_ms.max, Some(max));
+}
+
+#[test]
+fn handle_summary_from_public_repositories() {
+    let bytes = fixture("k6/public/benc-uk__k6-reporter__simple.json");
+    let doc: Value = serde_json::from_slice(&bytes).expect("json");
+    let s = summarize("input", &bytes);
+    assert_eq!(s.format, Format::K6HandleSummary);
+    let m = &doc["metrics"];
+    assert_eq!(s.requests, m["http_reqs"]["values"]["count"].as_u64());
+    assert_eq!(s.errors, m["http_req_failed"]["values"]["passes"].as_u64());
+    assert_eq!(
+        s.latency_ms.p90,
+        m["http_req_duration"]["values"]["p(90)"].as_f64()
+    );
+    assert_eq!(s.latency_ms.p999, None, "summaryTrendStats had no p(99.9)");
+
+    let bytes = fixture("k6/public/benc-uk__k6-reporter__grpc.json");
+    let doc: Value = serde_json::from_slice(&bytes).expect("json");
+    let s = summarize("input", &bytes);
+    let m = &doc["metrics"];
+    assert_eq!(s.requests, m["grpc_reqs"]["values"]["count"].as_u64());
+    assert_eq!(
+        s.latency_ms.p95,
+        m["grpc_req_duration"]["values"]["p(95)"].as_f64()
+    );
+    assert_eq!(s.errors, None, "k6 records no failure rate for gRPC");
+    assert!(s.warnings.iter().any(|w| w.contains("gRPC")));
+    let failed: Vec<_> = s
+        .thresholds
+        .iter()
+        .filter(|t| t.passed == Some(false))
+        .map(|t| t.metric.as_str())
+        .collect();
+    assert_eq!(failed, vec!["fake_rate"]);
+}

@@ -10,7 +10,7 @@
 //! metrics we aggregate, and fall back to a full JSON parse for any line laid
 //! out differently, so a reordered or hand-edited file still reads correctly.
 //!
-//! - `http_req_duration` Points are requests: value = duration (ms), `time` =
+//! - `http_req_duration` Points are requests (`grpc_req_duration` too, for gRPC tests): value = duration (ms), `time` =
 //!   request end, endpoint = tag `name` (k6 defaults it to the URL), failed =
 //!   tag `expected_response == "false"` (what `http_req_failed` counts; when a
 //!   script disables the response callback the tag is absent and we fall back
@@ -160,14 +160,10 @@ fn handle(n: u64, line: Line<'_>, run: &mut Run) {
 
 fn record(n: u64, p: Point<'_>, run: &mut Run) {
     match &*p.metric {
-        "http_req_duration" => {
+        metric @ ("http_req_duration" | "grpc_req_duration") => {
             let t = &p.tags;
             let status = t.status.as_deref().unwrap_or("");
-            let failed = match t.expected_response.as_deref() {
-                Some("false") => true,
-                Some(_) => false,
-                None => status.parse::<u16>().map_or(true, |s| s == 0 || s >= 400),
-            };
+            let failed = request_failed(metric, t.expected_response.as_deref(), status);
             let name = t
                 .name
                 .as_deref()
@@ -196,6 +192,20 @@ fn record(n: u64, p: Point<'_>, run: &mut Run) {
             }
         }
         _ => {}
+    }
+}
+
+/// Whether k6 would count the request as failed. HTTP: the `expected_response`
+/// tag (what `http_req_failed` counts), else status 0 or ≥ 400. gRPC has no
+/// failure metric in k6: a status other than 0 (OK) is a failure.
+pub(crate) fn request_failed(metric: &str, expected_response: Option<&str>, status: &str) -> bool {
+    if metric == "grpc_req_duration" {
+        return status != "0";
+    }
+    match expected_response {
+        Some("false") => true,
+        Some(_) => false,
+        None => status.parse::<u16>().map_or(true, |s| s == 0 || s >= 400),
     }
 }
 
