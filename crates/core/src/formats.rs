@@ -3,11 +3,20 @@
 
 use crate::format::FormatSpec;
 
+pub mod artillery;
+pub mod artillery_v1;
 pub mod csv;
 pub mod document;
 pub mod k6_csv;
 pub mod k6_ndjson;
 pub mod k6_summary;
+pub mod locust_csv;
+pub mod locust_failures;
+pub mod locust_history;
+pub mod locust_json;
+pub mod locust_stats;
+pub mod locust_workers;
+pub mod tool_timeline;
 
 /// Every format Verdict reads.
 pub static REGISTRY: &[FormatSpec] = &[
@@ -15,4 +24,11 @@ pub static REGISTRY: &[FormatSpec] = &[
     k6_csv::SPEC,
     k6_summary::EXPORT_SPEC,
     k6_summary::HANDLE_SUMMARY_SPEC,
+    artillery::SPEC,
+    locust_stats::SPEC,
+    locust_history::SPEC,
+    locust_failures::FAILURES_SPEC,
+    locust_failures::EXCEPTIONS_SPEC,
+    locust_json::SPEC,
+    locust_workers::SPEC,
 ];

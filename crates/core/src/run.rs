@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, HashMap};
 use crate::format::Format;
 use crate::series::{ms_to_us, Series};
 use crate::summary::{
-    Checks, EndpointSummary, FailureSummary, LatencyMs, PercentilePoint, ReportedBy, RunSummary, SkippedLine,
-    TimelinePoint, TimelineSummary, ToolThreshold,
+    Checks, EndpointSummary, FailureSummary, LatencyMs, PercentilePoint, ReportedBy, RunSummary,
+    SkippedLine, TimelinePoint, TimelineSummary, ToolThreshold,
 };
 use crate::time::{format_rfc3339, Micros};
 use crate::timeline::Timeline;
@@ -237,7 +237,11 @@ impl Run {
         if clamped {
             self.diagnostics.clamped += n;
         }
-        let ms = if duration_ms.is_finite() { duration_ms.max(0.0) } else { 0.0 };
+        let ms = if duration_ms.is_finite() {
+            duration_ms.max(0.0)
+        } else {
+            0.0
+        };
         self.overall.record_n(ms, us, false, "", n);
         let i = self.endpoint_index(name, method);
         self.endpoints[i].series.record_n(ms, us, false, "", n);
@@ -340,7 +344,9 @@ impl Run {
             });
         self.thresholds.extend(other.thresholds.iter().cloned());
         for f in &other.failures {
-            match self.failures.iter_mut().find(|m| m.endpoint == f.endpoint && m.method == f.method && m.message == f.message) {
+            match self.failures.iter_mut().find(|m| {
+                m.endpoint == f.endpoint && m.method == f.method && m.message == f.message
+            }) {
                 Some(mine) => mine.count += f.count,
                 None => self.failures.push(f.clone()),
             }

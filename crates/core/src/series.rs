@@ -70,7 +70,14 @@ impl Series {
     }
 
     /// Records `n` requests of the same duration (a tool's histogram bucket).
-    pub fn record_n(&mut self, duration_ms: f64, duration_us: u64, failed: bool, status: &str, n: u64) {
+    pub fn record_n(
+        &mut self,
+        duration_ms: f64,
+        duration_us: u64,
+        failed: bool,
+        status: &str,
+        n: u64,
+    ) {
         if n == 0 {
             return;
         }
