@@ -163,6 +163,11 @@ pub struct FormatSpec {
 
 /// Picks the format of a file from its first bytes (and, for ties, its name).
 pub fn detect(name: &str, prefix: &[u8], eof: bool) -> Result<Format, IngestError> {
+    let (prefix, eof) = if prefix.len() > SNIFF_LOOKAHEAD {
+        (&prefix[..SNIFF_LOOKAHEAD], false)
+    } else {
+        (prefix, eof)
+    };
     let lower = name.to_ascii_lowercase();
     let mut candidates: Vec<&FormatSpec> = formats::REGISTRY
         .iter()
