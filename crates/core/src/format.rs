@@ -52,6 +52,27 @@ pub enum Format {
     /// HdrHistogram interval log (`.hlog`).
     #[serde(rename = "hlog")]
     Hlog,
+    /// Artillery `run --output report.json` (v2 metrics, or the 1.x legacy shape).
+    #[serde(rename = "artillery-report")]
+    ArtilleryReport,
+    /// Locust `--csv` `<prefix>_stats.csv`: per-endpoint totals plus `Aggregated`.
+    #[serde(rename = "locust-stats-csv")]
+    LocustStatsCsv,
+    /// Locust `--csv` `<prefix>_stats_history.csv`: one row per second (and endpoint).
+    #[serde(rename = "locust-history-csv")]
+    LocustHistoryCsv,
+    /// Locust `--csv` `<prefix>_failures.csv`: failures grouped by endpoint and error.
+    #[serde(rename = "locust-failures-csv")]
+    LocustFailuresCsv,
+    /// Locust `--csv` `<prefix>_exceptions.csv`: exceptions raised in user code.
+    #[serde(rename = "locust-exceptions-csv")]
+    LocustExceptionsCsv,
+    /// Locust `--json` / `--json-file`: per-endpoint stats with response-time buckets.
+    #[serde(rename = "locust-json")]
+    LocustJson,
+    /// Locust worker reports, one JSON object per line (as Taurus' Locust executor logs them).
+    #[serde(rename = "locust-worker-ldjson")]
+    LocustWorkerLdjson,
 }
 
 impl Format {
@@ -68,6 +89,13 @@ impl Format {
         Format::GatlingBinary,
         Format::Hgrm,
         Format::Hlog,
+        Format::ArtilleryReport,
+        Format::LocustStatsCsv,
+        Format::LocustHistoryCsv,
+        Format::LocustFailuresCsv,
+        Format::LocustExceptionsCsv,
+        Format::LocustJson,
+        Format::LocustWorkerLdjson,
     ];
 
     /// The stable name (`k6-ndjson`).
@@ -84,6 +112,13 @@ impl Format {
             Format::GatlingBinary => "gatling-binary",
             Format::Hgrm => "hgrm",
             Format::Hlog => "hlog",
+            Format::ArtilleryReport => "artillery-report",
+            Format::LocustStatsCsv => "locust-stats-csv",
+            Format::LocustHistoryCsv => "locust-history-csv",
+            Format::LocustFailuresCsv => "locust-failures-csv",
+            Format::LocustExceptionsCsv => "locust-exceptions-csv",
+            Format::LocustJson => "locust-json",
+            Format::LocustWorkerLdjson => "locust-worker-ldjson",
         }
     }
 

@@ -3,6 +3,8 @@
 
 use crate::format::FormatSpec;
 
+pub mod artillery;
+pub mod artillery_v1;
 pub mod csv;
 pub mod decimal;
 pub mod delimited;
@@ -20,6 +22,13 @@ pub mod jmeter_xml;
 pub mod k6_csv;
 pub mod k6_ndjson;
 pub mod k6_summary;
+pub mod locust_csv;
+pub mod locust_failures;
+pub mod locust_history;
+pub mod locust_json;
+pub mod locust_stats;
+pub mod locust_workers;
+pub mod tool_timeline;
 pub mod xml;
 
 /// Every format Verdict reads.
@@ -35,4 +44,11 @@ pub static REGISTRY: &[FormatSpec] = &[
     gatling_binary::SPEC,
     hgrm::SPEC,
     hlog::SPEC,
+    artillery::SPEC,
+    locust_stats::SPEC,
+    locust_history::SPEC,
+    locust_failures::FAILURES_SPEC,
+    locust_failures::EXCEPTIONS_SPEC,
+    locust_json::SPEC,
+    locust_workers::SPEC,
 ];

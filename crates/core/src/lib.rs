@@ -30,6 +30,7 @@
 pub mod error;
 pub mod format;
 pub mod formats;
+pub mod group;
 pub mod lines;
 pub mod run;
 pub mod series;
