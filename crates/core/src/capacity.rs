@@ -7,10 +7,16 @@
 //! only from a server-side USL + Little's-law model, labelled extrapolated.
 //! The method is statistics.md §1 and §3 of the design notes.
 
+pub mod from_run;
+pub mod level;
 pub mod linalg;
+pub mod pchip;
+pub mod plateau;
 pub mod quantile_interval;
 pub mod scalability;
 pub mod stats;
+pub mod table;
+pub mod target;
 pub mod usl;
 pub mod usl_fit;
 

@@ -1,6 +1,14 @@
 use verdict_core::capacity::fit_usl;
-fn load(p: &str) -> Vec<(f64,f64)> {
-    std::fs::read_to_string(p).unwrap_or_default().lines().skip(1).filter_map(|l| { let mut it = l.split(','); Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?)) }).collect()
+fn load(p: &str) -> Vec<(f64, f64)> {
+    std::fs::read_to_string(p)
+        .unwrap_or_default()
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let mut it = l.split(',');
+            Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
+        })
+        .collect()
 }
 #[test]
 fn scratch() {

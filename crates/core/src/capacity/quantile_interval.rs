@@ -70,7 +70,10 @@ fn bucket_of_rank<T: hdrhistogram::Counter>(h: &Histogram<T>, rank: u64) -> Opti
 }
 
 /// The p-quantile of a histogram of microseconds with its one-sided 95% bounds, in ms.
-pub fn percentile_from_histogram<T: hdrhistogram::Counter>(h: &Histogram<T>, p: f64) -> Option<Percentile> {
+pub fn percentile_from_histogram<T: hdrhistogram::Counter>(
+    h: &Histogram<T>,
+    p: f64,
+) -> Option<Percentile> {
     let n = h.len();
     if n == 0 {
         return None;
@@ -99,8 +102,14 @@ mod tests {
         assert_eq!(two_sided_ranks(299, 0.99, 0.05), (Some(292), None));
         assert_eq!(two_sided_ranks(1000, 0.95, 0.05), (Some(936), Some(964)));
         assert_eq!(two_sided_ranks(1000, 0.99, 0.05), (Some(983), Some(997)));
-        assert_eq!(two_sided_ranks(10_000, 0.95, 0.05), (Some(9457), Some(9543)));
-        assert_eq!(two_sided_ranks(10_000, 0.99, 0.05), (Some(9880), Some(9920)));
+        assert_eq!(
+            two_sided_ranks(10_000, 0.95, 0.05),
+            (Some(9457), Some(9543))
+        );
+        assert_eq!(
+            two_sided_ranks(10_000, 0.99, 0.05),
+            (Some(9880), Some(9920))
+        );
         let upper = |n, p| one_sided_ranks(n, p, 0.05).1;
         assert_eq!(upper(59, 0.95), Some(59));
         assert_eq!(upper(100, 0.50), Some(59));

@@ -71,14 +71,23 @@ pub struct UslReport {
 
 impl UslReport {
     pub fn params(&self) -> UslParams {
-        UslParams { sigma: self.sigma, kappa: self.kappa, lambda: self.lambda }
+        UslParams {
+            sigma: self.sigma,
+            kappa: self.kappa,
+            lambda: self.lambda,
+        }
     }
 }
 
 /// Fits X(N) to `(load, throughput)` points, or says why it cannot.
 pub fn fit_usl(points: &[(f64, f64)], load: &str) -> Result<UslReport, String> {
-    if let Some(&(n, x)) = points.iter().find(|(n, x)| !(n.is_finite() && x.is_finite() && *n > 0.0 && *x > 0.0)) {
-        return Err(format!("a level has load {n} and throughput {x}; both must be positive numbers"));
+    if let Some(&(n, x)) = points
+        .iter()
+        .find(|(n, x)| !(n.is_finite() && x.is_finite() && *n > 0.0 && *x > 0.0))
+    {
+        return Err(format!(
+            "a level has load {n} and throughput {x}; both must be positive numbers"
+        ));
     }
     let mut loads: Vec<f64> = points.iter().map(|p| p.0).collect();
     loads.sort_by(f64::total_cmp);
@@ -98,7 +107,11 @@ pub fn fit_usl(points: &[(f64, f64)], load: &str) -> Result<UslReport, String> {
     let free = best.face.free();
     let idx: Vec<usize> = (0..3).filter(|&i| free[i]).collect();
     let cov = covariance(points, p, &idx, s2);
-    let se = |i: usize| cov.filter(|_| free[i]).map(|c| c[i][i].sqrt()).filter(|v| v.is_finite());
+    let se = |i: usize| {
+        cov.filter(|_| free[i])
+            .map(|c| c[i][i].sqrt())
+            .filter(|v| v.is_finite())
+    };
     let ci = |i: usize, est: f64| se(i).map(|s| [est - t * s, est + t * s]);
     let mut at_bound = Vec::new();
     match best.face {
@@ -106,7 +119,9 @@ pub fn fit_usl(points: &[(f64, f64)], load: &str) -> Result<UslReport, String> {
         Face::SigmaZero => at_bound.push("sigma = 0".to_string()),
         Face::SigmaKappaZero => at_bound.extend(["sigma = 0".to_string(), "kappa = 0".to_string()]),
         Face::SigmaOne => at_bound.push("sigma = 1".to_string()),
-        Face::SigmaOneKappaZero => at_bound.extend(["sigma = 1".to_string(), "kappa = 0".to_string()]),
+        Face::SigmaOneKappaZero => {
+            at_bound.extend(["sigma = 1".to_string(), "kappa = 0".to_string()])
+        }
         Face::Free => {}
     }
     let mut report = UslReport {
@@ -114,8 +129,16 @@ pub fn fit_usl(points: &[(f64, f64)], load: &str) -> Result<UslReport, String> {
         sigma: p.sigma,
         kappa: p.kappa,
         lambda: p.lambda,
-        se: ParamErrors { sigma: se(0), kappa: se(1), lambda: se(2) },
-        ci95: ParamIntervals { sigma: ci(0, p.sigma), kappa: ci(1, p.kappa), lambda: ci(2, p.lambda) },
+        se: ParamErrors {
+            sigma: se(0),
+            kappa: se(1),
+            lambda: se(2),
+        },
+        ci95: ParamIntervals {
+            sigma: ci(0, p.sigma),
+            kappa: ci(1, p.kappa),
+            lambda: ci(2, p.lambda),
+        },
         at_bound,
         levels: n,
         degrees_of_freedom: df,
@@ -136,9 +159,15 @@ pub fn fit_usl(points: &[(f64, f64)], load: &str) -> Result<UslReport, String> {
         ));
     }
     if matches!(best.face, Face::SigmaOne | Face::SigmaOneKappaZero) {
-        report.notes.push("σ reached 1: throughput does not grow with load, so the data are not USL-shaped".into());
+        report.notes.push(
+            "σ reached 1: throughput does not grow with load, so the data are not USL-shaped"
+                .into(),
+        );
     }
-    let efficiency_max = points.iter().map(|&(n, x)| x / (p.lambda * n)).fold(0.0f64, f64::max);
+    let efficiency_max = points
+        .iter()
+        .map(|&(n, x)| x / (p.lambda * n))
+        .fold(0.0f64, f64::max);
     if efficiency_max > 1.1 {
         report.notes.push(format!(
             "some levels run at {:.0}% of linear scaling from λ (superlinear): usually caching or a slow first level",
@@ -150,7 +179,12 @@ pub fn fit_usl(points: &[(f64, f64)], load: &str) -> Result<UslReport, String> {
 }
 
 /// s²·(JᵀJ)⁻¹ over the free parameters, embedded in a 3×3 matrix (zeros for fixed ones).
-fn covariance(points: &[(f64, f64)], p: UslParams, idx: &[usize], s2: f64) -> Option<[[f64; 3]; 3]> {
+fn covariance(
+    points: &[(f64, f64)],
+    p: UslParams,
+    idx: &[usize],
+    s2: f64,
+) -> Option<[[f64; 3]; 3]> {
     let mut jtj = [[0.0; 3]; 3];
     for &(n, _) in points {
         let g = p.gradient(n);
@@ -164,7 +198,11 @@ fn covariance(points: &[(f64, f64)], p: UslParams, idx: &[usize], s2: f64) -> Op
         3 => inverse_spd(jtj)?,
         2 => {
             let inv = inverse_spd([[jtj[0][0], jtj[0][1]], [jtj[1][0], jtj[1][1]]])?;
-            [[inv[0][0], inv[0][1], 0.0], [inv[1][0], inv[1][1], 0.0], [0.0; 3]]
+            [
+                [inv[0][0], inv[0][1], 0.0],
+                [inv[1][0], inv[1][1], 0.0],
+                [0.0; 3],
+            ]
         }
         1 => {
             if !(jtj[0][0] > 0.0) {
@@ -184,13 +222,18 @@ fn covariance(points: &[(f64, f64)], p: UslParams, idx: &[usize], s2: f64) -> Op
 }
 
 fn quadratic_form(g: [f64; 3], c: &[[f64; 3]; 3]) -> f64 {
-    (0..3).map(|i| (0..3).map(|j| g[i] * c[i][j] * g[j]).sum::<f64>()).sum()
+    (0..3)
+        .map(|i| (0..3).map(|j| g[i] * c[i][j] * g[j]).sum::<f64>())
+        .sum()
 }
 
 fn describe_peak(r: &mut UslReport, cov: Option<[[f64; 3]; 3]>, t: f64, max_load: f64) {
     let p = r.params();
     let Some(n_star) = p.peak() else {
-        r.notes.push("κ = 0 (at its bound): the fitted model has no throughput peak; no evidence of a peak".into());
+        r.notes.push(
+            "κ = 0 (at its bound): the fitted model has no throughput peak; no evidence of a peak"
+                .into(),
+        );
         return;
     };
     if let Some([lo, hi]) = r.ci95.kappa {
@@ -201,7 +244,8 @@ fn describe_peak(r: &mut UslReport, cov: Option<[[f64; 3]; 3]>, t: f64, max_load
             return;
         }
     } else {
-        r.notes.push("κ's standard error could not be computed, so a peak cannot be claimed".into());
+        r.notes
+            .push("κ's standard error could not be computed, so a peak cannot be claimed".into());
         return;
     }
     let x_max = p.throughput(n_star);
@@ -216,11 +260,17 @@ fn describe_peak(r: &mut UslReport, cov: Option<[[f64; 3]; 3]>, t: f64, max_load
     r.n_star = Some(n_star);
     r.x_max = Some(x_max);
     if let Some(c) = cov {
-        let g = [-1.0 / (2.0 * p.kappa * n_star), -n_star / (2.0 * p.kappa), 0.0];
+        let g = [
+            -1.0 / (2.0 * p.kappa * n_star),
+            -n_star / (2.0 * p.kappa),
+            0.0,
+        ];
         let se = quadratic_form(g, &c).sqrt();
         r.n_star_ci95 = se.is_finite().then_some([n_star - t * se, n_star + t * se]);
         // dX(N*)/dθ = ∂X/∂θ at N*, because ∂X/∂N = 0 there.
         let se_x = quadratic_form(p.gradient(n_star), &c).sqrt();
-        r.x_max_ci95 = se_x.is_finite().then_some([x_max - t * se_x, x_max + t * se_x]);
+        r.x_max_ci95 = se_x
+            .is_finite()
+            .then_some([x_max - t * se_x, x_max + t * se_x]);
     }
 }

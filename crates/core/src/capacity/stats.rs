@@ -114,7 +114,9 @@ pub fn binomial_quantile(q: f64, n: u64, p: f64) -> u64 {
     // Start from the normal approximation and walk, so large n costs a few evaluations.
     let mean = n as f64 * p;
     let sd = (mean * (1.0 - p)).sqrt();
-    let mut k = (mean + normal_quantile(q) * sd).floor().clamp(0.0, n as f64) as i64;
+    let mut k = (mean + normal_quantile(q) * sd)
+        .floor()
+        .clamp(0.0, n as f64) as i64;
     while k < n as i64 && binomial_cdf(k, n, p) < q {
         k += 1;
     }
@@ -150,8 +152,12 @@ pub fn normal_quantile(q: f64) -> f64 {
         4.374_664_141_464_968,
         2.938_163_982_698_783,
     ];
-    const D: [f64; 4] =
-        [7.784_695_709_041_462e-3, 3.224_671_290_700_398e-1, 2.445_134_137_142_996, 3.754_408_661_907_416];
+    const D: [f64; 4] = [
+        7.784_695_709_041_462e-3,
+        3.224_671_290_700_398e-1,
+        2.445_134_137_142_996,
+        3.754_408_661_907_416,
+    ];
     if q <= 0.0 {
         return f64::NEG_INFINITY;
     }
@@ -223,8 +229,16 @@ pub fn wilson_95(x: u64, n: u64) -> Option<(f64, f64)> {
     let z2 = z * z;
     let centre = (p + z2 / (2.0 * n_f)) / (1.0 + z2 / n_f);
     let half = z * (p * (1.0 - p) / n_f + z2 / (4.0 * n_f * n_f)).sqrt() / (1.0 + z2 / n_f);
-    let low = if x == 0 { 0.0 } else { (centre - half).max(0.0) };
-    let high = if x == n { 1.0 } else { (centre + half).min(1.0) };
+    let low = if x == 0 {
+        0.0
+    } else {
+        (centre - half).max(0.0)
+    };
+    let high = if x == n {
+        1.0
+    } else {
+        (centre + half).min(1.0)
+    };
     Some((low, high))
 }
 
@@ -240,7 +254,11 @@ mod tests {
     fn gamma_and_beta_match_closed_forms() {
         // Γ(5) = 24, Γ(0.5) = √π.
         assert!(close(ln_gamma(5.0), 24f64.ln(), 1e-14));
-        assert!(close(ln_gamma(0.5), std::f64::consts::PI.sqrt().ln(), 1e-13));
+        assert!(close(
+            ln_gamma(0.5),
+            std::f64::consts::PI.sqrt().ln(),
+            1e-13
+        ));
         // I_x(1, 1) = x; I_x(a, 1) = x^a.
         assert!(close(incomplete_beta(1.0, 1.0, 0.3), 0.3, 1e-13));
         assert!(close(incomplete_beta(3.0, 1.0, 0.4), 0.064, 1e-13));
@@ -252,7 +270,11 @@ mod tests {
         // P(Bin ≥ 99) = 100·p^99·q + p^100 (statistics.md §4.1, n = 100).
         let upper = 100.0 * p.powi(99) * 0.05 + p.powi(100);
         assert!(close(binomial_cdf(98, n, p), 1.0 - upper, 1e-12));
-        assert!(close(binomial_cdf(58, 59, 0.95), 1.0 - 0.95f64.powi(59), 1e-12));
+        assert!(close(
+            binomial_cdf(58, 59, 0.95),
+            1.0 - 0.95f64.powi(59),
+            1e-12
+        ));
     }
 
     #[test]

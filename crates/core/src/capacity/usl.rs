@@ -30,7 +30,11 @@ impl UslParams {
     pub fn gradient(&self, n: f64) -> [f64; 3] {
         let d = self.denominator(n);
         let d2 = d * d;
-        [-self.lambda * n * (n - 1.0) / d2, -self.lambda * n * n * (n - 1.0) / d2, n / d]
+        [
+            -self.lambda * n * (n - 1.0) / d2,
+            -self.lambda * n * n * (n - 1.0) / d2,
+            n / d,
+        ]
     }
 
     /// dX/dN at load `n`: λ(1 − σ − κN²)/D².
@@ -106,7 +110,11 @@ mod tests {
     /// its parameters, so check the inverses against the forward model instead.
     #[test]
     fn inverses_round_trip() -> Result<(), &'static str> {
-        let m = UslParams { sigma: 0.0288, kappa: 4.23e-4, lambda: 20.01 };
+        let m = UslParams {
+            sigma: 0.0288,
+            kappa: 4.23e-4,
+            lambda: 20.01,
+        };
         for n in [0.5, 1.0, 5.0, 20.0, 40.0] {
             let x = m.throughput(n);
             let back = m.load_at_throughput(x).ok_or("no root")?;
@@ -125,17 +133,35 @@ mod tests {
 
     #[test]
     fn gradient_matches_finite_differences() {
-        let m = UslParams { sigma: 0.05, kappa: 1e-3, lambda: 90.0 };
+        let m = UslParams {
+            sigma: 0.05,
+            kappa: 1e-3,
+            lambda: 90.0,
+        };
         let g = m.gradient(30.0);
         let h = [1e-7, 1e-9, 1e-5];
         for (i, hi) in h.iter().enumerate() {
             let mut p = [m.sigma, m.kappa, m.lambda];
             p[i] += hi;
-            let up = UslParams { sigma: p[0], kappa: p[1], lambda: p[2] }.throughput(30.0);
+            let up = UslParams {
+                sigma: p[0],
+                kappa: p[1],
+                lambda: p[2],
+            }
+            .throughput(30.0);
             p[i] -= 2.0 * hi;
-            let down = UslParams { sigma: p[0], kappa: p[1], lambda: p[2] }.throughput(30.0);
+            let down = UslParams {
+                sigma: p[0],
+                kappa: p[1],
+                lambda: p[2],
+            }
+            .throughput(30.0);
             let fd = (up - down) / (2.0 * hi);
-            assert!((fd - g[i]).abs() < 1e-5 * g[i].abs(), "{i}: {fd} vs {}", g[i]);
+            assert!(
+                (fd - g[i]).abs() < 1e-5 * g[i].abs(),
+                "{i}: {fd} vs {}",
+                g[i]
+            );
         }
     }
 }

@@ -29,8 +29,14 @@ pub enum Face {
 }
 
 impl Face {
-    const ALL: [Face; 6] =
-        [Face::Free, Face::KappaZero, Face::SigmaZero, Face::SigmaKappaZero, Face::SigmaOne, Face::SigmaOneKappaZero];
+    const ALL: [Face; 6] = [
+        Face::Free,
+        Face::KappaZero,
+        Face::SigmaZero,
+        Face::SigmaKappaZero,
+        Face::SigmaOne,
+        Face::SigmaOneKappaZero,
+    ];
 
     /// Which of (σ, κ, λ) move on this face.
     pub fn free(self) -> [bool; 3] {
@@ -63,7 +69,11 @@ pub struct Optimum {
 }
 
 fn params(p: [f64; 3]) -> UslParams {
-    UslParams { sigma: p[0], kappa: p[1], lambda: p[2] }
+    UslParams {
+        sigma: p[0],
+        kappa: p[1],
+        lambda: p[2],
+    }
 }
 
 fn rss(p: [f64; 3], points: &[(f64, f64)]) -> Option<f64> {
@@ -82,7 +92,11 @@ fn rss(p: [f64; 3], points: &[(f64, f64)]) -> Option<f64> {
 
 /// Levenberg–Marquardt on the free parameters of one face, with Marquardt
 /// scaling (μ on diag(JᵀJ)): λ ~ 10³ and κ ~ 10⁻⁴ make plain damping useless.
-fn levenberg_marquardt(points: &[(f64, f64)], start: [f64; 3], face: Face) -> Option<([f64; 3], f64)> {
+fn levenberg_marquardt(
+    points: &[(f64, f64)],
+    start: [f64; 3],
+    face: Face,
+) -> Option<([f64; 3], f64)> {
     let free = face.free();
     let idx: Vec<usize> = (0..3).filter(|&i| free[i]).collect();
     let mut theta = face.pin(start);
@@ -114,12 +128,18 @@ fn levenberg_marquardt(points: &[(f64, f64)], start: [f64; 3], face: Face) -> Op
             for (a, &i) in idx.iter().enumerate() {
                 trial[i] += step[a];
             }
-            let trial_cost = if trial[2] > 0.0 { rss(trial, points) } else { None };
+            let trial_cost = if trial[2] > 0.0 {
+                rss(trial, points)
+            } else {
+                None
+            };
             match trial_cost {
                 Some(c) if c < cost => {
                     let rel_change = (cost - c) / cost;
-                    let small_step =
-                        idx.iter().enumerate().all(|(a, &i)| step[a].abs() < 1e-12 * (theta[i].abs() + 1e-12));
+                    let small_step = idx
+                        .iter()
+                        .enumerate()
+                        .all(|(a, &i)| step[a].abs() < 1e-12 * (theta[i].abs() + 1e-12));
                     theta = trial;
                     cost = c;
                     mu = (mu * 0.1).max(1e-15);
@@ -143,7 +163,10 @@ fn damped_step(a: &[[f64; 3]; 3], g: &[f64; 3], k: usize, mu: f64) -> Option<[f6
     match k {
         1 => Some([g[0] / (a[0][0] + mu * d(0)), 0.0, 0.0]),
         2 => {
-            let m = [[a[0][0] + mu * d(0), a[0][1]], [a[1][0], a[1][1] + mu * d(1)]];
+            let m = [
+                [a[0][0] + mu * d(0), a[0][1]],
+                [a[1][0], a[1][1] + mu * d(1)],
+            ];
             let s = scaled_solve(m, [g[0], g[1]])?;
             Some([s[0], s[1], 0.0])
         }
@@ -199,7 +222,11 @@ fn quadratic_start(points: &[(f64, f64)]) -> Option<[f64; 3]> {
     if !(lambda > 0.0 && lambda.is_finite()) {
         return None;
     }
-    Some([((b + c) * lambda).clamp(0.0, 1.0), (c * lambda).max(0.0), lambda])
+    Some([
+        ((b + c) * lambda).clamp(0.0, 1.0),
+        (c * lambda).max(0.0),
+        lambda,
+    ])
 }
 
 fn feasible(p: [f64; 3]) -> bool {
@@ -217,11 +244,17 @@ pub fn fit(points: &[(f64, f64)]) -> Option<Optimum> {
     let mut best: Option<Optimum> = None;
     let mut consider = |p: [f64; 3], cost: f64, face: Face| {
         if feasible(p) && best.is_none_or(|b| cost < b.rss) {
-            best = Some(Optimum { params: params(p), rss: cost, face });
+            best = Some(Optimum {
+                params: params(p),
+                rss: cost,
+                face,
+            });
         }
     };
     // σ = κ = 0 has a closed form: λ = ΣNX / ΣN².
-    let (nx, nn) = points.iter().fold((0.0, 0.0), |(a, b), &(n, x)| (a + n * x, b + n * n));
+    let (nx, nn) = points
+        .iter()
+        .fold((0.0, 0.0), |(a, b), &(n, x)| (a + n * x, b + n * n));
     if nn > 0.0 {
         let p = [0.0, 0.0, nx / nn];
         if let Some(c) = rss(p, points) {
@@ -254,9 +287,15 @@ mod tests {
 
     #[test]
     fn recovers_exact_parameters() -> Result<(), &'static str> {
-        let truth = UslParams { sigma: 0.04, kappa: 5e-4, lambda: 120.0 };
-        let points: Vec<(f64, f64)> =
-            [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0].iter().map(|&n| (n, truth.throughput(n))).collect();
+        let truth = UslParams {
+            sigma: 0.04,
+            kappa: 5e-4,
+            lambda: 120.0,
+        };
+        let points: Vec<(f64, f64)> = [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0]
+            .iter()
+            .map(|&n| (n, truth.throughput(n)))
+            .collect();
         let fit = fit(&points).ok_or("no fit")?;
         assert!((fit.params.sigma - truth.sigma).abs() < 1e-9);
         assert!((fit.params.kappa - truth.kappa).abs() < 1e-11);
