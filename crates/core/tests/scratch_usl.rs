@@ -1,19 +1,63 @@
-use verdict_core::capacity::fit_usl;
-fn load(p: &str) -> Vec<(f64, f64)> {
-    std::fs::read_to_string(p)
-        .unwrap_or_default()
-        .lines()
-        .skip(1)
-        .filter_map(|l| {
-            let mut it = l.split(',');
-            Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
-        })
-        .collect()
-}
+use verdict_core::capacity::*;
 #[test]
 fn scratch() {
-    for f in ["specsdm91", "raytracer"] {
-        let pts = load(&format!("../../tests/fixtures/capacity/{f}.csv"));
-        println!("{f} {:#?}", fit_usl(&pts, "load"));
+    let text =
+        std::fs::read_to_string("../../tests/fixtures/capacity/synthetic.csv").unwrap_or_default();
+    for t in [
+        "p95<200ms",
+        "p95<150ms",
+        "p95<500ms",
+        "p95<100ms",
+        "p95<2000ms",
+    ] {
+        let set = levels_from_table("synthetic.csv", &text).unwrap_or_default();
+        let r = analyse(
+            set,
+            &CapacityOptions {
+                target: parse_target(t).unwrap_or(Target {
+                    quantile: 0.95,
+                    limit_ms: 1.0,
+                }),
+                scenario: Scenario::default(),
+            },
+        );
+        println!(
+            "{t}: {}",
+            serde_json::to_string_pretty(&r.answer).unwrap_or_default()
+        );
+    }
+    for sc in [
+        Scenario {
+            think_time_s: Some(1.0),
+            ..Scenario::default()
+        },
+        Scenario {
+            instances: 2,
+            ..Scenario::default()
+        },
+        Scenario {
+            think_time_s: Some(0.5002630272676684),
+            ..Scenario::default()
+        },
+        Scenario {
+            arrival_rate: Some(250.0),
+            ..Scenario::default()
+        },
+    ] {
+        let set = levels_from_table("synthetic.csv", &text).unwrap_or_default();
+        let r = analyse(
+            set,
+            &CapacityOptions {
+                target: parse_target("p95<200ms").unwrap_or(Target {
+                    quantile: 0.95,
+                    limit_ms: 1.0,
+                }),
+                scenario: sc,
+            },
+        );
+        println!(
+            "{sc:?}: {}",
+            serde_json::to_string_pretty(&r.what_if).unwrap_or_default()
+        );
     }
 }
