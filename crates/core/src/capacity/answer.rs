@@ -136,7 +136,7 @@ fn model_crossing(
         (Some(p), Some(m)) if p > 0.0 && m > 0.0 => model
             .vus_at_mean(target_ms * m / p, model.think_time_s, 1, true)
             .map(|o| o.vus),
-        _ => Err(ModelLimit::NeverReached),
+        _ => Err(ModelLimit::NoRatio),
     }
 }
 
@@ -334,8 +334,17 @@ fn interpolate(
         }
         None => notes.push(format!("lower bounds of {stat} are missing at some levels: the band's high end reflects the methods' spread only")),
     }
-    if let Err(why) = model {
-        notes.push(format!("no server model for the band: {why}"));
+    match model {
+        Err(why) => notes.push(format!("no server model for the band: {why}")),
+        Ok(m) if model_est.is_none() => {
+            if let Err(limit) = model_crossing(m, t, Some(rho_point.value), mean) {
+                notes.push(format!(
+                    "the server model gives no crossing here: {}",
+                    limit.explain()
+                ));
+            }
+        }
+        Ok(_) => {}
     }
     let low =
         (!low_open).then(|| floor(low_candidates.iter().copied().fold(f64::INFINITY, f64::min)));

@@ -56,6 +56,8 @@ pub enum ModelLimit {
         limit_vus: Option<f64>,
         limit_in_flight: f64,
     },
+    /// The level has no mean latency (or no percentile), so ρ = pXX/mean is unknown.
+    NoRatio,
     /// More requests per second than the modelled peak.
     AboveCapacity { rate: f64, x_max: f64 },
 }
@@ -84,6 +86,7 @@ impl ModelLimit {
                     format!("the model's crossing is at {vu_part}; extrapolation stops at 2× the largest tested level")
                 }
             }
+            ModelLimit::NoRatio => "the level has no mean latency, so the ratio ρ = percentile/mean is unknown".into(),
             ModelLimit::AboveCapacity { rate, x_max } => {
                 format!("{rate:.1} req/s is above the modelled peak throughput ({x_max:.1} req/s)")
             }

@@ -14,7 +14,7 @@ use crate::series::new_histogram;
 use crate::timeline::Bucket;
 
 /// A hold must last this long (and 3 windows) to count as a plateau.
-pub const MIN_HOLD_S: f64 = 5.0;
+pub const MIN_HOLD_S: f64 = 10.0;
 /// The automatic warm-up is a quarter of the hold, capped here.
 pub const MAX_AUTO_WARMUP_S: f64 = 30.0;
 
@@ -43,7 +43,7 @@ impl Segment {
 /// Whether two readings belong to the same hold: JMeter's and Locust's
 /// counts wobble by a thread or two while a level holds.
 fn same_level(a: f64, b: f64) -> bool {
-    (a - b).abs() <= (0.02 * a.abs().max(b.abs())).max(0.5)
+    (a - b).abs() <= (0.01 * a.abs().max(b.abs())).max(0.5)
 }
 
 /// Per-window concurrency, with gaps inside a hold filled: a reading
@@ -140,6 +140,25 @@ impl Windows<'_> {
         }
     }
 
+    /// The most common reading in windows `first..=last` (ties: the larger):
+    /// a hold's first window may still show the last step of the ramp.
+    fn mode(&self, first: usize, last: usize) -> Option<f64> {
+        let mut counts: Vec<(f64, usize)> = Vec::new();
+        for c in self.buckets[first..=last]
+            .iter()
+            .filter_map(|b| b.concurrency)
+        {
+            match counts.iter_mut().find(|(v, _)| *v == c) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((c, 1)),
+            }
+        }
+        counts
+            .into_iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then(a.0.total_cmp(&b.0)))
+            .map(|(v, _)| v)
+    }
+
     fn level(&self, first: usize, last: usize, concurrency: f64, extra_quantiles: &[f64]) -> Level {
         let mut h: Histogram<u64> = new_histogram();
         let (mut requests, mut errors) = (0u64, 0u64);
@@ -202,7 +221,11 @@ pub fn cut_plateaus(run: &Run, options: &PlateauOptions, extra_quantiles: &[f64]
         set.excluded.push(span);
     };
     for seg in segments(&raw) {
-        let Some(c) = seg.concurrency.filter(|_| is_hold(&seg, width_s)) else {
+        let Some(c) = seg
+            .concurrency
+            .filter(|_| is_hold(&seg, width_s))
+            .map(|c| w.mode(seg.first, seg.last).unwrap_or(c))
+        else {
             let reason = if seg.concurrency.is_some() {
                 ExclusionReason::Ramp
             } else {
