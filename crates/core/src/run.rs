@@ -187,10 +187,7 @@ impl Run {
             method: method.into(),
             ..EndpointSeries::default()
         });
-        self.index
-            .entry(name.into())
-            .or_default()
-            .push((method.into(), i));
+        self.index.entry(name.into()).or_default().push((method.into(), i));
         i
     }
 
@@ -200,11 +197,7 @@ impl Run {
         if clamped {
             self.diagnostics.clamped += 1;
         }
-        let ms = if r.duration_ms.is_finite() {
-            r.duration_ms.max(0.0)
-        } else {
-            0.0
-        };
+        let ms = if r.duration_ms.is_finite() { r.duration_ms.max(0.0) } else { 0.0 };
         self.overall.record(ms, us, r.failed, r.status);
         let i = self.endpoint_index(r.name, r.method);
         let ep = &mut self.endpoints[i];
@@ -214,11 +207,7 @@ impl Run {
         if let Some(end) = r.end_us {
             self.timeline.request(end, us, r.failed);
             self.last_end_us = max_opt(self.last_end_us, Some(end));
-            let start = if self.time_resolution_us > 0 {
-                end
-            } else {
-                end - us as i64
-            };
+            let start = if self.time_resolution_us > 0 { end } else { end - us as i64 };
             self.first_activity_us = min_opt(self.first_activity_us, Some(start));
         }
     }
@@ -252,10 +241,7 @@ impl Run {
     pub fn skip_line(&mut self, line: u64, reason: impl Into<String>) {
         self.diagnostics.skipped_lines += 1;
         if self.diagnostics.examples.len() < MAX_SKIPPED_EXAMPLES {
-            self.diagnostics.examples.push(SkippedLine {
-                line,
-                reason: reason.into(),
-            });
+            self.diagnostics.examples.push(SkippedLine { line, reason: reason.into() });
         }
     }
 
@@ -298,9 +284,7 @@ impl Run {
             .timeline
             .buckets()
             .filter_map(|b| b.concurrency)
-            .fold(None, |acc: Option<f64>, v| {
-                Some(acc.map_or(v, |a| a.max(v)))
-            })
+            .fold(None, |acc: Option<f64>, v| Some(acc.map_or(v, |a| a.max(v))))
             .or(match (self.peak_concurrency, other.peak_concurrency) {
                 (Some(a), Some(b)) => Some(a + b),
                 (a, b) => a.or(b),
@@ -391,11 +375,7 @@ impl Run {
             }
         }
         let duration = self.duration_s();
-        s.start = if self.relative_time {
-            None
-        } else {
-            self.first_activity_us.map(format_rfc3339)
-        };
+        s.start = if self.relative_time { None } else { self.first_activity_us.map(format_rfc3339) };
         s.duration_s = duration;
         s.requests = Some(self.overall.requests);
         s.errors = Some(self.overall.errors);
@@ -470,10 +450,7 @@ fn rate(errors: Option<u64>, requests: Option<u64>) -> Option<f64> {
 }
 
 fn statuses(s: &Series) -> BTreeMap<String, u64> {
-    s.statuses
-        .iter()
-        .map(|(k, v)| (k.to_string(), *v))
-        .collect()
+    s.statuses.iter().map(|(k, v)| (k.to_string(), *v)).collect()
 }
 
 /// The percentile spectrum (as HdrHistogram's `outputPercentileDistribution`),
