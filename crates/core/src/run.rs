@@ -187,7 +187,10 @@ impl Run {
             method: method.into(),
             ..EndpointSeries::default()
         });
-        self.index.entry(name.into()).or_default().push((method.into(), i));
+        self.index
+            .entry(name.into())
+            .or_default()
+            .push((method.into(), i));
         i
     }
 
@@ -197,7 +200,11 @@ impl Run {
         if clamped {
             self.diagnostics.clamped += 1;
         }
-        let ms = if r.duration_ms.is_finite() { r.duration_ms.max(0.0) } else { 0.0 };
+        let ms = if r.duration_ms.is_finite() {
+            r.duration_ms.max(0.0)
+        } else {
+            0.0
+        };
         self.overall.record(ms, us, r.failed, r.status);
         let i = self.endpoint_index(r.name, r.method);
         let ep = &mut self.endpoints[i];
@@ -207,7 +214,11 @@ impl Run {
         if let Some(end) = r.end_us {
             self.timeline.request(end, us, r.failed);
             self.last_end_us = max_opt(self.last_end_us, Some(end));
-            let start = if self.time_resolution_us > 0 { end } else { end - us as i64 };
+            let start = if self.time_resolution_us > 0 {
+                end
+            } else {
+                end - us as i64
+            };
             self.first_activity_us = min_opt(self.first_activity_us, Some(start));
         }
     }
@@ -241,7 +252,10 @@ impl Run {
     pub fn skip_line(&mut self, line: u64, reason: impl Into<String>) {
         self.diagnostics.skipped_lines += 1;
         if self.diagnostics.examples.len() < MAX_SKIPPED_EXAMPLES {
-            self.diagnostics.examples.push(SkippedLine { line, reason: reason.into() });
+            self.diagnostics.examples.push(SkippedLine {
+                line,
+                reason: reason.into(),
+            });
         }
     }
 
@@ -284,7 +298,9 @@ impl Run {
             .timeline
             .buckets()
             .filter_map(|b| b.concurrency)
-            .fold(None, |acc: Option<f64>, v| Some(acc.map_or(v, |a| a.max(v))))
+            .fold(None, |acc: Option<f64>, v| {
+                Some(acc.map_or(v, |a| a.max(v)))
+            })
             .or(match (self.peak_concurrency, other.peak_concurrency) {
                 (Some(a), Some(b)) => Some(a + b),
                 (a, b) => a.or(b),
@@ -375,7 +391,11 @@ impl Run {
             }
         }
         let duration = self.duration_s();
-        s.start = if self.relative_time { None } else { self.first_activity_us.map(format_rfc3339) };
+        s.start = if self.relative_time {
+            None
+        } else {
+            self.first_activity_us.map(format_rfc3339)
+        };
         s.duration_s = duration;
         s.requests = Some(self.overall.requests);
         s.errors = Some(self.overall.errors);
@@ -420,7 +440,7 @@ impl Run {
         let width = self.timeline.width_us();
         let start = self.first_activity_us.unwrap_or(origin);
         let q = |h: &hdrhistogram::Histogram<u32>, p: f64| {
-            (h.len() > 0).then(|| h.value_at_quantile(p) as f64 / 1000.0)
+            (!h.is_empty()).then(|| h.value_at_quantile(p) as f64 / 1000.0)
         };
         TimelineSummary {
             bucket_s: width as f64 / 1e6,
@@ -450,13 +470,16 @@ fn rate(errors: Option<u64>, requests: Option<u64>) -> Option<f64> {
 }
 
 fn statuses(s: &Series) -> BTreeMap<String, u64> {
-    s.statuses.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+    s.statuses
+        .iter()
+        .map(|(k, v)| (k.to_string(), *v))
+        .collect()
 }
 
-/// The percentile spectrum (as HdrHistogram's `outputPercentileDistribution`),
-/// thinned to at most a few hundred points.
+/// The percentile spectrum (as HdrHistogram's `outputPercentileDistribution`,
+/// 4 ticks per halving of 1 − p: about 4·log2(n) points, so it stays small).
 fn distribution(h: &hdrhistogram::Histogram<u64>) -> Vec<PercentilePoint> {
-    if h.len() == 0 {
+    if h.is_empty() {
         return Vec::new();
     }
     let mut out: Vec<PercentilePoint> = Vec::new();
@@ -470,9 +493,6 @@ fn distribution(h: &hdrhistogram::Histogram<u64>) -> Vec<PercentilePoint> {
             continue;
         }
         out.push(p);
-        if out.len() >= 400 {
-            break;
-        }
     }
     let total = h.len();
     for p in &mut out {

@@ -38,8 +38,9 @@ pub struct Series {
     pub requests: u64,
     /// Requests the tool counted as failed.
     pub errors: u64,
-    /// Exact sum of durations in ms, for an exact mean.
-    pub sum_ms: f64,
+    /// Sum of durations in whole nanoseconds: integer, so that merging runs
+    /// gives the same mean to the last bit whatever the order.
+    pub sum_ns: i128,
     /// Exact smallest duration in ms.
     pub min_ms: f64,
     /// Exact largest duration in ms.
@@ -54,7 +55,7 @@ impl Default for Series {
             hist: new_histogram(),
             requests: 0,
             errors: 0,
-            sum_ms: 0.0,
+            sum_ns: 0,
             min_ms: f64::INFINITY,
             max_ms: f64::NEG_INFINITY,
             statuses: Vec::new(),
@@ -72,7 +73,7 @@ impl Series {
         if self.hist.record(duration_us).is_err() {
             self.hist.saturating_record(duration_us);
         }
-        self.sum_ms += duration_ms;
+        self.sum_ns += (duration_ms * 1e6).round() as i128;
         if duration_ms < self.min_ms {
             self.min_ms = duration_ms;
         }
@@ -96,7 +97,7 @@ impl Series {
         self.errors += other.errors;
         // Both histograms auto-resize, so `add` cannot fail on range.
         let _ = self.hist.add(&other.hist);
-        self.sum_ms += other.sum_ms;
+        self.sum_ns += other.sum_ns;
         self.min_ms = self.min_ms.min(other.min_ms);
         self.max_ms = self.max_ms.max(other.max_ms);
         for (s, n) in &other.statuses {
@@ -113,7 +114,7 @@ impl Series {
         let q = |p: f64| Some(self.hist.value_at_quantile(p) as f64 / 1000.0);
         crate::summary::LatencyMs {
             min: Some(self.min_ms),
-            mean: Some(self.sum_ms / n as f64),
+            mean: Some(self.sum_ns as f64 / 1e6 / n as f64),
             p50: q(0.50),
             p90: q(0.90),
             p95: q(0.95),

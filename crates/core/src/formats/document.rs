@@ -5,7 +5,9 @@ use crate::error::IngestError;
 use crate::format::Format;
 
 /// Largest whole document we buffer.
-pub const MAX_DOCUMENT: usize = 256 << 20;
+/// (A parsed JSON tree takes several times its text, and the whole ingest
+/// must stay within about 128 MB.)
+pub const MAX_DOCUMENT: usize = 24 << 20;
 
 /// Collects a whole document, refusing to grow past [`MAX_DOCUMENT`].
 #[derive(Debug, Default)]
@@ -28,7 +30,11 @@ impl DocumentBuffer {
     }
 
     /// Parses the whole document as JSON, with a line/column error message.
-    pub fn parse_json(&mut self, source: &str, format: Format) -> Result<serde_json::Value, IngestError> {
+    pub fn parse_json(
+        &mut self,
+        source: &str,
+        format: Format,
+    ) -> Result<serde_json::Value, IngestError> {
         let bytes = std::mem::take(&mut self.bytes);
         serde_json::from_slice(&bytes).map_err(|e| IngestError::Malformed {
             source_name: source.to_string(),
