@@ -1,5 +1,8 @@
 //! Dense solves for the tiny (≤ 3×3) systems of the USL fit.
 
+// Index loops read like the textbook elimination they implement.
+#![allow(clippy::needless_range_loop)]
+
 /// Solves `a · x = b` for a k×k system (k ≤ 3) by Gaussian elimination with
 /// partial pivoting. Returns `None` when the matrix is singular to working precision.
 pub fn solve<const K: usize>(mut a: [[f64; K]; K], mut b: [f64; K]) -> Option<[f64; K]> {
@@ -39,7 +42,7 @@ pub fn solve<const K: usize>(mut a: [[f64; K]; K], mut b: [f64; K]) -> Option<[f
 pub fn inverse_spd<const K: usize>(a: [[f64; K]; K]) -> Option<[[f64; K]; K]> {
     let mut d = [0.0; K];
     for i in 0..K {
-        if !(a[i][i] > 0.0) {
+        if a[i][i].is_nan() || a[i][i] <= 0.0 {
             return None;
         }
         d[i] = a[i][i].sqrt();

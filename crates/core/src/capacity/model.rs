@@ -165,7 +165,7 @@ impl ServerModel {
 
     /// Where `vus` VUs settle (the smallest in-flight root of N = n + Z·X(n)).
     pub fn at_vus(&self, vus: f64, think_s: f64, instances: u32) -> Option<OperatingPoint> {
-        if !(vus > 0.0) {
+        if vus.is_nan() || vus <= 0.0 {
             return None;
         }
         let f = |n: f64| n + think_s * self.throughput(n, instances) - vus;

@@ -181,7 +181,7 @@ impl Windows<'_> {
         );
         level.set_counts(requests, Some(errors));
         level.set_percentiles_from(&h, extra_quantiles);
-        level.mean_ms = (h.len() > 0).then(|| h.mean() / 1000.0);
+        level.mean_ms = (!h.is_empty()).then(|| h.mean() / 1000.0);
         level.duration_s = Some(duration);
         level.window_s = Some([start, end]);
         level.update_think_time();

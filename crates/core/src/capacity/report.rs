@@ -168,7 +168,7 @@ pub fn curve(report: &CapacityReport, scenario: &Scenario, steps: usize) -> Vec<
         .iter()
         .map(|l| l.concurrency)
         .fold(0.0, f64::max);
-    if !(max > 0.0) || steps < 2 {
+    if max.is_nan() || max <= 0.0 || steps < 2 {
         return Vec::new();
     }
     let q = report.target.quantile;

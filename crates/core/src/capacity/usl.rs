@@ -79,7 +79,7 @@ impl UslParams {
     /// `None` when `x` exceeds the peak throughput.
     pub fn load_at_throughput(&self, x: f64) -> Option<f64> {
         let (s, k, l) = (self.sigma, self.kappa, self.lambda);
-        if !(x > 0.0) {
+        if x.is_nan() || x <= 0.0 {
             return None;
         }
         // κx·n² + (σx − κx − λ)n + x(1 − σ) = 0; the smaller positive root ascends.

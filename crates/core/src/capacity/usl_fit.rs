@@ -81,7 +81,7 @@ fn rss(p: [f64; 3], points: &[(f64, f64)]) -> Option<f64> {
     let mut s = 0.0;
     for &(n, x) in points {
         let d = m.denominator(n);
-        if !(d > 0.0) {
+        if d.is_nan() || d <= 0.0 {
             return None;
         }
         let r = x - m.throughput(n);
