@@ -96,11 +96,7 @@ pub fn rho(level: &Level, quantile: f64) -> Option<(f64, Option<f64>, Option<f64
 }
 
 /// The level for ρ: the one the answer used, else the largest with a mean and the percentile.
-pub fn rho_level(
-    levels: &[Level],
-    quantile: f64,
-    preferred: Option<f64>,
-) -> Option<&Level> {
+pub fn rho_level(levels: &[Level], quantile: f64, preferred: Option<f64>) -> Option<&Level> {
     preferred
         .and_then(|c| {
             levels
