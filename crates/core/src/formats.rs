@@ -4,13 +4,19 @@
 use crate::format::FormatSpec;
 
 pub mod ab_tsv;
+pub mod artillery;
+pub mod artillery_v1;
 pub mod csv;
+pub mod decimal;
 pub mod delimited;
 pub mod document;
 pub mod gatling_binary;
 pub mod gatling_log;
 pub mod gob;
+pub mod hdr_payload;
 pub mod hey_csv;
+pub mod hgrm;
+pub mod hlog;
 pub mod jmeter;
 pub mod jmeter_csv;
 pub mod jmeter_layout;
@@ -18,6 +24,13 @@ pub mod jmeter_xml;
 pub mod k6_csv;
 pub mod k6_ndjson;
 pub mod k6_summary;
+pub mod locust_csv;
+pub mod locust_failures;
+pub mod locust_history;
+pub mod locust_json;
+pub mod locust_stats;
+pub mod locust_workers;
+pub mod tool_timeline;
 pub mod vegeta;
 pub mod vegeta_csv;
 pub mod vegeta_gob;
@@ -39,4 +52,13 @@ pub static REGISTRY: &[FormatSpec] = &[
     vegeta_csv::SPEC,
     vegeta_gob::SPEC,
     ab_tsv::SPEC,
+    hgrm::SPEC,
+    hlog::SPEC,
+    artillery::SPEC,
+    locust_stats::SPEC,
+    locust_history::SPEC,
+    locust_failures::FAILURES_SPEC,
+    locust_failures::EXCEPTIONS_SPEC,
+    locust_json::SPEC,
+    locust_workers::SPEC,
 ];

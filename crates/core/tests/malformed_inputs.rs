@@ -23,7 +23,13 @@ const FIXTURES: [(&str, Format); 10] = [
 ];
 
 fn read(data: &[u8], format: Format) {
-    let mut s = Session::new("input", IngestOptions { format: Some(format) });
+    let mut s = Session::new(
+        "input",
+        IngestOptions {
+            format: Some(format),
+            ..IngestOptions::default()
+        },
+    );
     for c in data.chunks(997) {
         if s.feed(c).is_err() {
             return;
