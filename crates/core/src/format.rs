@@ -37,6 +37,9 @@ pub enum Format {
     /// HdrHistogram interval log (`.hlog`).
     #[serde(rename = "hlog")]
     Hlog,
+    /// wrk / wrk2 console output.
+    #[serde(rename = "wrk")]
+    Wrk,
 }
 
 impl Format {
@@ -48,6 +51,7 @@ impl Format {
         Format::K6HandleSummary,
         Format::Hgrm,
         Format::Hlog,
+        Format::Wrk,
     ];
 
     /// The stable name (`k6-ndjson`).
@@ -59,6 +63,7 @@ impl Format {
             Format::K6HandleSummary => "k6-handle-summary",
             Format::Hgrm => "hgrm",
             Format::Hlog => "hlog",
+            Format::Wrk => "wrk",
         }
     }
 

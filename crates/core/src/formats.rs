@@ -12,6 +12,7 @@ pub mod hlog;
 pub mod k6_csv;
 pub mod k6_ndjson;
 pub mod k6_summary;
+pub mod wrk;
 
 /// Every format Verdict reads.
 pub static REGISTRY: &[FormatSpec] = &[
@@ -21,4 +22,5 @@ pub static REGISTRY: &[FormatSpec] = &[
     k6_summary::HANDLE_SUMMARY_SPEC,
     hgrm::SPEC,
     hlog::SPEC,
+    wrk::SPEC,
 ];
