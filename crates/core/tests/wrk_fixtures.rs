@@ -13,52 +13,41 @@ fn read(relative: &str) -> RunSummary {
     summary_everywhere(name, &fixture(relative), &IngestOptions::default())
 }
 
-fn latency(
-    min: Option<f64>,
-    mean: f64,
-    p50: f64,
-    p90: f64,
-    p95: Option<f64>,
-    p99: f64,
-    p999: Option<f64>,
-    max: f64,
-) -> LatencyMs {
-    LatencyMs {
-        min,
-        mean: Some(mean),
-        p50: Some(p50),
-        p90: Some(p90),
-        p95,
-        p99: Some(p99),
-        p999,
-        max: Some(max),
-    }
-}
-
-fn check_run(
-    s: &RunSummary,
-    url: &str,
+/// What the tool printed for one run.
+struct Printed<'a> {
+    url: &'a str,
     requests: u64,
     errors: u64,
     rps: f64,
     duration_s: f64,
     connections: f64,
-    l: LatencyMs,
-) {
+    latency: LatencyMs,
+}
+
+fn ms(v: f64) -> Option<f64> {
+    Some(v)
+}
+
+fn check_run(s: &RunSummary, p: &Printed<'_>) {
     assert_eq!(s.format, Format::Wrk);
     assert_eq!(s.reported_by, ReportedBy::Tool);
     assert_eq!(
         (s.requests, s.errors, s.rps, s.duration_s),
-        (Some(requests), Some(errors), Some(rps), Some(duration_s))
+        (
+            Some(p.requests),
+            Some(p.errors),
+            Some(p.rps),
+            Some(p.duration_s)
+        )
     );
-    assert_eq!(s.error_rate, Some(errors as f64 / requests as f64));
-    assert_eq!(s.peak_concurrency, Some(connections));
-    assert_eq!(s.latency_ms, l);
+    assert_eq!(s.error_rate, Some(p.errors as f64 / p.requests as f64));
+    assert_eq!(s.peak_concurrency, Some(p.connections));
+    assert_eq!(s.latency_ms, p.latency);
     assert_eq!(s.endpoints.len(), 1);
-    assert_eq!(s.endpoints[0].name, url);
+    assert_eq!(s.endpoints[0].name, p.url);
     assert_eq!(
         (s.endpoints[0].requests, s.endpoints[0].latency_ms),
-        (Some(requests), l)
+        (Some(p.requests), p.latency)
     );
     assert_eq!(s.skipped_lines, 0, "{:?}", s.skipped_examples);
 }
@@ -68,17 +57,26 @@ fn wrk_c10_reproduces_its_printed_figures() {
     let s = read("wrk/c10_plain/stdout.txt");
     // Latency 27.86ms avg, 91.42ms max; 50/75/90/99% = 26.88/32.67/38.71/51.99ms;
     // "5398 requests in 15.04s"; "Non-2xx or 3xx responses: 24"; "Requests/sec: 358.99".
-    let l = latency(None, 27.86, 26.88, 38.71, None, 51.99, None, 91.42);
-    check_run(
-        &s,
-        "http://127.0.0.1:8765/api/items",
-        5398,
-        24,
-        358.99,
-        15.04,
-        10.0,
-        l,
-    );
+    let latency = LatencyMs {
+        min: None,
+        mean: ms(27.86),
+        p50: ms(26.88),
+        p90: ms(38.71),
+        p95: None,
+        p99: ms(51.99),
+        p999: None,
+        max: ms(91.42),
+    };
+    let printed = Printed {
+        url: "http://127.0.0.1:8765/api/items",
+        requests: 5398,
+        errors: 24,
+        rps: 358.99,
+        duration_s: 15.04,
+        connections: 10.0,
+        latency,
+    };
+    check_run(&s, &printed);
     assert!(s.warnings.is_empty(), "{:?}", s.warnings);
     assert!(s.distribution.is_empty(), "plain wrk prints no spectrum");
 }
@@ -86,17 +84,26 @@ fn wrk_c10_reproduces_its_printed_figures() {
 #[test]
 fn wrk_c50_reproduces_its_printed_figures() {
     let s = read("wrk/c50_plain/stdout.txt");
-    let l = latency(None, 140.77, 140.60, 154.50, None, 170.11, None, 214.60);
-    check_run(
-        &s,
-        "http://127.0.0.1:8765/api/items",
-        5320,
-        26,
-        353.39,
-        15.05,
-        50.0,
-        l,
-    );
+    let latency = LatencyMs {
+        min: None,
+        mean: ms(140.77),
+        p50: ms(140.60),
+        p90: ms(154.50),
+        p95: None,
+        p99: ms(170.11),
+        p999: None,
+        max: ms(214.60),
+    };
+    let printed = Printed {
+        url: "http://127.0.0.1:8765/api/items",
+        requests: 5320,
+        errors: 26,
+        rps: 353.39,
+        duration_s: 15.05,
+        connections: 50.0,
+        latency,
+    };
+    check_run(&s, &printed);
 }
 
 #[test]
@@ -104,26 +111,26 @@ fn wrk2_with_non_2xx_and_calibration() {
     let s = read("wrk2/polis-mail-ru__2020-highload-dht__allocGet2000_60s_20c_10t.md");
     // Spectrum footer: Mean 1.130, Max 19.264; rows 0.000000 → 0.072 and 0.950000 → 1.768;
     // HdrHistogram section: 50/90/99/99.9% = 1.20/1.65/2.00/4.74ms; "120004 requests in 1.00m".
-    let l = latency(
-        Some(0.072),
-        1.130,
-        1.20,
-        1.65,
-        Some(1.768),
-        2.00,
-        Some(4.74),
-        19.264,
-    );
-    check_run(
-        &s,
-        "http://localhost:8080",
-        120_004,
-        59_985,
-        2000.04,
-        60.0,
-        20.0,
-        l,
-    );
+    let latency = LatencyMs {
+        min: ms(0.072),
+        mean: ms(1.130),
+        p50: ms(1.20),
+        p90: ms(1.65),
+        p95: ms(1.768),
+        p99: ms(2.00),
+        p999: ms(4.74),
+        max: ms(19.264),
+    };
+    let printed = Printed {
+        url: "http://localhost:8080",
+        requests: 120_004,
+        errors: 59_985,
+        rps: 2000.04,
+        duration_s: 60.0,
+        connections: 20.0,
+        latency,
+    };
+    check_run(&s, &printed);
     let last = s.distribution.last().expect("spectrum");
     assert_eq!(
         (last.percentile, last.value_ms, last.count),
@@ -139,51 +146,51 @@ fn wrk2_with_non_2xx_and_calibration() {
 #[test]
 fn wrk2_with_mixed_units_and_notes_after_the_output() {
     let s = read("wrk2/polis-mail-ru__2020-highload-dht__allocGet80000_c64_t64_60s.md");
-    let l = latency(
-        Some(0.031),
-        0.924,
-        0.92,
-        1.35,
-        Some(1.404),
-        1.56,
-        Some(3.92),
-        16.800,
-    );
-    check_run(
-        &s,
-        "http://localhost:8080",
-        4_798_249,
-        0,
-        80061.78,
-        60.0,
-        64.0,
-        l,
-    );
+    let latency = LatencyMs {
+        min: ms(0.031),
+        mean: ms(0.924),
+        p50: ms(0.92),
+        p90: ms(1.35),
+        p95: ms(1.404),
+        p99: ms(1.56),
+        p999: ms(3.92),
+        max: ms(16.800),
+    };
+    let printed = Printed {
+        url: "http://localhost:8080",
+        requests: 4_798_249,
+        errors: 0,
+        rps: 80061.78,
+        duration_s: 60.0,
+        connections: 64.0,
+        latency,
+    };
+    check_run(&s, &printed);
 }
 
 #[test]
 fn wrk2_file_with_three_runs_gives_the_first_and_says_so() {
     let s = read("wrk2/polis-mail-ru__2020-highload-dht__allocGet.md");
-    let l = latency(
-        Some(0.067),
-        1.441,
-        1.37,
-        2.42,
-        Some(2.663),
-        3.02,
-        Some(5.72),
-        12.920,
-    );
-    check_run(
-        &s,
-        "http://localhost:8081",
-        119_714,
-        0,
-        1995.22,
-        60.0,
-        64.0,
-        l,
-    );
+    let latency = LatencyMs {
+        min: ms(0.067),
+        mean: ms(1.441),
+        p50: ms(1.37),
+        p90: ms(2.42),
+        p95: ms(2.663),
+        p99: ms(3.02),
+        p999: ms(5.72),
+        max: ms(12.920),
+    };
+    let printed = Printed {
+        url: "http://localhost:8081",
+        requests: 119_714,
+        errors: 0,
+        rps: 1995.22,
+        duration_s: 60.0,
+        connections: 64.0,
+        latency,
+    };
+    check_run(&s, &printed);
     let w = s
         .warnings
         .iter()
