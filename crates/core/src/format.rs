@@ -40,6 +40,9 @@ pub enum Format {
     /// wrk / wrk2 console output.
     #[serde(rename = "wrk")]
     Wrk,
+    /// hey's default text summary.
+    #[serde(rename = "hey-text")]
+    HeyText,
 }
 
 impl Format {
@@ -52,6 +55,7 @@ impl Format {
         Format::Hgrm,
         Format::Hlog,
         Format::Wrk,
+        Format::HeyText,
     ];
 
     /// The stable name (`k6-ndjson`).
@@ -64,6 +68,7 @@ impl Format {
             Format::Hgrm => "hgrm",
             Format::Hlog => "hlog",
             Format::Wrk => "wrk",
+            Format::HeyText => "hey-text",
         }
     }
 

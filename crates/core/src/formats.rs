@@ -7,6 +7,7 @@ pub mod csv;
 pub mod decimal;
 pub mod document;
 pub mod hdr_payload;
+pub mod hey_text;
 pub mod hgrm;
 pub mod hlog;
 pub mod k6_csv;
@@ -23,4 +24,5 @@ pub static REGISTRY: &[FormatSpec] = &[
     hgrm::SPEC,
     hlog::SPEC,
     wrk::SPEC,
+    hey_text::SPEC,
 ];

@@ -24,6 +24,15 @@ struct Printed<'a> {
     latency: LatencyMs,
 }
 
+/// HTTP 500s the test server sent during a run (`server_stats.json`).
+fn server_500s(run: &str) -> u64 {
+    let json: serde_json::Value =
+        serde_json::from_slice(&fixture(&format!("wrk/{run}/server_stats.json"))).expect("json");
+    json["responses_by_endpoint_status"]["list 500"]
+        .as_u64()
+        .unwrap_or(0)
+}
+
 fn ms(v: f64) -> Option<f64> {
     Some(v)
 }
@@ -77,6 +86,11 @@ fn wrk_c10_reproduces_its_printed_figures() {
         latency,
     };
     check_run(&s, &printed);
+    assert_eq!(
+        s.errors,
+        Some(server_500s("c10_plain")),
+        "wrk's Non-2xx count is the server's 500s"
+    );
     assert!(s.warnings.is_empty(), "{:?}", s.warnings);
     assert!(s.distribution.is_empty(), "plain wrk prints no spectrum");
 }
@@ -104,6 +118,7 @@ fn wrk_c50_reproduces_its_printed_figures() {
         latency,
     };
     check_run(&s, &printed);
+    assert_eq!(s.errors, Some(server_500s("c50_plain")));
 }
 
 #[test]
