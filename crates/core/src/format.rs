@@ -43,6 +43,12 @@ pub enum Format {
     /// hey's default text summary.
     #[serde(rename = "hey-text")]
     HeyText,
+    /// oha `--output-format json`.
+    #[serde(rename = "oha-json")]
+    OhaJson,
+    /// autocannon `--json`.
+    #[serde(rename = "autocannon-json")]
+    AutocannonJson,
 }
 
 impl Format {
@@ -56,6 +62,8 @@ impl Format {
         Format::Hlog,
         Format::Wrk,
         Format::HeyText,
+        Format::OhaJson,
+        Format::AutocannonJson,
     ];
 
     /// The stable name (`k6-ndjson`).
@@ -69,6 +77,8 @@ impl Format {
             Format::Hlog => "hlog",
             Format::Wrk => "wrk",
             Format::HeyText => "hey-text",
+            Format::OhaJson => "oha-json",
+            Format::AutocannonJson => "autocannon-json",
         }
     }
 

@@ -3,6 +3,7 @@
 
 use crate::format::FormatSpec;
 
+pub mod autocannon_json;
 pub mod csv;
 pub mod decimal;
 pub mod document;
@@ -13,6 +14,7 @@ pub mod hlog;
 pub mod k6_csv;
 pub mod k6_ndjson;
 pub mod k6_summary;
+pub mod oha_json;
 pub mod wrk;
 
 /// Every format Verdict reads.
@@ -25,4 +27,6 @@ pub static REGISTRY: &[FormatSpec] = &[
     hlog::SPEC,
     wrk::SPEC,
     hey_text::SPEC,
+    oha_json::SPEC,
+    autocannon_json::SPEC,
 ];
