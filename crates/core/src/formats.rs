@@ -7,6 +7,7 @@ pub mod autocannon_json;
 pub mod csv;
 pub mod decimal;
 pub mod document;
+pub mod generic_csv;
 pub mod hdr_payload;
 pub mod hey_text;
 pub mod hgrm;
@@ -29,4 +30,5 @@ pub static REGISTRY: &[FormatSpec] = &[
     hey_text::SPEC,
     oha_json::SPEC,
     autocannon_json::SPEC,
+    generic_csv::SPEC,
 ];
