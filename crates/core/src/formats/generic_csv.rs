@@ -34,7 +34,7 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 
 use crate::error::IngestError;
-use crate::format::{first_line, strip_bom, Decoder, Format, FormatSpec, IngestOptions};
+use crate::format::{strip_bom, Decoder, Format, FormatSpec, IngestOptions};
 use crate::formats::csv::{split_fields, RecordJoiner};
 use crate::formats::decimal::Decimal;
 use crate::lines::{Line, LineSplitter};
@@ -173,34 +173,62 @@ fn separator(line: &str) -> u8 {
     best.0
 }
 
-/// The header columns of a prefix that looks like a CSV (a first line of at
-/// least two fields, and a second line with as many, if there is one).
-/// Used to explain a CSV no format recognised.
+/// Rows compared to decide that a prefix is a CSV.
+const SNIFF_ROWS: usize = 10;
+
+/// The columns of a prefix that looks like a CSV, to explain a CSV no format
+/// recognised: at least two complete rows, all with the same number (≥ 2) of
+/// fields, and either three or more fields or a text header over rows that
+/// hold numbers (so that log lines with a stray comma do not qualify). The
+/// header's names, or for a file without a header `column N (e.g. value)`.
 pub fn header_columns(prefix: &[u8], eof: bool) -> Option<Vec<String>> {
     let prefix = strip_bom(prefix);
-    let first = std::str::from_utf8(first_line(prefix, eof)?).ok()?;
+    let text = std::str::from_utf8(prefix).ok().or_else(|| {
+        // A multi-byte character may be cut at the end of the look-ahead.
+        let valid = std::str::from_utf8(prefix).err()?.valid_up_to();
+        std::str::from_utf8(&prefix[..valid]).ok()
+    })?;
+    let complete = if eof {
+        text
+    } else {
+        &text[..text.rfind('\n')?]
+    };
+    let lines: Vec<&str> = complete
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take(SNIFF_ROWS)
+        .collect();
+    let first = *lines.first()?;
     let sep = separator(first);
-    let mut fields: Vec<Cow<'_, str>> = Vec::new();
-    split_fields(first, sep, &mut fields)?;
-    if fields.len() < 2 {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for line in &lines {
+        let mut fields: Vec<Cow<'_, str>> = Vec::new();
+        split_fields(line, sep, &mut fields)?;
+        rows.push(fields.iter().map(|f| f.trim().to_string()).collect());
+    }
+    let width = rows[0].len();
+    if rows.len() < 2 || width < 2 || rows.iter().any(|r| r.len() != width) {
         return None;
     }
-    let columns: Vec<String> = fields.iter().map(|f| f.trim().to_string()).collect();
-    let start = prefix.iter().position(|b| !b.is_ascii_whitespace())?;
-    let rest = &prefix[start..];
-    let second = rest
-        .split(|&b| b == b'\n')
-        .skip(1)
-        .map(crate::format::trim_ascii)
-        .find(|l| !l.is_empty())
-        .and_then(|l| std::str::from_utf8(l).ok());
-    if let Some(second) = second {
-        let mut row: Vec<Cow<'_, str>> = Vec::new();
-        if split_fields(second, sep, &mut row).is_some() && row.len() != columns.len() {
-            return None;
-        }
+    let numeric = |f: &String| Decimal::parse(f).is_some();
+    let header = rows[0].iter().all(|f| !numeric(f));
+    let data_has_numbers = rows[1..].iter().all(|r| r.iter().any(numeric));
+    if width < 3 && !(header && data_has_numbers) {
+        return None;
     }
-    Some(columns)
+    Some(if header {
+        rows.swap_remove(0)
+    } else {
+        rows[0]
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let example: String = v.chars().take(24).collect();
+                format!("column {} (e.g. {example})", i + 1)
+            })
+            .collect()
+    })
 }
 
 /// The error for a CSV without a mapping.
