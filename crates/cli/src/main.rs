@@ -94,6 +94,8 @@ fn summary(a: &SummaryArgs) -> ExitCode {
             }
         }
     }
+    // Files one tool wrote for one run (Locust's PREFIX_stats.csv, _stats_history.csv, …) become one run.
+    let mut runs = verdict_core::group::combine(runs);
     if a.merge && runs.len() > 1 {
         match merge(runs) {
             Ok(merged) => runs = vec![merged],

@@ -32,6 +32,21 @@ pub enum Format {
     /// The `data` object k6 passes to `handleSummary()`, saved as JSON.
     #[serde(rename = "k6-handle-summary")]
     K6HandleSummary,
+    /// JMeter CSV results (JTL), with or without header.
+    #[serde(rename = "jmeter-csv")]
+    JmeterCsv,
+    /// hey `-o csv`.
+    #[serde(rename = "hey-csv")]
+    HeyCsv,
+    /// JMeter XML results (JTL).
+    #[serde(rename = "jmeter-xml")]
+    JmeterXml,
+    /// Gatling `simulation.log`, text (tab-separated) format.
+    #[serde(rename = "gatling-log")]
+    GatlingLog,
+    /// Gatling `simulation.log`, binary format (3.13+).
+    #[serde(rename = "gatling-binary")]
+    GatlingBinary,
     /// HdrHistogram percentile distribution text (`.hgrm`).
     #[serde(rename = "hgrm")]
     Hgrm,
@@ -53,6 +68,27 @@ pub enum Format {
     /// Any CSV read through a user-given column mapping.
     #[serde(rename = "generic-csv")]
     GenericCsv,
+    /// Artillery `run --output report.json` (v2 metrics, or the 1.x legacy shape).
+    #[serde(rename = "artillery-report")]
+    ArtilleryReport,
+    /// Locust `--csv` `<prefix>_stats.csv`: per-endpoint totals plus `Aggregated`.
+    #[serde(rename = "locust-stats-csv")]
+    LocustStatsCsv,
+    /// Locust `--csv` `<prefix>_stats_history.csv`: one row per second (and endpoint).
+    #[serde(rename = "locust-history-csv")]
+    LocustHistoryCsv,
+    /// Locust `--csv` `<prefix>_failures.csv`: failures grouped by endpoint and error.
+    #[serde(rename = "locust-failures-csv")]
+    LocustFailuresCsv,
+    /// Locust `--csv` `<prefix>_exceptions.csv`: exceptions raised in user code.
+    #[serde(rename = "locust-exceptions-csv")]
+    LocustExceptionsCsv,
+    /// Locust `--json` / `--json-file`: per-endpoint stats with response-time buckets.
+    #[serde(rename = "locust-json")]
+    LocustJson,
+    /// Locust worker reports, one JSON object per line (as Taurus' Locust executor logs them).
+    #[serde(rename = "locust-worker-ldjson")]
+    LocustWorkerLdjson,
 }
 
 impl Format {
@@ -62,6 +98,11 @@ impl Format {
         Format::K6Csv,
         Format::K6SummaryExport,
         Format::K6HandleSummary,
+        Format::JmeterCsv,
+        Format::HeyCsv,
+        Format::JmeterXml,
+        Format::GatlingLog,
+        Format::GatlingBinary,
         Format::Hgrm,
         Format::Hlog,
         Format::Wrk,
@@ -69,6 +110,13 @@ impl Format {
         Format::OhaJson,
         Format::AutocannonJson,
         Format::GenericCsv,
+        Format::ArtilleryReport,
+        Format::LocustStatsCsv,
+        Format::LocustHistoryCsv,
+        Format::LocustFailuresCsv,
+        Format::LocustExceptionsCsv,
+        Format::LocustJson,
+        Format::LocustWorkerLdjson,
     ];
 
     /// The stable name (`k6-ndjson`).
@@ -78,6 +126,11 @@ impl Format {
             Format::K6Csv => "k6-csv",
             Format::K6SummaryExport => "k6-summary-export",
             Format::K6HandleSummary => "k6-handle-summary",
+            Format::JmeterCsv => "jmeter-csv",
+            Format::HeyCsv => "hey-csv",
+            Format::JmeterXml => "jmeter-xml",
+            Format::GatlingLog => "gatling-log",
+            Format::GatlingBinary => "gatling-binary",
             Format::Hgrm => "hgrm",
             Format::Hlog => "hlog",
             Format::Wrk => "wrk",
@@ -85,6 +138,13 @@ impl Format {
             Format::OhaJson => "oha-json",
             Format::AutocannonJson => "autocannon-json",
             Format::GenericCsv => "generic-csv",
+            Format::ArtilleryReport => "artillery-report",
+            Format::LocustStatsCsv => "locust-stats-csv",
+            Format::LocustHistoryCsv => "locust-history-csv",
+            Format::LocustFailuresCsv => "locust-failures-csv",
+            Format::LocustExceptionsCsv => "locust-exceptions-csv",
+            Format::LocustJson => "locust-json",
+            Format::LocustWorkerLdjson => "locust-worker-ldjson",
         }
     }
 

@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, HashMap};
 use crate::format::Format;
 use crate::series::{ms_to_us, Series};
 use crate::summary::{
-    Checks, EndpointSummary, LatencyMs, PercentilePoint, ReportedBy, RunSummary, SkippedLine,
-    TimelinePoint, TimelineSummary, ToolThreshold,
+    Checks, EndpointSummary, FailureSummary, LatencyMs, PercentilePoint, ReportedBy, RunSummary,
+    SkippedLine, TimelinePoint, TimelineSummary, ToolThreshold,
 };
 use crate::time::{format_rfc3339, Micros};
 use crate::timeline::Timeline;
@@ -113,6 +113,8 @@ pub struct Run {
     pub peak_concurrency: Option<f64>,
     pub tool: Option<ToolReport>,
     pub thresholds: Vec<ToolThreshold>,
+    /// Failures grouped by cause, as the tool reported them.
+    pub failures: Vec<FailureSummary>,
     pub diagnostics: Diagnostics,
     relative_time: bool,
     time_resolution_us: i64,
@@ -158,6 +160,7 @@ impl Run {
             peak_concurrency: None,
             tool: None,
             thresholds: Vec::new(),
+            failures: Vec::new(),
             diagnostics: Diagnostics::default(),
             relative_time: false,
             time_resolution_us: 0,
@@ -268,6 +271,40 @@ impl Run {
         }
     }
 
+    /// Records `n` requests of one duration, without end times: a tool's
+    /// histogram bucket (Locust's `response_times`). Their times, if known
+    /// per second, go in with [`Run::timeline_counts`].
+    pub fn requests_in_bucket(&mut self, name: &str, method: &str, duration_ms: f64, n: u64) {
+        if n == 0 {
+            return;
+        }
+        let (us, clamped) = ms_to_us(duration_ms);
+        if clamped {
+            self.diagnostics.clamped += n;
+        }
+        let ms = if duration_ms.is_finite() {
+            duration_ms.max(0.0)
+        } else {
+            0.0
+        };
+        self.overall.record_n(ms, us, false, "", n);
+        let i = self.endpoint_index(name, method);
+        self.endpoints[i].series.record_n(ms, us, false, "", n);
+    }
+
+    /// The series of one endpoint (created if new), for formats that know
+    /// exact totals beside their histogram (a tool's count, sum, min, max).
+    pub fn endpoint_series_mut(&mut self, name: &str, method: &str) -> &mut Series {
+        let i = self.endpoint_index(name, method);
+        &mut self.endpoints[i].series
+    }
+
+    /// Counts requests (and failures) that ended in the second starting at `t`
+    /// when only per-second counters are known: the window gets no latency.
+    pub fn timeline_counts(&mut self, t: Micros, requests: u64, errors: u64) {
+        self.timeline.count(t, requests, errors);
+    }
+
     /// Notes that activity (e.g. a k6 iteration) started at `t`.
     pub fn activity_start(&mut self, t: Micros) {
         self.first_activity_us = min_opt(self.first_activity_us, Some(t));
@@ -351,6 +388,14 @@ impl Run {
                 (a, b) => a.or(b),
             });
         self.thresholds.extend(other.thresholds.iter().cloned());
+        for f in &other.failures {
+            match self.failures.iter_mut().find(|m| {
+                m.endpoint == f.endpoint && m.method == f.method && m.message == f.message
+            }) {
+                Some(mine) => mine.count += f.count,
+                None => self.failures.push(f.clone()),
+            }
+        }
         self.diagnostics.skipped_lines += other.diagnostics.skipped_lines;
         self.diagnostics.clamped += other.diagnostics.clamped;
         for ex in &other.diagnostics.examples {
@@ -417,6 +462,7 @@ impl Run {
             timeline: TimelineSummary::default(),
             distribution: Vec::new(),
             thresholds: self.thresholds.clone(),
+            failures: self.failures.clone(),
         };
         if !self.has_samples() {
             if let Some(tool) = &self.tool {

@@ -182,6 +182,14 @@ impl Timeline {
         }
     }
 
+    /// Counts requests that ended at `t` whose durations are not known per
+    /// second (a tool's per-second counters): the window gets no latency.
+    pub fn count(&mut self, t: Micros, requests: u64, errors: u64) {
+        let b = self.bucket_at(t);
+        b.requests += requests;
+        b.errors += errors;
+    }
+
     /// Records a concurrency reading (the window keeps its maximum).
     pub fn concurrency(&mut self, t: Micros, value: f64) {
         let b = self.bucket_at(t);
