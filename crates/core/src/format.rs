@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::IngestError;
 use crate::formats;
+use crate::formats::generic_csv::{self, CsvMapping};
 use crate::run::Run;
+use crate::time::DurationUnit;
 
 /// Bytes of (decompressed) input a sniffer may look at.
 pub const SNIFF_LOOKAHEAD: usize = 16 * 1024;
@@ -30,12 +32,108 @@ pub enum Format {
     /// The `data` object k6 passes to `handleSummary()`, saved as JSON.
     #[serde(rename = "k6-handle-summary")]
     K6HandleSummary,
+    /// JMeter CSV results (JTL), with or without header.
+    #[serde(rename = "jmeter-csv")]
+    JmeterCsv,
+    /// hey `-o csv`.
+    #[serde(rename = "hey-csv")]
+    HeyCsv,
+    /// JMeter XML results (JTL).
+    #[serde(rename = "jmeter-xml")]
+    JmeterXml,
+    /// Gatling `simulation.log`, text (tab-separated) format.
+    #[serde(rename = "gatling-log")]
+    GatlingLog,
+    /// Gatling `simulation.log`, binary format (3.13+).
+    #[serde(rename = "gatling-binary")]
+    GatlingBinary,
+    /// Vegeta results, `vegeta encode --to json`.
+    #[serde(rename = "vegeta-json")]
+    VegetaJson,
+    /// Vegeta results, `vegeta encode --to csv`.
+    #[serde(rename = "vegeta-csv")]
+    VegetaCsv,
+    /// Vegeta results, gob (`vegeta attack` default output).
+    #[serde(rename = "vegeta-gob")]
+    VegetaGob,
+    /// ApacheBench `-g` gnuplot TSV.
+    #[serde(rename = "ab-gnuplot")]
+    AbGnuplot,
+    /// HdrHistogram percentile distribution text (`.hgrm`).
+    #[serde(rename = "hgrm")]
+    Hgrm,
+    /// HdrHistogram interval log (`.hlog`).
+    #[serde(rename = "hlog")]
+    Hlog,
+    /// wrk / wrk2 console output.
+    #[serde(rename = "wrk")]
+    Wrk,
+    /// hey's default text summary.
+    #[serde(rename = "hey-text")]
+    HeyText,
+    /// oha `--output-format json`.
+    #[serde(rename = "oha-json")]
+    OhaJson,
+    /// autocannon `--json`.
+    #[serde(rename = "autocannon-json")]
+    AutocannonJson,
+    /// Any CSV read through a user-given column mapping.
+    #[serde(rename = "generic-csv")]
+    GenericCsv,
+    /// Artillery `run --output report.json` (v2 metrics, or the 1.x legacy shape).
+    #[serde(rename = "artillery-report")]
+    ArtilleryReport,
+    /// Locust `--csv` `<prefix>_stats.csv`: per-endpoint totals plus `Aggregated`.
+    #[serde(rename = "locust-stats-csv")]
+    LocustStatsCsv,
+    /// Locust `--csv` `<prefix>_stats_history.csv`: one row per second (and endpoint).
+    #[serde(rename = "locust-history-csv")]
+    LocustHistoryCsv,
+    /// Locust `--csv` `<prefix>_failures.csv`: failures grouped by endpoint and error.
+    #[serde(rename = "locust-failures-csv")]
+    LocustFailuresCsv,
+    /// Locust `--csv` `<prefix>_exceptions.csv`: exceptions raised in user code.
+    #[serde(rename = "locust-exceptions-csv")]
+    LocustExceptionsCsv,
+    /// Locust `--json` / `--json-file`: per-endpoint stats with response-time buckets.
+    #[serde(rename = "locust-json")]
+    LocustJson,
+    /// Locust worker reports, one JSON object per line (as Taurus' Locust executor logs them).
+    #[serde(rename = "locust-worker-ldjson")]
+    LocustWorkerLdjson,
 }
 
 impl Format {
     /// Every format, in detection order.
-    pub const ALL: &'static [Format] =
-        &[Format::K6Ndjson, Format::K6Csv, Format::K6SummaryExport, Format::K6HandleSummary];
+    pub const ALL: &'static [Format] = &[
+        Format::K6Ndjson,
+        Format::K6Csv,
+        Format::K6SummaryExport,
+        Format::K6HandleSummary,
+        Format::JmeterCsv,
+        Format::HeyCsv,
+        Format::JmeterXml,
+        Format::GatlingLog,
+        Format::GatlingBinary,
+        Format::VegetaJson,
+        Format::VegetaCsv,
+        Format::VegetaGob,
+        Format::AbGnuplot,
+        Format::Hgrm,
+        Format::Hlog,
+        Format::Wrk,
+        Format::HeyText,
+        Format::OhaJson,
+        Format::AutocannonJson,
+        Format::GenericCsv,
+        Format::ArtilleryReport,
+        Format::LocustStatsCsv,
+        Format::LocustHistoryCsv,
+        Format::LocustFailuresCsv,
+        Format::LocustExceptionsCsv,
+        Format::LocustJson,
+        Format::LocustWorkerLdjson,
+    ];
 
     /// The stable name (`k6-ndjson`).
     pub fn as_str(self) -> &'static str {
@@ -44,6 +142,29 @@ impl Format {
             Format::K6Csv => "k6-csv",
             Format::K6SummaryExport => "k6-summary-export",
             Format::K6HandleSummary => "k6-handle-summary",
+            Format::JmeterCsv => "jmeter-csv",
+            Format::HeyCsv => "hey-csv",
+            Format::JmeterXml => "jmeter-xml",
+            Format::GatlingLog => "gatling-log",
+            Format::GatlingBinary => "gatling-binary",
+            Format::VegetaJson => "vegeta-json",
+            Format::VegetaCsv => "vegeta-csv",
+            Format::VegetaGob => "vegeta-gob",
+            Format::AbGnuplot => "ab-gnuplot",
+            Format::Hgrm => "hgrm",
+            Format::Hlog => "hlog",
+            Format::Wrk => "wrk",
+            Format::HeyText => "hey-text",
+            Format::OhaJson => "oha-json",
+            Format::AutocannonJson => "autocannon-json",
+            Format::GenericCsv => "generic-csv",
+            Format::ArtilleryReport => "artillery-report",
+            Format::LocustStatsCsv => "locust-stats-csv",
+            Format::LocustHistoryCsv => "locust-history-csv",
+            Format::LocustFailuresCsv => "locust-failures-csv",
+            Format::LocustExceptionsCsv => "locust-exceptions-csv",
+            Format::LocustJson => "locust-json",
+            Format::LocustWorkerLdjson => "locust-worker-ldjson",
         }
     }
 
@@ -54,15 +175,23 @@ impl Format {
 
     /// Looks up a format by its stable name.
     pub fn from_name(name: &str) -> Result<Format, IngestError> {
-        Format::ALL.iter().copied().find(|f| f.as_str() == name).ok_or_else(|| {
-            IngestError::UnknownFormatName { name: name.to_string(), known: known_names() }
-        })
+        Format::ALL
+            .iter()
+            .copied()
+            .find(|f| f.as_str() == name)
+            .ok_or_else(|| IngestError::UnknownFormatName {
+                name: name.to_string(),
+                known: known_names(),
+            })
     }
 
     /// The registry entry for this format.
     pub fn spec(self) -> &'static FormatSpec {
         // Every variant has exactly one spec; `registry_is_complete` checks it.
-        formats::REGISTRY.iter().find(|s| s.format == self).unwrap_or(&formats::REGISTRY[0])
+        formats::REGISTRY
+            .iter()
+            .find(|s| s.format == self)
+            .unwrap_or(&formats::REGISTRY[0])
     }
 }
 
@@ -73,14 +202,28 @@ impl std::fmt::Display for Format {
 }
 
 fn known_names() -> String {
-    Format::ALL.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
+    Format::ALL
+        .iter()
+        .map(|f| f.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
-/// Options that change how a file is read.
+/// Options that change how a file is read. Every field may be left out of
+/// the JSON the app sends.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct IngestOptions {
     /// Skip detection and read the file as this format.
     pub format: Option<Format>,
+    /// The unit of latency values in HdrHistogram files (`.hlog` recorded
+    /// values, `.hgrm` printed values), which those files do not state.
+    /// `None`: the assumption documented in `docs/formats/hdrhistogram.md`,
+    /// which the run's warnings repeat.
+    pub hdr_unit: Option<DurationUnit>,
+    /// How to read a CSV that no format recognises. Given (and `format` not
+    /// set), the file is read as `generic-csv`.
+    pub csv_mapping: Option<CsvMapping>,
 }
 
 /// A streaming decoder for one format. It receives the decompressed bytes in
@@ -112,25 +255,35 @@ pub struct FormatSpec {
 
 /// Picks the format of a file from its first bytes (and, for ties, its name).
 pub fn detect(name: &str, prefix: &[u8], eof: bool) -> Result<Format, IngestError> {
+    let (prefix, eof) = if prefix.len() > SNIFF_LOOKAHEAD {
+        (&prefix[..SNIFF_LOOKAHEAD], false)
+    } else {
+        (prefix, eof)
+    };
     let lower = name.to_ascii_lowercase();
-    let mut candidates: Vec<&FormatSpec> =
-        formats::REGISTRY.iter().filter(|s| (s.sniff)(prefix, eof)).collect();
+    let mut candidates: Vec<&FormatSpec> = formats::REGISTRY
+        .iter()
+        .filter(|s| (s.sniff)(prefix, eof))
+        .collect();
     candidates.sort_by_key(|s| {
         let by_name = s.extensions.iter().any(|e| lower.ends_with(e));
         (!by_name, s.priority)
     });
-    match candidates.first() {
-        Some(spec) => Ok(spec.format),
-        None => Err(IngestError::UnknownFormat {
-            source_name: name.to_string(),
-            seen: describe_prefix(prefix),
-            supported: formats::REGISTRY
-                .iter()
-                .map(|s| format!("{} ({})", s.format.as_str(), s.description))
-                .collect::<Vec<_>>()
-                .join("; "),
-        }),
+    if let Some(spec) = candidates.first() {
+        return Ok(spec.format);
     }
+    if let Some(columns) = generic_csv::header_columns(prefix, eof) {
+        return Err(generic_csv::unrecognised(name, columns));
+    }
+    Err(IngestError::UnknownFormat {
+        source_name: name.to_string(),
+        seen: describe_prefix(prefix),
+        supported: formats::REGISTRY
+            .iter()
+            .map(|s| format!("{} ({})", s.format.as_str(), s.description))
+            .collect::<Vec<_>>()
+            .join("; "),
+    })
 }
 
 /// A short, printable description of the first bytes of a file.
@@ -168,14 +321,40 @@ pub fn first_line(prefix: &[u8], eof: bool) -> Option<&[u8]> {
 
 /// `prefix` without a UTF-8 byte-order mark.
 pub fn strip_bom(prefix: &[u8]) -> &[u8] {
-    prefix.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(prefix)
+    prefix
+        .strip_prefix(&[0xEF, 0xBB, 0xBF][..])
+        .unwrap_or(prefix)
 }
 
 /// Trims ASCII whitespace at both ends.
 pub fn trim_ascii(b: &[u8]) -> &[u8] {
-    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
-    let end = b.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(start, |e| e + 1);
+    let start = b
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(start, |e| e + 1);
     &b[start..end]
+}
+
+/// A listing of every format, for `verdict formats`.
+pub fn listing() -> String {
+    let mut s = String::from("FORMAT                 DATA      DESCRIPTION\n");
+    for spec in formats::REGISTRY {
+        s.push_str(&format!(
+            "{:<22} {:<9} {}\n",
+            spec.format.as_str(),
+            if spec.raw_samples {
+                "samples"
+            } else {
+                "summary"
+            },
+            spec.description
+        ));
+    }
+    s
 }
 
 #[cfg(test)]
@@ -200,18 +379,4 @@ mod tests {
         assert_eq!(err.code(), "fmt");
         assert!(detect("x", b"", true).is_err());
     }
-}
-
-/// A listing of every format, for `verdict formats`.
-pub fn listing() -> String {
-    let mut s = String::from("FORMAT                 DATA      DESCRIPTION\n");
-    for spec in formats::REGISTRY {
-        s.push_str(&format!(
-            "{:<22} {:<9} {}\n",
-            spec.format.as_str(),
-            if spec.raw_samples { "samples" } else { "summary" },
-            spec.description
-        ));
-    }
-    s
 }

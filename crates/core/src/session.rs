@@ -24,7 +24,10 @@ enum Stage {
     /// Collecting the first bytes to detect the format.
     Sniffing(Vec<u8>),
     /// Decoding.
-    Decoding { decoder: Box<dyn Decoder>, run: Run },
+    Decoding {
+        decoder: Box<dyn Decoder>,
+        run: Box<Run>,
+    },
     /// A fatal error happened; later input is ignored.
     Failed(IngestError),
 }
@@ -102,7 +105,9 @@ impl Session {
         }
         let consumed_before = self.bytes_in - chunk.len() as u64;
         for (i, slice) in chunk.chunks(INFLATE_SLICE).enumerate() {
-            let Some(gz) = self.gunzip.as_mut() else { return Ok(()) };
+            let Some(gz) = self.gunzip.as_mut() else {
+                return Ok(());
+            };
             if let Err(e) = gz.write_all(slice) {
                 let offset = consumed_before + (i * INFLATE_SLICE) as u64;
                 self.gzip_broken = Some(format!(
@@ -141,6 +146,8 @@ impl Session {
     fn start_decoding(&mut self, prefix: &[u8], eof: bool) -> Result<(), IngestError> {
         let format = match self.options.format {
             Some(f) => f,
+            // A column mapping says how to read the file: no detection.
+            None if self.options.csv_mapping.is_some() => Format::GenericCsv,
             None => match detect(&self.name, prefix, eof) {
                 Ok(f) => f,
                 Err(e) => {
@@ -151,7 +158,7 @@ impl Session {
         };
         let spec = format.spec();
         let mut decoder = (spec.new_decoder)(&self.options);
-        let mut run = Run::new(self.name.clone(), format);
+        let mut run = Box::new(Run::new(self.name.clone(), format));
         let result = decoder.feed(prefix, &mut run);
         self.stage = Stage::Decoding { decoder, run };
         result
@@ -181,7 +188,10 @@ impl Session {
             self.start_decoding(&buf, true)?;
         }
         match self.stage {
-            Stage::Decoding { mut decoder, mut run } => {
+            Stage::Decoding {
+                mut decoder,
+                mut run,
+            } => {
                 decoder.finish(&mut run)?;
                 if let Some(w) = self.gzip_broken.take() {
                     run.warn(w);
@@ -207,7 +217,7 @@ impl Session {
                         details,
                     });
                 }
-                Ok(run)
+                Ok(*run)
             }
             Stage::Failed(e) => Err(e),
             Stage::Magic(_) | Stage::Sniffing(_) => Err(IngestError::UnknownFormat {

@@ -31,7 +31,12 @@ pub struct Bucket {
 
 impl Default for Bucket {
     fn default() -> Self {
-        Bucket { requests: 0, errors: 0, hist: new_histogram(), concurrency: None }
+        Bucket {
+            requests: 0,
+            errors: 0,
+            hist: new_histogram(),
+            concurrency: None,
+        }
     }
 }
 
@@ -73,7 +78,11 @@ pub struct Timeline {
 
 impl Default for Timeline {
     fn default() -> Self {
-        Timeline { origin_us: 0, width_us: INITIAL_WIDTH_US, buckets: VecDeque::new() }
+        Timeline {
+            origin_us: 0,
+            width_us: INITIAL_WIDTH_US,
+            buckets: VecDeque::new(),
+        }
     }
 }
 
@@ -154,6 +163,31 @@ impl Timeline {
         if b.hist.record(duration_us).is_err() {
             b.hist.saturating_record(duration_us);
         }
+    }
+
+    /// Records a histogram of durations (µs, 3 significant digits) of requests
+    /// that ended in the window holding `t`.
+    pub fn histogram(&mut self, t: Micros, durations_us: &Histogram<u64>) {
+        if durations_us.is_empty() {
+            return;
+        }
+        let b = self.bucket_at(t);
+        b.requests += durations_us.len();
+        for v in durations_us.iter_recorded() {
+            // Same precision on both sides: each bucket lands in its twin.
+            let count = u32::try_from(v.count_at_value()).unwrap_or(u32::MAX);
+            if b.hist.record_n(v.value_iterated_to(), count).is_err() {
+                b.hist.saturating_record_n(v.value_iterated_to(), count);
+            }
+        }
+    }
+
+    /// Counts requests that ended at `t` whose durations are not known per
+    /// second (a tool's per-second counters): the window gets no latency.
+    pub fn count(&mut self, t: Micros, requests: u64, errors: u64) {
+        let b = self.bucket_at(t);
+        b.requests += requests;
+        b.errors += errors;
     }
 
     /// Records a concurrency reading (the window keeps its maximum).

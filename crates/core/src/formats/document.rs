@@ -5,7 +5,19 @@ use crate::error::IngestError;
 use crate::format::Format;
 
 /// Largest whole document we buffer.
-pub const MAX_DOCUMENT: usize = 256 << 20;
+/// (A parsed JSON tree takes several times its text, and the whole ingest
+/// must stay within about 128 MB.)
+pub const MAX_DOCUMENT: usize = 24 << 20;
+
+/// A JSON prefix without whitespace, for sniffers that look for key
+/// patterns such as `"summary":{` (whitespace inside strings cannot create them).
+pub fn compact_json(prefix: &[u8]) -> Vec<u8> {
+    crate::format::strip_bom(prefix)
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect()
+}
 
 /// Collects a whole document, refusing to grow past [`MAX_DOCUMENT`].
 #[derive(Debug, Default)]
@@ -28,7 +40,11 @@ impl DocumentBuffer {
     }
 
     /// Parses the whole document as JSON, with a line/column error message.
-    pub fn parse_json(&mut self, source: &str, format: Format) -> Result<serde_json::Value, IngestError> {
+    pub fn parse_json(
+        &mut self,
+        source: &str,
+        format: Format,
+    ) -> Result<serde_json::Value, IngestError> {
         let bytes = std::mem::take(&mut self.bytes);
         serde_json::from_slice(&bytes).map_err(|e| IngestError::Malformed {
             source_name: source.to_string(),

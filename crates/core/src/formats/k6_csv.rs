@@ -15,6 +15,7 @@ use std::borrow::Cow;
 use crate::error::IngestError;
 use crate::format::{first_line, strip_bom, Decoder, Format, FormatSpec, IngestOptions};
 use crate::formats::csv::{split_fields, RecordJoiner};
+use crate::formats::k6_ndjson::request_failed;
 use crate::lines::{Line, LineSplitter};
 use crate::run::{Request, Run};
 use crate::time::{parse_rfc3339, Micros};
@@ -59,7 +60,6 @@ pub struct K6CsvDecoder {
     lines: LineSplitter,
     joiner: RecordJoiner,
     columns: Option<Columns>,
-    fields: Vec<String>,
     resolution_set: bool,
 }
 
@@ -138,17 +138,26 @@ impl K6CsvDecoder {
                         status: find("status"),
                         url: find("url"),
                     });
-                    self.fields = fields.iter().map(|f| f.to_string()).collect();
                 }
-                _ => run.skip_line(n, "expected the k6 CSV header (metric_name,timestamp,metric_value,…)"),
+                _ => run.skip_line(
+                    n,
+                    "expected the k6 CSV header (metric_name,timestamp,metric_value,…)",
+                ),
             }
             return;
         };
-        let get = |i: Option<usize>| i.and_then(|i| fields.get(i)).map(|f| &**f).filter(|f| !f.is_empty());
+        let get = |i: Option<usize>| {
+            i.and_then(|i| fields.get(i))
+                .map(|f| &**f)
+                .filter(|f| !f.is_empty())
+        };
         let Some(metric) = get(Some(cols.metric)) else {
             return run.skip_line(n, "empty metric_name");
         };
-        if !matches!(metric, "http_req_duration" | "vus" | "checks") {
+        if !matches!(
+            metric,
+            "http_req_duration" | "grpc_req_duration" | "vus" | "checks"
+        ) {
             return;
         }
         let Some(value) = get(Some(cols.value)).and_then(|v| v.parse::<f64>().ok()) else {
@@ -162,13 +171,9 @@ impl K6CsvDecoder {
             self.resolution_set = true;
         }
         match metric {
-            "http_req_duration" => {
+            "http_req_duration" | "grpc_req_duration" => {
                 let status = get(cols.status).unwrap_or("-");
-                let failed = match get(cols.expected_response) {
-                    Some("false") => true,
-                    Some(_) => false,
-                    None => status.parse::<u16>().map_or(true, |s| s == 0 || s >= 400),
-                };
+                let failed = request_failed(metric, get(cols.expected_response), status);
                 run.request(&Request {
                     end_us: Some(t),
                     duration_ms: value,
@@ -192,10 +197,22 @@ mod tests {
 
     #[test]
     fn timestamps_of_every_k6_time_format() {
-        assert_eq!(parse_timestamp("1795311228"), Some((1_795_311_228_000_000, 1_000_000)));
-        assert_eq!(parse_timestamp("1795311228123"), Some((1_795_311_228_123_000, 1000)));
-        assert_eq!(parse_timestamp("1795311228123456"), Some((1_795_311_228_123_456, 1)));
-        assert_eq!(parse_timestamp("1795311228123456789"), Some((1_795_311_228_123_456, 1)));
+        assert_eq!(
+            parse_timestamp("1795311228"),
+            Some((1_795_311_228_000_000, 1_000_000))
+        );
+        assert_eq!(
+            parse_timestamp("1795311228123"),
+            Some((1_795_311_228_123_000, 1000))
+        );
+        assert_eq!(
+            parse_timestamp("1795311228123456"),
+            Some((1_795_311_228_123_456, 1))
+        );
+        assert_eq!(
+            parse_timestamp("1795311228123456789"),
+            Some((1_795_311_228_123_456, 1))
+        );
         assert!(parse_timestamp("2026-11-22T01:35:58Z").is_some());
         assert_eq!(parse_timestamp("yesterday"), None);
     }

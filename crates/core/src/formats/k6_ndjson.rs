@@ -10,7 +10,7 @@
 //! metrics we aggregate, and fall back to a full JSON parse for any line laid
 //! out differently, so a reordered or hand-edited file still reads correctly.
 //!
-//! - `http_req_duration` Points are requests: value = duration (ms), `time` =
+//! - `http_req_duration` Points are requests (`grpc_req_duration` too, for gRPC tests): value = duration (ms), `time` =
 //!   request end, endpoint = tag `name` (k6 defaults it to the URL), failed =
 //!   tag `expected_response == "false"` (what `http_req_failed` counts; when a
 //!   script disables the response callback the tag is absent and we fall back
@@ -43,10 +43,17 @@ pub const SPEC: FormatSpec = FormatSpec {
 };
 
 fn sniff(prefix: &[u8], eof: bool) -> bool {
-    let Some(line) = first_line(strip_bom(prefix), eof) else { return false };
-    let compact: Vec<u8> = line.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
+    let Some(line) = first_line(strip_bom(prefix), eof) else {
+        return false;
+    };
+    let compact: Vec<u8> = line
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
     compact.starts_with(b"{\"metric\":\"") && find(&compact, b"\"type\":\"Point\"").is_some()
-        || compact.starts_with(b"{\"type\":\"Metric\"") && find(&compact, b"\"metric\":\"").is_some()
+        || compact.starts_with(b"{\"type\":\"Metric\"")
+            && find(&compact, b"\"metric\":\"").is_some()
         || compact.starts_with(b"{\"type\":\"Point\"") && find(&compact, b"\"metric\":\"").is_some()
 }
 
@@ -89,10 +96,18 @@ enum Parsed<'a> {
     Point(Point<'a>),
     /// A Point of a metric we do not aggregate.
     Ignored,
-    Metric { name: String, thresholds: Vec<String> },
+    Metric {
+        name: String,
+        thresholds: Vec<String>,
+    },
 }
 
-const WANTED: [&[u8]; 4] = [b"http_req_duration", b"vus", b"checks", b"iteration_duration"];
+const WANTED: [&[u8]; 4] = [
+    b"http_req_duration",
+    b"vus",
+    b"checks",
+    b"iteration_duration",
+];
 
 impl Decoder for K6NdjsonDecoder {
     fn feed(&mut self, bytes: &[u8], run: &mut Run) -> Result<(), IngestError> {
@@ -129,7 +144,11 @@ fn handle(n: u64, line: Line<'_>, run: &mut Run) {
         Ok(Parsed::Point(p)) => record(n, p, run),
         Ok(Parsed::Metric { name, thresholds }) => {
             for t in thresholds {
-                let th = ToolThreshold { metric: name.clone(), expression: t, passed: None };
+                let th = ToolThreshold {
+                    metric: name.clone(),
+                    expression: t,
+                    passed: None,
+                };
                 if !run.thresholds.contains(&th) {
                     run.thresholds.push(th);
                 }
@@ -141,15 +160,15 @@ fn handle(n: u64, line: Line<'_>, run: &mut Run) {
 
 fn record(n: u64, p: Point<'_>, run: &mut Run) {
     match &*p.metric {
-        "http_req_duration" => {
+        metric @ ("http_req_duration" | "grpc_req_duration") => {
             let t = &p.tags;
             let status = t.status.as_deref().unwrap_or("");
-            let failed = match t.expected_response.as_deref() {
-                Some("false") => true,
-                Some(_) => false,
-                None => status.parse::<u16>().map_or(true, |s| s == 0 || s >= 400),
-            };
-            let name = t.name.as_deref().or(t.url.as_deref()).unwrap_or("(unnamed)");
+            let failed = request_failed(metric, t.expected_response.as_deref(), status);
+            let name = t
+                .name
+                .as_deref()
+                .or(t.url.as_deref())
+                .unwrap_or("(unnamed)");
             if p.time.is_none() {
                 run.skip_line(n, "http_req_duration point without a valid \"time\"");
                 return;
@@ -176,58 +195,80 @@ fn record(n: u64, p: Point<'_>, run: &mut Run) {
     }
 }
 
-/// Reads the canonical k6 layout; `None` means "use the slow path".
+/// Whether k6 would count the request as failed. HTTP: the `expected_response`
+/// tag (what `http_req_failed` counts), else status 0 or ≥ 400. gRPC has no
+/// failure metric in k6: a status other than 0 (OK) is a failure.
+pub(crate) fn request_failed(metric: &str, expected_response: Option<&str>, status: &str) -> bool {
+    if metric == "grpc_req_duration" {
+        return status != "0";
+    }
+    match expected_response {
+        Some("false") => true,
+        Some(_) => false,
+        None => status.parse::<u16>().map_or(true, |s| s == 0 || s >= 400),
+    }
+}
+
+/// Reads the canonical k6 layout; `None` means "use the slow path" (any
+/// other key order, escapes inside tags, odd spacing).
 fn fast_path(line: &[u8]) -> Option<Parsed<'_>> {
     let rest = line.strip_prefix(b"{\"metric\":\"")?;
     let q = memchr::memchr(b'"', rest)?;
     let metric = &rest[..q];
-    if metric.contains(&b'\\') {
-        return None;
-    }
-    let rest = rest[q..].strip_prefix(b"\",\"type\":\"Point\",\"data\":{\"time\":\"")?;
+    let after = rest[q..].strip_prefix(b"\",\"type\":\"Point\",\"data\":{\"time\":\"")?;
     if !WANTED.contains(&metric) {
         return Some(Parsed::Ignored);
     }
-    let q = memchr::memchr(b'"', rest)?;
-    let time = parse_rfc3339(&rest[..q]);
-    let rest = rest[q..].strip_prefix(b"\",\"value\":")?;
-    let end = memchr::memchr(b',', rest)?;
-    let value: f64 = std::str::from_utf8(&rest[..end]).ok()?.parse().ok()?;
-    let rest = rest[end..].strip_prefix(b",\"tags\":")?;
-    let tags = if rest.starts_with(b"null") { Tags::default() } else { fast_tags(rest)? };
+    // One UTF-8 check per line we use; every later cut is at an ASCII quote,
+    // comma or colon, so the pieces stay valid `str`s.
+    let line = std::str::from_utf8(line).ok()?;
+    let at = line.len() - after.len();
+    let metric = &line[11..11 + q];
+    let rest = &line[at..];
+    let q = memchr::memchr(b'"', rest.as_bytes())?;
+    let time = parse_rfc3339(&rest.as_bytes()[..q]);
+    let rest = rest[q..].strip_prefix("\",\"value\":")?;
+    let end = memchr::memchr(b',', rest.as_bytes())?;
+    let value: f64 = rest[..end].parse().ok()?;
+    let rest = rest[end..].strip_prefix(",\"tags\":")?;
+    let tags = if rest.starts_with("null") {
+        Tags::default()
+    } else {
+        fast_tags(rest)?
+    };
     Some(Parsed::Point(Point {
-        metric: Cow::Borrowed(std::str::from_utf8(metric).ok()?),
+        metric: Cow::Borrowed(metric),
         time,
         value,
         tags,
     }))
 }
 
-/// Reads a flat `{"k":"v",…}` object of strings.
-fn fast_tags(s: &[u8]) -> Option<Tags<'_>> {
+/// Reads a flat `{"k":"v",…}` object of plain strings (no escapes).
+fn fast_tags(s: &str) -> Option<Tags<'_>> {
     let mut tags = Tags::default();
-    let mut rest = s.strip_prefix(b"{")?;
-    if let Some(r) = rest.strip_prefix(b"}") {
-        let _ = r;
+    let mut rest = s.strip_prefix('{')?;
+    if rest.starts_with('}') {
         return Some(tags);
     }
     loop {
-        let (key, r) = json_string(rest)?;
-        let r = r.strip_prefix(b":")?;
-        let (value, r) = json_string(r)?;
-        match &*key {
-            "name" => tags.name = Some(value),
-            "url" => tags.url = Some(value),
-            "method" => tags.method = Some(value),
-            "status" => tags.status = Some(value),
-            "expected_response" => tags.expected_response = Some(value),
-            "group" => tags.group = Some(value),
-            "scenario" => tags.scenario = Some(value),
-            _ => {}
-        }
-        if let Some(r) = r.strip_prefix(b",") {
+        let (key, r) = plain_string(rest)?;
+        let r = r.strip_prefix(':')?;
+        let (value, r) = plain_string(r)?;
+        let slot = match key {
+            "name" => &mut tags.name,
+            "url" => &mut tags.url,
+            "method" => &mut tags.method,
+            "status" => &mut tags.status,
+            "expected_response" => &mut tags.expected_response,
+            "group" => &mut tags.group,
+            "scenario" => &mut tags.scenario,
+            _ => &mut None,
+        };
+        *slot = Some(Cow::Borrowed(value));
+        if let Some(r) = r.strip_prefix(',') {
             rest = r;
-        } else if r.starts_with(b"}") {
+        } else if r.starts_with('}') {
             return Some(tags);
         } else {
             return None;
@@ -235,43 +276,46 @@ fn fast_tags(s: &[u8]) -> Option<Tags<'_>> {
     }
 }
 
-/// Reads a JSON string at the start of `s`; returns it and the rest.
-fn json_string(s: &[u8]) -> Option<(Cow<'_, str>, &[u8])> {
-    let body = s.strip_prefix(b"\"")?;
-    let q = memchr::memchr2(b'"', b'\\', body)?;
-    if body[q] == b'"' {
-        let text = std::str::from_utf8(&body[..q]).ok()?;
-        return Some((Cow::Borrowed(text), &body[q + 1..]));
+/// A JSON string without escapes at the start of `s`, and the rest.
+fn plain_string(s: &str) -> Option<(&str, &str)> {
+    let body = s.strip_prefix('"')?;
+    let q = memchr::memchr2(b'"', b'\\', body.as_bytes())?;
+    if body.as_bytes()[q] != b'"' {
+        return None;
     }
-    // Escapes: find the real closing quote, then let serde_json unescape.
-    let mut i = q;
-    while i < body.len() {
-        match body[i] {
-            b'\\' => i += 2,
-            b'"' => {
-                let owned: String = serde_json::from_slice(&s[..i + 2]).ok()?;
-                return Some((Cow::Owned(owned), &body[i + 1..]));
-            }
-            _ => i += 1,
-        }
-    }
-    None
+    Some((&body[..q], &body[q + 1..]))
 }
 
 fn slow_path(line: &[u8]) -> Result<Parsed<'static>, String> {
     let v: Value = serde_json::from_slice(line).map_err(|e| format!("not JSON ({e})"))?;
     let obj = v.as_object().ok_or("expected a JSON object")?;
-    let kind = obj.get("type").and_then(Value::as_str).ok_or("no \"type\" field")?;
-    let metric = obj.get("metric").and_then(Value::as_str).ok_or("no \"metric\" field")?;
-    let data = obj.get("data").and_then(Value::as_object).ok_or("no \"data\" object")?;
+    let kind = obj
+        .get("type")
+        .and_then(Value::as_str)
+        .ok_or("no \"type\" field")?;
+    let metric = obj
+        .get("metric")
+        .and_then(Value::as_str)
+        .ok_or("no \"metric\" field")?;
+    let data = obj
+        .get("data")
+        .and_then(Value::as_object)
+        .ok_or("no \"data\" object")?;
     match kind {
         "Metric" => {
             let thresholds = data
                 .get("thresholds")
                 .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_string)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|t| t.as_str().map(str::to_string))
+                        .collect()
+                })
                 .unwrap_or_default();
-            Ok(Parsed::Metric { name: metric.to_string(), thresholds })
+            Ok(Parsed::Metric {
+                name: metric.to_string(),
+                thresholds,
+            })
         }
         "Point" => {
             if !WANTED.contains(&metric.as_bytes()) {
@@ -287,7 +331,11 @@ fn slow_path(line: &[u8]) -> Result<Parsed<'static>, String> {
                 .ok_or("Point without a numeric \"value\"")?;
             let mut tags = Tags::default();
             if let Some(t) = data.get("tags").and_then(Value::as_object) {
-                let get = |k: &str| t.get(k).and_then(Value::as_str).map(|s| Cow::Owned(s.to_string()));
+                let get = |k: &str| {
+                    t.get(k)
+                        .and_then(Value::as_str)
+                        .map(|s| Cow::Owned(s.to_string()))
+                };
                 tags.name = get("name");
                 tags.url = get("url");
                 tags.method = get("method");
@@ -296,9 +344,16 @@ fn slow_path(line: &[u8]) -> Result<Parsed<'static>, String> {
                 tags.group = get("group");
                 tags.scenario = get("scenario");
             }
-            Ok(Parsed::Point(Point { metric: Cow::Owned(metric.to_string()), time, value, tags }))
+            Ok(Parsed::Point(Point {
+                metric: Cow::Owned(metric.to_string()),
+                time,
+                value,
+                tags,
+            }))
         }
-        other => Err(format!("unknown line type \"{other}\" (expected Metric or Point)")),
+        other => Err(format!(
+            "unknown line type \"{other}\" (expected Metric or Point)"
+        )),
     }
 }
 
@@ -312,7 +367,10 @@ mod tests {
     #[test]
     fn sniffs_k6_lines_only() {
         assert!(sniff(POINT.as_bytes(), true));
-        assert!(sniff(br#"{"type":"Metric","data":{"name":"vus"},"metric":"vus"}"#, true));
+        assert!(sniff(
+            br#"{"type":"Metric","data":{"name":"vus"},"metric":"vus"}"#,
+            true
+        ));
         assert!(!sniff(br#"{"aggregate":{}}"#, true));
         assert!(!sniff(b"metric_name,timestamp", true));
     }
@@ -321,7 +379,8 @@ mod tests {
     fn fast_and_slow_paths_agree() {
         let reordered = r#"{"type":"Point","data":{"tags":{"url":"GET /api/items/{id}","status":"200","scenario":"steady","proto":"HTTP/1.1","name":"GET /api/items/{id}","method":"GET","group":"::browse","expected_response":"true"},"value":9.126711,"time":"2026-11-22T01:35:58.832031449Z"},"metric":"http_req_duration"}"#;
         let a = Session::read_all("a", IngestOptions::default(), POINT.as_bytes()).expect("reads");
-        let b = Session::read_all("b", IngestOptions::default(), reordered.as_bytes()).expect("reads");
+        let b =
+            Session::read_all("b", IngestOptions::default(), reordered.as_bytes()).expect("reads");
         let (a, mut b) = (a.summary(), b.summary());
         b.source = a.source.clone();
         assert_eq!(a, b);
@@ -343,6 +402,10 @@ mod tests {
         assert_eq!(s.requests, Some(2));
         assert_eq!(s.skipped_lines, 2);
         assert_eq!(s.skipped_examples[0].line, 2);
-        assert!(s.warnings.iter().any(|w| w.contains("line 2")), "{:?}", s.warnings);
+        assert!(
+            s.warnings.iter().any(|w| w.contains("line 2")),
+            "{:?}",
+            s.warnings
+        );
     }
 }

@@ -48,7 +48,11 @@ pub const HANDLE_SUMMARY_SPEC: FormatSpec = FormatSpec {
 fn compact(prefix: &[u8]) -> Vec<u8> {
     // Whitespace outside strings does not matter for these probes; inside
     // strings it cannot create the key patterns we look for.
-    strip_bom(prefix).iter().copied().filter(|b| !b.is_ascii_whitespace()).collect()
+    strip_bom(prefix)
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect()
 }
 
 fn looks_like_k6_summary(c: &[u8]) -> bool {
@@ -61,9 +65,15 @@ fn looks_like_k6_summary(c: &[u8]) -> bool {
 }
 
 fn handle_summary_markers(c: &[u8]) -> bool {
-    ["\"testRunDurationMs\"", "\"summaryTrendStats\"", "\"groups\":[", "\"checks\":[", "\"values\":{"]
-        .iter()
-        .any(|m| memchr::memmem::find(c, m.as_bytes()).is_some())
+    [
+        "\"testRunDurationMs\"",
+        "\"summaryTrendStats\"",
+        "\"groups\":[",
+        "\"checks\":[",
+        "\"values\":{",
+    ]
+    .iter()
+    .any(|m| memchr::memmem::find(c, m.as_bytes()).is_some())
 }
 
 fn sniff_export(prefix: &[u8], _eof: bool) -> bool {
@@ -93,29 +103,50 @@ impl Decoder for K6SummaryDecoder {
 
     fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
         let doc = self.doc.parse_json(&run.source, run.format)?;
-        let metrics = doc.get("metrics").and_then(Value::as_object).ok_or_else(|| {
-            IngestError::Malformed {
+        let metrics = doc
+            .get("metrics")
+            .and_then(Value::as_object)
+            .ok_or_else(|| IngestError::Malformed {
                 source_name: run.source.clone(),
                 format: run.format.as_str(),
                 position: "top level".into(),
                 reason: "expected a \"metrics\" object".into(),
-            }
-        })?;
+            })?;
         // The handleSummary shape nests statistics under "values".
-        let nested = metrics.values().any(|m| m.get("values").is_some_and(Value::is_object));
-        run.format = if nested { Format::K6HandleSummary } else { Format::K6SummaryExport };
+        let nested = metrics
+            .values()
+            .any(|m| m.get("values").is_some_and(Value::is_object));
+        run.format = if nested {
+            Format::K6HandleSummary
+        } else {
+            Format::K6SummaryExport
+        };
         let stats = |name: &str| -> Option<&Map<String, Value>> {
             let m = metrics.get(name)?;
-            if nested { m.get("values")?.as_object() } else { m.as_object() }
+            if nested {
+                m.get("values")?.as_object()
+            } else {
+                m.as_object()
+            }
         };
-        let num = |name: &str, key: &str| stats(name).and_then(|s| s.get(key)).and_then(Value::as_f64);
+        let num =
+            |name: &str, key: &str| stats(name).and_then(|s| s.get(key)).and_then(Value::as_f64);
 
+        // A gRPC test has grpc_reqs / grpc_req_duration instead of the HTTP metrics.
+        let grpc = metrics.get("http_req_duration").is_none()
+            && metrics.get("grpc_req_duration").is_some();
+        let (reqs, duration) = if grpc {
+            run.warn("gRPC test: requests and latency are k6's grpc_reqs and grpc_req_duration; it records no failed-request rate");
+            ("grpc_reqs", "grpc_req_duration")
+        } else {
+            ("http_reqs", "http_req_duration")
+        };
         let mut tool = ToolReport {
-            requests: num("http_reqs", "count").map(|c| c.round() as u64),
-            rps: num("http_reqs", "rate"),
+            requests: num(reqs, "count").map(|c| c.round() as u64),
+            rps: num(reqs, "rate"),
             // For a rate metric "passes" counts the non-zero samples: failed requests.
             errors: num("http_req_failed", "passes").map(|c| c.round() as u64),
-            latency_ms: latency(stats("http_req_duration")),
+            latency_ms: latency(stats(duration)),
             peak_concurrency: num("vus_max", "max").or(num("vus", "max")),
             duration_s: doc
                 .pointer("/state/testRunDurationMs")
@@ -124,12 +155,15 @@ impl Decoder for K6SummaryDecoder {
             ..ToolReport::default()
         };
         if let (Some(p), Some(f)) = (num("checks", "passes"), num("checks", "fails")) {
-            tool.checks = Some(Checks { passes: p.round() as u64, fails: f.round() as u64 });
+            tool.checks = Some(Checks {
+                passes: p.round() as u64,
+                fails: f.round() as u64,
+            });
         }
-        tool.endpoints = endpoints(metrics, nested);
+        tool.endpoints = endpoints(metrics, nested, duration);
         run.thresholds = thresholds(metrics, nested);
         if tool.requests.is_none() && tool.latency_ms == LatencyMs::default() {
-            run.warn("the summary holds no http_reqs or http_req_duration metrics");
+            run.warn("the summary holds no request metrics (http_reqs, http_req_duration, grpc_reqs, grpc_req_duration)");
         }
         tool.status_codes = BTreeMap::new();
         run.tool = Some(tool);
@@ -138,7 +172,9 @@ impl Decoder for K6SummaryDecoder {
 }
 
 fn latency(s: Option<&Map<String, Value>>) -> LatencyMs {
-    let Some(s) = s else { return LatencyMs::default() };
+    let Some(s) = s else {
+        return LatencyMs::default();
+    };
     let g = |k: &str| s.get(k).and_then(Value::as_f64);
     LatencyMs {
         min: g("min"),
@@ -152,17 +188,28 @@ fn latency(s: Option<&Map<String, Value>>) -> LatencyMs {
     }
 }
 
-/// `http_req_duration{name:X}` sub-metrics become endpoint rows.
-fn endpoints(metrics: &Map<String, Value>, nested: bool) -> Vec<EndpointSummary> {
+/// `http_req_duration{name:X}` (or `grpc_req_duration{name:X}`) sub-metrics become endpoint rows.
+fn endpoints(metrics: &Map<String, Value>, nested: bool, duration: &str) -> Vec<EndpointSummary> {
     let mut out: Vec<EndpointSummary> = Vec::new();
     for (key, m) in metrics {
-        let Some(sel) = key.strip_prefix("http_req_duration{").and_then(|r| r.strip_suffix('}')) else {
+        let Some(sel) = key
+            .strip_prefix(duration)
+            .and_then(|r| r.strip_prefix('{'))
+            .and_then(|r| r.strip_suffix('}'))
+        else {
             continue;
         };
-        let Some(name) = sel.strip_prefix("name:").or_else(|| sel.strip_prefix("url:")) else {
+        let Some(name) = sel
+            .strip_prefix("name:")
+            .or_else(|| sel.strip_prefix("url:"))
+        else {
             continue;
         };
-        let stats = if nested { m.get("values").and_then(Value::as_object) } else { m.as_object() };
+        let stats = if nested {
+            m.get("values").and_then(Value::as_object)
+        } else {
+            m.as_object()
+        };
         out.push(EndpointSummary {
             name: name.to_string(),
             method: None,
@@ -183,7 +230,9 @@ fn endpoints(metrics: &Map<String, Value>, nested: bool) -> Vec<EndpointSummary>
 fn thresholds(metrics: &Map<String, Value>, nested: bool) -> Vec<ToolThreshold> {
     let mut out = Vec::new();
     for (metric, m) in metrics {
-        let Some(th) = m.get("thresholds").and_then(Value::as_object) else { continue };
+        let Some(th) = m.get("thresholds").and_then(Value::as_object) else {
+            continue;
+        };
         for (expr, v) in th {
             let passed = if nested {
                 v.get("ok").and_then(Value::as_bool)
@@ -191,7 +240,11 @@ fn thresholds(metrics: &Map<String, Value>, nested: bool) -> Vec<ToolThreshold> 
                 // Legacy export: true means the threshold was crossed (failed).
                 v.as_bool().map(|failed| !failed)
             };
-            out.push(ToolThreshold { metric: metric.clone(), expression: expr.clone(), passed });
+            out.push(ToolThreshold {
+                metric: metric.clone(),
+                expression: expr.clone(),
+                passed,
+            });
         }
     }
     out
