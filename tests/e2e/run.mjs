@@ -172,6 +172,7 @@ await test("1 demo opens by default and matches the CLI", async () => {
 
   // Hover on the timeline shows a window's exact numbers.
   const chart = card(page, "run.csv.gz").locator("figure.timeline svg");
+  await chart.scrollIntoViewIfNeeded();
   const box = await chart.boundingBox();
   await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.4);
   const tooltip = await chart.locator("g.hover").textContent();

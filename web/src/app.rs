@@ -126,12 +126,7 @@ pub fn App() -> Html {
         })
         .collect();
 
-    let formats = state
-        .formats
-        .iter()
-        .map(|f| f.description.as_str())
-        .collect::<Vec<_>>()
-        .join(" · ");
+    let formats = state.formats.clone();
     let workers = pool.max_workers();
 
     html! {

@@ -1,5 +1,6 @@
 //! The drop zone, with an "Open files" button (keyboard reachable) and "Load demo".
 
+use verdict_rpc::FormatInfo;
 use wasm_bindgen::JsCast;
 use web_sys::{File, FileList, HtmlInputElement};
 use yew::prelude::*;
@@ -8,13 +9,32 @@ use yew::prelude::*;
 pub struct DropZoneProps {
     pub on_files: Callback<Vec<File>>,
     pub on_demo: Callback<()>,
-    /// The formats Verdict reads, for the hint line.
-    pub formats: AttrValue,
+    /// The formats Verdict reads (from the workers), for the hint line.
+    pub formats: Vec<FormatInfo>,
 }
 
 fn files_of(list: Option<FileList>) -> Vec<File> {
     let Some(list) = list else { return Vec::new() };
     (0..list.length()).filter_map(|i| list.get(i)).collect()
+}
+
+/// The tools behind the formats, once each, in registry order: the first
+/// word of each description ("k6", "JMeter", ...).
+fn tools(formats: &[FormatInfo]) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    for f in formats {
+        let word = f.description.split_whitespace().next().unwrap_or("");
+        // "any CSV with one row per request, ..." names no tool.
+        let word = if word == "any" {
+            "any per-request CSV"
+        } else {
+            word
+        };
+        if !word.is_empty() && !seen.contains(&word) {
+            seen.push(word);
+        }
+    }
+    seen.join(", ")
 }
 
 #[component]
@@ -104,7 +124,17 @@ pub fn DropZone(props: &DropZoneProps) -> Html {
                 onchange={on_change}
             />
             if !props.formats.is_empty() {
-                <p class="formats"><span class="label">{"Reads: "}</span>{props.formats.clone()}</p>
+                <details class="formats">
+                    <summary>
+                        <span class="label">{"Reads: "}</span>{tools(&props.formats)}
+                        <span class="more">{format!(" · all {} formats", props.formats.len())}</span>
+                    </summary>
+                    <ul>
+                        for f in props.formats.iter() {
+                            <li><code>{f.name.clone()}</code>{" — "}{f.description.clone()}</li>
+                        }
+                    </ul>
+                </details>
             }
         </section>
     }

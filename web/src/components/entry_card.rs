@@ -75,7 +75,7 @@ pub fn EntryCard(props: &EntryCardProps) -> Html {
         Status::Failed(error) => html! {
             <div class="error" role="alert" data-code={error.code.clone()}>
                 <p class="error-title">{"This file could not be read."}</p>
-                <p class="error-message">{error.message.clone()}</p>
+                <p class="error-message">{shown_message(&error.message)}</p>
                 <p class="error-help">{error_help(&error.code)}</p>
             </div>
         },
@@ -102,10 +102,18 @@ pub fn EntryCard(props: &EntryCardProps) -> Html {
     }
 }
 
+/// The error as the core wrote it, minus the list of every supported format
+/// that "unknown format" errors end with (the page lists them above).
+fn shown_message(message: &str) -> &str {
+    message
+        .split_once(". Supported: ")
+        .map_or(message, |(head, _)| head)
+}
+
 /// What a user can do about an error, by its stable code.
 fn error_help(code: &str) -> &'static str {
     match code {
-        "fmt" => "Verdict did not recognise the content. Check that this is a result file from a supported tool (see “Reads” above).",
+        "fmt" => "Verdict did not recognise the content. Check that this is a result file from a supported tool (see “all formats” above).",
         "corrupt" => "The file is in a known format but broken at the position above.",
         "empty" => "The file was read to the end but holds no request records.",
         "too-large" => "This format has to be read whole and the file is too large for that.",
