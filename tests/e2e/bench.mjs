@@ -17,7 +17,7 @@ import { bigK6File } from "./bigfile.mjs";
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, "../..");
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const big = bigK6File(path.join(ROOT, "tests/fixtures"), "/tmp/verdict-e2e", 300e6);
+const big = bigK6File(path.join(ROOT, "tests/fixtures"), process.env.BENCH_DIR ?? "/tmp/verdict-e2e", Number(process.env.BENCH_MB ?? 300) * 1e6);
 const mb = big.size / 1e6;
 
 function rssKb(pid) {
@@ -102,6 +102,11 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const speed = (which) => median(rows.filter((r) => r.which === which).map((r) => mb / (r.ms / 1000)));
 const growth = (which) => Math.max(...rows.filter((r) => r.which === which).map((r) => r.growthMb));
 const [wasm, js] = [speed("wasm"), speed("js")];
-console.log(`median: wasm ${wasm.toFixed(1)} MB/s, js ${js.toFixed(1)} MB/s, ratio ${(wasm / js).toFixed(1)}×; max renderer growth: wasm +${growth("wasm").toFixed(0)} MB, js +${growth("js").toFixed(0)} MB`);
+// Paired by round: the machine's load changes less within a round than across rounds.
+const ratios = [...new Set(rows.map((r) => r.round))].map((round) => {
+  const [w, j] = ["wasm", "js"].map((which) => rows.find((r) => r.round === round && r.which === which).ms);
+  return j / w;
+});
+console.log(`median: wasm ${wasm.toFixed(1)} MB/s, js ${js.toFixed(1)} MB/s; wasm/js per round ${ratios.map((r) => r.toFixed(1)).join(", ")} (median ${median(ratios).toFixed(1)}×); max renderer growth: wasm +${growth("wasm").toFixed(0)} MB, js +${growth("js").toFixed(0)} MB`);
 await browser.close();
 await server.close();

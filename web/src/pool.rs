@@ -3,7 +3,7 @@
 //! pump that feeds them.
 //!
 //! For each file the pump reads [`CHUNK_BYTES`] at a time with `Blob.slice`
-//! (two reads under way), sends the slices in order, and keeps at most
+//! (three reads under way), sends the slices in order, and keeps at most
 //! [`MAX_IN_FLIGHT`] of them un-acknowledged, so neither side ever holds the
 //! file and the worker rarely waits for the disk. Slices are transferred, not
 //! copied. After the last `Ack` it sends `Finish`.
@@ -33,10 +33,10 @@ pub const CHUNK_BYTES: f64 = 8.0 * 1024.0 * 1024.0;
 /// Slices sent but not yet acknowledged, per file.
 pub const MAX_IN_FLIGHT: u32 = 2;
 /// Slice reads under way at once, per file.
-const MAX_READS: u32 = 2;
+const MAX_READS: u32 = 3;
 /// Slices alive at once per file (being read, read, or un-acknowledged):
 /// bounds the page's memory to `MAX_BUFFERED × CHUNK_BYTES` per file.
-const MAX_BUFFERED: u32 = 4;
+const MAX_BUFFERED: u32 = 5;
 /// The worker entry Trunk writes (`data-loader-shim`), relative to the page.
 pub const WORKER_URL: &str = "worker_loader.js";
 
@@ -326,8 +326,8 @@ fn spawn(rc: &Rc<RefCell<Inner>>, inner: &mut Inner) -> Result<Slot, String> {
     })
 }
 
-/// Keeps the pipeline full: starts slice reads (two at a time: the browser
-/// reads a file about twice as fast with two reads outstanding), sends read
+/// Keeps the pipeline full: starts slice reads (three at a time: the browser
+/// reads a file 2–3 times faster with several reads outstanding), sends read
 /// slices in order while fewer than [`MAX_IN_FLIGHT`] are un-acknowledged,
 /// and sends `Finish` once every slice is acknowledged.
 fn pump(rc: &Rc<RefCell<Inner>>, key: u32) {
