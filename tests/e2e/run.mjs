@@ -206,7 +206,7 @@ await test("1 demo opens by default and matches the CLI", async () => {
   return `${checked} numbers equal to the CLI's`;
 });
 
-await test("2 several real files dropped together all match the CLI", async () => {
+await test("2 several real files from several tools dropped together all match the CLI", async () => {
   // Distinct names: several fixtures are called run.json.gz.
   const picks = [
     ["k6/ramping/run.json.gz", "k6-ramping.json.gz"],
@@ -214,6 +214,15 @@ await test("2 several real files dropped together all match the CLI", async () =
     ["k6/constant_vus/vus_050/run.json.gz", "k6-vus50.json.gz"],
     ["k6/ramping/summary.json", "k6-summary-export.json"],
     ["k6/ramping/handle_summary.json", "k6-handle-summary.json"],
+    // Other tools' real files, read by the same worker.
+    ["jmeter/real/results.jtl", "jmeter-results.jtl"],
+    ["hey/c10/run.csv", "hey-c10.csv"],
+    ["locust/real/run.json", "locust-run.json"],
+    ["artillery/real/report.json", "artillery-report.json"],
+    ["gatling/gatling-3-000.simulation.log", "gatling-3.simulation.log"],
+    ["vegeta/tomelia-quick_test.bin", "vegeta-quick.bin"],
+    ["hdrhistogram/HdrHistogram__HdrHistogram__jHiccup-2.0.7S.logV2.hlog", "jhiccup.hlog"],
+    ["wrk/c10_plain/stdout.txt", "wrk-c10.txt"],
   ];
   const files = picks.map(([rel, name]) => {
     const dest = path.join(TMP, name);

@@ -111,7 +111,7 @@ pub fn RunView(props: &RunViewProps) -> Html {
                 </p>
             } else {
                 <div class="charts">
-                    <TimelineChart timeline={s.timeline.clone()} width={width} />
+                    <TimelineChart timeline={s.timeline.clone()} errors_known={s.errors.is_some()} width={width} />
                     <div class="chart-pair">
                         <DistributionChart points={s.distribution.clone()} width={half} />
                         <StatusChart codes={s.status_codes.clone()} total={total} width={half} />

@@ -12,6 +12,9 @@ use crate::display;
 #[derive(Properties, PartialEq)]
 pub struct TimelineChartProps {
     pub timeline: TimelineSummary,
+    /// Whether the file records failures at all (else the strip says so
+    /// instead of claiming there were none).
+    pub errors_known: bool,
     pub width: f64,
 }
 
@@ -117,7 +120,7 @@ pub fn TimelineChart(props: &TimelineChartProps) -> Html {
 
     let bar_w = ((x1 - x0) / points.len() as f64 - 1.0).max(1.0);
     let error_bars: Html = if max_errors == 0 {
-        html! { <text class="strip-note" x={(x0 + 6.0).to_string()} y={(strip_top + STRIP / 2.0 + 4.0).to_string()}>{"no errors"}</text> }
+        html! { <text class="strip-note" x={(x0 + 6.0).to_string()} y={(strip_top + STRIP / 2.0 + 4.0).to_string()}>{if props.errors_known { "no errors" } else { "this file does not record failures" }}</text> }
     } else {
         points
             .iter()
@@ -175,7 +178,8 @@ pub fn TimelineChart(props: &TimelineChartProps) -> Html {
             rows.push(("VUs".into(), display::concurrency(c)));
         }
         rows.push(("requests".into(), display::count(p.requests)));
-        rows.push(("errors".into(), display::count(p.errors)));
+        let errors = if props.errors_known { display::count(p.errors) } else { "–".into() };
+        rows.push(("errors".into(), errors));
         let dots: Html = [("p99", p.p99_ms), ("p95", p.p95_ms), ("p50", p.p50_ms)]
             .into_iter()
             .filter_map(|(class, v)| v.map(|v| (class, v)))
