@@ -7,6 +7,7 @@ pub mod artillery;
 pub mod artillery_v1;
 pub mod csv;
 pub mod document;
+pub mod json_pieces;
 pub mod k6_csv;
 pub mod k6_ndjson;
 pub mod k6_summary;

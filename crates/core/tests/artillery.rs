@@ -311,3 +311,41 @@ fn public_legacy_reports_count_their_errors() {
         assert_eq!(s.rps, agg["rps"]["mean"].as_f64(), "{rel}");
     }
 }
+
+#[test]
+fn a_cut_report_keeps_artillerys_totals() {
+    let bytes = fixture("artillery/real/report.json");
+    let whole = summarize_chunked("report.json", &bytes, bytes.len());
+    let cut = &bytes[..bytes.len() * 9 / 10];
+    for chunk in [7, 4096, cut.len()] {
+        let s = summarize_chunked("report.json", cut, chunk);
+        assert_eq!(
+            (s.requests, s.errors, s.latency_ms),
+            (whole.requests, whole.errors, whole.latency_ms)
+        );
+        assert_eq!(s.endpoints, whole.endpoints);
+        assert!(s.timeline.points.len() < whole.timeline.points.len());
+        assert_eq!(
+            s.timeline.points[..],
+            whole.timeline.points[..s.timeline.points.len()]
+        );
+        assert!(
+            s.warnings
+                .iter()
+                .any(|w| w.contains("cut or broken at byte")),
+            "{:?}",
+            s.warnings
+        );
+    }
+    let err = Session::read_all(
+        "report.json",
+        IngestOptions::default(),
+        &bytes[..bytes.len() / 50],
+    )
+    .expect_err("no aggregate");
+    assert!(
+        err.to_string()
+            .starts_with("report.json (artillery-report) byte "),
+        "{err}"
+    );
+}

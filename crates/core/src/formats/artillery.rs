@@ -18,7 +18,10 @@
 //! [`super::artillery_v1`].
 //!
 //! Everything is Artillery's own aggregate: its percentiles are sketch
-//! estimates and are copied, never recomputed or merged.
+//! estimates and are copied, never recomputed or merged. The file is read as
+//! a stream of pieces (the aggregate, then one period at a time), so a long
+//! run's report does not have to fit in memory; a report cut short after
+//! its aggregate still gives the totals, with the periods read so far.
 //!
 //! What the numbers mean here:
 //! - **requests** = `http.requests` (requests sent). Per endpoint, where no
@@ -50,7 +53,8 @@ use serde_json::{Map, Value};
 use crate::error::IngestError;
 use crate::format::{strip_bom, Decoder, Format, FormatSpec, IngestOptions};
 use crate::formats::artillery_v1;
-use crate::formats::document::DocumentBuffer;
+use crate::formats::document::MAX_DOCUMENT;
+use crate::formats::json_pieces::{JsonPieces, Piece, SplitError};
 use crate::formats::tool_timeline::{summarize, OnFold, ToolWindow};
 use crate::run::{Run, ToolReport};
 use crate::summary::{EndpointSummary, FailureSummary, LatencyMs};
@@ -91,49 +95,181 @@ fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {
     Box::new(ArtilleryDecoder::default())
 }
 
-/// Whole-document decoder for `report.json`.
-#[derive(Debug, Default)]
+/// Streaming decoder for `report.json`: the aggregate and each intermediate
+/// period are parsed one at a time, so memory does not grow with the run.
+#[derive(Debug)]
 pub struct ArtilleryDecoder {
-    doc: DocumentBuffer,
+    pieces: JsonPieces,
+    aggregate: Option<Map<String, Value>>,
+    aggregate_error: Option<String>,
+    periods: Vec<Period>,
+    legacy_reports: Vec<artillery_v1::Report>,
+    /// Periods without a time, and periods that are not JSON objects.
+    unplaced: u64,
+    unreadable: u64,
+    broken: Option<SplitError>,
+}
+
+impl Default for ArtilleryDecoder {
+    fn default() -> Self {
+        ArtilleryDecoder {
+            pieces: JsonPieces::with_limit(MAX_DOCUMENT),
+            aggregate: None,
+            aggregate_error: None,
+            periods: Vec::new(),
+            legacy_reports: Vec::new(),
+            unplaced: 0,
+            unreadable: 0,
+            broken: None,
+        }
+    }
+}
+
+impl ArtilleryDecoder {
+    fn piece(&mut self, piece: Piece<'_>) {
+        match piece {
+            Piece::Value {
+                key: "aggregate",
+                bytes,
+            } => match serde_json::from_slice::<Value>(bytes) {
+                Ok(Value::Object(m)) => self.aggregate = Some(m),
+                Ok(_) => self.aggregate_error = Some("\"aggregate\" is not an object".into()),
+                Err(e) => {
+                    self.aggregate_error = Some(format!("\"aggregate\" is not valid JSON: {e}"))
+                }
+            },
+            Piece::Element {
+                key: "intermediate",
+                bytes,
+                ..
+            } => match serde_json::from_slice::<Value>(bytes) {
+                Ok(Value::Object(p)) if is_v2_period(&p) => match Period::read(&p) {
+                    Some(period) => self.periods.push(period),
+                    None => self.unplaced += 1,
+                },
+                Ok(Value::Object(p)) => self.legacy_reports.push(artillery_v1::Report::read(&p)),
+                _ => self.unreadable += 1,
+            },
+            _ => {}
+        }
+    }
 }
 
 impl Decoder for ArtilleryDecoder {
     fn feed(&mut self, bytes: &[u8], run: &mut Run) -> Result<(), IngestError> {
-        self.doc.push(bytes, &run.source, run.format)
+        let _ = run;
+        if self.broken.is_some() {
+            return Ok(());
+        }
+        let mut pieces = std::mem::take(&mut self.pieces);
+        if let Err(e) = pieces.feed(bytes, |p| self.piece(p)) {
+            self.broken = Some(e);
+        }
+        self.pieces = pieces;
+        Ok(())
     }
 
     fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
-        let doc = self.doc.parse_json(&run.source, run.format)?;
-        let malformed = |reason: &str| IngestError::Malformed {
-            source_name: run.source.clone(),
-            format: run.format.as_str(),
-            position: "top level".into(),
-            reason: reason.into(),
+        if self.broken.is_none() {
+            let mut pieces = std::mem::take(&mut self.pieces);
+            if let Err(e) = pieces.finish(|p| self.piece(p)) {
+                self.broken = Some(e);
+            }
+        }
+        let (source, format) = (run.source.clone(), run.format.as_str());
+        let malformed = |position: String, reason: String| IngestError::Malformed {
+            source_name: source.clone(),
+            format,
+            position,
+            reason,
         };
-        let aggregate = doc
-            .get("aggregate")
-            .and_then(Value::as_object)
-            .ok_or_else(|| malformed("expected an \"aggregate\" object"))?;
-        let intermediate: &[Value] = doc
-            .get("intermediate")
-            .and_then(Value::as_array)
-            .map_or(&[], Vec::as_slice);
+        let Some(aggregate) = self.aggregate.take() else {
+            return Err(match (&self.broken, &self.aggregate_error) {
+                (Some(b), _) => malformed(format!("byte {}", b.offset), b.reason.clone()),
+                (None, Some(reason)) => malformed("\"aggregate\"".into(), reason.clone()),
+                (None, None) => malformed(
+                    "top level".into(),
+                    "expected an \"aggregate\" object".into(),
+                ),
+            });
+        };
+        if let Some(b) = &self.broken {
+            // The aggregate came first and is whole: keep it, and the periods read before the cut.
+            run.warn(format!(
+                "the report is cut or broken at byte {} ({}); totals are Artillery's aggregate, the timeline has the {} period(s) before that point",
+                b.offset,
+                b.reason,
+                self.periods.len() + self.legacy_reports.len()
+            ));
+        }
+        if self.unplaced > 0 {
+            run.warn(format!(
+                "{} intermediate period(s) have no time (period) and are left out of the timeline",
+                self.unplaced
+            ));
+        }
+        if self.unreadable > 0 {
+            run.warn(format!(
+                "{} intermediate entries are not JSON objects and were skipped",
+                self.unreadable
+            ));
+        }
         let v2 = ["summaries", "histograms", "rates", "firstMetricAt"]
             .iter()
             .any(|k| aggregate.contains_key(*k));
         if v2 {
-            read_v2(aggregate, intermediate, run);
+            read_v2(&aggregate, std::mem::take(&mut self.periods), run);
         } else if ["requestsCompleted", "scenariosCreated", "latency"]
             .iter()
             .any(|k| aggregate.contains_key(*k))
         {
-            artillery_v1::read(aggregate, intermediate, run);
+            artillery_v1::read(&aggregate, std::mem::take(&mut self.legacy_reports), run);
         } else {
             return Err(malformed(
-                "\"aggregate\" holds neither Artillery 2 metrics (counters, summaries) nor 1.x fields (requestsCompleted, latency)",
+                "\"aggregate\"".into(),
+                "holds neither Artillery 2 metrics (counters, summaries) nor 1.x fields (requestsCompleted, latency)".into(),
             ));
         }
         Ok(())
+    }
+}
+
+fn is_v2_period(p: &Map<String, Value>) -> bool {
+    ["summaries", "histograms", "period", "firstMetricAt"]
+        .iter()
+        .any(|k| p.contains_key(*k))
+}
+
+/// What one 10 s period contributes to the timeline.
+#[derive(Debug, Clone)]
+struct Period {
+    window: ToolWindow,
+    /// VUs created − completed − failed in the period.
+    vus_delta: i64,
+}
+
+impl Period {
+    fn read(p: &Map<String, Value>) -> Option<Period> {
+        let ms = number(p.get("period"))
+            .or_else(|| number(p.get("firstMetricAt")).map(|t| (t / 10_000.0).floor() * 10_000.0))
+            .filter(|ms| *ms > 0.0)?;
+        let empty = Map::new();
+        let counters = object(p, "counters").unwrap_or(&empty);
+        let (requests, errors) = requests_and_errors(counters);
+        let vu = |k: &str| counter(counters, k).unwrap_or(0) as i64;
+        let l = latency(summaries(p).and_then(|s| s.get("http.response_time")));
+        Some(Period {
+            window: ToolWindow {
+                start_us: (ms * 1000.0).round() as Micros,
+                requests: requests.unwrap_or(0),
+                errors,
+                p50_ms: l.p50,
+                p95_ms: l.p95,
+                p99_ms: l.p99,
+                concurrency: None,
+            },
+            vus_delta: vu("vusers.created") - vu("vusers.completed") - vu("vusers.failed"),
+        })
     }
 }
 
@@ -373,45 +509,22 @@ fn failures(
 }
 
 fn timeline(
-    intermediate: &[Value],
+    mut periods: Vec<Period>,
     start_us: Option<Micros>,
     run: &mut Run,
 ) -> (crate::summary::TimelineSummary, Option<f64>) {
-    let mut periods: Vec<(Micros, &Map<String, Value>)> = Vec::new();
-    let mut unplaced = 0;
-    for p in intermediate.iter().filter_map(Value::as_object) {
-        let ms = number(p.get("period"))
-            .or_else(|| number(p.get("firstMetricAt")).map(|t| (t / 10_000.0).floor() * 10_000.0));
-        match ms {
-            Some(ms) if ms > 0.0 => periods.push(((ms * 1000.0).round() as Micros, p)),
-            _ => unplaced += 1,
-        }
-    }
-    if unplaced > 0 {
-        run.warn(format!("{unplaced} intermediate period(s) have no time (period) and are left out of the timeline"));
-    }
-    periods.sort_by_key(|(t, _)| *t);
+    periods.sort_by_key(|p| p.window.start_us);
     let mut alive: i64 = 0;
     let mut peak: Option<f64> = None;
-    let empty = Map::new();
     let windows: Vec<ToolWindow> = periods
-        .iter()
-        .map(|(t, p)| {
-            let counters = object(p, "counters").unwrap_or(&empty);
-            let (requests, errors) = requests_and_errors(counters);
-            let vu = |k: &str| counter(counters, k).unwrap_or(0) as i64;
-            alive += vu("vusers.created") - vu("vusers.completed") - vu("vusers.failed");
+        .into_iter()
+        .map(|p| {
+            alive += p.vus_delta;
             let concurrency = alive.max(0) as f64;
             peak = Some(peak.map_or(concurrency, |x: f64| x.max(concurrency)));
-            let l = latency(summaries(p).and_then(|s| s.get("http.response_time")));
             ToolWindow {
-                start_us: *t,
-                requests: requests.unwrap_or(0),
-                errors,
-                p50_ms: l.p50,
-                p95_ms: l.p95,
-                p99_ms: l.p99,
                 concurrency: Some(concurrency),
+                ..p.window
             }
         })
         .collect();
@@ -425,7 +538,7 @@ fn timeline(
     (summary, peak)
 }
 
-fn read_v2(aggregate: &Map<String, Value>, intermediate: &[Value], run: &mut Run) {
+fn read_v2(aggregate: &Map<String, Value>, periods: Vec<Period>, run: &mut Run) {
     let empty = Map::new();
     let counters = object(aggregate, "counters").unwrap_or(&empty);
     let sums = summaries(aggregate).unwrap_or(&empty);
@@ -470,7 +583,7 @@ fn read_v2(aggregate: &Map<String, Value>, intermediate: &[Value], run: &mut Run
             "{failed} virtual user(s) failed (vusers.failed): Artillery stops a VU at its first error (see failures)"
         ));
     }
-    let (timeline, peak) = timeline(intermediate, first, run);
+    let (timeline, peak) = timeline(periods, first, run);
     run.failures = failures(&eps, &overall_errors);
     run.tool = Some(ToolReport {
         start_us: first,
