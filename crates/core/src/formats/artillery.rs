@@ -27,12 +27,18 @@
 //! - **requests** = `http.requests` (requests sent). Per endpoint, where no
 //!   such counter exists, requests = responses by status (`….codes.<status>`)
 //!   plus requests that got no response (`….errors.<code>`).
-//! - **errors** = responses with status ≥ 400 plus Artillery's own error
-//!   counters (`errors.<code>`: timeouts, resets, DNS failures, failed
-//!   captures, …). Artillery itself counts only the latter as errors (and the
-//!   VUs they stopped as `vusers.failed`); a 500 is a completed request to
-//!   Artillery. We add the ≥ 400 responses so that Artillery's error rate
-//!   means what it means for every other tool Verdict reads (k6, JMeter, hey).
+//! - **errors** = failed requests: responses with status ≥ 400 plus requests
+//!   that got no response (`errors.<CODE>` with a Node/TLS error code:
+//!   `ETIMEDOUT`, `ECONNRESET`, `ENOTFOUND`, …; overall this equals
+//!   `http.requests − http.responses`). Artillery itself counts as errors
+//!   only its `errors.*` counters (and the VUs they stopped as
+//!   `vusers.failed`); a 500 is a completed request to Artillery. We add the
+//!   ≥ 400 responses so that an error rate means what it means for every
+//!   other tool Verdict reads (k6's `http_req_failed`, hey, JMeter). Errors
+//!   Artillery records after a response (`Failed capture or match`) or
+//!   outside a request (a processor's message) are like failed checks: they
+//!   are listed under failures, not counted again as failed requests (the
+//!   response was already counted, possibly as a ≥ 400).
 //! - **rps** = requests / (`lastMetricAt` − `firstMetricAt`);
 //!   `http.request_rate` is a mean of per-period rates, not used.
 //! - **timeline** = one point per 10 s period: its requests and errors as
@@ -350,10 +356,31 @@ fn error_counters(counters: &Map<String, Value>) -> BTreeMap<String, u64> {
         .collect()
 }
 
+/// Whether an Artillery error code means a request got no response: Node and
+/// TLS error codes (`ETIMEDOUT`, `ECONNRESET`, `ERR_SOCKET_TIMEOUT`,
+/// `CERT_HAS_EXPIRED`, …) are upper-case identifiers. What Artillery records
+/// after a response or outside a request is prose (`Failed capture or match`,
+/// a processor's error message).
+pub fn is_unanswered(code: &str) -> bool {
+    code.len() > 1
+        && code.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// Requests that got no response, from `errors.<code>`-style counters.
+fn unanswered(errors: &BTreeMap<String, u64>) -> u64 {
+    errors
+        .iter()
+        .filter(|(code, _)| is_unanswered(code))
+        .map(|(_, n)| n)
+        .sum()
+}
+
 /// Requests and errors (as defined in the module docs) of one period or the aggregate.
 fn requests_and_errors(counters: &Map<String, Value>) -> (Option<u64>, u64) {
-    let errors =
-        failed_statuses(counters, "http.codes") + error_counters(counters).values().sum::<u64>();
+    let errors = failed_statuses(counters, "http.codes") + unanswered(&error_counters(counters));
     (counter(counters, "http.requests"), errors)
 }
 
@@ -436,7 +463,7 @@ fn endpoint_summaries(
     eps.iter()
         .map(|(name, ep)| {
             let answered: u64 = ep.codes.values().sum();
-            let unanswered: u64 = ep.errors.values().sum();
+            let unanswered = unanswered(&ep.errors);
             let requests = answered + unanswered;
             let failed = ep
                 .codes
@@ -559,8 +586,7 @@ fn read_v2(aggregate: &Map<String, Value>, periods: Vec<Period>, run: &mut Run) 
         counters.keys().any(|k| k.starts_with("http.")) || sums.contains_key("http.response_time");
     let requests = requests.or_else(|| {
         // Without http.requests: responses plus requests that failed without one.
-        counter(counters, "http.responses")
-            .map(|r| r + error_counters(counters).values().sum::<u64>())
+        counter(counters, "http.responses").map(|r| r + unanswered(&error_counters(counters)))
     });
     if !has_http {
         run.warn(
@@ -581,6 +607,18 @@ fn read_v2(aggregate: &Map<String, Value>, periods: Vec<Period>, run: &mut Run) 
     if let Some(failed) = counter(counters, "vusers.failed").filter(|f| *f > 0) {
         run.warn(format!(
             "{failed} virtual user(s) failed (vusers.failed): Artillery stops a VU at its first error (see failures)"
+        ));
+    }
+    let after_response: Vec<String> = overall_errors
+        .iter()
+        .filter(|(code, _)| !is_unanswered(code))
+        .map(|(code, n)| format!("{code}: {n}"))
+        .collect();
+    if !after_response.is_empty() {
+        run.warn(format!(
+            "Artillery errors that are not a request without response ({}) are listed under failures but not \
+             counted as failed requests: they follow a response already counted by its status, like a failed check",
+            after_response.join(", ")
         ));
     }
     let (timeline, peak) = timeline(periods, first, run);

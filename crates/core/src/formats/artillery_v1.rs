@@ -11,8 +11,8 @@
 //! Upstream: artilleryio/artillery 1.x `core/lib/stats2.js`; Artillery 2
 //! `lib/core/ssms.ts` (`legacyReport`). Latencies are in ms. The same
 //! definitions as for Artillery 2 apply: requests = `requestsCompleted`
-//! (responses) + `errors.*` (requests that got none), errors = responses
-//! with status ≥ 400 + `errors.*`; rps is Artillery's `rps.mean`. 1.x has no
+//! (responses) + `errors.<CODE>` (requests that got none), errors =
+//! responses with status ≥ 400 + those; rps is Artillery's `rps.mean`. 1.x has no
 //! first/last metric times: the timeline places each report at the end of
 //! its 10 s window (`timestamp`), and start and duration stay unknown.
 //! Some 1.x versions also kept raw `latencies` per period; they are not used,
@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use crate::formats::artillery::{counter, latency, number};
+use crate::formats::artillery::{counter, is_unanswered, latency, number};
 use crate::formats::tool_timeline::{summarize, OnFold, ToolWindow};
 use crate::run::{Run, ToolReport};
 use crate::summary::{FailureSummary, LatencyMs};
@@ -45,7 +45,11 @@ fn counts(obj: &Map<String, Value>, key: &str) -> BTreeMap<String, u64> {
 fn figures(obj: &Map<String, Value>) -> (u64, u64, BTreeMap<String, u64>, BTreeMap<String, u64>) {
     let codes = counts(obj, "codes");
     let errors = counts(obj, "errors");
-    let transport: u64 = errors.values().sum();
+    let transport: u64 = errors
+        .iter()
+        .filter(|(c, _)| is_unanswered(c))
+        .map(|(_, n)| n)
+        .sum();
     let failed_codes: u64 = codes
         .iter()
         .filter(|(c, _)| c.parse::<u16>().is_ok_and(|c| c >= 400))
