@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::IngestError;
 use crate::formats;
 use crate::run::Run;
+use crate::time::DurationUnit;
 
 /// Bytes of (decompressed) input a sniffer may look at.
 pub const SNIFF_LOOKAHEAD: usize = 16 * 1024;
@@ -30,6 +31,27 @@ pub enum Format {
     /// The `data` object k6 passes to `handleSummary()`, saved as JSON.
     #[serde(rename = "k6-handle-summary")]
     K6HandleSummary,
+    /// JMeter CSV results (JTL), with or without header.
+    #[serde(rename = "jmeter-csv")]
+    JmeterCsv,
+    /// hey `-o csv`.
+    #[serde(rename = "hey-csv")]
+    HeyCsv,
+    /// JMeter XML results (JTL).
+    #[serde(rename = "jmeter-xml")]
+    JmeterXml,
+    /// Gatling `simulation.log`, text (tab-separated) format.
+    #[serde(rename = "gatling-log")]
+    GatlingLog,
+    /// Gatling `simulation.log`, binary format (3.13+).
+    #[serde(rename = "gatling-binary")]
+    GatlingBinary,
+    /// HdrHistogram percentile distribution text (`.hgrm`).
+    #[serde(rename = "hgrm")]
+    Hgrm,
+    /// HdrHistogram interval log (`.hlog`).
+    #[serde(rename = "hlog")]
+    Hlog,
     /// Artillery `run --output report.json` (v2 metrics, or the 1.x legacy shape).
     #[serde(rename = "artillery-report")]
     ArtilleryReport,
@@ -60,6 +82,13 @@ impl Format {
         Format::K6Csv,
         Format::K6SummaryExport,
         Format::K6HandleSummary,
+        Format::JmeterCsv,
+        Format::HeyCsv,
+        Format::JmeterXml,
+        Format::GatlingLog,
+        Format::GatlingBinary,
+        Format::Hgrm,
+        Format::Hlog,
         Format::ArtilleryReport,
         Format::LocustStatsCsv,
         Format::LocustHistoryCsv,
@@ -76,6 +105,13 @@ impl Format {
             Format::K6Csv => "k6-csv",
             Format::K6SummaryExport => "k6-summary-export",
             Format::K6HandleSummary => "k6-handle-summary",
+            Format::JmeterCsv => "jmeter-csv",
+            Format::HeyCsv => "hey-csv",
+            Format::JmeterXml => "jmeter-xml",
+            Format::GatlingLog => "gatling-log",
+            Format::GatlingBinary => "gatling-binary",
+            Format::Hgrm => "hgrm",
+            Format::Hlog => "hlog",
             Format::ArtilleryReport => "artillery-report",
             Format::LocustStatsCsv => "locust-stats-csv",
             Format::LocustHistoryCsv => "locust-history-csv",
@@ -127,11 +163,18 @@ fn known_names() -> String {
         .join(", ")
 }
 
-/// Options that change how a file is read.
+/// Options that change how a file is read. Every field may be left out of
+/// the JSON the app sends.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct IngestOptions {
     /// Skip detection and read the file as this format.
     pub format: Option<Format>,
+    /// The unit of latency values in HdrHistogram files (`.hlog` recorded
+    /// values, `.hgrm` printed values), which those files do not state.
+    /// `None`: the assumption documented in `docs/formats/hdrhistogram.md`,
+    /// which the run's warnings repeat.
+    pub hdr_unit: Option<DurationUnit>,
 }
 
 /// A streaming decoder for one format. It receives the decompressed bytes in

@@ -43,6 +43,21 @@ pub struct Request<'a> {
     pub scenario: &'a str,
 }
 
+/// A histogram of request durations over one time interval: what an
+/// HdrHistogram interval log (`.hlog`) holds instead of single requests.
+/// Histograms add exactly, so these merge into the run like samples do.
+#[derive(Debug, Clone, Copy)]
+pub struct IntervalHistogram<'a> {
+    /// Interval start and end (µs since the epoch, or since the test start
+    /// for relative runs); `None` when the input has no times.
+    pub start_us: Option<Micros>,
+    pub end_us: Option<Micros>,
+    /// Durations in whole µs, in a histogram made by [`crate::series::new_histogram`].
+    pub durations_us: &'a hdrhistogram::Histogram<u64>,
+    /// The endpoint (an `.hlog` tag).
+    pub name: &'a str,
+}
+
 /// Pre-aggregated numbers copied from a tool's own summary.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ToolReport {
@@ -57,6 +72,9 @@ pub struct ToolReport {
     pub checks: Option<Checks>,
     pub peak_concurrency: Option<f64>,
     pub timeline: TimelineSummary,
+    /// The tool's own percentile spectrum, when it prints one (HdrHistogram
+    /// `.hgrm`, wrk2's "Detailed Percentile spectrum").
+    pub distribution: Vec<PercentilePoint>,
 }
 
 /// One endpoint's aggregates.
@@ -100,6 +118,7 @@ pub struct Run {
     pub diagnostics: Diagnostics,
     relative_time: bool,
     time_resolution_us: i64,
+    errors_unknown: bool,
     index: HashMap<Box<str>, Vec<(Box<str>, usize)>>,
     other_endpoints: Option<usize>,
 }
@@ -145,6 +164,7 @@ impl Run {
             diagnostics: Diagnostics::default(),
             relative_time: false,
             time_resolution_us: 0,
+            errors_unknown: false,
             index: HashMap::new(),
             other_endpoints: None,
         }
@@ -155,6 +175,13 @@ impl Run {
     /// the run spans from the first stamp to the last stamp plus `us`.
     pub fn set_time_resolution(&mut self, us: i64) {
         self.time_resolution_us = us.max(0);
+    }
+
+    /// Declares that the input cannot tell failed requests from good ones
+    /// (HdrHistogram logs hold latencies only): errors are shown as unknown,
+    /// not as zero.
+    pub fn set_errors_unknown(&mut self) {
+        self.errors_unknown = true;
     }
 
     /// Marks timestamps as relative to the test start (no wall-clock start is known).
@@ -223,6 +250,24 @@ impl Run {
                 end - us as i64
             };
             self.first_activity_us = min_opt(self.first_activity_us, Some(start));
+        }
+    }
+
+    /// Records a histogram of request durations covering one interval. Its
+    /// requests are counted, added to the endpoint and overall histograms, and
+    /// placed in the timeline window holding the interval's midpoint (the
+    /// requests ended somewhere inside the interval). Histograms know nothing
+    /// of failures, so none are counted.
+    pub fn record_histogram(&mut self, h: &IntervalHistogram<'_>) {
+        self.overall.record_histogram(h.durations_us);
+        let i = self.endpoint_index(h.name, "");
+        self.endpoints[i].series.record_histogram(h.durations_us);
+        if let (Some(start), Some(end)) = (h.start_us, h.end_us) {
+            let end = end.max(start);
+            self.timeline
+                .histogram(start + (end - start) / 2, h.durations_us);
+            self.first_activity_us = min_opt(self.first_activity_us, Some(start));
+            self.last_end_us = max_opt(self.last_end_us, Some(end));
         }
     }
 
@@ -362,6 +407,7 @@ impl Run {
             self.warn(format!("{}: {w}", other.source));
         }
         self.relative_time |= other.relative_time;
+        self.errors_unknown |= other.errors_unknown;
         self.time_resolution_us = self.time_resolution_us.max(other.time_resolution_us);
     }
 
@@ -433,6 +479,7 @@ impl Run {
                 s.checks = tool.checks.or(s.checks);
                 s.peak_concurrency = tool.peak_concurrency.or(s.peak_concurrency);
                 s.timeline = tool.timeline.clone();
+                s.distribution = tool.distribution.clone();
                 return s;
             }
         }
@@ -478,6 +525,14 @@ impl Run {
         s.endpoints = endpoints;
         s.timeline = self.timeline_summary();
         s.distribution = distribution(&self.overall.hist);
+        if self.errors_unknown {
+            s.errors = None;
+            s.error_rate = None;
+            for e in &mut s.endpoints {
+                e.errors = None;
+                e.error_rate = None;
+            }
+        }
         s
     }
 

@@ -98,6 +98,26 @@ impl Series {
         self.count_status(status, n);
     }
 
+    /// Adds a whole histogram of durations (µs, from [`new_histogram`]), as an
+    /// HdrHistogram interval log holds them. The counters follow from the
+    /// histogram: min and max are its bucket edges, and the sum counts each
+    /// bucket at its middle value, as HdrHistogram's own mean does.
+    pub fn record_histogram(&mut self, durations_us: &Histogram<u64>) {
+        let n = durations_us.len();
+        if n == 0 {
+            return;
+        }
+        self.requests += n;
+        // Both histograms auto-resize, so `add` cannot fail on range.
+        let _ = self.hist.add(durations_us);
+        for v in durations_us.iter_recorded() {
+            let middle_us = durations_us.median_equivalent(v.value_iterated_to());
+            self.sum_ns += i128::from(middle_us) * 1000 * i128::from(v.count_at_value());
+        }
+        self.min_ms = self.min_ms.min(durations_us.min() as f64 / 1000.0);
+        self.max_ms = self.max_ms.max(durations_us.max() as f64 / 1000.0);
+    }
+
     fn count_status(&mut self, status: &str, n: u64) {
         // Formats without statuses (Locust's buckets) pass "": nothing to count.
         if status.is_empty() {

@@ -155,7 +155,8 @@ pub struct RunSummary {
     pub skipped_lines: u64,
     pub skipped_examples: Vec<SkippedLine>,
     pub timeline: TimelineSummary,
-    /// Percentile distribution of all requests (empty for tool-reported runs).
+    /// Percentile distribution of all requests. For tool-reported runs, the
+    /// tool's own printed spectrum when it has one (else empty).
     pub distribution: Vec<PercentilePoint>,
     /// Thresholds the tool recorded (k6).
     pub thresholds: Vec<ToolThreshold>,

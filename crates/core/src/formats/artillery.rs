@@ -639,6 +639,7 @@ fn read_v2(aggregate: &Map<String, Value>, periods: Vec<Period>, run: &mut Run) 
         // A snapshot of 0 while requests ran only says sessions were shorter than a period's end.
         peak_concurrency: peak.filter(|p| *p > 0.0 || requests.unwrap_or(0) == 0),
         timeline,
+        distribution: Vec::new(),
     });
 }
 
