@@ -46,6 +46,18 @@ pub enum Format {
     /// Gatling `simulation.log`, binary format (3.13+).
     #[serde(rename = "gatling-binary")]
     GatlingBinary,
+    /// Vegeta results, `vegeta encode --to json`.
+    #[serde(rename = "vegeta-json")]
+    VegetaJson,
+    /// Vegeta results, `vegeta encode --to csv`.
+    #[serde(rename = "vegeta-csv")]
+    VegetaCsv,
+    /// Vegeta results, gob (`vegeta attack` default output).
+    #[serde(rename = "vegeta-gob")]
+    VegetaGob,
+    /// ApacheBench `-g` gnuplot TSV.
+    #[serde(rename = "ab-gnuplot")]
+    AbGnuplot,
     /// HdrHistogram percentile distribution text (`.hgrm`).
     #[serde(rename = "hgrm")]
     Hgrm,
@@ -87,6 +99,10 @@ impl Format {
         Format::JmeterXml,
         Format::GatlingLog,
         Format::GatlingBinary,
+        Format::VegetaJson,
+        Format::VegetaCsv,
+        Format::VegetaGob,
+        Format::AbGnuplot,
         Format::Hgrm,
         Format::Hlog,
         Format::ArtilleryReport,
@@ -110,6 +126,10 @@ impl Format {
             Format::JmeterXml => "jmeter-xml",
             Format::GatlingLog => "gatling-log",
             Format::GatlingBinary => "gatling-binary",
+            Format::VegetaJson => "vegeta-json",
+            Format::VegetaCsv => "vegeta-csv",
+            Format::VegetaGob => "vegeta-gob",
+            Format::AbGnuplot => "ab-gnuplot",
             Format::Hgrm => "hgrm",
             Format::Hlog => "hlog",
             Format::ArtilleryReport => "artillery-report",

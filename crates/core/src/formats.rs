@@ -3,6 +3,7 @@
 
 use crate::format::FormatSpec;
 
+pub mod ab_tsv;
 pub mod artillery;
 pub mod artillery_v1;
 pub mod csv;
@@ -11,6 +12,7 @@ pub mod delimited;
 pub mod document;
 pub mod gatling_binary;
 pub mod gatling_log;
+pub mod gob;
 pub mod hdr_payload;
 pub mod hey_csv;
 pub mod hgrm;
@@ -30,6 +32,10 @@ pub mod locust_json;
 pub mod locust_stats;
 pub mod locust_workers;
 pub mod tool_timeline;
+pub mod vegeta;
+pub mod vegeta_csv;
+pub mod vegeta_gob;
+pub mod vegeta_json;
 pub mod xml;
 
 /// Every format Verdict reads.
@@ -43,6 +49,10 @@ pub static REGISTRY: &[FormatSpec] = &[
     jmeter_xml::SPEC,
     gatling_log::SPEC,
     gatling_binary::SPEC,
+    vegeta_json::SPEC,
+    vegeta_csv::SPEC,
+    vegeta_gob::SPEC,
+    ab_tsv::SPEC,
     hgrm::SPEC,
     hlog::SPEC,
     artillery::SPEC,
