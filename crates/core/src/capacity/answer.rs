@@ -405,6 +405,17 @@ fn interpolate(
         };
     }
     let rate = throughput.map_or(String::new(), |x| format!(", about {x:.1} req/s"));
+    let mut base = base;
+    if ratio > INCONCLUSIVE_RATIO {
+        let width = if ratio.is_finite() {
+            format!("{ratio:.1}× from end to end")
+        } else {
+            "open-ended".into()
+        };
+        base.notes.push(format!(
+            "the band is wide ({width}); a confirmation run at {value} VUs would narrow it"
+        ));
+    }
     Answer {
         value: Some(value),
         extrapolated: Some(false),
