@@ -31,6 +31,7 @@ pub mod capacity;
 pub mod error;
 pub mod format;
 pub mod formats;
+pub mod group;
 pub mod lines;
 pub mod run;
 pub mod series;
