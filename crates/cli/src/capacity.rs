@@ -136,7 +136,10 @@ fn load_levels(a: &CapacityArgs) -> Result<LevelSet, (u8, String)> {
         .map(Format::from_name)
         .transpose()
         .map_err(|e| (EXIT_USAGE, e.to_string()))?;
-    let options = IngestOptions { format };
+    let options = IngestOptions {
+        format,
+        ..IngestOptions::default()
+    };
     let mut runs: Vec<Run> = Vec::new();
     for path in &a.files {
         match read_file(path, &options) {
@@ -149,6 +152,8 @@ fn load_levels(a: &CapacityArgs) -> Result<LevelSet, (u8, String)> {
             Err(InputError::Data(e)) => return Err((EXIT_DATA, e.to_string())),
         }
     }
+    // Files one tool wrote for one run (Locust's PREFIX_stats.csv, _stats_history.csv, …) are one level.
+    let runs = verdict_core::group::combine(runs);
     let plateaus = PlateauOptions {
         warmup_s: a.warmup_s,
     };
