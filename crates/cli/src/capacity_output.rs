@@ -61,9 +61,12 @@ fn table(rows: &[Vec<String>]) -> String {
 
 fn level_row(l: &Level, q: f64) -> Vec<String> {
     let p = l.percentile(q);
-    let interval = p.map_or("-".into(), |p| {
-        format!("[{}, {}]", opt_ms(p.lower_ms), opt_ms(p.upper_ms))
-    });
+    let interval = match p {
+        Some(p) if p.lower_ms.is_some() || p.upper_ms.is_some() => {
+            format!("[{}, {}]", opt_ms(p.lower_ms), opt_ms(p.upper_ms))
+        }
+        _ => "-".into(),
+    };
     vec![
         l.label.clone(),
         format!("{}", l.concurrency),
