@@ -17,6 +17,8 @@
 //! milliseconds since the run start written in the run record. There is no
 //! HTTP status, only OK/KO.
 
+use std::collections::HashMap;
+
 use crate::error::IngestError;
 use crate::format::{Decoder, Format, FormatSpec, IngestOptions};
 use crate::run::{Request, Run};
@@ -79,7 +81,7 @@ type Read<T> = Result<T, Stop>;
 struct Cursor<'a> {
     bytes: &'a [u8],
     pos: usize,
-    cache: &'a [Option<String>],
+    cache: &'a HashMap<usize, String>,
     new_entries: Vec<(usize, String)>,
 }
 
@@ -161,7 +163,7 @@ impl Cursor<'_> {
             .rev()
             .find(|(i, _)| *i == wanted)
             .map(|(_, s)| s.clone())
-            .or_else(|| self.cache.get(wanted).cloned().flatten())
+            .or_else(|| self.cache.get(&wanted).cloned())
             .ok_or_else(|| Stop::Corrupt(format!("reference to unknown cached string {wanted}")))
     }
 
@@ -199,7 +201,7 @@ pub struct GatlingBinaryDecoder {
     /// Bytes of the stream consumed before `buf[0]`.
     offset: u64,
     records: u64,
-    cache: Vec<Option<String>>,
+    cache: HashMap<usize, String>,
     run_start_ms: Option<i64>,
     scenarios: Vec<String>,
     active_users: i64,
@@ -242,10 +244,7 @@ impl GatlingBinaryDecoder {
                 Ok(record) => {
                     let (used, entries) = (c.pos, c.new_entries);
                     for (i, s) in entries {
-                        if self.cache.len() <= i {
-                            self.cache.resize(i + 1, None);
-                        }
-                        self.cache[i] = Some(s);
+                        self.cache.insert(i, s);
                     }
                     pos += used;
                     self.offset += used as u64;
@@ -309,7 +308,9 @@ impl GatlingBinaryDecoder {
                     (format!("{} / {name}", groups.join(" / ")), groups.join(","))
                 };
                 run.request(&Request {
-                    end_us: (base + i64::from(end)).checked_mul(1000),
+                    end_us: base
+                        .checked_add(i64::from(end))
+                        .and_then(|t| t.checked_mul(1000)),
                     duration_ms: f64::from(end) - f64::from(start),
                     failed: !ok,
                     status: if ok { "OK" } else { "KO" },
@@ -324,7 +325,11 @@ impl GatlingBinaryDecoder {
                 start,
                 at,
             } => {
-                let t = (self.run_start_ms.unwrap_or(0) + i64::from(at)).checked_mul(1000);
+                let t = self
+                    .run_start_ms
+                    .unwrap_or(0)
+                    .checked_add(i64::from(at))
+                    .and_then(|t| t.checked_mul(1000));
                 if usize::try_from(scenario).map_or(true, |s| s >= self.scenarios.len())
                     && !self.scenarios.is_empty()
                 {

@@ -183,7 +183,7 @@ impl GatlingLogDecoder {
         };
         run.request(&Request {
             end_us: t.end.checked_mul(1000),
-            duration_ms: (t.end - t.start) as f64,
+            duration_ms: t.end.saturating_sub(t.start) as f64,
             failed: ko,
             status: fields[t.status],
             name,

@@ -9,8 +9,8 @@
 //! seconds with 4 decimals; `offset` is the request start since the test
 //! started, so times are relative (no wall clock). Requests that failed at
 //! the network level (refused, timed out) are NOT written, and at most the
-//! first 1,000,000 results are. hey before 0.1.1 wrote the first six columns
-//! only (no status, no offset). The CSV does not name the URL.
+//! first 1,000,000 results are. older hey releases wrote the first six
+//! columns only (no status, no offset). The CSV does not name the URL.
 
 use crate::error::IngestError;
 use crate::format::{first_line, strip_bom, Decoder, Format, FormatSpec, IngestOptions};
@@ -99,10 +99,10 @@ impl HeyCsvDecoder {
                 Some(response_time) => {
                     let (status, offset) = (find("status-code"), find("offset"));
                     if offset.is_none() {
-                        run.warn("this hey CSV has no offset column (hey < 0.1.1): requests have no time, so there is no timeline or rate");
+                        run.warn("this hey CSV has no offset column (older hey): requests have no time, so there is no timeline or rate");
                     }
                     if status.is_none() {
-                        run.warn("this hey CSV has no status-code column (hey < 0.1.1): every answered request counts as a success");
+                        run.warn("this hey CSV has no status-code column (older hey): every answered request counts as a success");
                     }
                     self.columns = Some(Columns {
                         response_time,

@@ -46,7 +46,7 @@ pub fn record(run: &mut Run, s: &Sample<'_>) {
     let failed = !s.success.unwrap_or_else(|| success_from_code(s.code));
     let end_us = s
         .start_us
-        .map(|t| t + (s.elapsed_ms * 1000.0).round() as i64);
+        .map(|t| t.saturating_add((s.elapsed_ms * 1000.0).round() as i64));
     let code = s.code.trim();
     run.request(&Request {
         end_us,

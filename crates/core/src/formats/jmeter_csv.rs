@@ -59,10 +59,12 @@ fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {
     Box::new(JmeterCsvDecoder::default())
 }
 
-/// JMeter's own rule: the delimiter is the first non-word character of the header.
+/// JMeter's own rule: the delimiter is the first non-word character of the
+/// header; JMeter only allows printable ASCII or a tab there.
 fn header_separator(line: &str) -> Option<u8> {
     line.bytes()
         .find(|b| !(b.is_ascii_alphanumeric() || *b == b'_' || *b == b'"'))
+        .filter(|b| *b == b'\t' || (b.is_ascii_punctuation() || *b == b' '))
 }
 
 fn split(line: &str, sep: u8) -> Option<Vec<String>> {
