@@ -13,10 +13,15 @@ verdict: load-test results to production-readiness evidence
 
 USAGE:
     verdict summary FILE... [--merge] [--json] [--format NAME] [--hdr-unit UNIT] [CSV MAPPING]
+    verdict capacity FILE... --target 'p95<200ms' [--json] [what-if options]
+    verdict capacity --levels TABLE.csv --target 'p95<200ms' [--json]
     verdict formats
 
 COMMANDS:
     summary    per-endpoint latency percentiles, errors and throughput of each run
+    capacity   most VUs (and req/s) that keep a percentile under a target, with a USL fit;
+               FILEs are one run per load level, or one staged run cut into its plateaus;
+               TABLE has a header naming its columns (vus, throughput, p95_ms, n, mean_ms, ...)
     formats    list the formats Verdict reads
 
 OPTIONS:
@@ -41,14 +46,24 @@ CSV MAPPING (for a CSV no format recognises; Verdict lists its columns when it m
     COL is a header name or a 1-based column number. A mapping reads every FILE as
     generic-csv. Each option also takes the form --option=VALUE.
 
+CAPACITY OPTIONS:
+    --target STAT<LIMIT   e.g. p95<200ms, p(99)<=1s, median<80
+    --think-time DUR      what-if: think time per request (default: the measured one)
+    --instances N         what-if: N identical instances behind a balancer
+    --arrival-rate R      what-if: requests per second arriving regardless of latency
+    --warmup DUR          seconds dropped after each change in a staged run (default:
+                          a quarter of the hold, at most 30 s)
+
 EXIT CODES:
     0 ok · 64 usage error · 65 nothing usable in an input · 66 a file not found or unreadable
+    capacity: 2 = the analysis ran but there is not enough evidence for an answer
 ";
 
 /// What the user asked for.
 #[derive(Debug, PartialEq)]
 pub enum Command {
     Summary(Box<SummaryArgs>),
+    Capacity(crate::capacity::CapacityArgs),
     Formats,
     Help,
 }
@@ -104,6 +119,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
     match cmd.as_str() {
         "-h" | "--help" | "help" => Ok(Command::Help),
         "formats" => Ok(Command::Formats),
+        "capacity" => crate::capacity::parse_args(it).map(Command::Capacity),
         "summary" => {
             let mut a = SummaryArgs::default();
             while let Some(arg) = it.next() {

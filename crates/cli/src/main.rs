@@ -2,6 +2,8 @@
 //! read files in chunks, feed the core, print what it computed.
 
 mod args;
+mod capacity;
+mod capacity_output;
 mod output;
 
 use std::fs::File;
@@ -35,6 +37,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(Command::Summary(a)) => summary(&a),
+        Ok(Command::Capacity(a)) => capacity::run(&a),
     }
 }
 
