@@ -62,8 +62,12 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
                     "--format" => {
                         a.format = Some(it.next().ok_or("--format needs a format name")?);
                     }
-                    s if s.starts_with("--format=") => a.format = Some(s["--format=".len()..].to_string()),
-                    s if s.starts_with('-') && s != "-" => return Err(format!("unknown option {s}")),
+                    s if s.starts_with("--format=") => {
+                        a.format = Some(s["--format=".len()..].to_string())
+                    }
+                    s if s.starts_with('-') && s != "-" => {
+                        return Err(format!("unknown option {s}"))
+                    }
                     _ => a.files.push(PathBuf::from(arg)),
                 }
             }
@@ -86,7 +90,8 @@ mod tests {
 
     #[test]
     fn parses_summary() {
-        let Ok(Command::Summary(a)) = p("summary a.json b.json --merge --json --format k6-csv") else {
+        let Ok(Command::Summary(a)) = p("summary a.json b.json --merge --json --format k6-csv")
+        else {
             panic!("expected summary");
         };
         assert_eq!(a.files.len(), 2);

@@ -45,8 +45,12 @@ enum InputError {
 }
 
 fn read_file(path: &Path, options: &IngestOptions) -> Result<Run, InputError> {
-    let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-    let mut file = File::open(path).map_err(|e| InputError::Io(format!("{}: {e}", path.display())))?;
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let mut file =
+        File::open(path).map_err(|e| InputError::Io(format!("{}: {e}", path.display())))?;
     let mut session = Session::new(name, options.clone());
     let mut buf = vec![0u8; READ_CHUNK];
     loop {
@@ -54,7 +58,13 @@ fn read_file(path: &Path, options: &IngestOptions) -> Result<Run, InputError> {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(InputError::Io(format!("{}: read failed after {} bytes: {e}", path.display(), session.bytes_in()))),
+            Err(e) => {
+                return Err(InputError::Io(format!(
+                    "{}: read failed after {} bytes: {e}",
+                    path.display(),
+                    session.bytes_in()
+                )))
+            }
         };
         session.feed(&buf[..n]).map_err(InputError::Data)?;
     }
@@ -69,7 +79,10 @@ fn summary(a: &SummaryArgs) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    let options = IngestOptions { format, ..IngestOptions::default() };
+    let options = IngestOptions {
+        format,
+        ..IngestOptions::default()
+    };
     let mut runs: Vec<Run> = Vec::new();
     let mut code = 0u8;
     for path in &a.files {
@@ -94,12 +107,19 @@ fn summary(a: &SummaryArgs) -> ExitCode {
             }
         }
     }
-    let report = Report { runs: runs.iter().map(Run::summary).collect() };
+    let report = Report {
+        runs: runs.iter().map(Run::summary).collect(),
+    };
     let mut out = io::stdout().lock();
     let written = if a.json {
-        serde_json::to_string_pretty(&report).map_err(io::Error::other).and_then(|s| writeln!(out, "{s}"))
+        serde_json::to_string_pretty(&report)
+            .map_err(io::Error::other)
+            .and_then(|s| writeln!(out, "{s}"))
     } else {
-        report.runs.iter().try_for_each(|r| writeln!(out, "{}", output::run_table(r)))
+        report
+            .runs
+            .iter()
+            .try_for_each(|r| writeln!(out, "{}", output::run_table(r)))
     };
     if let Err(e) = written {
         if e.kind() != io::ErrorKind::BrokenPipe {

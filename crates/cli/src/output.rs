@@ -27,7 +27,14 @@ fn rate(v: Option<f64>) -> String {
 }
 
 fn latency_cells(l: &LatencyMs) -> [String; 6] {
-    [ms(l.p50), ms(l.p90), ms(l.p95), ms(l.p99), ms(l.p999), ms(l.max)]
+    [
+        ms(l.p50),
+        ms(l.p90),
+        ms(l.p95),
+        ms(l.p99),
+        ms(l.p999),
+        ms(l.max),
+    ]
 }
 
 /// Renders one run as text.
@@ -54,14 +61,48 @@ pub fn run_table(r: &RunSummary) -> String {
     }
     let _ = writeln!(out, "  {}", head.join(" · "));
     let mut rows: Vec<[String; 10]> = Vec::new();
-    rows.push(["endpoint", "requests", "errors", "req/s", "p50", "p90", "p95", "p99", "p99.9", "max"].map(String::from));
+    rows.push(
+        [
+            "endpoint", "requests", "errors", "req/s", "p50", "p90", "p95", "p99", "p99.9", "max",
+        ]
+        .map(String::from),
+    );
     for e in &r.endpoints {
         let [a, b, c, d, f, g] = latency_cells(&e.latency_ms);
-        rows.push([e.name.clone(), num(e.requests), pct(e.error_rate), rate(e.rps), a, b, c, d, f, g]);
+        rows.push([
+            e.name.clone(),
+            num(e.requests),
+            pct(e.error_rate),
+            rate(e.rps),
+            a,
+            b,
+            c,
+            d,
+            f,
+            g,
+        ]);
     }
     let [a, b, c, d, f, g] = latency_cells(&r.latency_ms);
-    rows.push(["ALL".into(), num(r.requests), pct(r.error_rate), rate(r.rps), a, b, c, d, f, g]);
-    let widths: Vec<usize> = (0..10).map(|i| rows.iter().map(|row| row[i].chars().count()).max().unwrap_or(0)).collect();
+    rows.push([
+        "ALL".into(),
+        num(r.requests),
+        pct(r.error_rate),
+        rate(r.rps),
+        a,
+        b,
+        c,
+        d,
+        f,
+        g,
+    ]);
+    let widths: Vec<usize> = (0..10)
+        .map(|i| {
+            rows.iter()
+                .map(|row| row[i].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
     for (n, row) in rows.iter().enumerate() {
         let mut line = String::from("  ");
         for (i, cell) in row.iter().enumerate() {
@@ -73,7 +114,11 @@ pub fn run_table(r: &RunSummary) -> String {
         }
         let _ = writeln!(out, "{}", line.trim_end());
         if n == 0 {
-            let _ = writeln!(out, "  {}", "-".repeat(widths.iter().sum::<usize>() + 2 * 9));
+            let _ = writeln!(
+                out,
+                "  {}",
+                "-".repeat(widths.iter().sum::<usize>() + 2 * 9)
+            );
         }
     }
     let _ = writeln!(out, "  {}", match r.reported_by {
@@ -89,7 +134,11 @@ pub fn run_table(r: &RunSummary) -> String {
             Some(false) => "FAILED",
             None => "declared",
         };
-        let _ = writeln!(out, "  threshold {} {}: {} (tool's own outcome)", t.metric, t.expression, outcome);
+        let _ = writeln!(
+            out,
+            "  threshold {} {}: {} (tool's own outcome)",
+            t.metric, t.expression, outcome
+        );
     }
     for w in &r.warnings {
         let _ = writeln!(out, "  warning: {w}");

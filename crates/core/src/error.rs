@@ -11,19 +11,38 @@ use thiserror::Error;
 pub enum IngestError {
     /// No known format matches the content.
     #[error("{source_name}: not a format Verdict reads (saw: {seen}). Supported: {supported}")]
-    UnknownFormat { source_name: String, seen: String, supported: String },
+    UnknownFormat {
+        source_name: String,
+        seen: String,
+        supported: String,
+    },
 
     /// The file is in a known format but broken where no partial result is possible.
     #[error("{source_name} ({format}) {position}: {reason}")]
-    Malformed { source_name: String, format: &'static str, position: String, reason: String },
+    Malformed {
+        source_name: String,
+        format: &'static str,
+        position: String,
+        reason: String,
+    },
 
     /// The file was read to the end but held nothing usable.
     #[error("{source_name} ({format}): no usable records. {details}")]
-    NothingUsable { source_name: String, format: &'static str, details: String },
+    NothingUsable {
+        source_name: String,
+        format: &'static str,
+        details: String,
+    },
 
     /// A whole-document format exceeded the size we are willing to buffer.
-    #[error("{source_name} ({format}): document larger than {limit_mb} MB; this format is read whole")]
-    TooLarge { source_name: String, format: &'static str, limit_mb: u64 },
+    #[error(
+        "{source_name} ({format}): document larger than {limit_mb} MB; this format is read whole"
+    )]
+    TooLarge {
+        source_name: String,
+        format: &'static str,
+        limit_mb: u64,
+    },
 
     /// The user forced a format name that does not exist.
     #[error("unknown format name \"{name}\". Known: {known}")]

@@ -34,8 +34,12 @@ pub enum Format {
 
 impl Format {
     /// Every format, in detection order.
-    pub const ALL: &'static [Format] =
-        &[Format::K6Ndjson, Format::K6Csv, Format::K6SummaryExport, Format::K6HandleSummary];
+    pub const ALL: &'static [Format] = &[
+        Format::K6Ndjson,
+        Format::K6Csv,
+        Format::K6SummaryExport,
+        Format::K6HandleSummary,
+    ];
 
     /// The stable name (`k6-ndjson`).
     pub fn as_str(self) -> &'static str {
@@ -54,15 +58,23 @@ impl Format {
 
     /// Looks up a format by its stable name.
     pub fn from_name(name: &str) -> Result<Format, IngestError> {
-        Format::ALL.iter().copied().find(|f| f.as_str() == name).ok_or_else(|| {
-            IngestError::UnknownFormatName { name: name.to_string(), known: known_names() }
-        })
+        Format::ALL
+            .iter()
+            .copied()
+            .find(|f| f.as_str() == name)
+            .ok_or_else(|| IngestError::UnknownFormatName {
+                name: name.to_string(),
+                known: known_names(),
+            })
     }
 
     /// The registry entry for this format.
     pub fn spec(self) -> &'static FormatSpec {
         // Every variant has exactly one spec; `registry_is_complete` checks it.
-        formats::REGISTRY.iter().find(|s| s.format == self).unwrap_or(&formats::REGISTRY[0])
+        formats::REGISTRY
+            .iter()
+            .find(|s| s.format == self)
+            .unwrap_or(&formats::REGISTRY[0])
     }
 }
 
@@ -73,7 +85,11 @@ impl std::fmt::Display for Format {
 }
 
 fn known_names() -> String {
-    Format::ALL.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
+    Format::ALL
+        .iter()
+        .map(|f| f.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Options that change how a file is read.
@@ -113,8 +129,10 @@ pub struct FormatSpec {
 /// Picks the format of a file from its first bytes (and, for ties, its name).
 pub fn detect(name: &str, prefix: &[u8], eof: bool) -> Result<Format, IngestError> {
     let lower = name.to_ascii_lowercase();
-    let mut candidates: Vec<&FormatSpec> =
-        formats::REGISTRY.iter().filter(|s| (s.sniff)(prefix, eof)).collect();
+    let mut candidates: Vec<&FormatSpec> = formats::REGISTRY
+        .iter()
+        .filter(|s| (s.sniff)(prefix, eof))
+        .collect();
     candidates.sort_by_key(|s| {
         let by_name = s.extensions.iter().any(|e| lower.ends_with(e));
         (!by_name, s.priority)
@@ -168,13 +186,21 @@ pub fn first_line(prefix: &[u8], eof: bool) -> Option<&[u8]> {
 
 /// `prefix` without a UTF-8 byte-order mark.
 pub fn strip_bom(prefix: &[u8]) -> &[u8] {
-    prefix.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(prefix)
+    prefix
+        .strip_prefix(&[0xEF, 0xBB, 0xBF][..])
+        .unwrap_or(prefix)
 }
 
 /// Trims ASCII whitespace at both ends.
 pub fn trim_ascii(b: &[u8]) -> &[u8] {
-    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
-    let end = b.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(start, |e| e + 1);
+    let start = b
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(start, |e| e + 1);
     &b[start..end]
 }
 
@@ -209,7 +235,11 @@ pub fn listing() -> String {
         s.push_str(&format!(
             "{:<22} {:<9} {}\n",
             spec.format.as_str(),
-            if spec.raw_samples { "samples" } else { "summary" },
+            if spec.raw_samples {
+                "samples"
+            } else {
+                "summary"
+            },
             spec.description
         ));
     }

@@ -10,5 +10,9 @@ pub mod k6_ndjson;
 pub mod k6_summary;
 
 /// Every format Verdict reads.
-pub static REGISTRY: &[FormatSpec] =
-    &[k6_ndjson::SPEC, k6_csv::SPEC, k6_summary::EXPORT_SPEC, k6_summary::HANDLE_SUMMARY_SPEC];
+pub static REGISTRY: &[FormatSpec] = &[
+    k6_ndjson::SPEC,
+    k6_csv::SPEC,
+    k6_summary::EXPORT_SPEC,
+    k6_summary::HANDLE_SUMMARY_SPEC,
+];

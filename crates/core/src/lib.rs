@@ -34,9 +34,11 @@ pub mod lines;
 pub mod run;
 pub mod series;
 pub mod session;
+pub mod sla;
 pub mod summary;
 pub mod time;
 pub mod timeline;
+pub mod windows;
 
 pub use error::IngestError;
 pub use format::{detect, Format, IngestOptions};

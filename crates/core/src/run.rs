@@ -15,6 +15,7 @@ use crate::summary::{
 };
 use crate::time::{format_rfc3339, Micros};
 use crate::timeline::Timeline;
+use crate::windows::{EndpointWindows, WINDOW_BUDGET_BYTES};
 
 /// Distinct endpoints kept per run; the rest are folded into one row, with a
 /// warning, so a file with a unique URL per request cannot exhaust memory.
@@ -67,6 +68,8 @@ pub struct EndpointSeries {
     pub groups: Vec<Box<str>>,
     pub scenarios: Vec<Box<str>>,
     pub series: Series,
+    /// The same requests in time windows (for SLA rules over windows).
+    pub windows: EndpointWindows,
 }
 
 /// Lines skipped and other things the user must be told.
@@ -100,6 +103,8 @@ pub struct Run {
     time_resolution_us: i64,
     index: HashMap<Box<str>, Vec<(Box<str>, usize)>>,
     other_endpoints: Option<usize>,
+    /// Packed bytes of all endpoints' windows, kept under [`WINDOW_BUDGET_BYTES`].
+    window_bytes: usize,
 }
 
 fn push_tag(tags: &mut Vec<Box<str>>, value: &str) {
@@ -144,6 +149,7 @@ impl Run {
             time_resolution_us: 0,
             index: HashMap::new(),
             other_endpoints: None,
+            window_bytes: 0,
         }
     }
 
@@ -187,7 +193,10 @@ impl Run {
             method: method.into(),
             ..EndpointSeries::default()
         });
-        self.index.entry(name.into()).or_default().push((method.into(), i));
+        self.index
+            .entry(name.into())
+            .or_default()
+            .push((method.into(), i));
         i
     }
 
@@ -197,7 +206,11 @@ impl Run {
         if clamped {
             self.diagnostics.clamped += 1;
         }
-        let ms = if r.duration_ms.is_finite() { r.duration_ms.max(0.0) } else { 0.0 };
+        let ms = if r.duration_ms.is_finite() {
+            r.duration_ms.max(0.0)
+        } else {
+            0.0
+        };
         self.overall.record(ms, us, r.failed, r.status);
         let i = self.endpoint_index(r.name, r.method);
         let ep = &mut self.endpoints[i];
@@ -205,10 +218,30 @@ impl Run {
         push_tag(&mut ep.groups, r.group);
         push_tag(&mut ep.scenarios, r.scenario);
         if let Some(end) = r.end_us {
+            let grew = ep.windows.record(end, us, r.failed);
+            if grew != 0 {
+                self.account_window_bytes(i, grew);
+            }
             self.timeline.request(end, us, r.failed);
             self.last_end_us = max_opt(self.last_end_us, Some(end));
-            let start = if self.time_resolution_us > 0 { end } else { end - us as i64 };
+            let start = if self.time_resolution_us > 0 {
+                end
+            } else {
+                end - us as i64
+            };
             self.first_activity_us = min_opt(self.first_activity_us, Some(start));
+        }
+    }
+
+    /// Keeps the per-endpoint windows within their memory budget by widening
+    /// the windows of the endpoint that just grew.
+    fn account_window_bytes(&mut self, i: usize, delta: isize) {
+        self.window_bytes = self.window_bytes.saturating_add_signed(delta);
+        while self.window_bytes > WINDOW_BUDGET_BYTES
+            && self.endpoints[i].windows.stored_windows() > 1
+        {
+            let d = self.endpoints[i].windows.widen();
+            self.window_bytes = self.window_bytes.saturating_add_signed(d);
         }
     }
 
@@ -241,7 +274,10 @@ impl Run {
     pub fn skip_line(&mut self, line: u64, reason: impl Into<String>) {
         self.diagnostics.skipped_lines += 1;
         if self.diagnostics.examples.len() < MAX_SKIPPED_EXAMPLES {
-            self.diagnostics.examples.push(SkippedLine { line, reason: reason.into() });
+            self.diagnostics.examples.push(SkippedLine {
+                line,
+                reason: reason.into(),
+            });
         }
     }
 
@@ -267,6 +303,7 @@ impl Run {
             let i = self.endpoint_index(&ep.name, &ep.method);
             let mine = &mut self.endpoints[i];
             mine.series.merge(&ep.series);
+            mine.windows.merge(&ep.windows);
             for g in &ep.groups {
                 push_tag(&mut mine.groups, g);
             }
@@ -284,12 +321,19 @@ impl Run {
             .timeline
             .buckets()
             .filter_map(|b| b.concurrency)
-            .fold(None, |acc: Option<f64>, v| Some(acc.map_or(v, |a| a.max(v))))
+            .fold(None, |acc: Option<f64>, v| {
+                Some(acc.map_or(v, |a| a.max(v)))
+            })
             .or(match (self.peak_concurrency, other.peak_concurrency) {
                 (Some(a), Some(b)) => Some(a + b),
                 (a, b) => a.or(b),
             });
         self.thresholds.extend(other.thresholds.iter().cloned());
+        self.window_bytes = self
+            .endpoints
+            .iter()
+            .map(|e| e.windows.packed_bytes())
+            .sum();
         self.diagnostics.skipped_lines += other.diagnostics.skipped_lines;
         self.diagnostics.clamped += other.diagnostics.clamped;
         for ex in &other.diagnostics.examples {
@@ -375,7 +419,11 @@ impl Run {
             }
         }
         let duration = self.duration_s();
-        s.start = if self.relative_time { None } else { self.first_activity_us.map(format_rfc3339) };
+        s.start = if self.relative_time {
+            None
+        } else {
+            self.first_activity_us.map(format_rfc3339)
+        };
         s.duration_s = duration;
         s.requests = Some(self.overall.requests);
         s.errors = Some(self.overall.errors);
@@ -450,7 +498,10 @@ fn rate(errors: Option<u64>, requests: Option<u64>) -> Option<f64> {
 }
 
 fn statuses(s: &Series) -> BTreeMap<String, u64> {
-    s.statuses.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+    s.statuses
+        .iter()
+        .map(|(k, v)| (k.to_string(), *v))
+        .collect()
 }
 
 /// The percentile spectrum (as HdrHistogram's `outputPercentileDistribution`),

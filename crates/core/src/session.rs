@@ -102,7 +102,9 @@ impl Session {
         }
         let consumed_before = self.bytes_in - chunk.len() as u64;
         for (i, slice) in chunk.chunks(INFLATE_SLICE).enumerate() {
-            let Some(gz) = self.gunzip.as_mut() else { return Ok(()) };
+            let Some(gz) = self.gunzip.as_mut() else {
+                return Ok(());
+            };
             if let Err(e) = gz.write_all(slice) {
                 let offset = consumed_before + (i * INFLATE_SLICE) as u64;
                 self.gzip_broken = Some(format!(
@@ -181,7 +183,10 @@ impl Session {
             self.start_decoding(&buf, true)?;
         }
         match self.stage {
-            Stage::Decoding { mut decoder, mut run } => {
+            Stage::Decoding {
+                mut decoder,
+                mut run,
+            } => {
                 decoder.finish(&mut run)?;
                 if let Some(w) = self.gzip_broken.take() {
                     run.warn(w);

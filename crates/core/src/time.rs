@@ -61,8 +61,7 @@ pub fn parse_rfc3339(s: &[u8]) -> Option<Micros> {
     let hour = digits(&s[11..13])?;
     let min = digits(&s[14..16])?;
     let sec = digits(&s[17..19])?;
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || min > 59 || sec > 60
-    {
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || min > 59 || sec > 60 {
         return None;
     }
     let mut i = 19;
@@ -139,8 +138,19 @@ mod tests {
 
     #[test]
     fn rejects_garbage() {
-        for bad in [&b""[..], b"2026-13-01T00:00:00Z", b"2026-11-22T01:35:58", b"x026-11-22T01:35:58Z", b"2026-11-22T01:35:58.Z"] {
-            assert_eq!(parse_rfc3339(bad), None, "{:?}", String::from_utf8_lossy(bad));
+        for bad in [
+            &b""[..],
+            b"2026-13-01T00:00:00Z",
+            b"2026-11-22T01:35:58",
+            b"x026-11-22T01:35:58Z",
+            b"2026-11-22T01:35:58.Z",
+        ] {
+            assert_eq!(
+                parse_rfc3339(bad),
+                None,
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
         }
     }
 }

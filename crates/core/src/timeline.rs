@@ -31,7 +31,12 @@ pub struct Bucket {
 
 impl Default for Bucket {
     fn default() -> Self {
-        Bucket { requests: 0, errors: 0, hist: new_histogram(), concurrency: None }
+        Bucket {
+            requests: 0,
+            errors: 0,
+            hist: new_histogram(),
+            concurrency: None,
+        }
     }
 }
 
@@ -73,7 +78,11 @@ pub struct Timeline {
 
 impl Default for Timeline {
     fn default() -> Self {
-        Timeline { origin_us: 0, width_us: INITIAL_WIDTH_US, buckets: VecDeque::new() }
+        Timeline {
+            origin_us: 0,
+            width_us: INITIAL_WIDTH_US,
+            buckets: VecDeque::new(),
+        }
     }
 }
 

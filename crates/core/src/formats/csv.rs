@@ -3,7 +3,11 @@
 
 /// Splits one CSV line into fields. Returns `None` when the line ends inside
 /// a quoted field (the record continues on the next line).
-pub fn split_fields<'a>(line: &'a str, sep: u8, out: &mut Vec<std::borrow::Cow<'a, str>>) -> Option<()> {
+pub fn split_fields<'a>(
+    line: &'a str,
+    sep: u8,
+    out: &mut Vec<std::borrow::Cow<'a, str>>,
+) -> Option<()> {
     out.clear();
     let b = line.as_bytes();
     let mut i = 0;
@@ -57,7 +61,11 @@ const MAX_RECORD: usize = 1 << 20;
 impl RecordJoiner {
     /// Adds a physical line; returns the complete record (and the line it
     /// started on) when the quotes balance. `Err` reports a record that never closed.
-    pub fn push<'a>(&'a mut self, line_no: u64, line: &'a str) -> Result<Option<(u64, std::borrow::Cow<'a, str>)>, u64> {
+    pub fn push<'a>(
+        &'a mut self,
+        line_no: u64,
+        line: &'a str,
+    ) -> Result<Option<(u64, std::borrow::Cow<'a, str>)>, u64> {
         if self.pending.is_empty() {
             if quotes_balanced(line) {
                 return Ok(Some((line_no, std::borrow::Cow::Borrowed(line))));
@@ -106,7 +114,12 @@ mod tests {
     #[test]
     fn records_span_lines() {
         let mut j = RecordJoiner::default();
-        assert_eq!(j.push(1, "x,y").expect("ok").map(|(n, r)| (n, r.into_owned())), Some((1, "x,y".to_string())));
+        assert_eq!(
+            j.push(1, "x,y")
+                .expect("ok")
+                .map(|(n, r)| (n, r.into_owned())),
+            Some((1, "x,y".to_string()))
+        );
         assert!(j.push(2, "a,\"multi").expect("ok").is_none());
         let (n, rec) = j.push(3, "line\",b").expect("ok").expect("closed");
         assert_eq!((n, &*rec), (2, "a,\"multi\nline\",b"));

@@ -28,7 +28,11 @@ impl DocumentBuffer {
     }
 
     /// Parses the whole document as JSON, with a line/column error message.
-    pub fn parse_json(&mut self, source: &str, format: Format) -> Result<serde_json::Value, IngestError> {
+    pub fn parse_json(
+        &mut self,
+        source: &str,
+        format: Format,
+    ) -> Result<serde_json::Value, IngestError> {
         let bytes = std::mem::take(&mut self.bytes);
         serde_json::from_slice(&bytes).map_err(|e| IngestError::Malformed {
             source_name: source.to_string(),

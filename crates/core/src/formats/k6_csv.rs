@@ -140,11 +140,18 @@ impl K6CsvDecoder {
                     });
                     self.fields = fields.iter().map(|f| f.to_string()).collect();
                 }
-                _ => run.skip_line(n, "expected the k6 CSV header (metric_name,timestamp,metric_value,…)"),
+                _ => run.skip_line(
+                    n,
+                    "expected the k6 CSV header (metric_name,timestamp,metric_value,…)",
+                ),
             }
             return;
         };
-        let get = |i: Option<usize>| i.and_then(|i| fields.get(i)).map(|f| &**f).filter(|f| !f.is_empty());
+        let get = |i: Option<usize>| {
+            i.and_then(|i| fields.get(i))
+                .map(|f| &**f)
+                .filter(|f| !f.is_empty())
+        };
         let Some(metric) = get(Some(cols.metric)) else {
             return run.skip_line(n, "empty metric_name");
         };
@@ -192,10 +199,22 @@ mod tests {
 
     #[test]
     fn timestamps_of_every_k6_time_format() {
-        assert_eq!(parse_timestamp("1795311228"), Some((1_795_311_228_000_000, 1_000_000)));
-        assert_eq!(parse_timestamp("1795311228123"), Some((1_795_311_228_123_000, 1000)));
-        assert_eq!(parse_timestamp("1795311228123456"), Some((1_795_311_228_123_456, 1)));
-        assert_eq!(parse_timestamp("1795311228123456789"), Some((1_795_311_228_123_456, 1)));
+        assert_eq!(
+            parse_timestamp("1795311228"),
+            Some((1_795_311_228_000_000, 1_000_000))
+        );
+        assert_eq!(
+            parse_timestamp("1795311228123"),
+            Some((1_795_311_228_123_000, 1000))
+        );
+        assert_eq!(
+            parse_timestamp("1795311228123456"),
+            Some((1_795_311_228_123_456, 1))
+        );
+        assert_eq!(
+            parse_timestamp("1795311228123456789"),
+            Some((1_795_311_228_123_456, 1))
+        );
         assert!(parse_timestamp("2026-11-22T01:35:58Z").is_some());
         assert_eq!(parse_timestamp("yesterday"), None);
     }

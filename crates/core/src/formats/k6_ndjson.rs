@@ -43,10 +43,17 @@ pub const SPEC: FormatSpec = FormatSpec {
 };
 
 fn sniff(prefix: &[u8], eof: bool) -> bool {
-    let Some(line) = first_line(strip_bom(prefix), eof) else { return false };
-    let compact: Vec<u8> = line.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
+    let Some(line) = first_line(strip_bom(prefix), eof) else {
+        return false;
+    };
+    let compact: Vec<u8> = line
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
     compact.starts_with(b"{\"metric\":\"") && find(&compact, b"\"type\":\"Point\"").is_some()
-        || compact.starts_with(b"{\"type\":\"Metric\"") && find(&compact, b"\"metric\":\"").is_some()
+        || compact.starts_with(b"{\"type\":\"Metric\"")
+            && find(&compact, b"\"metric\":\"").is_some()
         || compact.starts_with(b"{\"type\":\"Point\"") && find(&compact, b"\"metric\":\"").is_some()
 }
 
@@ -89,10 +96,18 @@ enum Parsed<'a> {
     Point(Point<'a>),
     /// A Point of a metric we do not aggregate.
     Ignored,
-    Metric { name: String, thresholds: Vec<String> },
+    Metric {
+        name: String,
+        thresholds: Vec<String>,
+    },
 }
 
-const WANTED: [&[u8]; 4] = [b"http_req_duration", b"vus", b"checks", b"iteration_duration"];
+const WANTED: [&[u8]; 4] = [
+    b"http_req_duration",
+    b"vus",
+    b"checks",
+    b"iteration_duration",
+];
 
 impl Decoder for K6NdjsonDecoder {
     fn feed(&mut self, bytes: &[u8], run: &mut Run) -> Result<(), IngestError> {
@@ -129,7 +144,11 @@ fn handle(n: u64, line: Line<'_>, run: &mut Run) {
         Ok(Parsed::Point(p)) => record(n, p, run),
         Ok(Parsed::Metric { name, thresholds }) => {
             for t in thresholds {
-                let th = ToolThreshold { metric: name.clone(), expression: t, passed: None };
+                let th = ToolThreshold {
+                    metric: name.clone(),
+                    expression: t,
+                    passed: None,
+                };
                 if !run.thresholds.contains(&th) {
                     run.thresholds.push(th);
                 }
@@ -149,7 +168,11 @@ fn record(n: u64, p: Point<'_>, run: &mut Run) {
                 Some(_) => false,
                 None => status.parse::<u16>().map_or(true, |s| s == 0 || s >= 400),
             };
-            let name = t.name.as_deref().or(t.url.as_deref()).unwrap_or("(unnamed)");
+            let name = t
+                .name
+                .as_deref()
+                .or(t.url.as_deref())
+                .unwrap_or("(unnamed)");
             if p.time.is_none() {
                 run.skip_line(n, "http_req_duration point without a valid \"time\"");
                 return;
@@ -194,7 +217,11 @@ fn fast_path(line: &[u8]) -> Option<Parsed<'_>> {
     let end = memchr::memchr(b',', rest)?;
     let value: f64 = std::str::from_utf8(&rest[..end]).ok()?.parse().ok()?;
     let rest = rest[end..].strip_prefix(b",\"tags\":")?;
-    let tags = if rest.starts_with(b"null") { Tags::default() } else { fast_tags(rest)? };
+    let tags = if rest.starts_with(b"null") {
+        Tags::default()
+    } else {
+        fast_tags(rest)?
+    };
     Some(Parsed::Point(Point {
         metric: Cow::Borrowed(std::str::from_utf8(metric).ok()?),
         time,
@@ -261,17 +288,33 @@ fn json_string(s: &[u8]) -> Option<(Cow<'_, str>, &[u8])> {
 fn slow_path(line: &[u8]) -> Result<Parsed<'static>, String> {
     let v: Value = serde_json::from_slice(line).map_err(|e| format!("not JSON ({e})"))?;
     let obj = v.as_object().ok_or("expected a JSON object")?;
-    let kind = obj.get("type").and_then(Value::as_str).ok_or("no \"type\" field")?;
-    let metric = obj.get("metric").and_then(Value::as_str).ok_or("no \"metric\" field")?;
-    let data = obj.get("data").and_then(Value::as_object).ok_or("no \"data\" object")?;
+    let kind = obj
+        .get("type")
+        .and_then(Value::as_str)
+        .ok_or("no \"type\" field")?;
+    let metric = obj
+        .get("metric")
+        .and_then(Value::as_str)
+        .ok_or("no \"metric\" field")?;
+    let data = obj
+        .get("data")
+        .and_then(Value::as_object)
+        .ok_or("no \"data\" object")?;
     match kind {
         "Metric" => {
             let thresholds = data
                 .get("thresholds")
                 .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_string)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|t| t.as_str().map(str::to_string))
+                        .collect()
+                })
                 .unwrap_or_default();
-            Ok(Parsed::Metric { name: metric.to_string(), thresholds })
+            Ok(Parsed::Metric {
+                name: metric.to_string(),
+                thresholds,
+            })
         }
         "Point" => {
             if !WANTED.contains(&metric.as_bytes()) {
@@ -287,7 +330,11 @@ fn slow_path(line: &[u8]) -> Result<Parsed<'static>, String> {
                 .ok_or("Point without a numeric \"value\"")?;
             let mut tags = Tags::default();
             if let Some(t) = data.get("tags").and_then(Value::as_object) {
-                let get = |k: &str| t.get(k).and_then(Value::as_str).map(|s| Cow::Owned(s.to_string()));
+                let get = |k: &str| {
+                    t.get(k)
+                        .and_then(Value::as_str)
+                        .map(|s| Cow::Owned(s.to_string()))
+                };
                 tags.name = get("name");
                 tags.url = get("url");
                 tags.method = get("method");
@@ -296,9 +343,16 @@ fn slow_path(line: &[u8]) -> Result<Parsed<'static>, String> {
                 tags.group = get("group");
                 tags.scenario = get("scenario");
             }
-            Ok(Parsed::Point(Point { metric: Cow::Owned(metric.to_string()), time, value, tags }))
+            Ok(Parsed::Point(Point {
+                metric: Cow::Owned(metric.to_string()),
+                time,
+                value,
+                tags,
+            }))
         }
-        other => Err(format!("unknown line type \"{other}\" (expected Metric or Point)")),
+        other => Err(format!(
+            "unknown line type \"{other}\" (expected Metric or Point)"
+        )),
     }
 }
 
@@ -312,7 +366,10 @@ mod tests {
     #[test]
     fn sniffs_k6_lines_only() {
         assert!(sniff(POINT.as_bytes(), true));
-        assert!(sniff(br#"{"type":"Metric","data":{"name":"vus"},"metric":"vus"}"#, true));
+        assert!(sniff(
+            br#"{"type":"Metric","data":{"name":"vus"},"metric":"vus"}"#,
+            true
+        ));
         assert!(!sniff(br#"{"aggregate":{}}"#, true));
         assert!(!sniff(b"metric_name,timestamp", true));
     }
@@ -321,7 +378,8 @@ mod tests {
     fn fast_and_slow_paths_agree() {
         let reordered = r#"{"type":"Point","data":{"tags":{"url":"GET /api/items/{id}","status":"200","scenario":"steady","proto":"HTTP/1.1","name":"GET /api/items/{id}","method":"GET","group":"::browse","expected_response":"true"},"value":9.126711,"time":"2026-11-22T01:35:58.832031449Z"},"metric":"http_req_duration"}"#;
         let a = Session::read_all("a", IngestOptions::default(), POINT.as_bytes()).expect("reads");
-        let b = Session::read_all("b", IngestOptions::default(), reordered.as_bytes()).expect("reads");
+        let b =
+            Session::read_all("b", IngestOptions::default(), reordered.as_bytes()).expect("reads");
         let (a, mut b) = (a.summary(), b.summary());
         b.source = a.source.clone();
         assert_eq!(a, b);
@@ -343,6 +401,10 @@ mod tests {
         assert_eq!(s.requests, Some(2));
         assert_eq!(s.skipped_lines, 2);
         assert_eq!(s.skipped_examples[0].line, 2);
-        assert!(s.warnings.iter().any(|w| w.contains("line 2")), "{:?}", s.warnings);
+        assert!(
+            s.warnings.iter().any(|w| w.contains("line 2")),
+            "{:?}",
+            s.warnings
+        );
     }
 }

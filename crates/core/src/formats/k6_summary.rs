@@ -48,7 +48,11 @@ pub const HANDLE_SUMMARY_SPEC: FormatSpec = FormatSpec {
 fn compact(prefix: &[u8]) -> Vec<u8> {
     // Whitespace outside strings does not matter for these probes; inside
     // strings it cannot create the key patterns we look for.
-    strip_bom(prefix).iter().copied().filter(|b| !b.is_ascii_whitespace()).collect()
+    strip_bom(prefix)
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect()
 }
 
 fn looks_like_k6_summary(c: &[u8]) -> bool {
@@ -61,9 +65,15 @@ fn looks_like_k6_summary(c: &[u8]) -> bool {
 }
 
 fn handle_summary_markers(c: &[u8]) -> bool {
-    ["\"testRunDurationMs\"", "\"summaryTrendStats\"", "\"groups\":[", "\"checks\":[", "\"values\":{"]
-        .iter()
-        .any(|m| memchr::memmem::find(c, m.as_bytes()).is_some())
+    [
+        "\"testRunDurationMs\"",
+        "\"summaryTrendStats\"",
+        "\"groups\":[",
+        "\"checks\":[",
+        "\"values\":{",
+    ]
+    .iter()
+    .any(|m| memchr::memmem::find(c, m.as_bytes()).is_some())
 }
 
 fn sniff_export(prefix: &[u8], _eof: bool) -> bool {
@@ -93,22 +103,34 @@ impl Decoder for K6SummaryDecoder {
 
     fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
         let doc = self.doc.parse_json(&run.source, run.format)?;
-        let metrics = doc.get("metrics").and_then(Value::as_object).ok_or_else(|| {
-            IngestError::Malformed {
+        let metrics = doc
+            .get("metrics")
+            .and_then(Value::as_object)
+            .ok_or_else(|| IngestError::Malformed {
                 source_name: run.source.clone(),
                 format: run.format.as_str(),
                 position: "top level".into(),
                 reason: "expected a \"metrics\" object".into(),
-            }
-        })?;
+            })?;
         // The handleSummary shape nests statistics under "values".
-        let nested = metrics.values().any(|m| m.get("values").is_some_and(Value::is_object));
-        run.format = if nested { Format::K6HandleSummary } else { Format::K6SummaryExport };
+        let nested = metrics
+            .values()
+            .any(|m| m.get("values").is_some_and(Value::is_object));
+        run.format = if nested {
+            Format::K6HandleSummary
+        } else {
+            Format::K6SummaryExport
+        };
         let stats = |name: &str| -> Option<&Map<String, Value>> {
             let m = metrics.get(name)?;
-            if nested { m.get("values")?.as_object() } else { m.as_object() }
+            if nested {
+                m.get("values")?.as_object()
+            } else {
+                m.as_object()
+            }
         };
-        let num = |name: &str, key: &str| stats(name).and_then(|s| s.get(key)).and_then(Value::as_f64);
+        let num =
+            |name: &str, key: &str| stats(name).and_then(|s| s.get(key)).and_then(Value::as_f64);
 
         let mut tool = ToolReport {
             requests: num("http_reqs", "count").map(|c| c.round() as u64),
@@ -124,7 +146,10 @@ impl Decoder for K6SummaryDecoder {
             ..ToolReport::default()
         };
         if let (Some(p), Some(f)) = (num("checks", "passes"), num("checks", "fails")) {
-            tool.checks = Some(Checks { passes: p.round() as u64, fails: f.round() as u64 });
+            tool.checks = Some(Checks {
+                passes: p.round() as u64,
+                fails: f.round() as u64,
+            });
         }
         tool.endpoints = endpoints(metrics, nested);
         run.thresholds = thresholds(metrics, nested);
@@ -138,7 +163,9 @@ impl Decoder for K6SummaryDecoder {
 }
 
 fn latency(s: Option<&Map<String, Value>>) -> LatencyMs {
-    let Some(s) = s else { return LatencyMs::default() };
+    let Some(s) = s else {
+        return LatencyMs::default();
+    };
     let g = |k: &str| s.get(k).and_then(Value::as_f64);
     LatencyMs {
         min: g("min"),
@@ -156,13 +183,23 @@ fn latency(s: Option<&Map<String, Value>>) -> LatencyMs {
 fn endpoints(metrics: &Map<String, Value>, nested: bool) -> Vec<EndpointSummary> {
     let mut out: Vec<EndpointSummary> = Vec::new();
     for (key, m) in metrics {
-        let Some(sel) = key.strip_prefix("http_req_duration{").and_then(|r| r.strip_suffix('}')) else {
+        let Some(sel) = key
+            .strip_prefix("http_req_duration{")
+            .and_then(|r| r.strip_suffix('}'))
+        else {
             continue;
         };
-        let Some(name) = sel.strip_prefix("name:").or_else(|| sel.strip_prefix("url:")) else {
+        let Some(name) = sel
+            .strip_prefix("name:")
+            .or_else(|| sel.strip_prefix("url:"))
+        else {
             continue;
         };
-        let stats = if nested { m.get("values").and_then(Value::as_object) } else { m.as_object() };
+        let stats = if nested {
+            m.get("values").and_then(Value::as_object)
+        } else {
+            m.as_object()
+        };
         out.push(EndpointSummary {
             name: name.to_string(),
             method: None,
@@ -183,7 +220,9 @@ fn endpoints(metrics: &Map<String, Value>, nested: bool) -> Vec<EndpointSummary>
 fn thresholds(metrics: &Map<String, Value>, nested: bool) -> Vec<ToolThreshold> {
     let mut out = Vec::new();
     for (metric, m) in metrics {
-        let Some(th) = m.get("thresholds").and_then(Value::as_object) else { continue };
+        let Some(th) = m.get("thresholds").and_then(Value::as_object) else {
+            continue;
+        };
         for (expr, v) in th {
             let passed = if nested {
                 v.get("ok").and_then(Value::as_bool)
@@ -191,7 +230,11 @@ fn thresholds(metrics: &Map<String, Value>, nested: bool) -> Vec<ToolThreshold> 
                 // Legacy export: true means the threshold was crossed (failed).
                 v.as_bool().map(|failed| !failed)
             };
-            out.push(ToolThreshold { metric: metric.clone(), expression: expr.clone(), passed });
+            out.push(ToolThreshold {
+                metric: metric.clone(),
+                expression: expr.clone(),
+                passed,
+            });
         }
     }
     out

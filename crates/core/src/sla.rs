@@ -1,0 +1,3 @@
+//! SLA rules and their verdicts.
+
+pub mod stats;
