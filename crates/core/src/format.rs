@@ -204,6 +204,24 @@ pub fn trim_ascii(b: &[u8]) -> &[u8] {
     &b[start..end]
 }
 
+/// A listing of every format, for `verdict formats`.
+pub fn listing() -> String {
+    let mut s = String::from("FORMAT                 DATA      DESCRIPTION\n");
+    for spec in formats::REGISTRY {
+        s.push_str(&format!(
+            "{:<22} {:<9} {}\n",
+            spec.format.as_str(),
+            if spec.raw_samples {
+                "samples"
+            } else {
+                "summary"
+            },
+            spec.description
+        ));
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,22 +244,4 @@ mod tests {
         assert_eq!(err.code(), "fmt");
         assert!(detect("x", b"", true).is_err());
     }
-}
-
-/// A listing of every format, for `verdict formats`.
-pub fn listing() -> String {
-    let mut s = String::from("FORMAT                 DATA      DESCRIPTION\n");
-    for spec in formats::REGISTRY {
-        s.push_str(&format!(
-            "{:<22} {:<9} {}\n",
-            spec.format.as_str(),
-            if spec.raw_samples {
-                "samples"
-            } else {
-                "summary"
-            },
-            spec.description
-        ));
-    }
-    s
 }

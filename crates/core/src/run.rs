@@ -348,7 +348,8 @@ impl Run {
         self.time_resolution_us = self.time_resolution_us.max(other.time_resolution_us);
     }
 
-    fn duration_s(&self) -> Option<f64> {
+    /// Seconds from the first activity to the last request end.
+    pub fn duration_s(&self) -> Option<f64> {
         match (self.first_activity_us, self.last_end_us) {
             (Some(a), Some(b)) if b + self.time_resolution_us > a => {
                 Some((b + self.time_resolution_us - a) as f64 / 1e6)
@@ -468,7 +469,7 @@ impl Run {
         let width = self.timeline.width_us();
         let start = self.first_activity_us.unwrap_or(origin);
         let q = |h: &hdrhistogram::Histogram<u32>, p: f64| {
-            (h.len() > 0).then(|| h.value_at_quantile(p) as f64 / 1000.0)
+            (!h.is_empty()).then(|| h.value_at_quantile(p) as f64 / 1000.0)
         };
         TimelineSummary {
             bucket_s: width as f64 / 1e6,
@@ -507,7 +508,7 @@ fn statuses(s: &Series) -> BTreeMap<String, u64> {
 /// The percentile spectrum (as HdrHistogram's `outputPercentileDistribution`),
 /// thinned to at most a few hundred points.
 fn distribution(h: &hdrhistogram::Histogram<u64>) -> Vec<PercentilePoint> {
-    if h.len() == 0 {
+    if h.is_empty() {
         return Vec::new();
     }
     let mut out: Vec<PercentilePoint> = Vec::new();

@@ -118,6 +118,31 @@ impl EndpointWindows {
         self.packed_bytes
     }
 
+    /// Start of the first stored window.
+    pub fn origin_us(&self) -> Micros {
+        self.origin_us
+    }
+
+    /// A copy with every buffered sample folded in, for reading.
+    pub fn flushed(&self) -> EndpointWindows {
+        let mut view = self.clone();
+        view.flush();
+        view
+    }
+
+    /// Stored window `i` (buffered samples are not included: read from
+    /// [`flushed`](Self::flushed)); `None` when out of range or empty.
+    pub fn window(&self, i: usize) -> Option<WindowData> {
+        let w = self.windows.get(i)?;
+        (w.requests > 0).then(|| WindowData {
+            start_us: self.origin_us + i as i64 * self.width_us,
+            width_us: self.width_us,
+            requests: w.requests,
+            errors: w.errors,
+            hist: unpack(&w.hist),
+        })
+    }
+
     /// Windows currently stored (buffered samples not folded in).
     pub fn stored_windows(&self) -> usize {
         self.windows.len()

@@ -94,7 +94,9 @@ impl RecordJoiner {
 }
 
 fn quotes_balanced(s: &str) -> bool {
-    memchr::memchr_iter(b'"', s.as_bytes()).count() % 2 == 0
+    memchr::memchr_iter(b'"', s.as_bytes())
+        .count()
+        .is_multiple_of(2)
 }
 
 #[cfg(test)]

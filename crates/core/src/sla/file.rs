@@ -481,18 +481,19 @@ k6 = { metric = "iteration_duration", threshold = "p(95)<500" }
             "s.toml",
             "[[rules]]\nstatistic = \"p95\"\nop = \"<\"\nlimit = \"5kg\"\n",
         )
-        .unwrap_err();
+        .expect_err("must be refused");
         assert_eq!(e.position, "rule 1, limit");
         assert!(e.message.contains("unknown unit"), "{e}");
-        let e = load_sla("s.toml", "[[rules]]\nstatistc = \"p95\"\n").unwrap_err();
+        let e = load_sla("s.toml", "[[rules]]\nstatistc = \"p95\"\n").expect_err("must be refused");
         assert!(e.position.starts_with("line 2"), "{e}");
-        let e = load_sla("s.json", "{\"rules\": [{\"rule\": \"p95 <\"}]}").unwrap_err();
+        let e = load_sla("s.json", "{\"rules\": [{\"rule\": \"p95 <\"}]}")
+            .expect_err("must be refused");
         assert_eq!(e.position, "rule 1, rule");
         let e = load_sla(
             "s.toml",
             "[[rules]]\nname = \"x\"\nrule = \"p95<1\"\nlimit = 3\n",
         )
-        .unwrap_err();
+        .expect_err("must be refused");
         assert!(e.position.contains("\"x\""), "{e}");
     }
 }

@@ -365,7 +365,8 @@ mod tests {
     #[test]
     fn rank_table_of_statistics_md() {
         // (n, p, two-sided 95% (l, u), one-sided upper u₁); None = does not exist.
-        let table: [(u64, f64, Option<u64>, Option<u64>, Option<u64>); 10] = [
+        type Row = (u64, f64, Option<u64>, Option<u64>, Option<u64>);
+        let table: [Row; 10] = [
             (59, 0.95, Some(52), None, Some(59)),
             (100, 0.50, Some(40), Some(61), Some(59)),
             (100, 0.95, Some(90), Some(100), Some(99)),

@@ -277,7 +277,7 @@ pub fn statistic_for(
 fn percentile_arg(a: &str) -> Result<f64, String> {
     match a.trim().parse::<f64>() {
         Ok(p) if p > 0.0 && p < 100.0 => Ok(p),
-        Ok(p) if p == 100.0 => Err("p(100) is the maximum: write `max`".into()),
+        Ok(100.0) => Err("p(100) is the maximum: write `max`".into()),
         _ => Err(format!(
             "percentile `{a}` must be a number between 0 and 100"
         )),
@@ -563,6 +563,20 @@ impl Parser<'_> {
             return Err(self.err("expected a statistic (p95, p(95), mean, error_rate, rps, …)"));
         };
         let mut name = name.to_string();
+        // Hyphenated names (`error-rate`, Taurus `avg-ct`).
+        while self.peek() == Some('-')
+            && self.rest()[1..].starts_with(|c: char| c.is_ascii_alphabetic())
+        {
+            let from = self.i;
+            self.bump();
+            while self
+                .peek()
+                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+            {
+                self.bump();
+            }
+            name.push_str(&self.s[from..self.i]);
+        }
         // The fraction of `p99.9`.
         if self.peek() == Some('.') && self.rest()[1..].starts_with(|c: char| c.is_ascii_digit()) {
             let from = self.i;
@@ -953,26 +967,26 @@ mod tests {
 
     #[test]
     fn errors_say_where_and_what() {
-        let e = parse_rule("p95 < 200kg").unwrap_err();
+        let e = parse_rule("p95 < 200kg").expect_err("must be refused");
         assert_eq!(e.column, 10);
         assert!(e.message.contains("unknown unit"), "{e}");
-        let e = parse_rule("error_rate < 200ms").unwrap_err();
+        let e = parse_rule("error_rate < 200ms").expect_err("must be refused");
         assert!(e.message.contains("fraction"), "{e}");
         assert!(parse_rule("p95 200ms")
-            .unwrap_err()
+            .expect_err("must be refused")
             .message
             .contains("comparison"));
         assert!(parse_rule("p(101)<5")
-            .unwrap_err()
+            .expect_err("must be refused")
             .message
             .contains("between 0 and 100"));
         assert!(parse_rule("frob < 5")
-            .unwrap_err()
+            .expect_err("must be refused")
             .message
             .contains("unknown statistic"));
         assert!(parse_rule("p95 < 200ms every").is_err());
         assert!(parse_rule("endpoints /(/ p95 < 1")
-            .unwrap_err()
+            .expect_err("must be refused")
             .message
             .contains("bad regex"));
         assert!(parse_rule("error_rate < 2").is_err());
@@ -981,14 +995,15 @@ mod tests {
 
     #[test]
     fn k6_metric_keys_split_like_k6() {
-        let (m, tags) = split_k6_metric("http_req_duration{name:GET /api/items/{id}}").unwrap();
+        let (m, tags) =
+            split_k6_metric("http_req_duration{name:GET /api/items/{id}}").expect("valid");
         assert_eq!(m, "http_req_duration");
         assert_eq!(
             tags,
             vec![("name".to_string(), "GET /api/items/{id}".to_string())]
         );
         let (_, tags) =
-            split_k6_metric("http_req_duration{ 'status' : \"200\" ,method:GET}").unwrap();
+            split_k6_metric("http_req_duration{ 'status' : \"200\" ,method:GET}").expect("valid");
         assert_eq!(tags[0], ("status".into(), "200".into()));
         assert!(split_k6_metric("x{a:1}y").is_err());
         assert!(split_k6_metric("x{a}").is_err());
