@@ -15,7 +15,7 @@
 
 use super::measure::{self, decide, point_outcome, Measured};
 use super::model::{NameMatch, Op, Quantity, Rule, Sla, Statistic, Target};
-use super::population::{glob_regex, select, Group, Population, Totals, OVERALL};
+use super::population::{glob_regex, method_matches, select, Group, Population, Totals, OVERALL};
 use super::verdict::{Basis, Outcome, Verdict, WindowVerdict};
 use crate::run::{Run, ToolReport};
 use crate::summary::{EndpointSummary, LatencyMs};
@@ -651,26 +651,24 @@ fn tool_verdicts(rule: &Rule, index: usize, run: &Run, tool: &ToolReport) -> Vec
                     "the tool's summary has no per-tag figures for this selector".into(),
                 )];
             }
-            let matches = |e: &EndpointSummary| -> bool {
-                let name_ok = match &filter.name {
-                    NameMatch::Any => true,
-                    NameMatch::Exact(n) => &e.name == n,
-                    NameMatch::Glob(gl) => glob_regex(gl).is_ok_and(|r| r.is_match(&e.name)),
-                    NameMatch::Regex(re) => {
-                        regex_lite::Regex::new(re).is_ok_and(|r| r.is_match(&e.name))
-                    }
+            let matches =
+                |e: &EndpointSummary| -> bool {
+                    let name_ok = match &filter.name {
+                        NameMatch::Any => true,
+                        NameMatch::Exact(n) => &e.name == n,
+                        NameMatch::Glob(gl) => glob_regex(gl).is_ok_and(|r| r.is_match(&e.name)),
+                        NameMatch::Regex(re) => {
+                            regex_lite::Regex::new(re).is_ok_and(|r| r.is_match(&e.name))
+                        }
+                    };
+                    let excluded = filter.exclude.as_deref().is_some_and(|x| {
+                        regex_lite::Regex::new(x).is_ok_and(|r| r.is_match(&e.name))
+                    });
+                    let method_ok = filter.method.as_deref().is_none_or(|m| {
+                        e.method.as_deref().is_some_and(|em| method_matches(m, em))
+                    });
+                    name_ok && !excluded && method_ok
                 };
-                let excluded = filter
-                    .exclude
-                    .as_deref()
-                    .is_some_and(|x| regex_lite::Regex::new(x).is_ok_and(|r| r.is_match(&e.name)));
-                let method_ok = filter.method.as_deref().is_none_or(|m| {
-                    e.method
-                        .as_deref()
-                        .is_some_and(|em| em.eq_ignore_ascii_case(m))
-                });
-                name_ok && !excluded && method_ok
-            };
             let found: Vec<&EndpointSummary> =
                 tool.endpoints.iter().filter(|e| matches(e)).collect();
             if found.is_empty() {

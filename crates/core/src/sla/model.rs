@@ -65,6 +65,7 @@ pub struct EndpointFilter {
     pub name: NameMatch,
     /// A regex on the name; matching endpoints are left out.
     pub exclude: Option<String>,
+    /// HTTP method; alternatives separated by `|` (`POST|PUT|PATCH|DELETE`).
     pub method: Option<String>,
     /// k6 `group` tag, e.g. `::browse`.
     pub group: Option<String>,

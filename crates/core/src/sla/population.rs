@@ -132,6 +132,12 @@ impl NameTest {
     }
 }
 
+/// `want` may list alternatives: `POST|PUT`.
+pub fn method_matches(want: &str, method: &str) -> bool {
+    want.split('|')
+        .any(|m| m.trim().eq_ignore_ascii_case(method))
+}
+
 /// The endpoints of `run` that `filter` selects, by index, plus caveats.
 pub fn matching_endpoints(
     run: &Run,
@@ -176,7 +182,7 @@ pub fn matching_endpoints(
         if filter
             .method
             .as_deref()
-            .is_some_and(|m| !ep.method.eq_ignore_ascii_case(m))
+            .is_some_and(|m| !method_matches(m, &ep.method))
         {
             continue;
         }
