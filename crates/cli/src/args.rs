@@ -8,10 +8,15 @@ verdict: load-test results to production-readiness evidence
 
 USAGE:
     verdict summary FILE... [--merge] [--json] [--format NAME]
+    verdict check FILE... [--sla FILE | --preset NAME] [--json] [--junit FILE] [--markdown]
+    verdict report FILE... [--sla FILE | --preset NAME] --out report.html [--markdown]
+                   [--note TEXT] [--notes FILE] [--title TEXT]
     verdict formats
 
 COMMANDS:
     summary    per-endpoint latency percentiles, errors and throughput of each run
+    check      SLA verdicts (PASS / FAIL / INCONCLUSIVE) with confidence intervals
+    report     a self-contained readiness report (HTML, or Markdown with --markdown)
     formats    list the formats Verdict reads
 
 OPTIONS:
@@ -21,14 +26,25 @@ OPTIONS:
     --format NAME    read every file as NAME instead of detecting it (see `verdict formats`)
     -h, --help       this text
 
+    --sla FILE       rules: a Verdict SLA (TOML/JSON), a k6 script or JSON config, a k6
+                     summary, an Artillery script (ensure) or a Taurus config (passfail);
+                     without --sla or --preset, the k6 thresholds recorded in the runs
+    --preset NAME    tiered-api (list 200 / read 150 / write 250 / analytics 300 /
+                     search 250 ms at p95, errors < 0.1%) or k6-defaults
+    --junit FILE     also write JUnit XML (FAIL = failure, INCONCLUSIVE = skipped)
+    --markdown       Markdown (for a pull-request comment, or the report)
+
 EXIT CODES:
     0 ok · 64 usage error · 65 nothing usable in an input · 66 a file not found or unreadable
+    check/report: 0 all PASS · 1 some FAIL · 2 no FAIL but some INCONCLUSIVE
 ";
 
 /// What the user asked for.
 #[derive(Debug, PartialEq)]
 pub enum Command {
     Summary(SummaryArgs),
+    Check(crate::check::CheckArgs),
+    Report(crate::check::CheckArgs),
     Formats,
     Help,
 }
@@ -52,6 +68,8 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
     match cmd.as_str() {
         "-h" | "--help" | "help" => Ok(Command::Help),
         "formats" => Ok(Command::Formats),
+        "check" => crate::check::parse("check", &mut it).map(Command::Check),
+        "report" => crate::check::parse("report", &mut it).map(Command::Report),
         "summary" => {
             let mut a = SummaryArgs::default();
             while let Some(arg) = it.next() {

@@ -2,6 +2,7 @@
 //! read files in chunks, feed the core, print what it computed.
 
 mod args;
+mod check;
 mod output;
 
 use std::fs::File;
@@ -35,6 +36,8 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(Command::Summary(a)) => summary(&a),
+        Ok(Command::Check(a)) => check::check(&a),
+        Ok(Command::Report(a)) => check::report(&a),
     }
 }
 
@@ -79,6 +82,8 @@ fn summary(a: &SummaryArgs) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
+    // Formats add options over time; the rest keep their defaults.
+    #[allow(clippy::needless_update)]
     let options = IngestOptions {
         format,
         ..IngestOptions::default()

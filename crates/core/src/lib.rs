@@ -31,6 +31,7 @@ pub mod error;
 pub mod format;
 pub mod formats;
 pub mod lines;
+pub mod report;
 pub mod run;
 pub mod series;
 pub mod session;

@@ -284,15 +284,13 @@ pub(crate) fn quoted(s: &str) -> String {
 impl fmt::Display for Span {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let us = self.0;
-        for (size, unit) in [
-            (3_600_000_000i64, "h"),
-            (60_000_000, "m"),
-            (1_000_000, "s"),
-            (1000, "ms"),
-        ] {
+        for (size, unit) in [(3_600_000_000i64, "h"), (60_000_000, "m"), (1_000_000, "s")] {
             if us != 0 && us % size == 0 {
                 return write!(f, "{}{unit}", us / size);
             }
+        }
+        if us >= 1_000_000 && us % 1000 == 0 {
+            return write!(f, "{}s", number(us as f64 / 1e6));
         }
         write!(f, "{}ms", number(us as f64 / 1000.0))
     }
