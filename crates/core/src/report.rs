@@ -122,7 +122,7 @@ svg .grid{stroke:#eceff3;stroke-width:1}svg .tick,svg .legend{font-size:11px;fil
 svg .line{fill:none;stroke-width:1.8}svg .p50{stroke:var(--p50)}svg .p95{stroke:var(--p95)}svg .p99{stroke:var(--p99)}
 svg .conc{fill:none;stroke:var(--conc);stroke-width:1.4;stroke-dasharray:4 3}svg .conc-tick{fill:var(--conc)}
 svg .key.p50{fill:var(--p50)}svg .key.p95{fill:var(--p95)}svg .key.p99{fill:var(--p99)}svg .key.conc{fill:var(--conc)}svg .key.errbar,svg .errbar{fill:var(--fail);opacity:.75}
-svg .limit{stroke:var(--fail);stroke-width:1.4;stroke-dasharray:5 3}svg .limit-label{font-size:11px;fill:var(--fail)}
+svg .limit{stroke:var(--fail);stroke-width:1.4;stroke-dasharray:5 3}svg .limit-label{font-size:11px;fill:var(--fail);paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
 svg.strip{display:block;margin-top:3px}svg .strip-axis{stroke:var(--line)}svg .bar.pass{fill:#8fcfa4}svg .bar.fail{fill:#ec9a93}svg .bar.inconclusive{fill:#f2cf73}
 svg .arrow.pass{fill:#8fcfa4}svg .arrow.fail{fill:#ec9a93}svg .arrow.inconclusive{fill:#f2cf73}svg .est{fill:var(--fg)}
 svg .wbar.pass{fill:#8fcfa4}svg .wbar.fail{fill:#ec9a93}svg .wbar.inconclusive{fill:#f2cf73}

@@ -231,11 +231,11 @@ pub fn time_chart(c: &TimeChart<'_>) -> String {
     if let Some((limit, label)) = &c.limit {
         let _ = write!(
             s,
-            "<line class=\"limit\" x1=\"{PAD_L}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/><text class=\"limit-label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            "<line class=\"limit\" x1=\"{PAD_L}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/><text class=\"limit-label\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
             W - PAD_R,
             y.at(*limit),
             y.at(*limit),
-            W - PAD_R - 4.0,
+            PAD_L + 4.0,
             y.at(*limit) - 4.0,
             esc(label)
         );

@@ -311,8 +311,8 @@ fn whole(rule: &Rule, pop: &Population<'_>, mut v: Verdict) -> Verdict {
                 merge_totals(&mut t, grp.totals)
             });
             v.notes.push(format!(
-                "warm-up: requests that ended in the first {} are left out (the data is kept in {} slices)",
-                seconds(cut - start),
+                "warm-up: requests that ended in the first {:.1} s are left out (the data is kept in {} slices)",
+                (cut - start) as f64 / 1e6,
                 seconds(g)
             ));
             (t, Some((end - cut) as f64 / 1e6), Some(cut))
@@ -434,8 +434,23 @@ fn breakdown(rule: &Rule, pop: &Population<'_>, from: Option<Micros>) -> Vec<Win
     let g = pop.granularity_us();
     let width = align_up(((end - from) / BREAKDOWN_WINDOWS).max(g), g);
     let limit = rule.limit.value();
+    let mut groups: Vec<Group> = Vec::new();
+    pop.for_each_group(from, width, from, |grp| groups.push(grp));
+    // A tail much shorter than a window would look dramatic on a few requests.
+    if groups.len() >= 2
+        && groups
+            .last()
+            .is_some_and(|g| g.end_us.min(end) - g.start_us < width / 2)
+    {
+        if let Some(tail) = groups.pop() {
+            if let Some(prev) = groups.last_mut() {
+                prev.end_us = tail.end_us;
+                merge_totals(&mut prev.totals, tail.totals);
+            }
+        }
+    }
     let mut out = Vec::new();
-    pop.for_each_group(from, width, from, |grp| {
+    for grp in groups {
         let (s, e) = (grp.start_us.max(start), grp.end_us.min(end));
         let span_s = (e - s) as f64 / 1e6;
         if let Some(x) = point_only(rule, &grp.totals, span_s) {
@@ -449,7 +464,7 @@ fn breakdown(rule: &Rule, pop: &Population<'_>, from: Option<Micros>) -> Vec<Win
                 verdict: point_outcome(rule.op, x, limit),
             });
         }
-    });
+    }
     out
 }
 
@@ -481,8 +496,8 @@ fn windowed(rule: &Rule, pop: &Population<'_>, mut v: Verdict) -> Verdict {
         Some(wu) => {
             let cut = align_up(start + wu.0, g);
             v.notes.push(format!(
-                "warm-up: the first {} are left out",
-                seconds(cut - start)
+                "warm-up: the first {:.1} s are left out",
+                (cut - start) as f64 / 1e6
             ));
             cut
         }
