@@ -29,12 +29,13 @@ pub const MAX_WINDOWS: usize = 256;
 /// Packed bytes kept for all endpoints of a run together.
 pub const WINDOW_BUDGET_BYTES: usize = 24 << 20;
 /// Samples buffered per endpoint before they are folded into their windows.
-const PENDING_LIMIT: usize = 2048;
+const PENDING_LIMIT: usize = 512;
 
+/// 16 bytes: durations are clamped to an hour, which fits in µs in a u32.
 #[derive(Debug, Clone, Copy)]
 struct Pending {
     end_us: Micros,
-    duration_us: u64,
+    duration_us: u32,
     failed: bool,
 }
 
@@ -151,6 +152,8 @@ impl EndpointWindows {
     /// Records one request; returns how much the packed size grew (bytes,
     /// may be negative) when the buffer was folded in.
     pub fn record(&mut self, end_us: Micros, duration_us: u64, failed: bool) -> isize {
+        // Durations are clamped to an hour upstream, so this never saturates.
+        let duration_us = u32::try_from(duration_us).unwrap_or(u32::MAX);
         self.pending.push(Pending {
             end_us,
             duration_us,
@@ -192,8 +195,8 @@ impl EndpointWindows {
                 let p = pending[i];
                 w.requests += 1;
                 w.errors += u64::from(p.failed);
-                if hist.record(p.duration_us).is_err() {
-                    hist.saturating_record(p.duration_us);
+                if hist.record(u64::from(p.duration_us)).is_err() {
+                    hist.saturating_record(u64::from(p.duration_us));
                 }
                 i += 1;
             }

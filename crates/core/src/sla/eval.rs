@@ -65,6 +65,7 @@ pub fn evaluate_rule(rule: &Rule, index: usize, run: &Run) -> Vec<Verdict> {
     } else {
         match select(run, &rule.target) {
             Err(reason) => vec![no_data(base(rule, index, run, &target_label), reason)],
+            Ok(pops) if pops.is_empty() && rule.optional => Vec::new(),
             Ok(pops) if pops.is_empty() => vec![no_data(
                 base(rule, index, run, &target_label),
                 format!("no endpoint of this run matches {}", rule.target),
@@ -686,6 +687,9 @@ fn tool_verdicts(rule: &Rule, index: usize, run: &Run, tool: &ToolReport) -> Vec
                 };
             let found: Vec<&EndpointSummary> =
                 tool.endpoints.iter().filter(|e| matches(e)).collect();
+            if found.is_empty() && rule.optional {
+                return Vec::new();
+            }
             if found.is_empty() {
                 return vec![no_data(
                     base(rule, index, run, &label),

@@ -18,6 +18,8 @@
 //! rule = "error_rate < 0.1%"         # or the whole rule as one line of rule text
 //! ```
 //!
+//! `optional = true`: no verdict (rather than INCONCLUSIVE) when no endpoint matches.
+//!
 //! Other selector keys: `method`, `group`, `scenario`, `tags = { status = "500" }`,
 //! `exclude` (a regex on names to leave out), `merged = true` (all matching
 //! requests as one population, as a k6 sub-metric), and `metric` (a k6
@@ -129,6 +131,8 @@ struct RuleDoc {
     confidence: Option<NumberOrText>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     k6: Option<K6Doc>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    optional: bool,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -268,6 +272,7 @@ fn rule_from_doc(r: &RuleDoc, default_confidence: f64) -> Result<Rule, FieldErro
         rule.confidence = parse_confidence(&c.text()).map_err(at("confidence"))?;
     }
     rule.name = r.name.clone();
+    rule.optional |= r.optional;
     rule.k6 = r.k6.as_ref().map(|k| K6Source {
         metric: k.metric.clone(),
         expression: k.threshold.clone(),
@@ -366,6 +371,7 @@ fn rule_to_doc(rule: &Rule) -> RuleDoc {
             super::model::number((rule.confidence * 1e6).round() / 1e4)
         )));
     }
+    d.optional = rule.optional;
     d.k6 = rule.k6.as_ref().map(|k| K6Doc {
         metric: k.metric.clone(),
         threshold: k.expression.clone(),

@@ -35,6 +35,10 @@ pub struct Rule {
     /// Where the rule came from, when it was imported from a k6 threshold:
     /// lets a verdict stand beside k6's own outcome.
     pub k6: Option<K6Source>,
+    /// The rule applies only where its endpoints exist: when nothing
+    /// matches, it gives no verdict instead of an INCONCLUSIVE one (presets
+    /// use this for tiers an API may not have).
+    pub optional: bool,
 }
 
 /// A k6 threshold as k6 wrote it.
@@ -253,6 +257,7 @@ impl Rule {
             warmup: None,
             confidence: DEFAULT_CONFIDENCE,
             k6: None,
+            optional: false,
         }
     }
 
@@ -438,6 +443,9 @@ impl fmt::Display for Rule {
                 " at {}% confidence",
                 number((self.confidence * 1e6).round() / 1e4)
             )?;
+        }
+        if self.optional {
+            f.write_str(" optional")?;
         }
         Ok(())
     }

@@ -38,6 +38,7 @@ fn p95(name: &str, filter: EndpointFilter, ms: f64) -> Rule {
         },
     );
     r.name = Some(name.to_string());
+    r.optional = true;
     r
 }
 

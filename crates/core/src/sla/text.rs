@@ -17,6 +17,7 @@
 //!                                                        fractions for rates, per second for rps
 //! option    = "every" DURATION ["window"] | "warm-up" DURATION | "after" DURATION "warm-up"
 //!           | "at" N% "confidence" | "confidence" N%
+//!           | "optional"                                  no verdict when no endpoint matches
 //! ```
 //!
 //! So `p(95)<200`, `http_req_failed: rate<0.01`,
@@ -854,6 +855,8 @@ impl Parser<'_> {
             } else if self.keyword("confidence") {
                 self.ws();
                 rule.confidence = self.confidence()?;
+            } else if self.keyword("optional") {
+                rule.optional = true;
             } else {
                 return Err(self.err(
                     "unexpected text; expected `every <duration>`, `warm-up <duration>` or `at <N>% confidence`",
@@ -950,6 +953,7 @@ mod tests {
             "endpoint \"GET /api/items\" p99 <= 1.5s",
             "endpoints \"GET /api/*\" {method:GET} except /health/ mean < 100ms every 1m warm-up 30s",
             "endpoints /^(GET|POST) \\/api\\// merged error_rate < 0.1% at 99% confidence",
+            "endpoints /search/ p95 < 250ms optional",
             "{name:GET /api/items/{id}} p95 < 250ms",
             "{method:POST,status:500} requests < 3",
             "rps >= 500/s every 2m",
