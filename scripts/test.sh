@@ -5,9 +5,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
 
+echo "== toolchain"
+for component in rustfmt clippy; do
+  rustup component list --installed 2>/dev/null | grep -q "^$component" || rustup component add "$component"
+done
+rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy -D warnings"
 cargo clippy --workspace --all-targets -- -D warnings
+echo "== verdict-core builds for wasm32 (no I/O, no threads, no clock)"
+cargo build -q -p verdict-core --target wasm32-unknown-unknown
 echo "== cargo test (native)"
 cargo test --workspace

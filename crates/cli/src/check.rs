@@ -109,8 +109,6 @@ fn read_runs(a: &CheckArgs) -> Result<(Vec<Run>, u8), u8> {
             return Err(EXIT_USAGE);
         }
     };
-    // Formats add options over time; the rest keep their defaults.
-    #[allow(clippy::needless_update)]
     let options = IngestOptions {
         format,
         ..IngestOptions::default()
@@ -130,6 +128,8 @@ fn read_runs(a: &CheckArgs) -> Result<(Vec<Run>, u8), u8> {
             }
         }
     }
+    // Files one tool wrote for one run (Locust's PREFIX_stats.csv, …) become one run.
+    let mut runs = verdict_core::group::combine(runs);
     if a.merge && runs.len() > 1 {
         match merge(runs) {
             Ok(m) => runs = vec![m],

@@ -82,8 +82,6 @@ fn summary(a: &SummaryArgs) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    // Formats add options over time; the rest keep their defaults.
-    #[allow(clippy::needless_update)]
     let options = IngestOptions {
         format,
         ..IngestOptions::default()
@@ -103,6 +101,8 @@ fn summary(a: &SummaryArgs) -> ExitCode {
             }
         }
     }
+    // Files one tool wrote for one run (Locust's PREFIX_stats.csv, _stats_history.csv, …) become one run.
+    let mut runs = verdict_core::group::combine(runs);
     if a.merge && runs.len() > 1 {
         match merge(runs) {
             Ok(merged) => runs = vec![merged],

@@ -27,9 +27,11 @@
 
 #![forbid(unsafe_code)]
 
+pub mod capacity;
 pub mod error;
 pub mod format;
 pub mod formats;
+pub mod group;
 pub mod lines;
 pub mod report;
 pub mod run;

@@ -38,8 +38,9 @@ pub struct Series {
     pub requests: u64,
     /// Requests the tool counted as failed.
     pub errors: u64,
-    /// Exact sum of durations in ms, for an exact mean.
-    pub sum_ms: f64,
+    /// Sum of durations in whole nanoseconds: integer, so that merging runs
+    /// gives the same mean to the last bit whatever the order.
+    pub sum_ns: i128,
     /// Exact smallest duration in ms.
     pub min_ms: f64,
     /// Exact largest duration in ms.
@@ -54,7 +55,7 @@ impl Default for Series {
             hist: new_histogram(),
             requests: 0,
             errors: 0,
-            sum_ms: 0.0,
+            sum_ns: 0,
             min_ms: f64::INFINITY,
             max_ms: f64::NEG_INFINITY,
             statuses: Vec::new(),
@@ -65,24 +66,63 @@ impl Default for Series {
 impl Series {
     /// Records one request. `duration_us` must come from [`ms_to_us`].
     pub fn record(&mut self, duration_ms: f64, duration_us: u64, failed: bool, status: &str) {
-        self.requests += 1;
+        self.record_n(duration_ms, duration_us, failed, status, 1);
+    }
+
+    /// Records `n` requests of the same duration (a tool's histogram bucket).
+    pub fn record_n(
+        &mut self,
+        duration_ms: f64,
+        duration_us: u64,
+        failed: bool,
+        status: &str,
+        n: u64,
+    ) {
+        if n == 0 {
+            return;
+        }
+        self.requests += n;
         if failed {
-            self.errors += 1;
+            self.errors += n;
         }
-        if self.hist.record(duration_us).is_err() {
-            self.hist.saturating_record(duration_us);
+        if self.hist.record_n(duration_us, n).is_err() {
+            self.hist.saturating_record_n(duration_us, n);
         }
-        self.sum_ms += duration_ms;
+        self.sum_ns += (duration_ms * 1e6).round() as i128 * i128::from(n);
         if duration_ms < self.min_ms {
             self.min_ms = duration_ms;
         }
         if duration_ms > self.max_ms {
             self.max_ms = duration_ms;
         }
-        self.count_status(status, 1);
+        self.count_status(status, n);
+    }
+
+    /// Adds a whole histogram of durations (µs, from [`new_histogram`]), as an
+    /// HdrHistogram interval log holds them. The counters follow from the
+    /// histogram: min and max are its bucket edges, and the sum counts each
+    /// bucket at its middle value, as HdrHistogram's own mean does.
+    pub fn record_histogram(&mut self, durations_us: &Histogram<u64>) {
+        let n = durations_us.len();
+        if n == 0 {
+            return;
+        }
+        self.requests += n;
+        // Both histograms auto-resize, so `add` cannot fail on range.
+        let _ = self.hist.add(durations_us);
+        for v in durations_us.iter_recorded() {
+            let middle_us = durations_us.median_equivalent(v.value_iterated_to());
+            self.sum_ns += i128::from(middle_us) * 1000 * i128::from(v.count_at_value());
+        }
+        self.min_ms = self.min_ms.min(durations_us.min() as f64 / 1000.0);
+        self.max_ms = self.max_ms.max(durations_us.max() as f64 / 1000.0);
     }
 
     fn count_status(&mut self, status: &str, n: u64) {
+        // Formats without statuses (Locust's buckets) pass "": nothing to count.
+        if status.is_empty() {
+            return;
+        }
         // Few distinct statuses per series: a linear scan beats hashing.
         match self.statuses.iter_mut().find(|(s, _)| &**s == status) {
             Some((_, c)) => *c += n,
@@ -96,7 +136,7 @@ impl Series {
         self.errors += other.errors;
         // Both histograms auto-resize, so `add` cannot fail on range.
         let _ = self.hist.add(&other.hist);
-        self.sum_ms += other.sum_ms;
+        self.sum_ns += other.sum_ns;
         self.min_ms = self.min_ms.min(other.min_ms);
         self.max_ms = self.max_ms.max(other.max_ms);
         for (s, n) in &other.statuses {
@@ -113,7 +153,7 @@ impl Series {
         let q = |p: f64| Some(self.hist.value_at_quantile(p) as f64 / 1000.0);
         crate::summary::LatencyMs {
             min: Some(self.min_ms),
-            mean: Some(self.sum_ms / n as f64),
+            mean: Some(self.sum_ns as f64 / 1e6 / n as f64),
             p50: q(0.50),
             p90: q(0.90),
             p95: q(0.95),

@@ -26,7 +26,10 @@ enum Stage {
     /// Collecting the first bytes to detect the format.
     Sniffing(Vec<u8>),
     /// Decoding.
-    Decoding { decoder: Box<dyn Decoder>, run: Run },
+    Decoding {
+        decoder: Box<dyn Decoder>,
+        run: Box<Run>,
+    },
     /// A fatal error happened; later input is ignored.
     Failed(IngestError),
 }
@@ -155,7 +158,7 @@ impl Session {
         };
         let spec = format.spec();
         let mut decoder = (spec.new_decoder)(&self.options);
-        let mut run = Run::new(self.name.clone(), format);
+        let mut run = Box::new(Run::new(self.name.clone(), format));
         let result = decoder.feed(prefix, &mut run);
         self.stage = Stage::Decoding { decoder, run };
         result
@@ -214,7 +217,7 @@ impl Session {
                         details,
                     });
                 }
-                Ok(run)
+                Ok(*run)
             }
             Stage::Failed(e) => Err(e),
             Stage::Magic(_) | Stage::Sniffing(_) => Err(IngestError::UnknownFormat {

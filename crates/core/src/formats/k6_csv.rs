@@ -15,6 +15,7 @@ use std::borrow::Cow;
 use crate::error::IngestError;
 use crate::format::{first_line, strip_bom, Decoder, Format, FormatSpec, IngestOptions};
 use crate::formats::csv::{split_fields, RecordJoiner};
+use crate::formats::k6_ndjson::request_failed;
 use crate::lines::{Line, LineSplitter};
 use crate::run::{Request, Run};
 use crate::time::{parse_rfc3339, Micros};
@@ -59,7 +60,6 @@ pub struct K6CsvDecoder {
     lines: LineSplitter,
     joiner: RecordJoiner,
     columns: Option<Columns>,
-    fields: Vec<String>,
     resolution_set: bool,
 }
 
@@ -138,7 +138,6 @@ impl K6CsvDecoder {
                         status: find("status"),
                         url: find("url"),
                     });
-                    self.fields = fields.iter().map(|f| f.to_string()).collect();
                 }
                 _ => run.skip_line(
                     n,
@@ -155,7 +154,10 @@ impl K6CsvDecoder {
         let Some(metric) = get(Some(cols.metric)) else {
             return run.skip_line(n, "empty metric_name");
         };
-        if !matches!(metric, "http_req_duration" | "vus" | "checks") {
+        if !matches!(
+            metric,
+            "http_req_duration" | "grpc_req_duration" | "vus" | "checks"
+        ) {
             return;
         }
         let Some(value) = get(Some(cols.value)).and_then(|v| v.parse::<f64>().ok()) else {
@@ -169,13 +171,9 @@ impl K6CsvDecoder {
             self.resolution_set = true;
         }
         match metric {
-            "http_req_duration" => {
+            "http_req_duration" | "grpc_req_duration" => {
                 let status = get(cols.status).unwrap_or("-");
-                let failed = match get(cols.expected_response) {
-                    Some("false") => true,
-                    Some(_) => false,
-                    None => status.parse::<u16>().map_or(true, |s| s == 0 || s >= 400),
-                };
+                let failed = request_failed(metric, get(cols.expected_response), status);
                 run.request(&Request {
                     end_us: Some(t),
                     duration_ms: value,

@@ -10,7 +10,7 @@
 //! metrics we aggregate, and fall back to a full JSON parse for any line laid
 //! out differently, so a reordered or hand-edited file still reads correctly.
 //!
-//! - `http_req_duration` Points are requests: value = duration (ms), `time` =
+//! - `http_req_duration` Points are requests (`grpc_req_duration` too, for gRPC tests): value = duration (ms), `time` =
 //!   request end, endpoint = tag `name` (k6 defaults it to the URL), failed =
 //!   tag `expected_response == "false"` (what `http_req_failed` counts; when a
 //!   script disables the response callback the tag is absent and we fall back
@@ -160,14 +160,10 @@ fn handle(n: u64, line: Line<'_>, run: &mut Run) {
 
 fn record(n: u64, p: Point<'_>, run: &mut Run) {
     match &*p.metric {
-        "http_req_duration" => {
+        metric @ ("http_req_duration" | "grpc_req_duration") => {
             let t = &p.tags;
             let status = t.status.as_deref().unwrap_or("");
-            let failed = match t.expected_response.as_deref() {
-                Some("false") => true,
-                Some(_) => false,
-                None => status.parse::<u16>().map_or(true, |s| s == 0 || s >= 400),
-            };
+            let failed = request_failed(metric, t.expected_response.as_deref(), status);
             let name = t
                 .name
                 .as_deref()
@@ -199,62 +195,80 @@ fn record(n: u64, p: Point<'_>, run: &mut Run) {
     }
 }
 
-/// Reads the canonical k6 layout; `None` means "use the slow path".
+/// Whether k6 would count the request as failed. HTTP: the `expected_response`
+/// tag (what `http_req_failed` counts), else status 0 or ≥ 400. gRPC has no
+/// failure metric in k6: a status other than 0 (OK) is a failure.
+pub(crate) fn request_failed(metric: &str, expected_response: Option<&str>, status: &str) -> bool {
+    if metric == "grpc_req_duration" {
+        return status != "0";
+    }
+    match expected_response {
+        Some("false") => true,
+        Some(_) => false,
+        None => status.parse::<u16>().map_or(true, |s| s == 0 || s >= 400),
+    }
+}
+
+/// Reads the canonical k6 layout; `None` means "use the slow path" (any
+/// other key order, escapes inside tags, odd spacing).
 fn fast_path(line: &[u8]) -> Option<Parsed<'_>> {
     let rest = line.strip_prefix(b"{\"metric\":\"")?;
     let q = memchr::memchr(b'"', rest)?;
     let metric = &rest[..q];
-    if metric.contains(&b'\\') {
-        return None;
-    }
-    let rest = rest[q..].strip_prefix(b"\",\"type\":\"Point\",\"data\":{\"time\":\"")?;
+    let after = rest[q..].strip_prefix(b"\",\"type\":\"Point\",\"data\":{\"time\":\"")?;
     if !WANTED.contains(&metric) {
         return Some(Parsed::Ignored);
     }
-    let q = memchr::memchr(b'"', rest)?;
-    let time = parse_rfc3339(&rest[..q]);
-    let rest = rest[q..].strip_prefix(b"\",\"value\":")?;
-    let end = memchr::memchr(b',', rest)?;
-    let value: f64 = std::str::from_utf8(&rest[..end]).ok()?.parse().ok()?;
-    let rest = rest[end..].strip_prefix(b",\"tags\":")?;
-    let tags = if rest.starts_with(b"null") {
+    // One UTF-8 check per line we use; every later cut is at an ASCII quote,
+    // comma or colon, so the pieces stay valid `str`s.
+    let line = std::str::from_utf8(line).ok()?;
+    let at = line.len() - after.len();
+    let metric = &line[11..11 + q];
+    let rest = &line[at..];
+    let q = memchr::memchr(b'"', rest.as_bytes())?;
+    let time = parse_rfc3339(&rest.as_bytes()[..q]);
+    let rest = rest[q..].strip_prefix("\",\"value\":")?;
+    let end = memchr::memchr(b',', rest.as_bytes())?;
+    let value: f64 = rest[..end].parse().ok()?;
+    let rest = rest[end..].strip_prefix(",\"tags\":")?;
+    let tags = if rest.starts_with("null") {
         Tags::default()
     } else {
         fast_tags(rest)?
     };
     Some(Parsed::Point(Point {
-        metric: Cow::Borrowed(std::str::from_utf8(metric).ok()?),
+        metric: Cow::Borrowed(metric),
         time,
         value,
         tags,
     }))
 }
 
-/// Reads a flat `{"k":"v",…}` object of strings.
-fn fast_tags(s: &[u8]) -> Option<Tags<'_>> {
+/// Reads a flat `{"k":"v",…}` object of plain strings (no escapes).
+fn fast_tags(s: &str) -> Option<Tags<'_>> {
     let mut tags = Tags::default();
-    let mut rest = s.strip_prefix(b"{")?;
-    if let Some(r) = rest.strip_prefix(b"}") {
-        let _ = r;
+    let mut rest = s.strip_prefix('{')?;
+    if rest.starts_with('}') {
         return Some(tags);
     }
     loop {
-        let (key, r) = json_string(rest)?;
-        let r = r.strip_prefix(b":")?;
-        let (value, r) = json_string(r)?;
-        match &*key {
-            "name" => tags.name = Some(value),
-            "url" => tags.url = Some(value),
-            "method" => tags.method = Some(value),
-            "status" => tags.status = Some(value),
-            "expected_response" => tags.expected_response = Some(value),
-            "group" => tags.group = Some(value),
-            "scenario" => tags.scenario = Some(value),
-            _ => {}
-        }
-        if let Some(r) = r.strip_prefix(b",") {
+        let (key, r) = plain_string(rest)?;
+        let r = r.strip_prefix(':')?;
+        let (value, r) = plain_string(r)?;
+        let slot = match key {
+            "name" => &mut tags.name,
+            "url" => &mut tags.url,
+            "method" => &mut tags.method,
+            "status" => &mut tags.status,
+            "expected_response" => &mut tags.expected_response,
+            "group" => &mut tags.group,
+            "scenario" => &mut tags.scenario,
+            _ => &mut None,
+        };
+        *slot = Some(Cow::Borrowed(value));
+        if let Some(r) = r.strip_prefix(',') {
             rest = r;
-        } else if r.starts_with(b"}") {
+        } else if r.starts_with('}') {
             return Some(tags);
         } else {
             return None;
@@ -262,27 +276,14 @@ fn fast_tags(s: &[u8]) -> Option<Tags<'_>> {
     }
 }
 
-/// Reads a JSON string at the start of `s`; returns it and the rest.
-fn json_string(s: &[u8]) -> Option<(Cow<'_, str>, &[u8])> {
-    let body = s.strip_prefix(b"\"")?;
-    let q = memchr::memchr2(b'"', b'\\', body)?;
-    if body[q] == b'"' {
-        let text = std::str::from_utf8(&body[..q]).ok()?;
-        return Some((Cow::Borrowed(text), &body[q + 1..]));
+/// A JSON string without escapes at the start of `s`, and the rest.
+fn plain_string(s: &str) -> Option<(&str, &str)> {
+    let body = s.strip_prefix('"')?;
+    let q = memchr::memchr2(b'"', b'\\', body.as_bytes())?;
+    if body.as_bytes()[q] != b'"' {
+        return None;
     }
-    // Escapes: find the real closing quote, then let serde_json unescape.
-    let mut i = q;
-    while i < body.len() {
-        match body[i] {
-            b'\\' => i += 2,
-            b'"' => {
-                let owned: String = serde_json::from_slice(&s[..i + 2]).ok()?;
-                return Some((Cow::Owned(owned), &body[i + 1..]));
-            }
-            _ => i += 1,
-        }
-    }
-    None
+    Some((&body[..q], &body[q + 1..]))
 }
 
 fn slow_path(line: &[u8]) -> Result<Parsed<'static>, String> {

@@ -132,12 +132,21 @@ impl Decoder for K6SummaryDecoder {
         let num =
             |name: &str, key: &str| stats(name).and_then(|s| s.get(key)).and_then(Value::as_f64);
 
+        // A gRPC test has grpc_reqs / grpc_req_duration instead of the HTTP metrics.
+        let grpc = metrics.get("http_req_duration").is_none()
+            && metrics.get("grpc_req_duration").is_some();
+        let (reqs, duration) = if grpc {
+            run.warn("gRPC test: requests and latency are k6's grpc_reqs and grpc_req_duration; it records no failed-request rate");
+            ("grpc_reqs", "grpc_req_duration")
+        } else {
+            ("http_reqs", "http_req_duration")
+        };
         let mut tool = ToolReport {
-            requests: num("http_reqs", "count").map(|c| c.round() as u64),
-            rps: num("http_reqs", "rate"),
+            requests: num(reqs, "count").map(|c| c.round() as u64),
+            rps: num(reqs, "rate"),
             // For a rate metric "passes" counts the non-zero samples: failed requests.
             errors: num("http_req_failed", "passes").map(|c| c.round() as u64),
-            latency_ms: latency(stats("http_req_duration")),
+            latency_ms: latency(stats(duration)),
             peak_concurrency: num("vus_max", "max").or(num("vus", "max")),
             duration_s: doc
                 .pointer("/state/testRunDurationMs")
@@ -151,10 +160,10 @@ impl Decoder for K6SummaryDecoder {
                 fails: f.round() as u64,
             });
         }
-        tool.endpoints = endpoints(metrics, nested);
+        tool.endpoints = endpoints(metrics, nested, duration);
         run.thresholds = thresholds(metrics, nested);
         if tool.requests.is_none() && tool.latency_ms == LatencyMs::default() {
-            run.warn("the summary holds no http_reqs or http_req_duration metrics");
+            run.warn("the summary holds no request metrics (http_reqs, http_req_duration, grpc_reqs, grpc_req_duration)");
         }
         tool.status_codes = BTreeMap::new();
         run.tool = Some(tool);
@@ -179,12 +188,13 @@ fn latency(s: Option<&Map<String, Value>>) -> LatencyMs {
     }
 }
 
-/// `http_req_duration{name:X}` sub-metrics become endpoint rows.
-fn endpoints(metrics: &Map<String, Value>, nested: bool) -> Vec<EndpointSummary> {
+/// `http_req_duration{name:X}` (or `grpc_req_duration{name:X}`) sub-metrics become endpoint rows.
+fn endpoints(metrics: &Map<String, Value>, nested: bool, duration: &str) -> Vec<EndpointSummary> {
     let mut out: Vec<EndpointSummary> = Vec::new();
     for (key, m) in metrics {
         let Some(sel) = key
-            .strip_prefix("http_req_duration{")
+            .strip_prefix(duration)
+            .and_then(|r| r.strip_prefix('{'))
             .and_then(|r| r.strip_suffix('}'))
         else {
             continue;

@@ -57,7 +57,7 @@ impl Totals {
             hist: s.hist.clone(),
             requests: s.requests,
             errors: s.errors,
-            exact: (!s.hist.is_empty()).then_some((s.sum_ms, s.min_ms, s.max_ms)),
+            exact: (!s.hist.is_empty()).then_some((s.sum_ns as f64 / 1e6, s.min_ms, s.max_ms)),
         }
     }
 }
