@@ -304,10 +304,7 @@ fn table(title: Option<&str>, verdicts: &[Verdict]) -> String {
     }
     let mut runs: Vec<&str> = verdicts.iter().map(|v| v.run.as_str()).collect();
     runs.dedup();
-    for v in verdicts
-        .iter()
-        .filter(|v| v.verdict != Outcome::Pass || !v.notes.is_empty())
-    {
+    for v in verdicts.iter().filter(|v| v.verdict != Outcome::Pass) {
         let _ = writeln!(
             out,
             "\n  {} {} [{}{}]",

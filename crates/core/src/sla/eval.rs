@@ -15,7 +15,9 @@
 
 use super::measure::{self, decide, point_outcome, Measured};
 use super::model::{NameMatch, Op, Quantity, Rule, Sla, Statistic, Target};
-use super::population::{glob_regex, method_matches, select, Group, Population, Totals, OVERALL};
+use super::population::{
+    effective_method, glob_regex, method_matches, select, Group, Population, Totals, OVERALL,
+};
 use super::verdict::{Basis, Outcome, Verdict, WindowVerdict};
 use crate::run::{Run, ToolReport};
 use crate::summary::{EndpointSummary, LatencyMs};
@@ -316,6 +318,8 @@ fn whole(rule: &Rule, pop: &Population<'_>, mut v: Verdict) -> Verdict {
                 (cut - start) as f64 / 1e6,
                 seconds(g)
             ));
+            v.notes
+                .extend(untimed_note(pop, pop.timed_requests(), false));
             (t, Some((end - cut) as f64 / 1e6), Some(cut))
         }
     };
@@ -342,6 +346,22 @@ fn whole(rule: &Rule, pop: &Population<'_>, mut v: Verdict) -> Verdict {
         v.windows = breakdown(rule, pop, from);
     }
     v
+}
+
+/// Some formats give latencies without a time per request (a tool's
+/// histogram buckets, interval logs): those cannot be placed in a window.
+fn untimed_note(pop: &Population<'_>, timed: u64, after_warmup: bool) -> Option<String> {
+    let all = pop.whole().requests;
+    if after_warmup {
+        // The windows leave the warm-up out on purpose; compare what has times.
+        let with_times = pop.timed_requests();
+        return (with_times < all).then(|| untimed_text(all - with_times));
+    }
+    (timed < all).then(|| untimed_text(all - timed))
+}
+
+fn untimed_text(n: u64) -> String {
+    format!("{n} requests have no time of their own in this file (histogram buckets or per-period figures) and are not in any window")
 }
 
 fn merge_totals(into: &mut Totals, t: Totals) {
@@ -613,6 +633,8 @@ fn windowed(rule: &Rule, pop: &Population<'_>, mut v: Verdict) -> Verdict {
         );
     }
     v.n = Some(results.iter().map(|(w, _)| w.n).sum());
+    v.notes
+        .extend(untimed_note(pop, v.n.unwrap_or(0), rule.warmup.is_some()));
     if v.verdict == Outcome::Inconclusive {
         v.needed_n = results
             .iter()
@@ -667,24 +689,27 @@ fn tool_verdicts(rule: &Rule, index: usize, run: &Run, tool: &ToolReport) -> Vec
                     "the tool's summary has no per-tag figures for this selector".into(),
                 )];
             }
-            let matches =
-                |e: &EndpointSummary| -> bool {
-                    let name_ok = match &filter.name {
-                        NameMatch::Any => true,
-                        NameMatch::Exact(n) => &e.name == n,
-                        NameMatch::Glob(gl) => glob_regex(gl).is_ok_and(|r| r.is_match(&e.name)),
-                        NameMatch::Regex(re) => {
-                            regex_lite::Regex::new(re).is_ok_and(|r| r.is_match(&e.name))
-                        }
-                    };
-                    let excluded = filter.exclude.as_deref().is_some_and(|x| {
-                        regex_lite::Regex::new(x).is_ok_and(|r| r.is_match(&e.name))
-                    });
-                    let method_ok = filter.method.as_deref().is_none_or(|m| {
-                        e.method.as_deref().is_some_and(|em| method_matches(m, em))
-                    });
-                    name_ok && !excluded && method_ok
+            let matches = |e: &EndpointSummary| -> bool {
+                let name_ok = match &filter.name {
+                    NameMatch::Any => true,
+                    NameMatch::Exact(n) => &e.name == n,
+                    NameMatch::Glob(gl) => glob_regex(gl).is_ok_and(|r| r.is_match(&e.name)),
+                    NameMatch::Regex(re) => {
+                        regex_lite::Regex::new(re).is_ok_and(|r| r.is_match(&e.name))
+                    }
                 };
+                let excluded = filter
+                    .exclude
+                    .as_deref()
+                    .is_some_and(|x| regex_lite::Regex::new(x).is_ok_and(|r| r.is_match(&e.name)));
+                let method_ok = filter.method.as_deref().is_none_or(|m| {
+                    method_matches(
+                        m,
+                        effective_method(e.method.as_deref().unwrap_or(""), &e.name),
+                    )
+                });
+                name_ok && !excluded && method_ok
+            };
             let found: Vec<&EndpointSummary> =
                 tool.endpoints.iter().filter(|e| matches(e)).collect();
             if found.is_empty() && rule.optional {
@@ -778,4 +803,96 @@ fn tool_verdicts(rule: &Rule, index: usize, run: &Run, tool: &ToolReport) -> Vec
             v
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::Format;
+    use crate::run::Request;
+    use crate::sla::text::parse_rule;
+
+    /// A deterministic pseudo-random stream in [0, 1) (xorshift).
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> f64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 >> 11) as f64 / (1u64 << 53) as f64
+        }
+    }
+
+    /// 10 minutes at 50 req/s; latencies log-normal, either independent or
+    /// with slow periods of 20 s every 2 minutes (a GC pause, a queue).
+    fn run(clustered: bool) -> Run {
+        let mut r = Run::new("synthetic", Format::K6Ndjson);
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let t0 = 1_790_000_000_000_000i64;
+        for i in 0..30_000i64 {
+            let end = t0 + i * 20_000;
+            let slow = clustered && (i * 20_000 / 1_000_000) % 120 < 20;
+            let z = (-2.0 * rng.next().max(1e-12).ln()).sqrt()
+                * (std::f64::consts::TAU * rng.next()).cos();
+            let ms = (3.5 + 0.5 * z).exp() * if slow { 3.0 } else { 1.0 };
+            r.request(&Request {
+                end_us: Some(end),
+                duration_ms: ms,
+                failed: false,
+                status: "200",
+                name: "GET /x",
+                method: "GET",
+                group: "",
+                scenario: "",
+            });
+        }
+        r
+    }
+
+    fn verdict(run: &Run, rule: &str) -> Verdict {
+        let rule = parse_rule(rule).expect("valid rule");
+        evaluate_rule(&rule, 0, run).remove(0)
+    }
+
+    #[test]
+    fn independent_requests_show_no_dependence() {
+        let v = verdict(&run(false), "p95 < 1s");
+        assert_eq!(v.dependence_factor, Some(1.0), "{:?}", v.notes);
+        let v = verdict(&run(false), "endpoint \"GET /x\" p95 < 1s");
+        assert_eq!(v.dependence_factor, Some(1.0), "{:?}", v.notes);
+    }
+
+    #[test]
+    fn clustered_slowness_widens_the_interval() {
+        let iid = verdict(&run(true), "p95 < 1s");
+        let factor = iid.dependence_factor.unwrap_or(0.0);
+        assert!(factor > VIF_THRESHOLD, "{factor}");
+        assert!(iid
+            .notes
+            .iter()
+            .any(|n| n.starts_with("dependence detected")));
+        assert!(iid.method.contains("effective n"));
+    }
+
+    #[test]
+    fn windows_split_the_run_and_keep_every_request() {
+        let r = run(true);
+        let v = verdict(&r, "p95 < 100ms every 1m");
+        assert_eq!(v.windows.len(), 10);
+        assert_eq!(v.n, Some(30_000));
+        // The slow periods are the first 20 s of every other minute.
+        assert_eq!(v.verdict, Outcome::Fail);
+        let e = verdict(&r, "endpoint \"GET /x\" p95 < 100ms every 1m warm-up 1m");
+        assert_eq!(e.windows.len(), 9);
+        // The cut falls on the next 7.5-s slice edge after one minute.
+        let n = e.n.unwrap_or(0);
+        assert!((27_000 - 375..=27_000).contains(&n), "{n}");
+        assert!(
+            e.notes
+                .iter()
+                .any(|x| x.starts_with("warm-up: the first 6")),
+            "{:?}",
+            e.notes
+        );
+    }
 }

@@ -138,6 +138,21 @@ pub fn method_matches(want: &str, method: &str) -> bool {
         .any(|m| m.trim().eq_ignore_ascii_case(method))
 }
 
+const HTTP_METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+
+/// The endpoint's method, or, when the format records none (JMeter labels,
+/// Artillery names), the HTTP verb its name starts with (`GET /api/items`).
+pub fn effective_method<'a>(method: &'a str, name: &'a str) -> &'a str {
+    if !method.is_empty() {
+        return method;
+    }
+    let first = name.split_whitespace().next().unwrap_or("");
+    HTTP_METHODS
+        .iter()
+        .find(|m| m.eq_ignore_ascii_case(first))
+        .map_or("", |_| first)
+}
+
 /// The endpoints of `run` that `filter` selects, by index, plus caveats.
 pub fn matching_endpoints(
     run: &Run,
@@ -182,7 +197,7 @@ pub fn matching_endpoints(
         if filter
             .method
             .as_deref()
-            .is_some_and(|m| !method_matches(m, &ep.method))
+            .is_some_and(|m| !method_matches(m, effective_method(&ep.method, &ep.name)))
         {
             continue;
         }
