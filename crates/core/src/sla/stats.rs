@@ -390,6 +390,15 @@ mod tests {
     }
 
     #[test]
+    fn hdr_worked_case_ranks() {
+        // statistics.md §4.2 (`hdr_quantile_ci`, 200 samples): two-sided 95%
+        // ranks (184, 197), one-sided upper rank 196.
+        let two = quantile_ranks(200, 0.95, 0.025);
+        assert_eq!((two.lower, two.upper), (Some(184), Some(197)));
+        assert_eq!(quantile_ranks(200, 0.95, 0.05).upper, Some(196));
+    }
+
+    #[test]
     fn minimum_samples_for_a_claim_with_zero_exceedances() {
         // statistics.md: p90 29, p95 59, p99 299, p99.9 2995.
         for (p, n) in [(0.90, 29u64), (0.95, 59), (0.99, 299), (0.999, 2995)] {
