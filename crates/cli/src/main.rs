@@ -4,6 +4,7 @@
 mod args;
 mod capacity;
 mod capacity_output;
+mod check;
 mod output;
 
 use std::fs::File;
@@ -38,6 +39,8 @@ fn main() -> ExitCode {
         }
         Ok(Command::Summary(a)) => summary(&a),
         Ok(Command::Capacity(a)) => capacity::run(&a),
+        Ok(Command::Check(a)) => check::check(&a),
+        Ok(Command::Report(a)) => check::report(&a),
     }
 }
 
