@@ -27,6 +27,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod compare;
 pub mod error;
 pub mod format;
 pub mod formats;

@@ -1,0 +1,619 @@
+//! The exact tests and intervals a comparison needs: Fisher's exact test on a
+//! 2×2 table, the pooled two-proportion z test, Wilson and Newcombe
+//! intervals, the normal distribution, the regularised incomplete beta (for
+//! binomial tails) and the Holm / Benjamini–Hochberg adjustments.
+//!
+//! Method and worked numbers: `shared/design/statistics.md` §4.4 and §5.
+//! Plain `f64` arithmetic, no allocation except in the adjustments.
+
+/// ln Γ(x) for x > 0 (Lanczos, g = 7, 9 terms: relative error below 1e-13).
+pub fn ln_gamma(x: f64) -> f64 {
+    const G: f64 = 7.0;
+    const C: [f64; 9] = [
+        0.999_999_999_999_809_9,
+        676.520_368_121_885_1,
+        -1_259.139_216_722_402_8,
+        771.323_428_777_653_1,
+        -176.615_029_162_140_6,
+        12.507_343_278_686_905,
+        -0.138_571_095_265_720_12,
+        9.984_369_578_019_572e-6,
+        1.505_632_735_149_311_6e-7,
+    ];
+    if x < 0.5 {
+        let pi = std::f64::consts::PI;
+        return (pi / (pi * x).sin()).ln() - ln_gamma(1.0 - x);
+    }
+    let x = x - 1.0;
+    let t = x + G + 0.5;
+    let a = C
+        .iter()
+        .enumerate()
+        .skip(1)
+        .fold(C[0], |a, (i, c)| a + c / (x + i as f64));
+    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + a.ln()
+}
+
+fn ln_choose(n: u64, k: u64) -> f64 {
+    ln_gamma(n as f64 + 1.0) - ln_gamma(k as f64 + 1.0) - ln_gamma((n - k) as f64 + 1.0)
+}
+
+/// Regularised upper incomplete gamma Q(a, x) (series below a + 1, continued
+/// fraction above: both converge fast there).
+fn gamma_q(a: f64, x: f64) -> f64 {
+    if x <= 0.0 {
+        return 1.0;
+    }
+    let ln_front = -x + a * x.ln() - ln_gamma(a);
+    if x < a + 1.0 {
+        let (mut ap, mut sum, mut del) = (a, 1.0 / a, 1.0 / a);
+        for _ in 0..10_000 {
+            ap += 1.0;
+            del *= x / ap;
+            sum += del;
+            if del.abs() < sum.abs() * 1e-16 {
+                break;
+            }
+        }
+        1.0 - sum * ln_front.exp()
+    } else {
+        const TINY: f64 = 1e-300;
+        let mut b = x + 1.0 - a;
+        let mut c = 1.0 / TINY;
+        let mut d = 1.0 / b;
+        let mut h = d;
+        for i in 1..10_000 {
+            let an = -(i as f64) * (i as f64 - a);
+            b += 2.0;
+            d = an * d + b;
+            if d.abs() < TINY {
+                d = TINY;
+            }
+            c = b + an / c;
+            if c.abs() < TINY {
+                c = TINY;
+            }
+            d = 1.0 / d;
+            let del = d * c;
+            h *= del;
+            if (del - 1.0).abs() < 1e-16 {
+                break;
+            }
+        }
+        ln_front.exp() * h
+    }
+}
+
+/// P(Z > z) for a standard normal Z, accurate far into the tail.
+pub fn normal_sf(z: f64) -> f64 {
+    if z.is_nan() {
+        return f64::NAN;
+    }
+    // erfc(x) = Q(1/2, x²) for x ≥ 0.
+    let tail = 0.5 * gamma_q(0.5, z * z / 2.0);
+    if z >= 0.0 {
+        tail
+    } else {
+        1.0 - tail
+    }
+}
+
+/// The standard normal quantile Φ⁻¹(p) (Acklam's rational approximation,
+/// refined by one Halley step to full precision).
+pub fn normal_quantile(p: f64) -> f64 {
+    if p.is_nan() || p <= 0.0 {
+        return if p == 0.0 {
+            f64::NEG_INFINITY
+        } else {
+            f64::NAN
+        };
+    }
+    if p >= 1.0 {
+        return if p == 1.0 { f64::INFINITY } else { f64::NAN };
+    }
+    const A: [f64; 6] = [
+        -3.969_683_028_665_376e1,
+        2.209_460_984_245_205e2,
+        -2.759_285_104_469_687e2,
+        1.383_577_518_672_69e2,
+        -3.066_479_806_614_716e1,
+        2.506_628_277_459_239,
+    ];
+    const B: [f64; 5] = [
+        -5.447_609_879_822_406e1,
+        1.615_858_368_580_409e2,
+        -1.556_989_798_598_866e2,
+        6.680_131_188_771_972e1,
+        -1.328_068_155_288_572e1,
+    ];
+    const C: [f64; 6] = [
+        -7.784_894_002_430_293e-3,
+        -3.223_964_580_411_365e-1,
+        -2.400_758_277_161_838,
+        -2.549_732_539_343_734,
+        4.374_664_141_464_968,
+        2.938_163_982_698_783,
+    ];
+    const D: [f64; 4] = [
+        7.784_695_709_041_462e-3,
+        3.224_671_290_700_398e-1,
+        2.445_134_137_142_996,
+        3.754_408_661_907_416,
+    ];
+    let tail = |q: f64| {
+        (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
+            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
+    };
+    let x = if p < 0.02425 {
+        tail((-2.0 * p.ln()).sqrt())
+    } else if p > 1.0 - 0.02425 {
+        -tail((-2.0 * (1.0 - p).ln()).sqrt())
+    } else {
+        let q = p - 0.5;
+        let r = q * q;
+        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
+            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
+    };
+    // Halley refinement against the accurate tail function.
+    let e = normal_sf(-x) - p;
+    let u = e * (2.0 * std::f64::consts::PI).sqrt() * (x * x / 2.0).exp();
+    x - u / (1.0 + x * u / 2.0)
+}
+
+fn beta_continued_fraction(a: f64, b: f64, x: f64) -> f64 {
+    const TINY: f64 = 1e-300;
+    const EPS: f64 = 1e-15;
+    let (qab, qap, qam) = (a + b, a + 1.0, a - 1.0);
+    let mut c = 1.0;
+    let mut d = 1.0 - qab * x / qap;
+    if d.abs() < TINY {
+        d = TINY;
+    }
+    d = 1.0 / d;
+    let mut h = d;
+    // Convergence takes O(sqrt(max(a, b))) terms.
+    for m in 1..=1_000_000u32 {
+        let m = f64::from(m);
+        let m2 = 2.0 * m;
+        for aa in [
+            m * (b - m) * x / ((qam + m2) * (a + m2)),
+            -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)),
+        ] {
+            d = 1.0 + aa * d;
+            if d.abs() < TINY {
+                d = TINY;
+            }
+            c = 1.0 + aa / c;
+            if c.abs() < TINY {
+                c = TINY;
+            }
+            d = 1.0 / d;
+            h *= d * c;
+        }
+        if (d * c - 1.0).abs() < EPS {
+            break;
+        }
+    }
+    h
+}
+
+/// The regularised incomplete beta function I_x(a, b), for a, b > 0.
+pub fn inc_beta(a: f64, b: f64, x: f64) -> f64 {
+    if x <= 0.0 {
+        return 0.0;
+    }
+    if x >= 1.0 {
+        return 1.0;
+    }
+    let ln_front = ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * x.ln() + b * (1.0 - x).ln();
+    let front = ln_front.exp();
+    if x < (a + 1.0) / (a + b + 2.0) {
+        front * beta_continued_fraction(a, b, x) / a
+    } else {
+        1.0 - front * beta_continued_fraction(b, a, 1.0 - x) / b
+    }
+}
+
+/// P(Bin(n, p) ≥ r) for a real-valued `n` (an effective sample size) and
+/// rank `r` in 1..=n: I_p(r, n − r + 1).
+pub fn binomial_at_least(r: f64, n: f64, p: f64) -> f64 {
+    if r <= 0.0 {
+        return 1.0;
+    }
+    if r > n || p <= 0.0 {
+        return 0.0;
+    }
+    if p >= 1.0 {
+        return 1.0;
+    }
+    inc_beta(r, n - r + 1.0, p)
+}
+
+/// P(T > t) for Student's t with `df` degrees of freedom.
+pub fn student_t_sf(t: f64, df: f64) -> f64 {
+    if t.is_nan() || df <= 0.0 {
+        return f64::NAN;
+    }
+    let tail = 0.5 * inc_beta(df / 2.0, 0.5, df / (df + t * t));
+    if t >= 0.0 {
+        tail
+    } else {
+        1.0 - tail
+    }
+}
+
+/// The Mann–Whitney U test of `y` against `x`: U counts the pairs where the
+/// y value is higher (ties count one half). Returns (U, z) with z from the
+/// normal approximation with tie and continuity corrections, positive when
+/// `y` tends to be higher.
+pub fn mann_whitney(x: &[f64], y: &[f64]) -> (f64, f64) {
+    let (n1, n2) = (x.len() as f64, y.len() as f64);
+    if x.is_empty() || y.is_empty() {
+        return (0.0, 0.0);
+    }
+    let mut all: Vec<(f64, bool)> = x
+        .iter()
+        .map(|v| (*v, false))
+        .chain(y.iter().map(|v| (*v, true)))
+        .collect();
+    all.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (mut rank_sum_y, mut ties) = (0.0, 0.0);
+    let mut i = 0;
+    while i < all.len() {
+        let mut j = i;
+        while j + 1 < all.len() && all[j + 1].0 == all[i].0 {
+            j += 1;
+        }
+        // Ranks i+1 ..= j+1 share their mean.
+        let mid = (i + j + 2) as f64 / 2.0;
+        let t = (j - i + 1) as f64;
+        ties += t * t * t - t;
+        rank_sum_y += mid * all[i..=j].iter().filter(|(_, is_y)| *is_y).count() as f64;
+        i = j + 1;
+    }
+    let u = rank_sum_y - n2 * (n2 + 1.0) / 2.0;
+    let n = n1 + n2;
+    let variance = n1 * n2 / 12.0 * ((n + 1.0) - ties / (n * (n - 1.0)));
+    if variance <= 0.0 {
+        return (u, 0.0);
+    }
+    let centred = u - n1 * n2 / 2.0;
+    let corrected = centred.signum() * (centred.abs() - 0.5).max(0.0);
+    (u, corrected / variance.sqrt())
+}
+
+/// A 2×2 table: `x1` of `n1` in the first group (the baseline), `x2` of `n2`
+/// in the second (the candidate).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Table {
+    pub x1: u64,
+    pub n1: u64,
+    pub x2: u64,
+    pub n2: u64,
+}
+
+impl Table {
+    fn valid(&self) -> bool {
+        self.x1 <= self.n1 && self.x2 <= self.n2 && self.n1 > 0 && self.n2 > 0
+    }
+}
+
+/// One-sided Fisher exact tests of a 2×2 table, conditional on its margins.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FisherTails {
+    /// P-value against "the second group's proportion is higher".
+    pub greater: f64,
+    /// P-value against "the second group's proportion is lower".
+    pub less: f64,
+}
+
+/// Fisher's exact test: the hypergeometric tails of `x2` given the margins.
+pub fn fisher_exact(t: Table) -> FisherTails {
+    if !t.valid() {
+        return FisherTails {
+            greater: 1.0,
+            less: 1.0,
+        };
+    }
+    let total = t.n1 + t.n2;
+    let successes = t.x1 + t.x2;
+    let draws = t.n2;
+    let lo = successes.saturating_sub(total - draws);
+    let hi = successes.min(draws);
+    let ln_denominator = ln_choose(total, draws);
+    let pmf = |x: u64| {
+        (ln_choose(successes, x) + ln_choose(total - successes, draws - x) - ln_denominator).exp()
+    };
+    // Sum each tail outward from its inner end, where terms are largest
+    // and fall monotonically once past the mode; stop when they vanish.
+    let upper = |from: u64| -> f64 {
+        let mut sum = 0.0;
+        let mut x = from;
+        loop {
+            let p = pmf(x);
+            sum += p;
+            if x >= hi || (p < sum * 1e-17 && x > from) {
+                break;
+            }
+            x += 1;
+        }
+        sum
+    };
+    let lower = |from: u64| -> f64 {
+        let mut sum = 0.0;
+        let mut x = from;
+        loop {
+            let p = pmf(x);
+            sum += p;
+            if x <= lo || (p < sum * 1e-17 && x < from) {
+                break;
+            }
+            x -= 1;
+        }
+        sum
+    };
+    let x = t.x2;
+    let mode = (((draws + 1) as f64 * (successes + 1) as f64) / (total + 2) as f64).floor() as u64;
+    let (greater, less) = if x >= mode {
+        let less = if x >= hi { 1.0 } else { 1.0 - upper(x + 1) };
+        (upper(x), less)
+    } else {
+        let greater = if x <= lo { 1.0 } else { 1.0 - lower(x - 1) };
+        (greater, lower(x))
+    };
+    FisherTails {
+        greater: greater.clamp(0.0, 1.0),
+        less: less.clamp(0.0, 1.0),
+    }
+}
+
+/// The pooled two-proportion z statistic (positive when the second group's
+/// proportion is higher); `None` when the pooled proportion is 0 or 1.
+pub fn two_proportion_z(t: Table) -> Option<f64> {
+    if !t.valid() {
+        return None;
+    }
+    let (n1, n2) = (t.n1 as f64, t.n2 as f64);
+    let pooled = (t.x1 + t.x2) as f64 / (n1 + n2);
+    let se = (pooled * (1.0 - pooled) * (1.0 / n1 + 1.0 / n2)).sqrt();
+    (se > 0.0).then(|| (t.x2 as f64 / n2 - t.x1 as f64 / n1) / se)
+}
+
+/// Welch-type t statistic of p₂ − p₁ (positive when the second proportion
+/// is higher) with Agresti–Caffo adjusted proportions, (x + 1)/(n + 2), so
+/// that zero counts still carry a variance. Counts may be effective
+/// (divided by a design effect), hence real-valued.
+pub fn robust_difference_t((x1, n1): (f64, f64), (x2, n2): (f64, f64)) -> f64 {
+    let p1 = (x1 + 1.0) / (n1 + 2.0);
+    let p2 = (x2 + 1.0) / (n2 + 2.0);
+    let variance = p1 * (1.0 - p1) / (n1 + 2.0) + p2 * (1.0 - p2) / (n2 + 2.0);
+    (p2 - p1) / variance.sqrt()
+}
+
+/// A closed interval.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Interval {
+    pub low: f64,
+    pub high: f64,
+}
+
+/// Wilson score interval for `x` successes out of `n` (both may be
+/// effective, non-integer counts), two-sided at level 1 − alpha.
+pub fn wilson(x: f64, n: f64, alpha: f64) -> Interval {
+    if n <= 0.0 {
+        return Interval {
+            low: 0.0,
+            high: 1.0,
+        };
+    }
+    let z = normal_quantile(1.0 - alpha / 2.0);
+    let p = (x / n).clamp(0.0, 1.0);
+    let z2 = z * z;
+    let denominator = 1.0 + z2 / n;
+    let centre = (p + z2 / (2.0 * n)) / denominator;
+    let half = z * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denominator;
+    Interval {
+        low: if x <= 0.0 {
+            0.0
+        } else {
+            (centre - half).max(0.0)
+        },
+        high: if x >= n {
+            1.0
+        } else {
+            (centre + half).min(1.0)
+        },
+    }
+}
+
+/// Newcombe's hybrid-score interval (method 10, 1998) for p₂ − p₁, from the
+/// Wilson limits of each proportion.
+pub fn newcombe(x1: f64, n1: f64, x2: f64, n2: f64, alpha: f64) -> Interval {
+    let p1 = if n1 > 0.0 { x1 / n1 } else { 0.0 };
+    let p2 = if n2 > 0.0 { x2 / n2 } else { 0.0 };
+    let w1 = wilson(x1, n1, alpha);
+    let w2 = wilson(x2, n2, alpha);
+    let d = p2 - p1;
+    Interval {
+        low: d - ((p2 - w2.low).powi(2) + (w1.high - p1).powi(2)).sqrt(),
+        high: d + ((w2.high - p2).powi(2) + (p1 - w1.low).powi(2)).sqrt(),
+    }
+}
+
+/// How p-values of one family of tests are adjusted for multiplicity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Adjustment {
+    /// Holm's step-down: controls the chance of any false alarm (FWER).
+    Holm,
+    /// Benjamini–Hochberg step-up: controls the expected share of false alarms (FDR).
+    BenjaminiHochberg,
+}
+
+/// Adjusted p-values, in the input order (NaN inputs are treated as 1).
+pub fn adjust(p: &[f64], method: Adjustment) -> Vec<f64> {
+    let m = p.len();
+    let clean = |v: f64| if v.is_nan() { 1.0 } else { v.clamp(0.0, 1.0) };
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by(|&a, &b| clean(p[a]).total_cmp(&clean(p[b])));
+    let mut out = vec![1.0; m];
+    match method {
+        Adjustment::Holm => {
+            let mut running = 0.0f64;
+            for (rank, &i) in order.iter().enumerate() {
+                running = running.max(((m - rank) as f64 * clean(p[i])).min(1.0));
+                out[i] = running;
+            }
+        }
+        Adjustment::BenjaminiHochberg => {
+            let mut running = 1.0f64;
+            for (rank, &i) in order.iter().enumerate().rev() {
+                running = running.min((m as f64 / (rank + 1) as f64 * clean(p[i])).min(1.0));
+                out[i] = running;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64, rel: f64) -> bool {
+        (a - b).abs() <= rel * b.abs().max(1e-300)
+    }
+
+    /// statistics.md §5, `compare_p95_quantile_test`: 220/5000 → 280/5000.
+    #[test]
+    fn p95_exceedance_example() {
+        let t = Table {
+            x1: 220,
+            n1: 5000,
+            x2: 280,
+            n2: 5000,
+        };
+        let f = fisher_exact(t);
+        assert!(close(f.greater, 0.00337, 0.005), "{}", f.greater);
+        let z = two_proportion_z(t).unwrap_or(f64::NAN);
+        assert!(close(z, 2.753, 0.0005), "{z}");
+        let ci = newcombe(220.0, 5000.0, 280.0, 5000.0, 0.05);
+        assert!(close(ci.low, 0.00346, 0.005), "{ci:?}");
+        assert!(close(ci.high, 0.02059, 0.0005), "{ci:?}");
+    }
+
+    /// statistics.md §5, error rate: 12/10000 → 30/10000.
+    #[test]
+    fn error_rate_example() {
+        let t = Table {
+            x1: 12,
+            n1: 10_000,
+            x2: 30,
+            n2: 10_000,
+        };
+        let f = fisher_exact(t);
+        assert!(close(f.greater, 0.00393, 0.005), "{}", f.greater);
+        let z = two_proportion_z(t).unwrap_or(f64::NAN);
+        assert!(close(z, 2.780, 0.0005), "{z}");
+        assert!(close(normal_sf(z), 0.00271, 0.005));
+        let ci = newcombe(12.0, 10_000.0, 30.0, 10_000.0, 0.05);
+        assert!(close(ci.low, 0.000531, 0.002), "{ci:?}");
+        assert!(close(ci.high, 0.003179, 0.0005), "{ci:?}");
+    }
+
+    /// statistics.md §4.4, the Wilson column.
+    #[test]
+    fn wilson_table() {
+        let rows: [(f64, f64, f64, f64); 7] = [
+            (0.0, 100.0, 0.0, 0.036993),
+            (1.0, 100.0, 0.0017674, 0.054486),
+            (5.0, 100.0, 0.021544, 0.11175),
+            (10.0, 1000.0, 0.0054408, 0.018309),
+            (0.0, 10_000.0, 0.0, 0.00038400),
+            (50.0, 10_000.0, 0.0037949, 0.0065853),
+            (100.0, 10_000.0, 0.0082293, 0.012147),
+        ];
+        for (x, n, lo, hi) in rows {
+            let w = wilson(x, n, 0.05);
+            assert!(
+                close(w.low, lo, 1e-4) || (lo == 0.0 && w.low == 0.0),
+                "{x}/{n}: {w:?}"
+            );
+            assert!(close(w.high, hi, 1e-4), "{x}/{n}: {w:?}");
+        }
+    }
+
+    #[test]
+    fn normal_functions_agree() {
+        for p in [1e-12, 1e-6, 0.001, 0.025, 0.3, 0.5, 0.8, 0.975, 0.999999] {
+            let z = normal_quantile(p);
+            assert!(close(normal_sf(-z), p, 1e-9), "{p}: {z}");
+        }
+        assert!(close(normal_quantile(0.975), 1.959_963_984_540_054, 1e-12));
+    }
+
+    #[test]
+    fn fisher_tails_sum_to_one_plus_the_point() {
+        for (x1, n1, x2, n2) in [
+            (0, 10, 0, 10),
+            (3, 10, 9, 12),
+            (50, 60, 1, 70),
+            (0, 1, 1, 1),
+        ] {
+            let t = Table { x1, n1, x2, n2 };
+            let f = fisher_exact(t);
+            let successes = x1 + x2;
+            let point = (ln_choose(successes, x2) + ln_choose(n1 + n2 - successes, n2 - x2)
+                - ln_choose(n1 + n2, n2))
+            .exp();
+            assert!(close(f.greater + f.less, 1.0 + point, 1e-9), "{t:?} {f:?}");
+        }
+    }
+
+    #[test]
+    fn adjustments() {
+        let p = [0.01, 0.04, 0.03, 0.005];
+        let holm = adjust(&p, Adjustment::Holm);
+        for (a, b) in holm.iter().zip([0.03, 0.06, 0.06, 0.02]) {
+            assert!(close(*a, b, 1e-12), "{holm:?}");
+        }
+        let bh = adjust(&p, Adjustment::BenjaminiHochberg);
+        for (a, b) in bh.iter().zip([0.02, 0.04, 0.04, 0.02]) {
+            assert!(close(*a, b, 1e-12), "{bh:?}");
+        }
+    }
+
+    #[test]
+    fn mann_whitney_small_example() {
+        let x = [1.0, 2.0, 3.0, 4.0, 5.0];
+        let y = [3.0, 4.0, 5.0, 6.0, 7.0];
+        let (u, z) = mann_whitney(&x, &y);
+        // Pairs (x, y) with y > x: 3:2, 4:3, 5:4, 6:5, 7:5 = 19; ties 3 → +1.5.
+        assert_eq!(u, 20.5);
+        assert!(z > 0.0 && z < 2.0, "{z}");
+        let (u_same, z_same) = mann_whitney(&x, &x);
+        assert_eq!((u_same, z_same), (12.5, 0.0));
+    }
+
+    #[test]
+    fn student_t() {
+        // t(10) 97.5% quantile 2.228139; t(1) is Cauchy: P(T > 1) = 1/4.
+        assert!(close(
+            student_t_sf(2.228_138_851_986_273, 10.0),
+            0.025,
+            1e-9
+        ));
+        assert!(close(student_t_sf(1.0, 1.0), 0.25, 1e-12));
+        assert!(close(student_t_sf(-1.0, 1.0), 0.75, 1e-12));
+    }
+
+    #[test]
+    fn binomial_tail() {
+        // P(Bin(10, 0.5) ≥ 8) = 56/1024.
+        assert!(close(
+            binomial_at_least(8.0, 10.0, 0.5),
+            56.0 / 1024.0,
+            1e-12
+        ));
+    }
+}
