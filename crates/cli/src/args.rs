@@ -8,10 +8,15 @@ verdict: load-test results to production-readiness evidence
 
 USAGE:
     verdict summary FILE... [--merge] [--json] [--format NAME]
+    verdict compare BASE CAND [--json | --markdown] [--fail-on-regression]
+                    [--tolerance PCT] [--error-tolerance PCT] [--load-tolerance PCT]
+                    [--alpha A] [--fdr] [--format NAME]
     verdict formats
 
 COMMANDS:
     summary    per-endpoint latency percentiles, errors and throughput of each run
+    compare    baseline against candidate: per-endpoint p50/p95/p99, errors and req/s,
+               the change, its significance and interval, a verdict, and a load check
     formats    list the formats Verdict reads
 
 OPTIONS:
@@ -21,14 +26,25 @@ OPTIONS:
     --format NAME    read every file as NAME instead of detecting it (see `verdict formats`)
     -h, --help       this text
 
+COMPARE OPTIONS:
+    --markdown             print a Markdown report (e.g. for a pull request)
+    --fail-on-regression   exit 1 when a statistic significantly regressed
+    --tolerance PCT        latency changes within ±PCT are practically equal (default 10)
+    --error-tolerance PCT  error-rate differences within ±PCT points are equal (default 0.5)
+    --load-tolerance PCT   concurrency (or req/s) difference that makes loads differ (default 10)
+    --alpha A              significance level after adjustment (default 0.05)
+    --fdr                  adjust for many tests by Benjamini–Hochberg instead of Holm
+
 EXIT CODES:
-    0 ok · 64 usage error · 65 nothing usable in an input · 66 a file not found or unreadable
+    0 ok · 1 a regression (compare --fail-on-regression) · 64 usage error
+    65 nothing usable in an input · 66 a file not found or unreadable
 ";
 
 /// What the user asked for.
 #[derive(Debug, PartialEq)]
 pub enum Command {
     Summary(SummaryArgs),
+    Compare(crate::compare_cmd::CompareArgs),
     Formats,
     Help,
 }
@@ -52,6 +68,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
     match cmd.as_str() {
         "-h" | "--help" | "help" => Ok(Command::Help),
         "formats" => Ok(Command::Formats),
+        "compare" => Ok(Command::Compare(crate::compare_cmd::parse(it)?)),
         "summary" => {
             let mut a = SummaryArgs::default();
             while let Some(arg) = it.next() {

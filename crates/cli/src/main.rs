@@ -2,6 +2,7 @@
 //! read files in chunks, feed the core, print what it computed.
 
 mod args;
+mod compare_cmd;
 mod output;
 
 use std::fs::File;
@@ -35,6 +36,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(Command::Summary(a)) => summary(&a),
+        Ok(Command::Compare(a)) => compare_cmd::run(&a),
     }
 }
 

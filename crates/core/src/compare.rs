@@ -121,7 +121,8 @@ struct Context<'a> {
     /// Per quantile, each run's design effect at the whole run's pooled percentile.
     latency_effects: Vec<[DesignEffect; 2]>,
     error_effects: [DesignEffect; 2],
-    /// Each run's largest design effect: what endpoints are assumed to have.
+    /// Each run's largest design effect of latency: what endpoints' latency
+    /// tests assume (their error tests take the run's error effect).
     endpoint_effects: [DesignEffect; 2],
     /// Whether the design effects were measured (enough time blocks), and
     /// the degrees of freedom of tests on blocks.
@@ -172,14 +173,7 @@ pub fn compare(
     let timed = blocks.iter().all(|b| !b.is_empty());
     let use_blocks = blocks.iter().all(|b| b.len() >= MIN_BLOCKS_FOR_BOOTSTRAP);
     let notes = method_notes(&blocks, use_blocks);
-    let largest = |k: usize| {
-        DesignEffect::largest(
-            latency_effects
-                .iter()
-                .map(|d| d[k])
-                .chain(std::iter::once(error_effects[k])),
-        )
-    };
+    let largest = |k: usize| DesignEffect::largest(latency_effects.iter().map(|d| d[k]));
     let context = Context {
         blocks: [&blocks[0], &blocks[1]],
         endpoint_effects: [largest(0), largest(1)],
@@ -251,7 +245,7 @@ fn method_notes(blocks: &[Vec<Block>; 2], use_blocks: bool) -> Vec<String> {
         );
     } else {
         notes.push(
-            "requests of the same time block are alike (a slow second slows them all): each run's uncertainty is inflated by the design effect measured on its time blocks, and endpoints take their run's largest".into(),
+            "requests of the same time block are alike (a slow second slows them all): each run's uncertainty is inflated by the design effect measured on its time blocks; endpoints take their run's largest for latency and its error effect for errors".into(),
         );
         if fewest < blocks::MIN_BLOCKS_FOR_DEPENDENCE {
             notes.push(format!(
@@ -425,14 +419,15 @@ fn estimate(p: &Population<'_>, cx: &Context<'_>, seed: u64) -> RowComparison {
         Sparse::from_histogram(&sb.hist),
     ];
     let pooled = pooled_histogram(sa, sb);
-    // The whole run measures its own dependence; an endpoint is assumed to
-    // be as dependent as the worst its run shows.
-    let effects_of = |d: &[DesignEffect; 2]| {
+    // The whole run measures its own dependence; an endpoint's latency is
+    // assumed to be as dependent as the worst its run shows, its errors as
+    // the run's errors.
+    let effects_of = |d: &[DesignEffect; 2], assumed: &[DesignEffect; 2]| {
         let pick = |k: usize| {
             if p.whole_run {
                 d[k].factor
             } else {
-                cx.endpoint_effects[k].for_share(p.share[k]).factor
+                assumed[k].for_share(p.share[k]).factor
             }
         };
         [pick(0), pick(1)]
@@ -465,15 +460,34 @@ fn estimate(p: &Population<'_>, cx: &Context<'_>, seed: u64) -> RowComparison {
             verdict: Verdict::InsufficientData,
             note: None,
         };
-        let needed = (MIN_EXPECTED_ABOVE / (1.0 - q)).ceil() as u64;
-        if hists.iter().any(|h| h.total < needed) {
+        let needed = (MIN_EXPECTED_ABOVE / (1.0 - q)).ceil();
+        let effects = effects_of(d, &cx.endpoint_effects);
+        // Blocks carry the dependence themselves; otherwise dependent
+        // requests count for fewer independent ones.
+        let sizes: Vec<f64> = (0..2)
+            .map(|k| {
+                let n = hists[k].total as f64;
+                if by_blocks {
+                    n
+                } else {
+                    n / effects[k].max(1.0)
+                }
+            })
+            .collect();
+        if sizes.iter().any(|n| *n < needed) {
+            let shown = |n: f64| format!("{}", n.floor());
             row.note = Some(format!(
-                "{label} is tested with at least {needed} latencies in each run ({} and {} here)",
-                hists[0].total, hists[1].total
+                "{label} is tested with at least {needed} latencies in each run{} ({} and {} here)",
+                if by_blocks {
+                    ""
+                } else {
+                    ", counted as independent ones (n / design effect)"
+                },
+                shown(sizes[0]),
+                shown(sizes[1])
             ));
         } else {
             let t = pooled.value_at_quantile(q);
-            let effects = effects_of(d);
             row.test = Some(test(
                 Some(ms(t)),
                 [
@@ -534,7 +548,7 @@ fn estimate(p: &Population<'_>, cx: &Context<'_>, seed: u64) -> RowComparison {
             0.0
         }
     };
-    let [da, db] = effects_of(&cx.error_effects);
+    let [da, db] = effects_of(&cx.error_effects, &cx.error_effects);
     let error_rate = ErrorRateComparison {
         change: Change::new(rate(sa), rate(sb)),
         difference_interval: stats::newcombe(
