@@ -95,7 +95,10 @@ pub fn run(a: &CompareArgs) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    let options = IngestOptions { format };
+    let options = IngestOptions {
+        format,
+        ..IngestOptions::default()
+    };
     let mut runs: Vec<Run> = Vec::new();
     let mut code = 0u8;
     for path in [&a.baseline, &a.candidate] {

@@ -81,7 +81,10 @@ fn summary(a: &SummaryArgs) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    let options = IngestOptions { format };
+    let options = IngestOptions {
+        format,
+        ..IngestOptions::default()
+    };
     let mut runs: Vec<Run> = Vec::new();
     let mut code = 0u8;
     for path in &a.files {
@@ -97,6 +100,8 @@ fn summary(a: &SummaryArgs) -> ExitCode {
             }
         }
     }
+    // Files one tool wrote for one run (Locust's PREFIX_stats.csv, _stats_history.csv, …) become one run.
+    let mut runs = verdict_core::group::combine(runs);
     if a.merge && runs.len() > 1 {
         match merge(runs) {
             Ok(merged) => runs = vec![merged],

@@ -140,8 +140,36 @@ pub fn run_table(r: &RunSummary) -> String {
             t.metric, t.expression, outcome
         );
     }
+    write_failures(&mut out, r);
     for w in &r.warnings {
         let _ = writeln!(out, "  warning: {w}");
     }
     out
+}
+
+/// Failures the tool grouped by cause, largest first (at most a few lines).
+fn write_failures(out: &mut String, r: &RunSummary) {
+    const SHOWN: usize = 8;
+    let mut failures: Vec<_> = r.failures.iter().collect();
+    failures.sort_by_key(|f| std::cmp::Reverse(f.count));
+    for f in failures.iter().take(SHOWN) {
+        let place = match (&f.method, &f.endpoint) {
+            (Some(m), Some(e)) if !e.starts_with(&format!("{m} ")) => format!("{m} {e}: "),
+            (_, Some(e)) => format!("{e}: "),
+            (Some(m), None) => format!("{m}: "),
+            (None, None) => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "  failure: {}x {place}{} (as the tool reported it)",
+            f.count, f.message
+        );
+    }
+    if failures.len() > SHOWN {
+        let _ = writeln!(
+            out,
+            "  failure: … and {} more kinds (see --json)",
+            failures.len() - SHOWN
+        );
+    }
 }

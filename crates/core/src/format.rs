@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::IngestError;
 use crate::formats;
 use crate::run::Run;
+use crate::time::DurationUnit;
 
 /// Bytes of (decompressed) input a sniffer may look at.
 pub const SNIFF_LOOKAHEAD: usize = 16 * 1024;
@@ -30,6 +31,60 @@ pub enum Format {
     /// The `data` object k6 passes to `handleSummary()`, saved as JSON.
     #[serde(rename = "k6-handle-summary")]
     K6HandleSummary,
+    /// JMeter CSV results (JTL), with or without header.
+    #[serde(rename = "jmeter-csv")]
+    JmeterCsv,
+    /// hey `-o csv`.
+    #[serde(rename = "hey-csv")]
+    HeyCsv,
+    /// JMeter XML results (JTL).
+    #[serde(rename = "jmeter-xml")]
+    JmeterXml,
+    /// Gatling `simulation.log`, text (tab-separated) format.
+    #[serde(rename = "gatling-log")]
+    GatlingLog,
+    /// Gatling `simulation.log`, binary format (3.13+).
+    #[serde(rename = "gatling-binary")]
+    GatlingBinary,
+    /// Vegeta results, `vegeta encode --to json`.
+    #[serde(rename = "vegeta-json")]
+    VegetaJson,
+    /// Vegeta results, `vegeta encode --to csv`.
+    #[serde(rename = "vegeta-csv")]
+    VegetaCsv,
+    /// Vegeta results, gob (`vegeta attack` default output).
+    #[serde(rename = "vegeta-gob")]
+    VegetaGob,
+    /// ApacheBench `-g` gnuplot TSV.
+    #[serde(rename = "ab-gnuplot")]
+    AbGnuplot,
+    /// HdrHistogram percentile distribution text (`.hgrm`).
+    #[serde(rename = "hgrm")]
+    Hgrm,
+    /// HdrHistogram interval log (`.hlog`).
+    #[serde(rename = "hlog")]
+    Hlog,
+    /// Artillery `run --output report.json` (v2 metrics, or the 1.x legacy shape).
+    #[serde(rename = "artillery-report")]
+    ArtilleryReport,
+    /// Locust `--csv` `<prefix>_stats.csv`: per-endpoint totals plus `Aggregated`.
+    #[serde(rename = "locust-stats-csv")]
+    LocustStatsCsv,
+    /// Locust `--csv` `<prefix>_stats_history.csv`: one row per second (and endpoint).
+    #[serde(rename = "locust-history-csv")]
+    LocustHistoryCsv,
+    /// Locust `--csv` `<prefix>_failures.csv`: failures grouped by endpoint and error.
+    #[serde(rename = "locust-failures-csv")]
+    LocustFailuresCsv,
+    /// Locust `--csv` `<prefix>_exceptions.csv`: exceptions raised in user code.
+    #[serde(rename = "locust-exceptions-csv")]
+    LocustExceptionsCsv,
+    /// Locust `--json` / `--json-file`: per-endpoint stats with response-time buckets.
+    #[serde(rename = "locust-json")]
+    LocustJson,
+    /// Locust worker reports, one JSON object per line (as Taurus' Locust executor logs them).
+    #[serde(rename = "locust-worker-ldjson")]
+    LocustWorkerLdjson,
 }
 
 impl Format {
@@ -39,6 +94,24 @@ impl Format {
         Format::K6Csv,
         Format::K6SummaryExport,
         Format::K6HandleSummary,
+        Format::JmeterCsv,
+        Format::HeyCsv,
+        Format::JmeterXml,
+        Format::GatlingLog,
+        Format::GatlingBinary,
+        Format::VegetaJson,
+        Format::VegetaCsv,
+        Format::VegetaGob,
+        Format::AbGnuplot,
+        Format::Hgrm,
+        Format::Hlog,
+        Format::ArtilleryReport,
+        Format::LocustStatsCsv,
+        Format::LocustHistoryCsv,
+        Format::LocustFailuresCsv,
+        Format::LocustExceptionsCsv,
+        Format::LocustJson,
+        Format::LocustWorkerLdjson,
     ];
 
     /// The stable name (`k6-ndjson`).
@@ -48,6 +121,24 @@ impl Format {
             Format::K6Csv => "k6-csv",
             Format::K6SummaryExport => "k6-summary-export",
             Format::K6HandleSummary => "k6-handle-summary",
+            Format::JmeterCsv => "jmeter-csv",
+            Format::HeyCsv => "hey-csv",
+            Format::JmeterXml => "jmeter-xml",
+            Format::GatlingLog => "gatling-log",
+            Format::GatlingBinary => "gatling-binary",
+            Format::VegetaJson => "vegeta-json",
+            Format::VegetaCsv => "vegeta-csv",
+            Format::VegetaGob => "vegeta-gob",
+            Format::AbGnuplot => "ab-gnuplot",
+            Format::Hgrm => "hgrm",
+            Format::Hlog => "hlog",
+            Format::ArtilleryReport => "artillery-report",
+            Format::LocustStatsCsv => "locust-stats-csv",
+            Format::LocustHistoryCsv => "locust-history-csv",
+            Format::LocustFailuresCsv => "locust-failures-csv",
+            Format::LocustExceptionsCsv => "locust-exceptions-csv",
+            Format::LocustJson => "locust-json",
+            Format::LocustWorkerLdjson => "locust-worker-ldjson",
         }
     }
 
@@ -92,11 +183,18 @@ fn known_names() -> String {
         .join(", ")
 }
 
-/// Options that change how a file is read.
+/// Options that change how a file is read. Every field may be left out of
+/// the JSON the app sends.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct IngestOptions {
     /// Skip detection and read the file as this format.
     pub format: Option<Format>,
+    /// The unit of latency values in HdrHistogram files (`.hlog` recorded
+    /// values, `.hgrm` printed values), which those files do not state.
+    /// `None`: the assumption documented in `docs/formats/hdrhistogram.md`,
+    /// which the run's warnings repeat.
+    pub hdr_unit: Option<DurationUnit>,
 }
 
 /// A streaming decoder for one format. It receives the decompressed bytes in

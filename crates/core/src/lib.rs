@@ -27,10 +27,12 @@
 
 #![forbid(unsafe_code)]
 
+pub mod capacity;
 pub mod compare;
 pub mod error;
 pub mod format;
 pub mod formats;
+pub mod group;
 pub mod lines;
 pub mod run;
 pub mod series;

@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, HashMap};
 use crate::format::Format;
 use crate::series::{ms_to_us, Series};
 use crate::summary::{
-    Checks, EndpointSummary, LatencyMs, PercentilePoint, ReportedBy, RunSummary, SkippedLine,
-    TimelinePoint, TimelineSummary, ToolThreshold,
+    Checks, EndpointSummary, FailureSummary, LatencyMs, PercentilePoint, ReportedBy, RunSummary,
+    SkippedLine, TimelinePoint, TimelineSummary, ToolThreshold,
 };
 use crate::time::{format_rfc3339, Micros};
 use crate::timeline::Timeline;
@@ -43,6 +43,21 @@ pub struct Request<'a> {
     pub scenario: &'a str,
 }
 
+/// A histogram of request durations over one time interval: what an
+/// HdrHistogram interval log (`.hlog`) holds instead of single requests.
+/// Histograms add exactly, so these merge into the run like samples do.
+#[derive(Debug, Clone, Copy)]
+pub struct IntervalHistogram<'a> {
+    /// Interval start and end (µs since the epoch, or since the test start
+    /// for relative runs); `None` when the input has no times.
+    pub start_us: Option<Micros>,
+    pub end_us: Option<Micros>,
+    /// Durations in whole µs, in a histogram made by [`crate::series::new_histogram`].
+    pub durations_us: &'a hdrhistogram::Histogram<u64>,
+    /// The endpoint (an `.hlog` tag).
+    pub name: &'a str,
+}
+
 /// Pre-aggregated numbers copied from a tool's own summary.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ToolReport {
@@ -57,6 +72,9 @@ pub struct ToolReport {
     pub checks: Option<Checks>,
     pub peak_concurrency: Option<f64>,
     pub timeline: TimelineSummary,
+    /// The tool's own percentile spectrum, when it prints one (HdrHistogram
+    /// `.hgrm`, wrk2's "Detailed Percentile spectrum").
+    pub distribution: Vec<PercentilePoint>,
 }
 
 /// One endpoint's aggregates.
@@ -95,9 +113,12 @@ pub struct Run {
     pub peak_concurrency: Option<f64>,
     pub tool: Option<ToolReport>,
     pub thresholds: Vec<ToolThreshold>,
+    /// Failures grouped by cause, as the tool reported them.
+    pub failures: Vec<FailureSummary>,
     pub diagnostics: Diagnostics,
     relative_time: bool,
     time_resolution_us: i64,
+    errors_unknown: bool,
     index: HashMap<Box<str>, Vec<(Box<str>, usize)>>,
     other_endpoints: Option<usize>,
 }
@@ -139,9 +160,11 @@ impl Run {
             peak_concurrency: None,
             tool: None,
             thresholds: Vec::new(),
+            failures: Vec::new(),
             diagnostics: Diagnostics::default(),
             relative_time: false,
             time_resolution_us: 0,
+            errors_unknown: false,
             index: HashMap::new(),
             other_endpoints: None,
         }
@@ -152,6 +175,13 @@ impl Run {
     /// the run spans from the first stamp to the last stamp plus `us`.
     pub fn set_time_resolution(&mut self, us: i64) {
         self.time_resolution_us = us.max(0);
+    }
+
+    /// Declares that the input cannot tell failed requests from good ones
+    /// (HdrHistogram logs hold latencies only): errors are shown as unknown,
+    /// not as zero.
+    pub fn set_errors_unknown(&mut self) {
+        self.errors_unknown = true;
     }
 
     /// Marks timestamps as relative to the test start (no wall-clock start is known).
@@ -221,6 +251,58 @@ impl Run {
             };
             self.first_activity_us = min_opt(self.first_activity_us, Some(start));
         }
+    }
+
+    /// Records a histogram of request durations covering one interval. Its
+    /// requests are counted, added to the endpoint and overall histograms, and
+    /// placed in the timeline window holding the interval's midpoint (the
+    /// requests ended somewhere inside the interval). Histograms know nothing
+    /// of failures, so none are counted.
+    pub fn record_histogram(&mut self, h: &IntervalHistogram<'_>) {
+        self.overall.record_histogram(h.durations_us);
+        let i = self.endpoint_index(h.name, "");
+        self.endpoints[i].series.record_histogram(h.durations_us);
+        if let (Some(start), Some(end)) = (h.start_us, h.end_us) {
+            let end = end.max(start);
+            self.timeline
+                .histogram(start + (end - start) / 2, h.durations_us);
+            self.first_activity_us = min_opt(self.first_activity_us, Some(start));
+            self.last_end_us = max_opt(self.last_end_us, Some(end));
+        }
+    }
+
+    /// Records `n` requests of one duration, without end times: a tool's
+    /// histogram bucket (Locust's `response_times`). Their times, if known
+    /// per second, go in with [`Run::timeline_counts`].
+    pub fn requests_in_bucket(&mut self, name: &str, method: &str, duration_ms: f64, n: u64) {
+        if n == 0 {
+            return;
+        }
+        let (us, clamped) = ms_to_us(duration_ms);
+        if clamped {
+            self.diagnostics.clamped += n;
+        }
+        let ms = if duration_ms.is_finite() {
+            duration_ms.max(0.0)
+        } else {
+            0.0
+        };
+        self.overall.record_n(ms, us, false, "", n);
+        let i = self.endpoint_index(name, method);
+        self.endpoints[i].series.record_n(ms, us, false, "", n);
+    }
+
+    /// The series of one endpoint (created if new), for formats that know
+    /// exact totals beside their histogram (a tool's count, sum, min, max).
+    pub fn endpoint_series_mut(&mut self, name: &str, method: &str) -> &mut Series {
+        let i = self.endpoint_index(name, method);
+        &mut self.endpoints[i].series
+    }
+
+    /// Counts requests (and failures) that ended in the second starting at `t`
+    /// when only per-second counters are known: the window gets no latency.
+    pub fn timeline_counts(&mut self, t: Micros, requests: u64, errors: u64) {
+        self.timeline.count(t, requests, errors);
     }
 
     /// Notes that activity (e.g. a k6 iteration) started at `t`.
@@ -306,6 +388,14 @@ impl Run {
                 (a, b) => a.or(b),
             });
         self.thresholds.extend(other.thresholds.iter().cloned());
+        for f in &other.failures {
+            match self.failures.iter_mut().find(|m| {
+                m.endpoint == f.endpoint && m.method == f.method && m.message == f.message
+            }) {
+                Some(mine) => mine.count += f.count,
+                None => self.failures.push(f.clone()),
+            }
+        }
         self.diagnostics.skipped_lines += other.diagnostics.skipped_lines;
         self.diagnostics.clamped += other.diagnostics.clamped;
         for ex in &other.diagnostics.examples {
@@ -317,6 +407,7 @@ impl Run {
             self.warn(format!("{}: {w}", other.source));
         }
         self.relative_time |= other.relative_time;
+        self.errors_unknown |= other.errors_unknown;
         self.time_resolution_us = self.time_resolution_us.max(other.time_resolution_us);
     }
 
@@ -371,6 +462,7 @@ impl Run {
             timeline: TimelineSummary::default(),
             distribution: Vec::new(),
             thresholds: self.thresholds.clone(),
+            failures: self.failures.clone(),
         };
         if !self.has_samples() {
             if let Some(tool) = &self.tool {
@@ -387,6 +479,7 @@ impl Run {
                 s.checks = tool.checks.or(s.checks);
                 s.peak_concurrency = tool.peak_concurrency.or(s.peak_concurrency);
                 s.timeline = tool.timeline.clone();
+                s.distribution = tool.distribution.clone();
                 return s;
             }
         }
@@ -432,6 +525,14 @@ impl Run {
         s.endpoints = endpoints;
         s.timeline = self.timeline_summary();
         s.distribution = distribution(&self.overall.hist);
+        if self.errors_unknown {
+            s.errors = None;
+            s.error_rate = None;
+            for e in &mut s.endpoints {
+                e.errors = None;
+                e.error_rate = None;
+            }
+        }
         s
     }
 
@@ -476,8 +577,8 @@ fn statuses(s: &Series) -> BTreeMap<String, u64> {
         .collect()
 }
 
-/// The percentile spectrum (as HdrHistogram's `outputPercentileDistribution`),
-/// thinned to at most a few hundred points.
+/// The percentile spectrum (as HdrHistogram's `outputPercentileDistribution`,
+/// 4 ticks per halving of 1 − p: about 4·log2(n) points, so it stays small).
 fn distribution(h: &hdrhistogram::Histogram<u64>) -> Vec<PercentilePoint> {
     if h.is_empty() {
         return Vec::new();
@@ -493,9 +594,6 @@ fn distribution(h: &hdrhistogram::Histogram<u64>) -> Vec<PercentilePoint> {
             continue;
         }
         out.push(p);
-        if out.len() >= 400 {
-            break;
-        }
     }
     let total = h.len();
     for p in &mut out {

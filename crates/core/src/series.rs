@@ -66,24 +66,63 @@ impl Default for Series {
 impl Series {
     /// Records one request. `duration_us` must come from [`ms_to_us`].
     pub fn record(&mut self, duration_ms: f64, duration_us: u64, failed: bool, status: &str) {
-        self.requests += 1;
+        self.record_n(duration_ms, duration_us, failed, status, 1);
+    }
+
+    /// Records `n` requests of the same duration (a tool's histogram bucket).
+    pub fn record_n(
+        &mut self,
+        duration_ms: f64,
+        duration_us: u64,
+        failed: bool,
+        status: &str,
+        n: u64,
+    ) {
+        if n == 0 {
+            return;
+        }
+        self.requests += n;
         if failed {
-            self.errors += 1;
+            self.errors += n;
         }
-        if self.hist.record(duration_us).is_err() {
-            self.hist.saturating_record(duration_us);
+        if self.hist.record_n(duration_us, n).is_err() {
+            self.hist.saturating_record_n(duration_us, n);
         }
-        self.sum_ns += (duration_ms * 1e6).round() as i128;
+        self.sum_ns += (duration_ms * 1e6).round() as i128 * i128::from(n);
         if duration_ms < self.min_ms {
             self.min_ms = duration_ms;
         }
         if duration_ms > self.max_ms {
             self.max_ms = duration_ms;
         }
-        self.count_status(status, 1);
+        self.count_status(status, n);
+    }
+
+    /// Adds a whole histogram of durations (µs, from [`new_histogram`]), as an
+    /// HdrHistogram interval log holds them. The counters follow from the
+    /// histogram: min and max are its bucket edges, and the sum counts each
+    /// bucket at its middle value, as HdrHistogram's own mean does.
+    pub fn record_histogram(&mut self, durations_us: &Histogram<u64>) {
+        let n = durations_us.len();
+        if n == 0 {
+            return;
+        }
+        self.requests += n;
+        // Both histograms auto-resize, so `add` cannot fail on range.
+        let _ = self.hist.add(durations_us);
+        for v in durations_us.iter_recorded() {
+            let middle_us = durations_us.median_equivalent(v.value_iterated_to());
+            self.sum_ns += i128::from(middle_us) * 1000 * i128::from(v.count_at_value());
+        }
+        self.min_ms = self.min_ms.min(durations_us.min() as f64 / 1000.0);
+        self.max_ms = self.max_ms.max(durations_us.max() as f64 / 1000.0);
     }
 
     fn count_status(&mut self, status: &str, n: u64) {
+        // Formats without statuses (Locust's buckets) pass "": nothing to count.
+        if status.is_empty() {
+            return;
+        }
         // Few distinct statuses per series: a linear scan beats hashing.
         match self.statuses.iter_mut().find(|(s, _)| &**s == status) {
             Some((_, c)) => *c += n,

@@ -84,6 +84,18 @@ pub struct ToolThreshold {
     pub passed: Option<bool>,
 }
 
+/// Failed requests the tool grouped by cause (Locust's failures table,
+/// Artillery's `errors.<code>` counters), copied as the tool wrote them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FailureSummary {
+    /// The endpoint, when the tool attributes the failure to one.
+    pub endpoint: Option<String>,
+    pub method: Option<String>,
+    /// The tool's own text: an error code (`ETIMEDOUT`) or message.
+    pub message: String,
+    pub count: u64,
+}
+
 /// One timeline window. Percentiles are over requests that ended in the window.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimelinePoint {
@@ -143,8 +155,11 @@ pub struct RunSummary {
     pub skipped_lines: u64,
     pub skipped_examples: Vec<SkippedLine>,
     pub timeline: TimelineSummary,
-    /// Percentile distribution of all requests (empty for tool-reported runs).
+    /// Percentile distribution of all requests. For tool-reported runs, the
+    /// tool's own printed spectrum when it has one (else empty).
     pub distribution: Vec<PercentilePoint>,
     /// Thresholds the tool recorded (k6).
     pub thresholds: Vec<ToolThreshold>,
+    /// Failures grouped by cause, as the tool reported them (empty when it does not).
+    pub failures: Vec<FailureSummary>,
 }

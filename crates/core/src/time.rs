@@ -5,6 +5,8 @@
 //! `days_from_civil`) because the core must stay free of clocks and time zones,
 //! and every format we read states its offset explicitly.
 
+use serde::{Deserialize, Serialize};
+
 /// Microseconds since 1970-01-01T00:00:00Z.
 pub type Micros = i64;
 
@@ -115,6 +117,71 @@ pub fn format_rfc3339(t: Micros) -> String {
         (sod / 60) % 60,
         sod % 60
     )
+}
+
+/// The unit of a duration, for inputs that do not state theirs (HdrHistogram
+/// files, a user-mapped CSV). Serde names: `s`, `ms`, `us`, `ns`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DurationUnit {
+    #[serde(rename = "s")]
+    Seconds,
+    #[serde(rename = "ms")]
+    Millis,
+    #[serde(rename = "us", alias = "µs")]
+    Micros,
+    #[serde(rename = "ns")]
+    Nanos,
+}
+
+impl DurationUnit {
+    /// Every unit, largest first.
+    pub const ALL: [DurationUnit; 4] = [
+        DurationUnit::Seconds,
+        DurationUnit::Millis,
+        DurationUnit::Micros,
+        DurationUnit::Nanos,
+    ];
+
+    /// Reads `s`, `ms`, `us` (or `µs`), `ns`.
+    pub fn from_name(name: &str) -> Option<DurationUnit> {
+        match name {
+            "s" => Some(DurationUnit::Seconds),
+            "ms" => Some(DurationUnit::Millis),
+            "us" | "µs" => Some(DurationUnit::Micros),
+            "ns" => Some(DurationUnit::Nanos),
+            _ => None,
+        }
+    }
+
+    /// The short name (`ms`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DurationUnit::Seconds => "s",
+            DurationUnit::Millis => "ms",
+            DurationUnit::Micros => "us",
+            DurationUnit::Nanos => "ns",
+        }
+    }
+
+    /// The unit spelled out, for messages.
+    pub fn long_name(self) -> &'static str {
+        match self {
+            DurationUnit::Seconds => "seconds",
+            DurationUnit::Millis => "milliseconds",
+            DurationUnit::Micros => "microseconds",
+            DurationUnit::Nanos => "nanoseconds",
+        }
+    }
+
+    /// The power of ten that turns a value in this unit into milliseconds.
+    pub fn pow10_to_ms(self) -> i32 {
+        match self {
+            DurationUnit::Seconds => 3,
+            DurationUnit::Millis => 0,
+            DurationUnit::Micros => -3,
+            DurationUnit::Nanos => -6,
+        }
+    }
 }
 
 #[cfg(test)]

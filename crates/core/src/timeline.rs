@@ -165,6 +165,31 @@ impl Timeline {
         }
     }
 
+    /// Records a histogram of durations (µs, 3 significant digits) of requests
+    /// that ended in the window holding `t`.
+    pub fn histogram(&mut self, t: Micros, durations_us: &Histogram<u64>) {
+        if durations_us.is_empty() {
+            return;
+        }
+        let b = self.bucket_at(t);
+        b.requests += durations_us.len();
+        for v in durations_us.iter_recorded() {
+            // Same precision on both sides: each bucket lands in its twin.
+            let count = u32::try_from(v.count_at_value()).unwrap_or(u32::MAX);
+            if b.hist.record_n(v.value_iterated_to(), count).is_err() {
+                b.hist.saturating_record_n(v.value_iterated_to(), count);
+            }
+        }
+    }
+
+    /// Counts requests that ended at `t` whose durations are not known per
+    /// second (a tool's per-second counters): the window gets no latency.
+    pub fn count(&mut self, t: Micros, requests: u64, errors: u64) {
+        let b = self.bucket_at(t);
+        b.requests += requests;
+        b.errors += errors;
+    }
+
     /// Records a concurrency reading (the window keeps its maximum).
     pub fn concurrency(&mut self, t: Micros, value: f64) {
         let b = self.bucket_at(t);

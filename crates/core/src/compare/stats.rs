@@ -4,35 +4,10 @@
 //! binomial tails) and the Holm / Benjamini–Hochberg adjustments.
 //!
 //! Method and worked numbers: `shared/design/statistics.md` §4.4 and §5.
-//! Plain `f64` arithmetic, no allocation except in the adjustments.
+//! Plain `f64` arithmetic, no allocation except in the adjustments. The
+//! special functions (log-gamma, incomplete beta) are the capacity model's.
 
-/// ln Γ(x) for x > 0 (Lanczos, g = 7, 9 terms: relative error below 1e-13).
-pub fn ln_gamma(x: f64) -> f64 {
-    const G: f64 = 7.0;
-    const C: [f64; 9] = [
-        0.999_999_999_999_809_9,
-        676.520_368_121_885_1,
-        -1_259.139_216_722_402_8,
-        771.323_428_777_653_1,
-        -176.615_029_162_140_6,
-        12.507_343_278_686_905,
-        -0.138_571_095_265_720_12,
-        9.984_369_578_019_572e-6,
-        1.505_632_735_149_311_6e-7,
-    ];
-    if x < 0.5 {
-        let pi = std::f64::consts::PI;
-        return (pi / (pi * x).sin()).ln() - ln_gamma(1.0 - x);
-    }
-    let x = x - 1.0;
-    let t = x + G + 0.5;
-    let a = C
-        .iter()
-        .enumerate()
-        .skip(1)
-        .fold(C[0], |a, (i, c)| a + c / (x + i as f64));
-    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + a.ln()
-}
+use crate::capacity::stats::{self as capacity_stats, incomplete_beta, ln_gamma};
 
 fn ln_choose(n: u64, k: u64) -> f64 {
     ln_gamma(n as f64 + 1.0) - ln_gamma(k as f64 + 1.0) - ln_gamma((n - k) as f64 + 1.0)
@@ -98,120 +73,19 @@ pub fn normal_sf(z: f64) -> f64 {
     }
 }
 
-/// The standard normal quantile Φ⁻¹(p) (Acklam's rational approximation,
-/// refined by one Halley step to full precision).
+/// The standard normal quantile Φ⁻¹(p): Acklam's approximation refined by
+/// one Halley step against [`normal_sf`], to full precision.
 pub fn normal_quantile(p: f64) -> f64 {
-    if p.is_nan() || p <= 0.0 {
-        return if p == 0.0 {
-            f64::NEG_INFINITY
-        } else {
-            f64::NAN
-        };
+    if p.is_nan() || !(0.0..=1.0).contains(&p) {
+        return f64::NAN;
     }
-    if p >= 1.0 {
-        return if p == 1.0 { f64::INFINITY } else { f64::NAN };
+    let x = capacity_stats::normal_quantile(p);
+    if !x.is_finite() {
+        return x;
     }
-    const A: [f64; 6] = [
-        -3.969_683_028_665_376e1,
-        2.209_460_984_245_205e2,
-        -2.759_285_104_469_687e2,
-        1.383_577_518_672_69e2,
-        -3.066_479_806_614_716e1,
-        2.506_628_277_459_239,
-    ];
-    const B: [f64; 5] = [
-        -5.447_609_879_822_406e1,
-        1.615_858_368_580_409e2,
-        -1.556_989_798_598_866e2,
-        6.680_131_188_771_972e1,
-        -1.328_068_155_288_572e1,
-    ];
-    const C: [f64; 6] = [
-        -7.784_894_002_430_293e-3,
-        -3.223_964_580_411_365e-1,
-        -2.400_758_277_161_838,
-        -2.549_732_539_343_734,
-        4.374_664_141_464_968,
-        2.938_163_982_698_783,
-    ];
-    const D: [f64; 4] = [
-        7.784_695_709_041_462e-3,
-        3.224_671_290_700_398e-1,
-        2.445_134_137_142_996,
-        3.754_408_661_907_416,
-    ];
-    let tail = |q: f64| {
-        (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
-            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
-    };
-    let x = if p < 0.02425 {
-        tail((-2.0 * p.ln()).sqrt())
-    } else if p > 1.0 - 0.02425 {
-        -tail((-2.0 * (1.0 - p).ln()).sqrt())
-    } else {
-        let q = p - 0.5;
-        let r = q * q;
-        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
-            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
-    };
-    // Halley refinement against the accurate tail function.
     let e = normal_sf(-x) - p;
     let u = e * (2.0 * std::f64::consts::PI).sqrt() * (x * x / 2.0).exp();
     x - u / (1.0 + x * u / 2.0)
-}
-
-fn beta_continued_fraction(a: f64, b: f64, x: f64) -> f64 {
-    const TINY: f64 = 1e-300;
-    const EPS: f64 = 1e-15;
-    let (qab, qap, qam) = (a + b, a + 1.0, a - 1.0);
-    let mut c = 1.0;
-    let mut d = 1.0 - qab * x / qap;
-    if d.abs() < TINY {
-        d = TINY;
-    }
-    d = 1.0 / d;
-    let mut h = d;
-    // Convergence takes O(sqrt(max(a, b))) terms.
-    for m in 1..=1_000_000u32 {
-        let m = f64::from(m);
-        let m2 = 2.0 * m;
-        for aa in [
-            m * (b - m) * x / ((qam + m2) * (a + m2)),
-            -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)),
-        ] {
-            d = 1.0 + aa * d;
-            if d.abs() < TINY {
-                d = TINY;
-            }
-            c = 1.0 + aa / c;
-            if c.abs() < TINY {
-                c = TINY;
-            }
-            d = 1.0 / d;
-            h *= d * c;
-        }
-        if (d * c - 1.0).abs() < EPS {
-            break;
-        }
-    }
-    h
-}
-
-/// The regularised incomplete beta function I_x(a, b), for a, b > 0.
-pub fn inc_beta(a: f64, b: f64, x: f64) -> f64 {
-    if x <= 0.0 {
-        return 0.0;
-    }
-    if x >= 1.0 {
-        return 1.0;
-    }
-    let ln_front = ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * x.ln() + b * (1.0 - x).ln();
-    let front = ln_front.exp();
-    if x < (a + 1.0) / (a + b + 2.0) {
-        front * beta_continued_fraction(a, b, x) / a
-    } else {
-        1.0 - front * beta_continued_fraction(b, a, 1.0 - x) / b
-    }
 }
 
 /// P(Bin(n, p) ≥ r) for a real-valued `n` (an effective sample size) and
@@ -226,7 +100,7 @@ pub fn binomial_at_least(r: f64, n: f64, p: f64) -> f64 {
     if p >= 1.0 {
         return 1.0;
     }
-    inc_beta(r, n - r + 1.0, p)
+    incomplete_beta(r, n - r + 1.0, p)
 }
 
 /// P(T > t) for Student's t with `df` degrees of freedom.
@@ -234,7 +108,7 @@ pub fn student_t_sf(t: f64, df: f64) -> f64 {
     if t.is_nan() || df <= 0.0 {
         return f64::NAN;
     }
-    let tail = 0.5 * inc_beta(df / 2.0, 0.5, df / (df + t * t));
+    let tail = 0.5 * incomplete_beta(df / 2.0, 0.5, df / (df + t * t));
     if t >= 0.0 {
         tail
     } else {

@@ -5,7 +5,9 @@ use crate::error::IngestError;
 use crate::format::Format;
 
 /// Largest whole document we buffer.
-pub const MAX_DOCUMENT: usize = 256 << 20;
+/// (A parsed JSON tree takes several times its text, and the whole ingest
+/// must stay within about 128 MB.)
+pub const MAX_DOCUMENT: usize = 24 << 20;
 
 /// Collects a whole document, refusing to grow past [`MAX_DOCUMENT`].
 #[derive(Debug, Default)]

@@ -1,0 +1,145 @@
+//! Load levels from runs: a run held at one concurrency is one level (its
+//! whole-run histogram, exactly as `verdict summary` reports it); a run with
+//! several holds is cut into plateaus.
+
+use super::level::{Level, LevelOrigin, LevelSet};
+use super::plateau::{cut_plateaus, holds, PlateauOptions};
+use super::quantile_interval::Percentile;
+use super::target::quantile_key;
+use crate::run::Run;
+
+/// A single hold must carry this share of a run's requests for the whole run
+/// to count as that level; otherwise only the trimmed hold is used.
+const WHOLE_RUN_SHARE: f64 = 0.8;
+
+/// Levels from each run in turn.
+pub fn levels_from_runs(
+    runs: &[Run],
+    options: &PlateauOptions,
+    extra_quantiles: &[f64],
+) -> Result<LevelSet, String> {
+    let mut set = LevelSet::default();
+    for run in runs {
+        let found = holds(run);
+        let total: u64 = run.timeline.buckets().map(|b| b.requests).sum();
+        let held: u64 = found
+            .iter()
+            .map(|h| {
+                run.timeline
+                    .buckets()
+                    .skip(h.first)
+                    .take(h.last + 1 - h.first)
+                    .map(|b| b.requests)
+                    .sum::<u64>()
+            })
+            .sum();
+        let whole_run =
+            found.len() <= 1 && (total == 0 || held as f64 >= WHOLE_RUN_SHARE * total as f64);
+        if whole_run {
+            set.levels.push(whole_run_level(
+                run,
+                found.first().and_then(|h| h.concurrency),
+                extra_quantiles,
+            )?);
+            continue;
+        }
+        let cut = cut_plateaus(run, options, extra_quantiles);
+        if cut.levels.is_empty() {
+            return Err(format!(
+                "{}: no steady hold of at least {} s in the run (concurrency keeps changing); hold each load level, or give one run per level",
+                run.source,
+                super::plateau::MIN_HOLD_S
+            ));
+        }
+        set.notes.push(format!(
+            "{}: cut into {} plateaus ({}); ramps, warm-ups and edges excluded",
+            run.source,
+            cut.levels.len(),
+            cut.levels
+                .iter()
+                .map(|l| format!("{}", l.concurrency))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        set.levels.extend(cut.levels);
+        set.excluded.extend(cut.excluded);
+        set.notes.extend(cut.notes);
+    }
+    Ok(set)
+}
+
+/// The most common per-window concurrency (ties: the larger).
+fn steady_concurrency(run: &Run) -> Option<f64> {
+    let mut counts: Vec<(f64, usize)> = Vec::new();
+    for c in run.timeline.buckets().filter_map(|b| b.concurrency) {
+        match counts.iter_mut().find(|(v, _)| *v == c) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((c, 1)),
+        }
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(a.0.total_cmp(&b.0)))
+        .map(|(v, _)| v)
+}
+
+fn whole_run_level(run: &Run, hold: Option<f64>, extra_quantiles: &[f64]) -> Result<Level, String> {
+    let summary = run.summary();
+    let concurrency = hold
+        .or_else(|| steady_concurrency(run))
+        .or(run.peak_concurrency)
+        .or(run.tool.as_ref().and_then(|t| t.peak_concurrency))
+        .filter(|c| *c > 0.0)
+        .ok_or_else(|| {
+            format!(
+                "{} ({}): no concurrency (VUs, threads, users) recorded, so this run cannot be placed on the load axis; give the levels as a table (--levels)",
+                run.source, run.format
+            )
+        })?;
+    let throughput = summary.rps.filter(|x| *x > 0.0).ok_or_else(|| {
+        format!(
+            "{} ({}): no throughput (requests per second) could be computed",
+            run.source, run.format
+        )
+    })?;
+    let mut level = Level::new(
+        run.source.clone(),
+        LevelOrigin::Samples,
+        concurrency,
+        throughput,
+    );
+    if let Some(n) = summary.requests {
+        level.set_counts(n, summary.errors);
+    }
+    level.duration_s = summary.duration_s;
+    level.window_s = summary.duration_s.map(|d| [0.0, d]);
+    level.mean_ms = summary.latency_ms.mean;
+    if run.has_samples() {
+        level.set_percentiles_from(&run.overall.hist, extra_quantiles);
+    } else {
+        level.origin = LevelOrigin::Tool;
+        let l = summary.latency_ms;
+        for (q, v) in [(0.5, l.p50), (0.9, l.p90), (0.95, l.p95), (0.99, l.p99)] {
+            if let Some(v) = v {
+                level.percentiles.insert(
+                    quantile_key(q),
+                    Percentile {
+                        value_ms: v,
+                        lower_ms: None,
+                        upper_ms: None,
+                    },
+                );
+            }
+        }
+        level.notes.push(
+            "numbers as reported by the tool: no per-request samples, so no intervals".into(),
+        );
+    }
+    if hold.is_none() && steady_concurrency(run).is_none() {
+        level.notes.push(format!(
+            "concurrency {concurrency} is the run's peak; no per-window readings"
+        ));
+    }
+    level.update_think_time();
+    Ok(level)
+}

@@ -1,0 +1,159 @@
+//! A load level: one steady concurrency and what was measured at it.
+
+use std::collections::BTreeMap;
+
+use hdrhistogram::Histogram;
+use serde::{Deserialize, Serialize};
+
+use super::quantile_interval::{percentile_from_histogram, Percentile};
+use super::stats::wilson_95;
+use super::target::quantile_key;
+
+/// Percentiles computed for every level read from samples.
+pub const STANDARD_QUANTILES: [f64; 4] = [0.50, 0.90, 0.95, 0.99];
+
+/// Where a level's numbers come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LevelOrigin {
+    /// Computed from per-request samples (HDR histograms).
+    Samples,
+    /// Copied from a tool's own summary: no intervals are possible.
+    Tool,
+    /// Typed or pasted numbers.
+    Table,
+}
+
+/// One steady load level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Level {
+    /// Where it came from: a file name, `run.json.gz @ 30–49 s`, `levels.csv line 4`.
+    pub label: String,
+    pub origin: LevelOrigin,
+    /// N: VUs, threads or users held during the level.
+    pub concurrency: f64,
+    /// X: requests per second (all requests, failed ones too: they occupied
+    /// the generator and the server alike, as Little's law needs).
+    pub throughput: f64,
+    pub requests: Option<u64>,
+    pub errors: Option<u64>,
+    pub error_rate: Option<f64>,
+    /// 95% Wilson interval of the error rate.
+    pub error_rate_ci95: Option<[f64; 2]>,
+    pub mean_ms: Option<f64>,
+    /// `p50`, `p95`, ... with one-sided 95% order-statistic bounds.
+    pub percentiles: BTreeMap<String, Percentile>,
+    /// Length of the measured window in seconds.
+    pub duration_s: Option<f64>,
+    /// The measured window, in seconds from the run's start.
+    pub window_s: Option<[f64; 2]>,
+    /// Z_eff = N/X − mean latency: the idle time per request (think time
+    /// plus client overhead); it drifts when the load generator falls behind.
+    pub think_time_s: Option<f64>,
+    /// Whether the generator kept up (set by the analysis; `None` when unknown).
+    pub generator_kept_up: Option<bool>,
+    pub notes: Vec<String>,
+}
+
+impl Level {
+    /// A level with only N and X known.
+    pub fn new(
+        label: impl Into<String>,
+        origin: LevelOrigin,
+        concurrency: f64,
+        throughput: f64,
+    ) -> Level {
+        Level {
+            label: label.into(),
+            origin,
+            concurrency,
+            throughput,
+            requests: None,
+            errors: None,
+            error_rate: None,
+            error_rate_ci95: None,
+            mean_ms: None,
+            percentiles: BTreeMap::new(),
+            duration_s: None,
+            window_s: None,
+            think_time_s: None,
+            generator_kept_up: None,
+            notes: Vec::new(),
+        }
+    }
+
+    /// The percentile for quantile `q`, if known.
+    pub fn percentile(&self, q: f64) -> Option<&Percentile> {
+        self.percentiles.get(&quantile_key(q))
+    }
+
+    /// Sets request and error counts, with the error rate and its interval.
+    pub fn set_counts(&mut self, requests: u64, errors: Option<u64>) {
+        self.requests = Some(requests);
+        self.errors = errors;
+        if let Some(e) = errors {
+            if requests > 0 {
+                self.error_rate = Some(e as f64 / requests as f64);
+                self.error_rate_ci95 = wilson_95(e, requests).map(|(a, b)| [a, b]);
+            }
+        }
+    }
+
+    /// Fills percentiles (the standard ones plus `extra`) from a histogram of µs.
+    pub fn set_percentiles_from<T: hdrhistogram::Counter>(
+        &mut self,
+        h: &Histogram<T>,
+        extra: &[f64],
+    ) {
+        for &q in STANDARD_QUANTILES.iter().chain(extra) {
+            if let Some(p) = percentile_from_histogram(h, q) {
+                self.percentiles.insert(quantile_key(q), p);
+            }
+        }
+    }
+
+    /// Computes Z_eff when the mean latency is known.
+    pub fn update_think_time(&mut self) {
+        self.think_time_s = match self.mean_ms {
+            Some(m) if self.throughput > 0.0 => {
+                Some(self.concurrency / self.throughput - m / 1000.0)
+            }
+            _ => None,
+        };
+    }
+}
+
+/// Why part of a run was left out of every level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExclusionReason {
+    /// Concurrency was changing.
+    Ramp,
+    /// The first seconds after a change, while queues and pools settle.
+    WarmUp,
+    /// A window at the edge of a hold, which may straddle a change.
+    Edge,
+    /// No concurrency reading covers it (e.g. after the last VU stopped).
+    NoConcurrency,
+}
+
+/// A stretch of a run that no level includes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExcludedSpan {
+    pub source: String,
+    /// Seconds from the run's start.
+    pub start_s: f64,
+    pub end_s: f64,
+    pub requests: u64,
+    /// The concurrency during the span, when one value held.
+    pub concurrency: Option<f64>,
+    pub reason: ExclusionReason,
+}
+
+/// The levels of one capacity question, and what was left out.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct LevelSet {
+    pub levels: Vec<Level>,
+    pub excluded: Vec<ExcludedSpan>,
+    pub notes: Vec<String>,
+}

@@ -1,0 +1,412 @@
+//! JMeter CSV JTL (`jmeter -n -t plan.jmx -l results.jtl`, the default output):
+//!
+//! ```text
+//! timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,bytes,grpThreads,allThreads,Latency,Connect
+//! 1795311676454,135,GET /api/items,200,OK,users 1-2,text,true,,1433,4,4,135,88
+//! ```
+//!
+//! Upstream encoder: apache/jmeter `CSVSaveService` (fields and order),
+//! `SampleSaveConfiguration` (which fields are on, the delimiter). Columns are
+//! found by header name in any order and subset; without a header
+//! (`print_field_names=false`) the layout is inferred (see `jmeter_layout`).
+//! The delimiter is whatever the header uses (`default_delimiter`: `,`, tab,
+//! `;`…). Values containing the delimiter are double-quoted.
+
+use crate::error::IngestError;
+use crate::format::{first_line, strip_bom, Decoder, Format, FormatSpec, IngestOptions};
+use crate::formats::csv::split_fields;
+use crate::formats::delimited::{is_integer, RecordReader};
+use crate::formats::jmeter::{
+    self, parse_success, parse_timestamp, Sample, Stamp, LOCAL_TIME_WARNING,
+};
+use crate::formats::jmeter_layout::{infer, Field, Layout};
+use crate::run::Run;
+
+/// Registry entry.
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::JmeterCsv,
+    description: "JMeter CSV results (-l results.jtl), with or without header",
+    raw_samples: true,
+    sniff,
+    priority: 20,
+    extensions: &[".jtl", ".csv"],
+    new_decoder,
+};
+
+/// Delimiters tried on headerless files.
+const SEPARATORS: [u8; 4] = [b',', b'\t', b';', b'|'];
+/// Headerless rows looked at before choosing a layout.
+const INFERENCE_ROWS: usize = 50;
+
+fn sniff(prefix: &[u8], eof: bool) -> bool {
+    let Some(line) = first_line(strip_bom(prefix), eof) else {
+        return false;
+    };
+    let line = String::from_utf8_lossy(line);
+    if let Some(sep) = header_separator(&line) {
+        let known = line
+            .split(sep as char)
+            .filter(|f| Field::from_header(f).is_some_and(|k| k.header() == f.trim()))
+            .count();
+        if known >= 3 {
+            return true;
+        }
+    }
+    headerless_separator(&line).is_some()
+}
+
+fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {
+    Box::new(JmeterCsvDecoder::default())
+}
+
+/// JMeter's own rule: the delimiter is the first non-word character of the
+/// header; JMeter only allows printable ASCII or a tab there.
+fn header_separator(line: &str) -> Option<u8> {
+    line.bytes()
+        .find(|b| !(b.is_ascii_alphanumeric() || *b == b'_' || *b == b'"'))
+        .filter(|b| *b == b'\t' || (b.is_ascii_punctuation() || *b == b' '))
+}
+
+fn split(line: &str, sep: u8) -> Option<Vec<String>> {
+    let mut fields = Vec::new();
+    split_fields(line, sep, &mut fields)?;
+    Some(fields.into_iter().map(|f| f.into_owned()).collect())
+}
+
+fn is_bool(v: &str) -> bool {
+    v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false")
+}
+
+/// The delimiter of a headerless JMeter row: the one that yields a start
+/// time, an elapsed time and a success flag — or, for files saved without
+/// times, a success flag and a JMeter thread name (`Group 1-1`).
+fn headerless_separator(line: &str) -> Option<u8> {
+    let rows: Vec<(u8, Vec<String>)> = SEPARATORS
+        .iter()
+        .filter_map(|&s| split(line, s).map(|f| (s, f)))
+        .filter(|(_, f)| f.len() >= 4)
+        .collect();
+    let timed = rows.iter().find(|(_, f)| {
+        let epoch_ms = f[0].len() >= 10 && f[0].len() <= 14 && is_integer(&f[0]);
+        let dated = parse_timestamp(&f[0]).is_some_and(|(_, k)| k != Stamp::EpochMs);
+        (epoch_ms || dated) && is_integer(&f[1]) && f.iter().any(|v| is_bool(v))
+    });
+    let untimed = || {
+        rows.iter().find(|(_, f)| {
+            f.iter().any(|v| is_bool(v))
+                && f.iter().any(|v| {
+                    v.rsplit_once(' ')
+                        .and_then(|(_, t)| t.split_once('-'))
+                        .is_some_and(|(a, b)| is_integer(a) && is_integer(b))
+                })
+        })
+    };
+    timed.or_else(untimed).map(|(s, _)| *s)
+}
+
+enum State {
+    Start,
+    /// Headerless: rows kept until the layout is inferred.
+    Buffering {
+        sep: u8,
+        rows: Vec<(u64, Vec<String>)>,
+    },
+    Reading {
+        sep: u8,
+        layout: Layout,
+    },
+    Failed,
+}
+
+/// Streaming decoder for JMeter CSV.
+pub struct JmeterCsvDecoder {
+    records: RecordReader,
+    state: State,
+    fatal: Option<IngestError>,
+    warned_local_time: bool,
+}
+
+impl Default for JmeterCsvDecoder {
+    fn default() -> Self {
+        JmeterCsvDecoder {
+            records: RecordReader::default(),
+            state: State::Start,
+            fatal: None,
+            warned_local_time: false,
+        }
+    }
+}
+
+impl Decoder for JmeterCsvDecoder {
+    fn feed(&mut self, bytes: &[u8], run: &mut Run) -> Result<(), IngestError> {
+        let mut records = std::mem::take(&mut self.records);
+        records.feed(bytes, run, &mut |run, n, rec| self.record(run, n, rec));
+        self.records = records;
+        self.fatal.clone().map_or(Ok(()), Err)
+    }
+
+    fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
+        let mut records = std::mem::take(&mut self.records);
+        records.finish(run, &mut |run, n, rec| self.record(run, n, rec));
+        self.records = records;
+        if let State::Buffering { .. } = self.state {
+            self.choose_layout(run);
+        }
+        self.fatal.clone().map_or(Ok(()), Err)
+    }
+}
+
+impl JmeterCsvDecoder {
+    fn fail(&mut self, run: &Run, line: u64, reason: String) {
+        self.state = State::Failed;
+        self.fatal = Some(IngestError::Malformed {
+            source_name: run.source.clone(),
+            format: Format::JmeterCsv.as_str(),
+            position: format!("line {line}"),
+            reason,
+        });
+    }
+
+    fn record(&mut self, run: &mut Run, n: u64, text: &str) {
+        match &mut self.state {
+            State::Failed => {}
+            State::Start => self.first_record(run, n, text),
+            State::Buffering { sep, rows } => {
+                match split(text, *sep) {
+                    Some(fields) => rows.push((n, fields)),
+                    None => run.skip_line(n, "unbalanced quotes"),
+                }
+                if rows.len() >= INFERENCE_ROWS {
+                    self.choose_layout(run);
+                }
+            }
+            State::Reading { sep, layout } => {
+                let (sep, layout) = (*sep, std::mem::take(layout));
+                match split(text, sep) {
+                    Some(fields) => self.sample(run, n, &fields, &layout),
+                    None => run.skip_line(n, "unbalanced quotes"),
+                }
+                if let State::Reading { layout: l, .. } = &mut self.state {
+                    *l = layout;
+                }
+            }
+        }
+    }
+
+    fn first_record(&mut self, run: &mut Run, n: u64, text: &str) {
+        if let Some(sep) = header_separator(text) {
+            if let Some(layout) = split(text, sep).and_then(|f| {
+                Layout::from_header(&f.iter().map(String::as_str).collect::<Vec<_>>())
+            }) {
+                if layout.elapsed.is_none() {
+                    return self.fail(run, n, no_elapsed(&layout));
+                }
+                if layout.time_stamp.is_none() {
+                    run.warn("no timeStamp column (timestamp_format=none): requests have no time, so there is no timeline");
+                }
+                self.state = State::Reading { sep, layout };
+                return;
+            }
+        }
+        match headerless_separator(text) {
+            Some(sep) => {
+                self.state = State::Buffering {
+                    sep,
+                    rows: Vec::new(),
+                };
+                self.record(run, n, text);
+            }
+            None => self.fail(
+                run,
+                n,
+                "expected a JMeter CSV header (timeStamp,elapsed,label,…) or a JMeter result row"
+                    .into(),
+            ),
+        }
+    }
+
+    fn choose_layout(&mut self, run: &mut Run) {
+        let State::Buffering { sep, rows } = std::mem::replace(&mut self.state, State::Failed)
+        else {
+            return;
+        };
+        let Some((first_line, first)) = rows.first() else {
+            self.state = State::Start;
+            return;
+        };
+        let width = first.len();
+        let same: Vec<Vec<String>> = rows
+            .iter()
+            .filter(|(_, r)| r.len() == width)
+            .map(|(_, r)| r.clone())
+            .collect();
+        let Some((layout, preset)) = infer(&same) else {
+            return self.fail(
+                run,
+                *first_line,
+                format!("headerless rows of {width} fields do not match any JMeter column layout"),
+            );
+        };
+        if layout.elapsed.is_none() {
+            return self.fail(run, *first_line, no_elapsed(&layout));
+        }
+        if !preset {
+            run.warn(format!(
+                "no header line; columns inferred from the values as: {} (save with jmeter.save.saveservice.print_field_names=true to be sure)",
+                layout.describe()
+            ));
+        }
+        for (n, fields) in &rows {
+            self.sample(run, *n, fields, &layout);
+        }
+        self.state = State::Reading { sep, layout };
+    }
+
+    fn sample(&mut self, run: &mut Run, n: u64, fields: &[String], layout: &Layout) {
+        let get = |i: Option<usize>| i.and_then(|i| fields.get(i)).map(String::as_str);
+        let Some(elapsed) = get(layout.elapsed) else {
+            return run.skip_line(
+                n,
+                format!(
+                    "expected {} fields, found {}",
+                    layout.columns.len(),
+                    fields.len()
+                ),
+            );
+        };
+        let Some(elapsed) = elapsed.trim().parse::<f64>().ok().filter(|e| e.is_finite()) else {
+            return run.skip_line(n, "elapsed is not a number");
+        };
+        let start_us = match get(layout.time_stamp) {
+            None if layout.time_stamp.is_some() => {
+                return run.skip_line(n, "row has no timeStamp field")
+            }
+            None => None,
+            Some(ts) => match parse_timestamp(ts) {
+                Some((t, kind)) => {
+                    if kind == Stamp::Local && !self.warned_local_time {
+                        self.warned_local_time = true;
+                        run.warn(LOCAL_TIME_WARNING);
+                    }
+                    Some(t)
+                }
+                None => {
+                    return run.skip_line(n, "timeStamp is neither epoch milliseconds nor a date")
+                }
+            },
+        };
+        jmeter::record(
+            run,
+            &Sample {
+                start_us,
+                elapsed_ms: elapsed,
+                label: get(layout.label).unwrap_or(""),
+                code: get(layout.response_code).unwrap_or(""),
+                success: get(layout.success).map(parse_success),
+                all_threads: get(layout.all_threads).and_then(|v| v.trim().parse::<f64>().ok()),
+            },
+        );
+    }
+}
+
+fn no_elapsed(layout: &Layout) -> String {
+    format!(
+        "this JTL has no elapsed column (columns: {}); it was saved with jmeter.save.saveservice.time=false, so it holds no response times to analyse",
+        layout.describe()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::Session;
+
+    fn read(text: &str) -> Result<Run, IngestError> {
+        Session::read_all("input", IngestOptions::default(), text.as_bytes())
+    }
+
+    #[test]
+    fn sniffs_headers_and_headerless_rows() {
+        assert!(sniff(b"timeStamp,elapsed,label,responseCode\n", false));
+        assert!(sniff(b"timeStamp\telapsed\tlabel\tsuccess\n", false));
+        assert!(sniff(b"timeStamp;elapsed;label;success\n", false));
+        assert!(sniff(
+            b"1795311676454,135,GET /x,200,OK,users 1-2,text,true,,1433,4,4,135,88\n",
+            false
+        ));
+        assert!(sniff(
+            b"2017/03/02 16:50:13.202;135;GET /x;200;OK;users 1-2;text;false;1433;135\n",
+            false
+        ));
+        assert!(sniff(
+            b"TNP1-JR0-0,200,,TG0-SNL 1-1,text,true,1,1,1,0\n",
+            false
+        ));
+        assert!(!sniff(b"metric_name,timestamp,metric_value,check\n", false));
+        assert!(!sniff(
+            b"response-time,DNS+dialup,DNS,Request-write\n",
+            false
+        ));
+        assert!(!sniff(
+            b"1615016224507076698,200,435643128,0,2945,,\n",
+            false
+        ));
+        assert!(!sniff(b"timeStamp,elapsed", false), "incomplete first line");
+    }
+
+    #[test]
+    fn header_in_any_order_with_quoted_labels() {
+        let run = read("label,elapsed,success,timeStamp,responseCode\n\"a, b\",10,false,1000,200\nc,20,true,1000,Non HTTP response code: java.net.SocketTimeoutException\n").expect("reads");
+        let s = run.summary();
+        assert_eq!((s.requests, s.errors), (Some(2), Some(1)));
+        assert!(s.endpoints.iter().any(|e| e.name == "a, b"));
+        assert_eq!(
+            s.status_codes
+                .get("Non HTTP response code: java.net.SocketTimeoutException"),
+            Some(&1)
+        );
+        assert_eq!(s.duration_s, Some(0.02));
+    }
+
+    #[test]
+    fn bad_rows_are_counted_not_fatal() {
+        let run =
+            read("timeStamp,elapsed,label\n1000,x,a\n1000,5,a\n1000\nnope,5,a\n").expect("reads");
+        assert_eq!(run.overall.requests, 1);
+        assert_eq!(run.diagnostics.skipped_lines, 3);
+    }
+
+    #[test]
+    fn missing_elapsed_is_a_clear_error() {
+        let err = read("timeStamp,label,success\n1000,a,true\n").expect_err("no times");
+        assert!(err.to_string().contains("no elapsed column"), "{err}");
+        let err = read("TNP1-JR0-0,200,,TG0-SNL 1-1,text,true,1,1,1,0\n").expect_err("no times");
+        assert!(
+            err.to_string()
+                .contains("jmeter.save.saveservice.time=false"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn headerless_default_layout() {
+        let mut text = String::new();
+        for i in 0..60 {
+            text.push_str(&format!(
+                "{},{},lbl,200,OK,g 1-1,text,{},,10,1,{},5,1\n",
+                1_700_000_000_000u64 + i,
+                10 + i,
+                i % 2 == 0,
+                i % 7
+            ));
+        }
+        let run = read(&text).expect("reads");
+        assert_eq!((run.overall.requests, run.overall.errors), (60, 30));
+        assert_eq!(run.peak_concurrency, Some(6.0));
+        assert!(
+            run.diagnostics.warnings.is_empty(),
+            "{:?}",
+            run.diagnostics.warnings
+        );
+    }
+}
