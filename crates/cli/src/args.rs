@@ -11,12 +11,16 @@ USAGE:
     verdict compare BASE CAND [--json | --markdown] [--fail-on-regression]
                     [--tolerance PCT] [--error-tolerance PCT] [--load-tolerance PCT]
                     [--alpha A] [--fdr] [--format NAME]
+    verdict share FILE... [--redact] [--compare] [--format NAME]
+    verdict share --decode TEXT|- [--json]
     verdict formats
 
 COMMANDS:
     summary    per-endpoint latency percentiles, errors and throughput of each run
     compare    baseline against candidate: per-endpoint p50/p95/p99, errors and req/s,
                the change, its significance and interval, a verdict, and a load check
+    share      the analysis as share-link text for the web page (summaries and histograms,
+               never raw samples); --decode shows what a link holds
     formats    list the formats Verdict reads
 
 OPTIONS:
@@ -35,9 +39,14 @@ COMPARE OPTIONS:
     --alpha A              significance level after adjustment (default 0.05)
     --fdr                  adjust for many tests by Benjamini–Hochberg instead of Holm
 
+SHARE OPTIONS:
+    --redact               replace endpoint names, sources and hosts by placeholders
+    --compare              include the comparison of the first two files (BASE CAND)
+    --decode TEXT|-        check a link: print what it holds (- reads standard input)
+
 EXIT CODES:
     0 ok · 1 a regression (compare --fail-on-regression) · 64 usage error
-    65 nothing usable in an input · 66 a file not found or unreadable
+    65 nothing usable in an input (or a damaged link) · 66 a file not found or unreadable
 ";
 
 /// What the user asked for.
@@ -45,6 +54,7 @@ EXIT CODES:
 pub enum Command {
     Summary(SummaryArgs),
     Compare(crate::compare_cmd::CompareArgs),
+    Share(crate::share_cmd::ShareArgs),
     Formats,
     Help,
 }
@@ -69,6 +79,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
         "-h" | "--help" | "help" => Ok(Command::Help),
         "formats" => Ok(Command::Formats),
         "compare" => Ok(Command::Compare(crate::compare_cmd::parse(it)?)),
+        "share" => Ok(Command::Share(crate::share_cmd::parse(it)?)),
         "summary" => {
             let mut a = SummaryArgs::default();
             while let Some(arg) = it.next() {

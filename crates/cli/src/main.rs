@@ -4,6 +4,7 @@
 mod args;
 mod compare_cmd;
 mod output;
+mod share_cmd;
 
 use std::fs::File;
 use std::io::{self, Read, Write};
@@ -37,6 +38,7 @@ fn main() -> ExitCode {
         }
         Ok(Command::Summary(a)) => summary(&a),
         Ok(Command::Compare(a)) => compare_cmd::run(&a),
+        Ok(Command::Share(a)) => share_cmd::run(&a),
     }
 }
 

@@ -37,6 +37,7 @@ pub mod lines;
 pub mod run;
 pub mod series;
 pub mod session;
+pub mod snapshot;
 pub mod summary;
 pub mod time;
 pub mod timeline;
