@@ -3,11 +3,16 @@
 
 use std::path::PathBuf;
 
+use verdict_core::format::IngestOptions;
+use verdict_core::formats::generic_csv::{CsvColumn, CsvMapping, TimestampMarks, TimestampUnit};
+use verdict_core::time::DurationUnit;
+use verdict_core::Format;
+
 pub const USAGE: &str = "\
 verdict: load-test results to production-readiness evidence
 
 USAGE:
-    verdict summary FILE... [--merge] [--json] [--format NAME]
+    verdict summary FILE... [--merge] [--json] [--format NAME] [--hdr-unit UNIT] [CSV MAPPING]
     verdict compare BASE CAND [--json | --markdown] [--fail-on-regression]
                     [--tolerance PCT] [--error-tolerance PCT] [--load-tolerance PCT]
                     [--alpha A] [--fdr] [--format NAME]
@@ -28,6 +33,9 @@ OPTIONS:
                      histograms are added, so the result is exact
     --json           print the stable JSON document instead of tables
     --format NAME    read every file as NAME instead of detecting it (see `verdict formats`)
+    --hdr-unit UNIT  the unit of the values in HdrHistogram files (.hlog, .hgrm), which
+                     those files do not state: s, ms, us or ns (without it Verdict assumes
+                     one and says which in a warning)
     -h, --help       this text
 
 COMPARE OPTIONS:
@@ -44,6 +52,18 @@ SHARE OPTIONS:
     --compare              include the comparison of the first two files (BASE CAND)
     --decode TEXT|-        check a link: print what it holds (- reads standard input)
 
+CSV MAPPING (for a CSV no format recognises; Verdict lists its columns when it meets one):
+    --csv-latency COL                 the request duration (required)
+    --csv-latency-unit UNIT           its unit: s, ms, us or ns (required)
+    --csv-timestamp COL               when each request started (or ended, see below)
+    --csv-timestamp-unit UNIT         s, ms, us, ns (unix time) or rfc3339; guessed if left out
+    --csv-timestamp-marks start|end   which moment the timestamp is (default: start)
+    --csv-label COL                   the endpoint of each request
+    --csv-status COL                  its status: 0, >= 400 or not a number = failed
+    --csv-success COL                 true/false, 1/0, ok/ko, yes/no; decides failure when given
+    COL is a header name or a 1-based column number. A mapping reads every FILE as
+    generic-csv. Each option also takes the form --option=VALUE.
+
 EXIT CODES:
     0 ok · 1 a regression (compare --fail-on-regression) · 64 usage error
     65 nothing usable in an input (or a damaged link) · 66 a file not found or unreadable
@@ -52,8 +72,8 @@ EXIT CODES:
 /// What the user asked for.
 #[derive(Debug, PartialEq)]
 pub enum Command {
-    Summary(SummaryArgs),
-    Compare(crate::compare_cmd::CompareArgs),
+    Summary(Box<SummaryArgs>),
+    Compare(Box<crate::compare_cmd::CompareArgs>),
     Share(crate::share_cmd::ShareArgs),
     Formats,
     Help,
@@ -66,6 +86,38 @@ pub struct SummaryArgs {
     pub merge: bool,
     pub json: bool,
     pub format: Option<String>,
+    pub hdr_unit: Option<String>,
+    pub csv: CsvFlags,
+}
+
+/// The `--csv-*` options, as given.
+#[derive(Debug, PartialEq, Default)]
+pub struct CsvFlags {
+    pub latency: Option<String>,
+    pub latency_unit: Option<String>,
+    pub timestamp: Option<String>,
+    pub timestamp_unit: Option<String>,
+    pub timestamp_marks: Option<String>,
+    pub label: Option<String>,
+    pub status: Option<String>,
+    pub success: Option<String>,
+}
+
+impl CsvFlags {
+    fn any(&self) -> bool {
+        [
+            &self.latency,
+            &self.latency_unit,
+            &self.timestamp,
+            &self.timestamp_unit,
+            &self.timestamp_marks,
+            &self.label,
+            &self.status,
+            &self.success,
+        ]
+        .iter()
+        .any(|f| f.is_some())
+    }
 }
 
 /// Parses the arguments after the program name.
@@ -78,34 +130,115 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
     match cmd.as_str() {
         "-h" | "--help" | "help" => Ok(Command::Help),
         "formats" => Ok(Command::Formats),
-        "compare" => Ok(Command::Compare(crate::compare_cmd::parse(it)?)),
+        "compare" => Ok(Command::Compare(Box::new(crate::compare_cmd::parse(it)?))),
         "share" => Ok(Command::Share(crate::share_cmd::parse(it)?)),
         "summary" => {
             let mut a = SummaryArgs::default();
             while let Some(arg) = it.next() {
-                match arg.as_str() {
-                    "--merge" => a.merge = true,
-                    "--json" => a.json = true,
+                let (flag, inline) = match arg.split_once('=') {
+                    Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+                    _ => (arg.clone(), None),
+                };
+                let slot = match flag.as_str() {
+                    "--merge" | "--json" | "-h" | "--help" if inline.is_some() => {
+                        return Err(format!("{flag} takes no value"))
+                    }
+                    "--merge" => {
+                        a.merge = true;
+                        continue;
+                    }
+                    "--json" => {
+                        a.json = true;
+                        continue;
+                    }
                     "-h" | "--help" => return Ok(Command::Help),
-                    "--format" => {
-                        a.format = Some(it.next().ok_or("--format needs a format name")?);
-                    }
-                    s if s.starts_with("--format=") => {
-                        a.format = Some(s["--format=".len()..].to_string())
-                    }
+                    "--format" => &mut a.format,
+                    "--hdr-unit" => &mut a.hdr_unit,
+                    "--csv-latency" => &mut a.csv.latency,
+                    "--csv-latency-unit" => &mut a.csv.latency_unit,
+                    "--csv-timestamp" => &mut a.csv.timestamp,
+                    "--csv-timestamp-unit" => &mut a.csv.timestamp_unit,
+                    "--csv-timestamp-marks" => &mut a.csv.timestamp_marks,
+                    "--csv-label" => &mut a.csv.label,
+                    "--csv-status" => &mut a.csv.status,
+                    "--csv-success" => &mut a.csv.success,
                     s if s.starts_with('-') && s != "-" => {
                         return Err(format!("unknown option {s}"))
                     }
-                    _ => a.files.push(PathBuf::from(arg)),
-                }
+                    _ => {
+                        a.files.push(PathBuf::from(arg));
+                        continue;
+                    }
+                };
+                let value = inline
+                    .or_else(|| it.next())
+                    .ok_or_else(|| format!("{flag} needs a value"))?;
+                *slot = Some(value);
             }
             if a.files.is_empty() {
                 return Err("summary needs at least one FILE".into());
             }
-            Ok(Command::Summary(a))
+            if a.csv.any() && (a.csv.latency.is_none() || a.csv.latency_unit.is_none()) {
+                return Err("a CSV mapping needs at least --csv-latency COL and --csv-latency-unit s|ms|us|ns".into());
+            }
+            Ok(Command::Summary(Box::new(a)))
         }
         other => Err(format!("unknown command \"{other}\"")),
     }
+}
+
+/// The core's read options for these arguments.
+pub fn ingest_options(a: &SummaryArgs) -> Result<IngestOptions, String> {
+    let format = a
+        .format
+        .as_deref()
+        .map(Format::from_name)
+        .transpose()
+        .map_err(|e| e.to_string())?;
+    let unit = |flag: &str, v: &str| {
+        DurationUnit::from_name(v).ok_or_else(|| format!("{flag} {v}: expected s, ms, us or ns"))
+    };
+    let hdr_unit = a
+        .hdr_unit
+        .as_deref()
+        .map(|v| unit("--hdr-unit", v))
+        .transpose()?;
+    let csv_mapping = match (&a.csv.latency, &a.csv.latency_unit) {
+        (Some(latency), Some(latency_unit)) => {
+            let c = &a.csv;
+            let column = |s: &Option<String>| s.clone().map(CsvColumn::Name);
+            Some(CsvMapping {
+                latency: CsvColumn::Name(latency.clone()),
+                latency_unit: unit("--csv-latency-unit", latency_unit)?,
+                timestamp: column(&c.timestamp),
+                timestamp_unit: c
+                    .timestamp_unit
+                    .as_deref()
+                    .map(|v| {
+                        TimestampUnit::from_name(v).ok_or_else(|| {
+                            format!("--csv-timestamp-unit {v}: expected s, ms, us, ns or rfc3339")
+                        })
+                    })
+                    .transpose()?,
+                timestamp_marks: match c.timestamp_marks.as_deref() {
+                    None | Some("start") => TimestampMarks::Start,
+                    Some("end") => TimestampMarks::End,
+                    Some(v) => {
+                        return Err(format!("--csv-timestamp-marks {v}: expected start or end"))
+                    }
+                },
+                label: column(&c.label),
+                status: column(&c.status),
+                success: column(&c.success),
+            })
+        }
+        _ => None,
+    };
+    Ok(IngestOptions {
+        format,
+        hdr_unit,
+        csv_mapping,
+    })
 }
 
 #[cfg(test)]
@@ -125,6 +258,39 @@ mod tests {
         assert_eq!(a.files.len(), 2);
         assert!(a.merge && a.json);
         assert_eq!(a.format.as_deref(), Some("k6-csv"));
+    }
+
+    #[test]
+    fn parses_a_csv_mapping() {
+        let Ok(Command::Summary(a)) = p(
+            "summary x.csv --csv-latency elapsed --csv-latency-unit=ms --csv-timestamp 1 --csv-timestamp-unit rfc3339 --csv-success ok --hdr-unit us",
+        ) else {
+            panic!("expected summary");
+        };
+        let o = ingest_options(&a).expect("valid");
+        let m = o.csv_mapping.expect("mapping");
+        assert_eq!(m.latency, CsvColumn::Name("elapsed".into()));
+        assert_eq!(m.latency_unit, DurationUnit::Millis);
+        assert_eq!(m.timestamp, Some(CsvColumn::Name("1".into())));
+        assert_eq!(m.timestamp_unit, Some(TimestampUnit::Rfc3339));
+        assert_eq!(m.success, Some(CsvColumn::Name("ok".into())));
+        assert_eq!(o.hdr_unit, Some(DurationUnit::Micros));
+    }
+
+    #[test]
+    fn rejects_incomplete_or_wrong_mappings() {
+        assert!(p("summary x.csv --csv-label name").is_err());
+        assert!(p("summary x.csv --csv-latency t").is_err());
+        let Ok(Command::Summary(a)) = p("summary x.csv --csv-latency t --csv-latency-unit minutes")
+        else {
+            panic!("parses");
+        };
+        assert!(ingest_options(&a).is_err());
+        let Ok(Command::Summary(a)) = p("summary x.hlog --hdr-unit lightyears") else {
+            panic!("parses");
+        };
+        assert!(ingest_options(&a).is_err());
+        assert!(p("summary x --json=yes").is_err());
     }
 
     #[test]

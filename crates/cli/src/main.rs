@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use args::{Command, SummaryArgs, USAGE};
 use verdict_core::format::{listing, IngestOptions};
-use verdict_core::{Format, IngestError, Report, Run, Session};
+use verdict_core::{IngestError, Report, Run, Session};
 
 /// Read size: large enough that syscalls do not show up in profiles.
 const READ_CHUNK: usize = 256 * 1024;
@@ -76,16 +76,12 @@ fn read_file(path: &Path, options: &IngestOptions) -> Result<Run, InputError> {
 }
 
 fn summary(a: &SummaryArgs) -> ExitCode {
-    let format = match a.format.as_deref().map(Format::from_name).transpose() {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("verdict: {e}");
+    let options = match args::ingest_options(a) {
+        Ok(o) => o,
+        Err(msg) => {
+            eprintln!("verdict: {msg}");
             return ExitCode::from(EXIT_USAGE);
         }
-    };
-    let options = IngestOptions {
-        format,
-        ..IngestOptions::default()
     };
     let mut runs: Vec<Run> = Vec::new();
     let mut code = 0u8;

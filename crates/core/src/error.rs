@@ -44,6 +44,14 @@ pub enum IngestError {
         limit_mb: u64,
     },
 
+    /// A CSV that no format recognises, read without a column mapping.
+    #[error("{source_name}: a CSV file Verdict does not recognise; its columns are: {}. To read it, {}", .columns.join(", "), crate::formats::generic_csv::MAPPING_HELP)]
+    UnrecognisedCsv {
+        source_name: String,
+        /// The header row, for the app's column-mapping form.
+        columns: Vec<String>,
+    },
+
     /// The user forced a format name that does not exist.
     #[error("unknown format name \"{name}\". Known: {known}")]
     UnknownFormatName { name: String, known: String },
@@ -58,6 +66,7 @@ impl IngestError {
             IngestError::NothingUsable { .. } => "empty",
             IngestError::TooLarge { .. } => "too-large",
             IngestError::UnknownFormatName { .. } => "format-name",
+            IngestError::UnrecognisedCsv { .. } => "csv-mapping",
         }
     }
 }

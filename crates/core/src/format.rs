@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::IngestError;
 use crate::formats;
+use crate::formats::generic_csv::{self, CsvMapping};
 use crate::run::Run;
 use crate::time::DurationUnit;
 
@@ -64,6 +65,21 @@ pub enum Format {
     /// HdrHistogram interval log (`.hlog`).
     #[serde(rename = "hlog")]
     Hlog,
+    /// wrk / wrk2 console output.
+    #[serde(rename = "wrk")]
+    Wrk,
+    /// hey's default text summary.
+    #[serde(rename = "hey-text")]
+    HeyText,
+    /// oha `--output-format json`.
+    #[serde(rename = "oha-json")]
+    OhaJson,
+    /// autocannon `--json`.
+    #[serde(rename = "autocannon-json")]
+    AutocannonJson,
+    /// Any CSV read through a user-given column mapping.
+    #[serde(rename = "generic-csv")]
+    GenericCsv,
     /// Artillery `run --output report.json` (v2 metrics, or the 1.x legacy shape).
     #[serde(rename = "artillery-report")]
     ArtilleryReport,
@@ -105,6 +121,11 @@ impl Format {
         Format::AbGnuplot,
         Format::Hgrm,
         Format::Hlog,
+        Format::Wrk,
+        Format::HeyText,
+        Format::OhaJson,
+        Format::AutocannonJson,
+        Format::GenericCsv,
         Format::ArtilleryReport,
         Format::LocustStatsCsv,
         Format::LocustHistoryCsv,
@@ -132,6 +153,11 @@ impl Format {
             Format::AbGnuplot => "ab-gnuplot",
             Format::Hgrm => "hgrm",
             Format::Hlog => "hlog",
+            Format::Wrk => "wrk",
+            Format::HeyText => "hey-text",
+            Format::OhaJson => "oha-json",
+            Format::AutocannonJson => "autocannon-json",
+            Format::GenericCsv => "generic-csv",
             Format::ArtilleryReport => "artillery-report",
             Format::LocustStatsCsv => "locust-stats-csv",
             Format::LocustHistoryCsv => "locust-history-csv",
@@ -195,6 +221,9 @@ pub struct IngestOptions {
     /// `None`: the assumption documented in `docs/formats/hdrhistogram.md`,
     /// which the run's warnings repeat.
     pub hdr_unit: Option<DurationUnit>,
+    /// How to read a CSV that no format recognises. Given (and `format` not
+    /// set), the file is read as `generic-csv`.
+    pub csv_mapping: Option<CsvMapping>,
 }
 
 /// A streaming decoder for one format. It receives the decompressed bytes in
@@ -240,18 +269,21 @@ pub fn detect(name: &str, prefix: &[u8], eof: bool) -> Result<Format, IngestErro
         let by_name = s.extensions.iter().any(|e| lower.ends_with(e));
         (!by_name, s.priority)
     });
-    match candidates.first() {
-        Some(spec) => Ok(spec.format),
-        None => Err(IngestError::UnknownFormat {
-            source_name: name.to_string(),
-            seen: describe_prefix(prefix),
-            supported: formats::REGISTRY
-                .iter()
-                .map(|s| format!("{} ({})", s.format.as_str(), s.description))
-                .collect::<Vec<_>>()
-                .join("; "),
-        }),
+    if let Some(spec) = candidates.first() {
+        return Ok(spec.format);
     }
+    if let Some(columns) = generic_csv::header_columns(prefix, eof) {
+        return Err(generic_csv::unrecognised(name, columns));
+    }
+    Err(IngestError::UnknownFormat {
+        source_name: name.to_string(),
+        seen: describe_prefix(prefix),
+        supported: formats::REGISTRY
+            .iter()
+            .map(|s| format!("{} ({})", s.format.as_str(), s.description))
+            .collect::<Vec<_>>()
+            .join("; "),
+    })
 }
 
 /// A short, printable description of the first bytes of a file.

@@ -6,21 +6,25 @@ use crate::format::FormatSpec;
 pub mod ab_tsv;
 pub mod artillery;
 pub mod artillery_v1;
+pub mod autocannon_json;
 pub mod csv;
 pub mod decimal;
 pub mod delimited;
 pub mod document;
 pub mod gatling_binary;
 pub mod gatling_log;
+pub mod generic_csv;
 pub mod gob;
 pub mod hdr_payload;
 pub mod hey_csv;
+pub mod hey_text;
 pub mod hgrm;
 pub mod hlog;
 pub mod jmeter;
 pub mod jmeter_csv;
 pub mod jmeter_layout;
 pub mod jmeter_xml;
+pub mod json_pieces;
 pub mod k6_csv;
 pub mod k6_ndjson;
 pub mod k6_summary;
@@ -30,11 +34,13 @@ pub mod locust_history;
 pub mod locust_json;
 pub mod locust_stats;
 pub mod locust_workers;
+pub mod oha_json;
 pub mod tool_timeline;
 pub mod vegeta;
 pub mod vegeta_csv;
 pub mod vegeta_gob;
 pub mod vegeta_json;
+pub mod wrk;
 pub mod xml;
 
 /// Every format Verdict reads.
@@ -54,6 +60,11 @@ pub static REGISTRY: &[FormatSpec] = &[
     ab_tsv::SPEC,
     hgrm::SPEC,
     hlog::SPEC,
+    wrk::SPEC,
+    hey_text::SPEC,
+    oha_json::SPEC,
+    autocannon_json::SPEC,
+    generic_csv::SPEC,
     artillery::SPEC,
     locust_stats::SPEC,
     locust_history::SPEC,

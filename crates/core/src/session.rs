@@ -146,6 +146,8 @@ impl Session {
     fn start_decoding(&mut self, prefix: &[u8], eof: bool) -> Result<(), IngestError> {
         let format = match self.options.format {
             Some(f) => f,
+            // A column mapping says how to read the file: no detection.
+            None if self.options.csv_mapping.is_some() => Format::GenericCsv,
             None => match detect(&self.name, prefix, eof) {
                 Ok(f) => f,
                 Err(e) => {

@@ -1,13 +1,20 @@
 //! A small RFC 4180 record reader shared by the CSV formats: quoted fields,
 //! doubled quotes, and newlines inside quotes, fed line by line.
 
-/// Splits one CSV line into fields. Returns `None` when the line ends inside
+/// Splits one CSV line into fields (`sep` must be an ASCII byte; any other
+/// gives the whole line as one field). Returns `None` when the line ends inside
 /// a quoted field (the record continues on the next line).
 pub fn split_fields<'a>(
     line: &'a str,
     sep: u8,
     out: &mut Vec<std::borrow::Cow<'a, str>>,
 ) -> Option<()> {
+    // Cutting at a non-ASCII byte could land inside a character.
+    if !sep.is_ascii() {
+        out.clear();
+        out.push(std::borrow::Cow::Borrowed(line));
+        return Some(());
+    }
     out.clear();
     let b = line.as_bytes();
     let mut i = 0;

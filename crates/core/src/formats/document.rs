@@ -9,6 +9,16 @@ use crate::format::Format;
 /// must stay within about 128 MB.)
 pub const MAX_DOCUMENT: usize = 24 << 20;
 
+/// A JSON prefix without whitespace, for sniffers that look for key
+/// patterns such as `"summary":{` (whitespace inside strings cannot create them).
+pub fn compact_json(prefix: &[u8]) -> Vec<u8> {
+    crate::format::strip_bom(prefix)
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect()
+}
+
 /// Collects a whole document, refusing to grow past [`MAX_DOCUMENT`].
 #[derive(Debug, Default)]
 pub struct DocumentBuffer {

@@ -11,6 +11,9 @@
 //!
 //! Upstream: HdrHistogram/HdrHistogram `HistogramLogWriter.java` and
 //! `HistogramLogReader.java`; payload decoding is in [`super::hdr_payload`].
+//! Lines are parsed here rather than with the `hdrhistogram` crate's
+//! `IntervalLogIterator`, which needs the whole file in one slice: we stream,
+//! and the tests use that iterator as the independent reference.
 //!
 //! Each line is a real histogram of the interval, so the log is read like raw
 //! samples: every histogram is added, exactly, into the run's overall and

@@ -1,0 +1,427 @@
+//! wrk and wrk2 console output (`wrk --latency …`, `wrk2 -R … --latency …`):
+//!
+//! ```text
+//! Running 15s test @ http://127.0.0.1:8765/api/items
+//!   2 threads and 10 connections
+//!   Thread Stats   Avg      Stdev     Max   +/- Stdev
+//!     Latency    27.86ms    8.37ms  91.42ms   70.66%
+//!   Latency Distribution
+//!      50%   26.88ms
+//!   5398 requests in 15.04s, 7.35MB read
+//!   Non-2xx or 3xx responses: 24
+//! Requests/sec:    358.99
+//! ```
+//!
+//! Upstream: wg/wrk `src/wrk.c` (`print_stats`, `print_stats_latency`) and
+//! `src/units.c` (`format_time_us`: `us`/`ms`, then `s`/`m` from one second);
+//! giltene/wrk2 `src/wrk.c` (`print_hdr_latency`: `50.000%` … `100.000%`, then
+//! a "Detailed Percentile spectrum" in HdrHistogram's `.hgrm` layout, in ms).
+//!
+//! A tool summary: every figure is copied as printed, units converted exactly.
+//! `Socket errors:` and `Non-2xx or 3xx responses:` lines appear only when
+//! non-zero; errors are their sum (wrk counts status > 399 as "Non-2xx or
+//! 3xx", and connect/read/write errors are not part of its request count).
+//! Lines around the output (a command line, notes, Markdown) are ignored, so
+//! output pasted into a text or `.md` file reads too; a file holding several
+//! runs gives the first, with a warning naming the others.
+
+use crate::error::IngestError;
+use crate::format::{strip_bom, trim_ascii, Decoder, Format, FormatSpec, IngestOptions};
+use crate::formats::decimal::{parse_scaled, Decimal};
+use crate::formats::hgrm::{Spectrum, SpectrumLine};
+use crate::lines::{Line, LineSplitter};
+use crate::run::{Run, ToolReport};
+use crate::summary::{EndpointSummary, LatencyMs};
+
+/// Registry entry.
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::Wrk,
+    description:
+        "wrk / wrk2 console output (best with --latency), also pasted into a text or .md file",
+    raw_samples: false,
+    sniff,
+    priority: 50,
+    extensions: &[".txt", ".md"],
+    new_decoder,
+};
+
+/// Runs named in the warning about extra runs.
+const MAX_LISTED_RUNS: usize = 10;
+
+fn sniff(prefix: &[u8], _eof: bool) -> bool {
+    let prefix = strip_bom(prefix);
+    let mut lines = prefix
+        .split(|&b| b == b'\n')
+        .map(trim_ascii)
+        .filter(|l| !l.is_empty());
+    while let Some(line) = lines.next() {
+        let Ok(line) = std::str::from_utf8(line) else {
+            continue;
+        };
+        if running_line(line).is_some() {
+            return lines
+                .next()
+                .and_then(|l| std::str::from_utf8(l).ok())
+                .and_then(threads_line)
+                .is_some();
+        }
+    }
+    false
+}
+
+fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {
+    Box::new(WrkDecoder::default())
+}
+
+/// `Running 15s test @ URL` → the URL.
+fn running_line(line: &str) -> Option<&str> {
+    let rest = line.strip_prefix("Running ")?;
+    let (_, url) = rest.split_once(" test @ ")?;
+    Some(url.trim())
+}
+
+/// `2 threads and 10 connections` → (threads, connections).
+fn threads_line(line: &str) -> Option<(u64, u64)> {
+    let mut t = line.split_whitespace();
+    let threads = t.next()?.parse().ok()?;
+    (t.next()? == "threads" && t.next()? == "and").then_some(())?;
+    let connections = t.next()?.parse().ok()?;
+    (t.next()? == "connections" && t.next().is_none()).then_some((threads, connections))
+}
+
+/// A duration as wrk's `format_time_us` prints it (`706.00us`, `27.86ms`,
+/// `1.02s`, `2.00m`), in milliseconds.
+pub fn duration_ms(token: &str) -> Option<f64> {
+    let token = token.trim();
+    let (number, unit) = token.split_at(token.find(|c: char| c.is_ascii_alphabetic())?);
+    let d = Decimal::parse(number)?;
+    let ms = match unit {
+        "us" => d.shift(-3),
+        "ms" => d,
+        "s" => d.shift(3),
+        "m" => d.times(60_000)?,
+        "h" => d.times(3_600_000)?,
+        _ => return None,
+    };
+    Some(ms.to_f64()).filter(|v| v.is_finite())
+}
+
+/// Which latency section the following lines belong to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Section {
+    #[default]
+    None,
+    ThreadStats,
+    Distribution,
+    Spectrum,
+    /// wrk2 `-U`: a second distribution and spectrum, without coordinated-omission correction.
+    Uncorrected,
+}
+
+/// The figures of one run.
+#[derive(Debug, Default)]
+struct Figures {
+    url: String,
+    connections: Option<u64>,
+    calibrated: bool,
+    mean_ms: Option<f64>,
+    max_ms: Option<f64>,
+    percentiles: Vec<(f64, f64)>,
+    spectrum: Option<Spectrum>,
+    uncorrected: bool,
+    requests: Option<u64>,
+    duration_s: Option<f64>,
+    socket_errors: u64,
+    status_errors: u64,
+    rps: Option<f64>,
+}
+
+/// Streaming decoder for wrk / wrk2 text.
+#[derive(Default)]
+pub struct WrkDecoder {
+    lines: LineSplitter,
+    run: Option<Figures>,
+    section: Section,
+    /// Line numbers where further runs start.
+    more_runs: Vec<u64>,
+    last_line: u64,
+}
+
+impl WrkDecoder {
+    fn line(&mut self, n: u64, line: Line<'_>, run: &mut Run) {
+        self.last_line = n;
+        let text = match line {
+            Line::Text(t) => t,
+            Line::TooLong => return run.skip_line(n, "line longer than 16 MiB"),
+        };
+        let text = if n == 1 { strip_bom(text) } else { text };
+        // Notes around the output may be in any encoding; wrk's own lines are ASCII.
+        let Ok(text) = std::str::from_utf8(trim_ascii(text)) else {
+            return;
+        };
+        if let Some(url) = running_line(text) {
+            if self.run.is_some() {
+                self.more_runs.push(n);
+            } else {
+                self.run = Some(Figures {
+                    url: url.to_string(),
+                    ..Figures::default()
+                });
+                self.section = Section::None;
+            }
+            return;
+        }
+        if text.is_empty() || !self.more_runs.is_empty() {
+            return;
+        }
+        let Some(f) = self.run.as_mut() else { return };
+        if let Some((_, connections)) = threads_line(text) {
+            f.connections = Some(connections);
+        } else if text.starts_with("Thread calibration:") {
+            f.calibrated = true;
+        } else if text.starts_with("Thread Stats") {
+            self.section = Section::ThreadStats;
+        } else if let Some(kind) = text.strip_prefix("Latency Distribution") {
+            self.section = if kind.contains("Uncorrected") {
+                f.uncorrected = true;
+                Section::Uncorrected
+            } else {
+                Section::Distribution
+            };
+        } else if text.starts_with("Detailed Percentile spectrum") {
+            if self.section == Section::Distribution {
+                self.section = Section::Spectrum;
+                f.spectrum = Some(Spectrum::new(0));
+            }
+        } else if text.starts_with("----------") {
+            self.section = Section::None;
+        } else if let Some(rest) = text.split_once(" requests in ") {
+            f.requests = rest.0.trim().parse().ok();
+            let duration = rest.1.split(',').next().unwrap_or("");
+            f.duration_s = duration_ms(duration).map(|ms| ms / 1000.0);
+            if f.requests.is_none() || f.duration_s.is_none() {
+                run.skip_line(n, "expected \"N requests in DURATION, SIZE read\"");
+            }
+            self.section = Section::None;
+        } else if let Some(rest) = text.strip_prefix("Socket errors:") {
+            match socket_errors(rest) {
+                Some(total) => f.socket_errors = total,
+                None => run.skip_line(
+                    n,
+                    "expected \"Socket errors: connect N, read N, write N, timeout N\"",
+                ),
+            }
+        } else if let Some(rest) = text.strip_prefix("Non-2xx or 3xx responses:") {
+            match rest.trim().parse() {
+                Ok(count) => f.status_errors = count,
+                Err(_) => run.skip_line(n, "expected \"Non-2xx or 3xx responses: N\""),
+            }
+        } else if let Some(rest) = text.strip_prefix("Requests/sec:") {
+            f.rps = parse_scaled(rest, 0);
+        } else {
+            Self::section_line(self.section, f, text, n, run);
+        }
+    }
+
+    fn section_line(section: Section, f: &mut Figures, text: &str, n: u64, run: &mut Run) {
+        match section {
+            Section::ThreadStats => {
+                let fields: Vec<&str> = text.split_whitespace().collect();
+                if fields.first() == Some(&"Latency") {
+                    f.mean_ms = fields.get(1).and_then(|t| duration_ms(t));
+                    f.max_ms = fields.get(3).and_then(|t| duration_ms(t));
+                }
+            }
+            Section::Distribution => {
+                let mut fields = text.split_whitespace();
+                let point = fields
+                    .next()
+                    .and_then(|p| p.strip_suffix('%'))
+                    .and_then(|p| p.parse::<f64>().ok())
+                    .zip(fields.next().and_then(duration_ms));
+                match point {
+                    Some(p) => f.percentiles.push(p),
+                    None => run.skip_line(
+                        n,
+                        "expected a latency percentile row such as \"99%  12.34ms\"",
+                    ),
+                }
+            }
+            Section::Spectrum => {
+                if let Some(s) = f.spectrum.as_mut() {
+                    if s.line(text) == SpectrumLine::Other {
+                        run.skip_line(n, "expected a percentile spectrum row");
+                    }
+                }
+            }
+            Section::None | Section::Uncorrected => {}
+        }
+    }
+
+    fn report(&self, f: &Figures, run: &mut Run) -> ToolReport {
+        let at = |p: f64| f.percentiles.iter().find(|(q, _)| *q == p).map(|(_, v)| *v);
+        let spectrum = f.spectrum.as_ref();
+        let latency_ms = LatencyMs {
+            min: spectrum.and_then(|s| s.latency().min),
+            mean: spectrum.and_then(|s| s.mean_ms).or(f.mean_ms),
+            p50: at(50.0),
+            p90: at(90.0),
+            p95: spectrum.and_then(|s| s.at(0.95)),
+            p99: at(99.0),
+            p999: at(99.9),
+            max: spectrum.and_then(|s| s.max_ms).or(f.max_ms),
+        };
+        if f.percentiles.is_empty() {
+            run.warn("no Latency Distribution section (wrk was run without --latency): only the mean and max latency are known");
+        }
+        if let (Some(hist), Some(requests)) = (spectrum.and_then(Spectrum::count), f.requests) {
+            if hist < requests {
+                run.warn(format!(
+                    "wrk2's latency percentiles cover {hist} of the {requests} requests: each thread's histogram restarts after its calibration period"
+                ));
+            }
+        }
+        if f.uncorrected {
+            run.warn("wrk2 also printed latencies without coordinated-omission correction; the figures shown are the corrected ones (\"Recorded Latency\")");
+        }
+        let errors = f.requests.map(|_| f.status_errors + f.socket_errors);
+        let endpoint = EndpointSummary {
+            name: f.url.clone(),
+            method: None,
+            requests: f.requests,
+            errors,
+            error_rate: match (errors, f.requests) {
+                (Some(e), Some(r)) if r > 0 => Some(e as f64 / r as f64),
+                _ => None,
+            },
+            rps: f.rps,
+            latency_ms,
+            status_codes: Default::default(),
+            groups: Vec::new(),
+            scenarios: Vec::new(),
+        };
+        ToolReport {
+            duration_s: f.duration_s,
+            requests: f.requests,
+            errors,
+            rps: f.rps,
+            latency_ms,
+            endpoints: vec![endpoint],
+            peak_concurrency: f.connections.map(|c| c as f64),
+            distribution: spectrum.map(Spectrum::points).unwrap_or_default(),
+            ..ToolReport::default()
+        }
+    }
+}
+
+/// `connect 0, read 5, write 0, timeout 12` → their sum.
+fn socket_errors(rest: &str) -> Option<u64> {
+    let mut total = 0u64;
+    for part in rest.split(',') {
+        let mut kv = part.split_whitespace();
+        let (Some(kind), Some(count), None) = (kv.next(), kv.next(), kv.next()) else {
+            return None;
+        };
+        if !matches!(kind, "connect" | "read" | "write" | "timeout") {
+            return None;
+        }
+        total += count.parse::<u64>().ok()?;
+    }
+    Some(total)
+}
+
+impl Decoder for WrkDecoder {
+    fn feed(&mut self, bytes: &[u8], run: &mut Run) -> Result<(), IngestError> {
+        let mut lines = std::mem::take(&mut self.lines);
+        lines.feed(bytes, |n, line| self.line(n, line, run));
+        self.lines = lines;
+        Ok(())
+    }
+
+    fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
+        let mut lines = std::mem::take(&mut self.lines);
+        lines.finish(|n, line| self.line(n, line, run));
+        let malformed = |position: String, reason: &str| IngestError::Malformed {
+            source_name: run.source.clone(),
+            format: run.format.as_str(),
+            position,
+            reason: reason.to_string(),
+        };
+        let Some(f) = self.run.take() else {
+            return Err(malformed(
+                "at the end".into(),
+                "no \"Running … test @ URL\" line: this is not wrk output",
+            ));
+        };
+        if f.requests.is_none() {
+            return Err(malformed(
+                format!("at line {}", self.last_line),
+                "the output stops before wrk's \"N requests in DURATION\" line: the run was interrupted or the output cut",
+            ));
+        }
+        if !self.more_runs.is_empty() {
+            let listed: Vec<String> = self
+                .more_runs
+                .iter()
+                .take(MAX_LISTED_RUNS)
+                .map(u64::to_string)
+                .collect();
+            run.warn(format!(
+                "this file holds {} wrk runs; only the first is summarised (the others start on lines {}); split the file to read them",
+                self.more_runs.len() + 1,
+                listed.join(", ")
+            ));
+        }
+        let report = self.report(&f, run);
+        run.tool = Some(report);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrk_time_units() {
+        assert_eq!(duration_ms("706.00us"), Some(0.706));
+        assert_eq!(duration_ms("27.86ms"), Some(27.86));
+        assert_eq!(duration_ms("1.02s"), Some(1020.0));
+        assert_eq!(duration_ms("1.00m"), Some(60_000.0));
+        assert_eq!(duration_ms("-nanus"), None);
+        assert_eq!(duration_ms("12"), None);
+        assert_eq!(duration_ms("3.5xs"), None);
+    }
+
+    #[test]
+    fn header_lines() {
+        assert_eq!(
+            running_line("Running 1m test @ http://localhost:8080"),
+            Some("http://localhost:8080")
+        );
+        assert_eq!(
+            threads_line("64 threads and 64 connections"),
+            Some((64, 64))
+        );
+        assert_eq!(threads_line("2 threads and ten connections"), None);
+        assert_eq!(
+            socket_errors(" connect 0, read 5, write 1, timeout 12"),
+            Some(18)
+        );
+        assert_eq!(socket_errors(" connect 0, read x"), None);
+    }
+
+    #[test]
+    fn sniffs_wrk_anywhere_but_needs_both_lines() {
+        assert!(sniff(b"-t1 -c64 --latency http://x\nRunning 1m test @ http://x\n  1 threads and 64 connections\n", true));
+        assert!(sniff(
+            b"# Results\n\n```\nRunning 10s test @ http://x\n  2 threads and 10 connections\n```\n",
+            true
+        ));
+        assert!(!sniff(
+            b"Running 10s test @ http://x\nsomething else\n",
+            true
+        ));
+        assert!(!sniff(b"Summary:\n  Total:\t10.0298 secs\n", true));
+    }
+}
