@@ -168,6 +168,26 @@ fn ms(v: f64) -> String {
     }
 }
 
+/// A ratio with three significant digits, however small or large.
+fn ratio(v: f64) -> String {
+    if !v.is_finite() {
+        "-".into()
+    } else if v == 0.0 || (0.001..1000.0).contains(&v) {
+        let decimals = if v >= 100.0 {
+            0
+        } else if v >= 10.0 {
+            1
+        } else if v >= 1.0 {
+            2
+        } else {
+            (2 - v.log10().floor() as i32).clamp(2, 5) as usize
+        };
+        format!("{v:.decimals$}")
+    } else {
+        format!("{v:.2e}")
+    }
+}
+
 fn signed_percent(c: &Change) -> String {
     c.relative
         .map_or("-".into(), |r| format!("{:+.1}%", r * 100.0))
@@ -196,24 +216,26 @@ fn cells(r: &RowComparison) -> Vec<[String; 8]> {
             ms(q.change.baseline),
             ms(q.change.candidate),
             signed_percent(&q.change),
-            q.ratio_interval
-                .map_or("-".into(), |iv| format!("×{:.3}–×{:.3}", iv.low, iv.high)),
+            q.ratio_interval.map_or("-".into(), |iv| {
+                format!("×{}–×{}", ratio(iv.low), ratio(iv.high))
+            }),
             p_value(&q.test),
             q.verdict.as_str().into(),
         ]);
     }
-    let e = &r.error_rate;
-    let iv = e.difference_interval;
-    out.push([
-        String::new(),
-        "errors".into(),
-        format!("{:.2}%", e.change.baseline * 100.0),
-        format!("{:.2}%", e.change.candidate * 100.0),
-        format!("{:+.2} pp", e.change.absolute * 100.0),
-        format!("{:+.2}–{:+.2} pp", iv.low * 100.0, iv.high * 100.0),
-        p_value(&Some(e.test)),
-        e.verdict.as_str().into(),
-    ]);
+    if let Some(e) = &r.error_rate {
+        let iv = e.difference_interval;
+        out.push([
+            String::new(),
+            "errors".into(),
+            format!("{:.2}%", e.change.baseline * 100.0),
+            format!("{:.2}%", e.change.candidate * 100.0),
+            format!("{:+.2} pp", e.change.absolute * 100.0),
+            format!("{:+.2}–{:+.2} pp", iv.low * 100.0, iv.high * 100.0),
+            p_value(&Some(e.test)),
+            e.verdict.as_str().into(),
+        ]);
+    }
     if let Some(rps) = &r.rps {
         out.push([
             String::new(),
@@ -427,6 +449,15 @@ mod tests {
         ] {
             assert!(p(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn ratios_keep_three_digits() {
+        assert_eq!(ratio(1.2345), "1.23");
+        assert_eq!(ratio(0.0123), "0.0123");
+        assert_eq!(ratio(1606.8), "1.61e3");
+        assert_eq!(ratio(0.00002), "2.00e-5");
+        assert_eq!(ratio(15.04), "15.0");
     }
 
     #[test]

@@ -12,10 +12,11 @@
 //!   in 72–98% of splits. Each run's time blocks (its timeline windows)
 //!   give a design effect per statistic ([`blocks`]).
 //! - **Whole-run percentiles**, when both runs have at least
-//!   [`MIN_BLOCKS_FOR_BOOTSTRAP`] blocks: the Mann–Whitney test on the
-//!   percentile of each block (blocks are the independent units), and a
-//!   percentile interval of candidate/baseline from a block bootstrap with
-//!   a fixed seed.
+//!   [`MIN_BLOCKS_FOR_BOOTSTRAP`] blocks: a permutation test that deals the
+//!   blocks of both runs at random into two groups (blocks are the
+//!   independent units; exact when blocks are exchangeable), and a
+//!   percentile interval of candidate/baseline from a block bootstrap, both
+//!   with a fixed seed.
 //! - **Endpoint percentiles** (the run keeps no per-endpoint time blocks):
 //!   pool both histograms, take T = the pooled percentile, and compare the
 //!   shares of requests above T (Mood's median test generalised), each
@@ -48,7 +49,7 @@ use crate::run::{EndpointSeries, Run};
 use crate::series::Series;
 
 pub use model::{
-    BlockRankTest, Change, CompareOptions, Comparison, ErrorRateComparison, IntervalMethod,
+    BlockPermutationTest, Change, CompareOptions, Comparison, ErrorRateComparison, IntervalMethod,
     LoadCheck, QuantileComparison, RowComparison, RunInfo, SignificanceTest, TestCounts,
     TestMethod, Verdict,
 };
@@ -128,6 +129,8 @@ struct Context<'a> {
     /// the degrees of freedom of tests on blocks.
     dependence_known: bool,
     degrees_of_freedom: f64,
+    /// Both runs record which requests failed.
+    errors_known: bool,
     durations: [Option<f64>; 2],
     /// Both runs have enough time blocks to resample them.
     use_blocks: bool,
@@ -172,7 +175,14 @@ pub fn compare(
     let error_effects = [measure(&blocks[0], &errors), measure(&blocks[1], &errors)];
     let timed = blocks.iter().all(|b| !b.is_empty());
     let use_blocks = blocks.iter().all(|b| b.len() >= MIN_BLOCKS_FOR_BOOTSTRAP);
-    let notes = method_notes(&blocks, use_blocks);
+    let mut notes = method_notes(&blocks, use_blocks);
+    // HdrHistogram logs hold latencies only: their error rate is unknown, not 0.
+    let errors_known = summaries.iter().all(|s| s.errors.is_some());
+    if !errors_known {
+        notes.push(
+            "a run does not record which requests failed: error rates are not compared".into(),
+        );
+    }
     let largest = |k: usize| DesignEffect::largest(latency_effects.iter().map(|d| d[k]));
     let context = Context {
         blocks: [&blocks[0], &blocks[1]],
@@ -180,6 +190,7 @@ pub fn compare(
         latency_effects,
         error_effects,
         dependence_known: timed,
+        errors_known,
         degrees_of_freedom: blocks.iter().map(Vec::len).min().unwrap_or(1).max(2) as f64 - 1.0,
         durations: [summaries[0].duration_s, summaries[1].duration_s],
         use_blocks,
@@ -205,11 +216,10 @@ pub fn compare(
             r.latency
                 .iter()
                 .map(|q| q.verdict)
-                .chain(std::iter::once(r.error_rate.verdict))
+                .chain(r.error_rate.as_ref().map(|e| e.verdict))
         })
         .collect();
     let count = |v: Verdict| statistics.iter().filter(|s| **s == v).count();
-    let mut notes = notes;
     notes.push(format!(
         "p-values adjusted by {} over {} tests; intervals at {:.0}% are not adjusted",
         match options.adjustment {
@@ -256,7 +266,7 @@ fn method_notes(blocks: &[Vec<Block>; 2], use_blocks: bool) -> Vec<String> {
     }
     if use_blocks {
         notes.push(format!(
-            "whole-run percentiles: Mann–Whitney test on the percentile of each of {} + {} time blocks, interval from a bootstrap over them",
+            "whole-run percentiles: permutation test and bootstrap interval over the {} + {} time blocks (blocks, not requests, are the independent units)",
             blocks[0].len(),
             blocks[1].len()
         ));
@@ -380,30 +390,28 @@ fn proportion_test(
     }
 }
 
-/// The Mann–Whitney test on each time block's percentile `q`.
-fn block_rank_test(q: f64, [a, b]: [&[Block]; 2]) -> SignificanceTest {
-    let values = |blocks: &[Block]| -> Vec<f64> {
-        blocks
-            .iter()
-            .filter(|b| b.latencies.total > 0)
-            .map(|b| b.latencies.quantile(q) as f64)
-            .collect()
-    };
-    let (x, y) = (values(a), values(b));
-    let (u, z) = stats::mann_whitney(&x, &y);
-    SignificanceTest {
-        blocks: Some(BlockRankTest {
-            baseline_blocks: x.len(),
-            candidate_blocks: y.len(),
-            u,
-            z,
-        }),
-        ..SignificanceTest::new(
-            TestMethod::BlockRank,
-            stats::normal_sf(z),
-            stats::normal_sf(-z),
-        )
+/// Block permutation tests of the quantiles `qs` of the whole runs.
+fn block_permutation_tests(
+    qs: &[f64],
+    [a, b]: [&[Block]; 2],
+    permutations: u32,
+    seed: u64,
+) -> Vec<SignificanceTest> {
+    fn refs(blocks: &[Block]) -> Vec<&Sparse> {
+        blocks.iter().map(|b| &b.latencies).collect()
     }
+    bootstrap::permutation_tests(&refs(a), &refs(b), qs, permutations, seed)
+        .into_iter()
+        .map(|t| SignificanceTest {
+            blocks: Some(BlockPermutationTest {
+                baseline_blocks: a.len(),
+                candidate_blocks: b.len(),
+                permutations,
+                log_ratio: t.log_ratio,
+            }),
+            ..SignificanceTest::new(TestMethod::BlockPermutation, t.p_worse, t.p_better)
+        })
+        .collect()
 }
 
 fn rps(n: u64, duration_s: Option<f64>) -> Option<f64> {
@@ -535,8 +543,12 @@ fn estimate(p: &Population<'_>, cx: &Context<'_>, seed: u64) -> RowComparison {
                 None => row.note = Some("a percentile of 0 ms: no ratio".into()),
                 Some(st) => row.ratio_interval = Some(st.interval),
             }
-            if by_blocks {
-                row.test = Some(block_rank_test(QUANTILES[*i].0, cx.blocks));
+        }
+        if by_blocks {
+            let tests =
+                block_permutation_tests(&qs, cx.blocks, o.bootstrap_replicates, seed ^ 0x7e57);
+            for ((i, _), t) in tested.iter().zip(tests) {
+                latency[*i].test = Some(t);
             }
         }
     }
@@ -549,7 +561,7 @@ fn estimate(p: &Population<'_>, cx: &Context<'_>, seed: u64) -> RowComparison {
         }
     };
     let [da, db] = effects_of(&cx.error_effects, &cx.error_effects);
-    let error_rate = ErrorRateComparison {
+    let error_rate = cx.errors_known.then(|| ErrorRateComparison {
         change: Change::new(rate(sa), rate(sb)),
         difference_interval: stats::newcombe(
             sa.errors as f64 / da,
@@ -564,7 +576,7 @@ fn estimate(p: &Population<'_>, cx: &Context<'_>, seed: u64) -> RowComparison {
             [da, db],
         ),
         verdict: Verdict::NoSignificantChange,
-    };
+    });
     let rps = match (
         rps(sa.requests, cx.durations[0]),
         rps(sb.requests, cx.durations[1]),
@@ -591,7 +603,7 @@ fn adjust_all(rows: &mut [RowComparison], o: &CompareOptions) {
             row.latency
                 .iter_mut()
                 .filter_map(|q| q.test.as_mut())
-                .chain(std::iter::once(&mut row.error_rate.test))
+                .chain(row.error_rate.as_mut().map(|e| &mut e.test))
         })
         .collect();
     let raw: Vec<f64> = tests.iter().map(|t| t.p_value).collect();
@@ -619,19 +631,31 @@ fn finish_row(mut row: RowComparison, o: &CompareOptions) -> RowComparison {
                 .ratio_interval
                 .is_some_and(|iv| iv.low >= lo && iv.high <= hi);
             q.verdict = verdict_for(t, equivalent);
+            // Counts above the pooled percentile can, rarely, lean the other
+            // way than the percentiles themselves: claim nothing then.
+            let moved_up = q.change.candidate > q.change.baseline;
+            let moved_down = q.change.candidate < q.change.baseline;
+            if (q.verdict == Verdict::Regression && !moved_up)
+                || (q.verdict == Verdict::Improvement && !moved_down)
+            {
+                q.verdict = Verdict::NoSignificantChange;
+                q.note =
+                    Some("the test and the change in the percentile point different ways".into());
+            }
         }
     }
-    let e = &mut row.error_rate;
-    let iv = e.difference_interval;
-    e.verdict = verdict_for(
-        &e.test,
-        iv.low >= -o.error_tolerance && iv.high <= o.error_tolerance,
-    );
+    if let Some(e) = &mut row.error_rate {
+        let iv = e.difference_interval;
+        e.verdict = verdict_for(
+            &e.test,
+            iv.low >= -o.error_tolerance && iv.high <= o.error_tolerance,
+        );
+    }
     let all: Vec<Verdict> = row
         .latency
         .iter()
         .map(|q| q.verdict)
-        .chain(std::iter::once(row.error_rate.verdict))
+        .chain(row.error_rate.as_ref().map(|e| e.verdict))
         .collect();
     row.verdict = combine(&all);
     row

@@ -13,10 +13,17 @@
 //!   quantile straight from that exact distribution instead of drawing n
 //!   samples. Dependence enters through an effective sample size n / D.
 //!
-//! A fixed seed makes every interval reproducible, in the CLI and in the browser.
+//! - **Block permutation test**: deal the time blocks of both runs at random
+//!   into two groups of the runs' sizes, and see how often the quantile
+//!   ratio of such a split is as far from 1 as the observed one. If the
+//!   two runs' blocks are alike (exchangeable), this is exact, whatever the
+//!   dependence inside a block, and it tests the very percentile shown.
+//!
+//! A fixed seed makes every interval and p-value reproducible, in the CLI
+//! and in the browser.
 
 use super::sparse::{nearest_rank, Axis, Sparse};
-use super::stats::{binomial_at_least, Interval};
+use super::stats::{binomial_at_least, normal_sf, Interval};
 
 /// SplitMix64: tiny, fast, and the same sequence on every platform.
 #[derive(Debug, Clone)]
@@ -192,6 +199,118 @@ pub fn ratio_intervals(
         .collect()
 }
 
+/// The outcome of a block permutation test for one quantile.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PermutationTest {
+    /// ln(candidate/baseline) of the observed runs (values + 1 µs, so that a
+    /// 0 µs percentile still has a logarithm).
+    pub log_ratio: f64,
+    /// One-sided p-values against "worse" and "better".
+    pub p_worse: f64,
+    pub p_better: f64,
+}
+
+/// Block permutation tests of the quantiles `qs` between two runs' blocks.
+///
+/// The Monte Carlo p-value (1 + as extreme)/(1 + permutations) cannot go
+/// below its resolution; when no permutation is as extreme, the tail is
+/// taken from a normal fitted to the permutation distribution, capped at
+/// that resolution, so that many tests can still be adjusted together.
+pub fn permutation_tests(
+    baseline: &[&Sparse],
+    candidate: &[&Sparse],
+    qs: &[f64],
+    permutations: u32,
+    seed: u64,
+) -> Vec<PermutationTest> {
+    let all: Vec<&Sparse> = baseline.iter().chain(candidate).copied().collect();
+    let axis = Axis::new(all.iter().copied());
+    let placed: Vec<Vec<(u32, u64)>> = all.iter().map(|b| axis.place(b)).collect();
+    let mut total_counts = vec![0u64; axis.len()];
+    for block in &placed {
+        for &(pos, c) in block {
+            total_counts[pos as usize] += c;
+        }
+    }
+    let grand_total: u64 = all.iter().map(|b| b.total).sum();
+    let mut counts_a = vec![0u64; axis.len()];
+    let mut counts_b = vec![0u64; axis.len()];
+    let (mut qa, mut qb) = (vec![0u64; qs.len()], vec![0u64; qs.len()]);
+    // ln ratios per quantile for a split where `members` form the baseline.
+    let mut split = |members: &[usize], out: &mut Vec<f64>| {
+        counts_a.iter_mut().for_each(|c| *c = 0);
+        let mut total_a = 0u64;
+        for &i in members {
+            for &(pos, c) in &placed[i] {
+                counts_a[pos as usize] += c;
+            }
+            total_a += all[i].total;
+        }
+        for (b, (t, a)) in counts_b.iter_mut().zip(total_counts.iter().zip(&counts_a)) {
+            *b = t - a;
+        }
+        axis.quantiles(&counts_a, total_a, qs, &mut qa);
+        axis.quantiles(&counts_b, grand_total - total_a, qs, &mut qb);
+        out.clear();
+        out.extend(
+            qa.iter()
+                .zip(&qb)
+                .map(|(a, b)| ((*b as f64 + 1.0) / (*a as f64 + 1.0)).ln()),
+        );
+    };
+    let n_a = baseline.len();
+    let mut observed = Vec::new();
+    split(&(0..n_a).collect::<Vec<_>>(), &mut observed);
+    let mut rng = Rng::new(seed);
+    let mut order: Vec<usize> = (0..all.len()).collect();
+    let mut ratios = Vec::new();
+    let (mut at_least, mut at_most) = (vec![0u32; qs.len()], vec![0u32; qs.len()]);
+    let (mut sum, mut sum2) = (vec![0.0f64; qs.len()], vec![0.0f64; qs.len()]);
+    let perms = permutations.max(1);
+    for _ in 0..perms {
+        // A uniform random subset of n_a blocks (partial Fisher–Yates).
+        for i in 0..n_a.min(order.len()) {
+            let j = i + rng.below(order.len() - i);
+            order.swap(i, j);
+        }
+        split(&order[..n_a], &mut ratios);
+        for k in 0..qs.len() {
+            // A hair of tolerance: equal ratios computed two ways must tie.
+            at_least[k] += u32::from(ratios[k] >= observed[k] - 1e-12);
+            at_most[k] += u32::from(ratios[k] <= observed[k] + 1e-12);
+            sum[k] += ratios[k];
+            sum2[k] += ratios[k] * ratios[k];
+        }
+    }
+    let resolution = 1.0 / (f64::from(perms) + 1.0);
+    (0..qs.len())
+        .map(|k| {
+            let n = f64::from(perms);
+            let mean = sum[k] / n;
+            let sd = ((sum2[k] / n - mean * mean).max(0.0)).sqrt();
+            let tail = |count: u32, z: f64| {
+                if count > 0 {
+                    (f64::from(count) + 1.0) * resolution
+                } else if sd > 0.0 {
+                    normal_sf(z).min(resolution)
+                } else {
+                    resolution
+                }
+            };
+            let z = if sd > 0.0 {
+                (observed[k] - mean) / sd
+            } else {
+                0.0
+            };
+            PermutationTest {
+                log_ratio: observed[k],
+                p_worse: tail(at_least[k], z).min(1.0),
+                p_better: tail(at_most[k], -z).min(1.0),
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,6 +364,36 @@ mod tests {
             |v: &[Option<RatioStats>]| v[0].map_or(f64::NAN, |s| s.interval.high - s.interval.low);
         let (w1, w2) = (width(&by_blocks), width(&by_samples));
         assert!(w1 / w2 > 0.6 && w1 / w2 < 1.6, "{w1} vs {w2}");
+    }
+
+    #[test]
+    fn permutations_see_a_shift_and_not_its_absence() {
+        let mut rng = Rng::new(5);
+        let mut blocks = |shift: u64| -> Vec<Sparse> {
+            (0..20)
+                .map(|_| sparse((0..100).map(|_| 1000 + shift + rng.below(5000) as u64)))
+                .collect()
+        };
+        let (a, same, slower) = (blocks(0), blocks(0), blocks(2000));
+        fn refs(v: &[Sparse]) -> Vec<&Sparse> {
+            v.iter().collect()
+        }
+        let qs = [0.5, 0.95];
+        let quiet = permutation_tests(&refs(&a), &refs(&same), &qs, 1000, 1);
+        assert!(
+            quiet.iter().all(|t| t.p_worse > 0.01 && t.p_better > 0.01),
+            "{quiet:?}"
+        );
+        let shifted = permutation_tests(&refs(&a), &refs(&slower), &qs, 1000, 1);
+        assert!(
+            shifted
+                .iter()
+                .all(|t| t.p_worse < 0.001 && t.p_better > 0.99),
+            "{shifted:?}"
+        );
+        // Identical runs: the observed split is the middle of the distribution.
+        let itself = permutation_tests(&refs(&a), &refs(&a), &qs, 1000, 1);
+        assert!(itself.iter().all(|t| t.log_ratio == 0.0 && t.p_worse > 0.3));
     }
 
     #[test]

@@ -23,7 +23,7 @@ pub struct CompareOptions {
     /// Relative difference in concurrency (or throughput, when concurrency
     /// is unknown) beyond which two runs are not at the same load.
     pub load_tolerance: f64,
-    /// Bootstrap replicates per interval.
+    /// Bootstrap replicates per interval, and permutations per block test.
     pub bootstrap_replicates: u32,
     /// Seed of the bootstrap: the same inputs always give the same intervals.
     pub seed: u64,
@@ -108,10 +108,11 @@ pub enum TestMethod {
     /// blocks' degrees of freedom): a run whose slow requests come in bursts
     /// carries its own, larger uncertainty.
     ClusterRobust,
-    /// The Mann–Whitney U test on the percentile of each time block: blocks,
-    /// not requests, are the independent units. Used for the whole run when
-    /// both runs have enough blocks.
-    BlockRank,
+    /// A permutation test over time blocks: the blocks of both runs dealt at
+    /// random into two groups, the percentile ratio of each deal against the
+    /// observed one. Blocks, not requests, are the independent units. Used
+    /// for the whole run when both runs have enough blocks.
+    BlockPermutation,
 }
 
 /// The counts behind a proportion test.
@@ -129,16 +130,14 @@ pub struct TestCounts {
     pub candidate_design_effect: f64,
 }
 
-/// The numbers behind a block rank test.
+/// The numbers behind a block permutation test.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct BlockRankTest {
+pub struct BlockPermutationTest {
     pub baseline_blocks: usize,
     pub candidate_blocks: usize,
-    /// Pairs of blocks (baseline, candidate) where the candidate's
-    /// percentile is higher, ties counting one half.
-    pub u: f64,
-    /// Normal approximation, with tie and continuity corrections.
-    pub z: f64,
+    pub permutations: u32,
+    /// ln(candidate/baseline) of the percentile (values + 1 µs).
+    pub log_ratio: f64,
 }
 
 /// Whether a change is significant.
@@ -159,7 +158,7 @@ pub struct SignificanceTest {
     /// tests: the fewer time blocks of the two runs, minus one).
     pub degrees_of_freedom: Option<f64>,
     pub counts: Option<TestCounts>,
-    pub blocks: Option<BlockRankTest>,
+    pub blocks: Option<BlockPermutationTest>,
 }
 
 impl SignificanceTest {
@@ -232,7 +231,8 @@ pub struct RowComparison {
     /// Requests per second over each run's duration.
     pub rps: Option<Change>,
     pub latency: Vec<QuantileComparison>,
-    pub error_rate: ErrorRateComparison,
+    /// `None` when a run does not record failures (latency-only inputs).
+    pub error_rate: Option<ErrorRateComparison>,
     /// The worst verdict of the row's statistics.
     pub verdict: Verdict,
 }
