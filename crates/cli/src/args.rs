@@ -18,6 +18,8 @@ USAGE:
                     [--alpha A] [--fdr] [--format NAME]
     verdict share FILE... [--redact] [--compare] [--format NAME]
     verdict share --decode TEXT|- [--json]
+    verdict capacity FILE... --target 'p95<200ms' [--json] [what-if options]
+    verdict capacity --levels TABLE.csv --target 'p95<200ms' [--json]
     verdict formats
 
 COMMANDS:
@@ -26,6 +28,9 @@ COMMANDS:
                the change, its significance and interval, a verdict, and a load check
     share      the analysis as share-link text for the web page (summaries and histograms,
                never raw samples); --decode shows what a link holds
+    capacity   most VUs (and req/s) that keep a percentile under a target, with a USL fit;
+               FILEs are one run per load level, or one staged run cut into its plateaus;
+               TABLE has a header naming its columns (vus, throughput, p95_ms, n, mean_ms, ...)
     formats    list the formats Verdict reads
 
 OPTIONS:
@@ -64,9 +69,18 @@ CSV MAPPING (for a CSV no format recognises; Verdict lists its columns when it m
     COL is a header name or a 1-based column number. A mapping reads every FILE as
     generic-csv. Each option also takes the form --option=VALUE.
 
+CAPACITY OPTIONS:
+    --target STAT<LIMIT   e.g. p95<200ms, p(99)<=1s, median<80
+    --think-time DUR      what-if: think time per request (default: the measured one)
+    --instances N         what-if: N identical instances behind a balancer
+    --arrival-rate R      what-if: requests per second arriving regardless of latency
+    --warmup DUR          seconds dropped after each change in a staged run (default:
+                          a quarter of the hold, at most 30 s)
+
 EXIT CODES:
     0 ok · 1 a regression (compare --fail-on-regression) · 64 usage error
     65 nothing usable in an input (or a damaged link) · 66 a file not found or unreadable
+    capacity: 2 = the analysis ran but there is not enough evidence for an answer
 ";
 
 /// What the user asked for.
@@ -75,6 +89,7 @@ pub enum Command {
     Summary(Box<SummaryArgs>),
     Compare(Box<crate::compare_cmd::CompareArgs>),
     Share(crate::share_cmd::ShareArgs),
+    Capacity(crate::capacity::CapacityArgs),
     Formats,
     Help,
 }
@@ -132,6 +147,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
         "formats" => Ok(Command::Formats),
         "compare" => Ok(Command::Compare(Box::new(crate::compare_cmd::parse(it)?))),
         "share" => Ok(Command::Share(crate::share_cmd::parse(it)?)),
+        "capacity" => crate::capacity::parse_args(it).map(Command::Capacity),
         "summary" => {
             let mut a = SummaryArgs::default();
             while let Some(arg) = it.next() {

@@ -2,6 +2,8 @@
 //! read files in chunks, feed the core, print what it computed.
 
 mod args;
+mod capacity;
+mod capacity_output;
 mod compare_cmd;
 mod output;
 mod share_cmd;
@@ -39,6 +41,7 @@ fn main() -> ExitCode {
         Ok(Command::Summary(a)) => summary(&a),
         Ok(Command::Compare(a)) => compare_cmd::run(&a),
         Ok(Command::Share(a)) => share_cmd::run(&a),
+        Ok(Command::Capacity(a)) => capacity::run(&a),
     }
 }
 

@@ -1,0 +1,145 @@
+//! [`Engine`]: answers [`Request`]s by driving one [`Session`] at a time.
+
+use verdict_core::Session;
+
+use crate::messages::{ErrorInfo, FormatInfo, Request, Response, PROTOCOL_VERSION};
+
+/// The file being read.
+struct OpenFile {
+    name: String,
+    session: Session,
+    next_seq: u32,
+    format_sent: bool,
+}
+
+/// The worker's state machine: idle, or reading one file.
+///
+/// `handle` never panics on any sequence of requests: out-of-order messages
+/// are answered with a `protocol` [`Response::Error`] and leave the engine idle.
+#[derive(Default)]
+pub struct Engine {
+    open: Option<OpenFile>,
+}
+
+impl Engine {
+    /// An idle engine.
+    pub fn new() -> Engine {
+        Engine::default()
+    }
+
+    /// The greeting a worker sends when it starts.
+    pub fn ready() -> Response {
+        let formats = verdict_core::formats::REGISTRY
+            .iter()
+            .map(|spec| FormatInfo {
+                name: spec.format.as_str().to_string(),
+                description: spec.description.to_string(),
+            })
+            .collect();
+        Response::Ready {
+            protocol: PROTOCOL_VERSION,
+            formats,
+        }
+    }
+
+    /// Whether a file is open.
+    pub fn is_busy(&self) -> bool {
+        self.open.is_some()
+    }
+
+    /// Answers one request.
+    pub fn handle(&mut self, request: Request) -> Vec<Response> {
+        match request {
+            Request::Open {
+                file_name,
+                size: _,
+                options,
+            } => {
+                if let Some(open) = &self.open {
+                    let message = format!(
+                        "cannot open {file_name}: {} is still open (send Cancel first)",
+                        open.name
+                    );
+                    self.open = None;
+                    return vec![Response::Error(ErrorInfo::protocol(message))];
+                }
+                self.open = Some(OpenFile {
+                    session: Session::new(file_name.clone(), options),
+                    name: file_name,
+                    next_seq: 0,
+                    format_sent: false,
+                });
+                Vec::new()
+            }
+            Request::Chunk { seq, bytes } => self.chunk(seq, &bytes),
+            Request::Finish => self.finish(),
+            Request::Cancel => {
+                self.open = None;
+                vec![Response::Cancelled]
+            }
+        }
+    }
+
+    fn chunk(&mut self, seq: u32, bytes: &[u8]) -> Vec<Response> {
+        let Some(open) = self.open.as_mut() else {
+            return vec![Response::Error(ErrorInfo::protocol(format!(
+                "chunk {seq} arrived but no file is open"
+            )))];
+        };
+        if seq != open.next_seq {
+            let message = format!(
+                "{}: chunk {seq} arrived, expected chunk {}",
+                open.name, open.next_seq
+            );
+            self.open = None;
+            return vec![Response::Error(ErrorInfo::protocol(message))];
+        }
+        if let Err(e) = open.session.feed(bytes) {
+            self.open = None;
+            return vec![Response::Error(ErrorInfo::from(&e))];
+        }
+        open.next_seq += 1;
+        let mut out = Vec::with_capacity(2);
+        if let Some(detected) = open.detected_now() {
+            out.push(detected);
+        }
+        out.push(Response::Ack {
+            seq,
+            bytes_done: open.session.bytes_in(),
+        });
+        out
+    }
+
+    fn finish(&mut self) -> Vec<Response> {
+        let Some(open) = self.open.take() else {
+            return vec![Response::Error(ErrorInfo::protocol(
+                "Finish arrived but no file is open",
+            ))];
+        };
+        // Tiny files are only detected at end of input.
+        let announce_format = !open.format_sent;
+        match open.session.finish() {
+            Ok(run) => {
+                let mut out = Vec::with_capacity(2);
+                if announce_format {
+                    out.push(Response::Detected { format: run.format });
+                }
+                out.push(Response::Done(Box::new(run.summary())));
+                out
+            }
+            Err(e) => vec![Response::Error(ErrorInfo::from(&e))],
+        }
+    }
+}
+
+impl OpenFile {
+    /// `Detected`, the first time the session knows its format.
+    fn detected_now(&mut self) -> Option<Response> {
+        if self.format_sent {
+            return None;
+        }
+        let format = self.session.format()?;
+        self.format_sent = true;
+        Some(Response::Detected { format })
+    }
+}

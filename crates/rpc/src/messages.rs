@@ -1,0 +1,111 @@
+//! The messages. Externally tagged serde enums: `{"Chunk":{"seq":3,"bytes":…}}`.
+//! In the browser they travel as plain JS objects (serde-wasm-bindgen), with
+//! chunk bytes as a transferred `Uint8Array`.
+
+use serde::{Deserialize, Serialize};
+use verdict_core::{Format, IngestOptions, RunSummary};
+
+/// Bumped on any breaking change to [`Request`] or [`Response`]. The worker
+/// announces it in [`Response::Ready`] so that a page talking to a stale,
+/// cached worker script notices instead of misreading messages.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Page → worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Request {
+    /// Starts reading one file. Only valid when no file is open.
+    Open {
+        /// The file's name, used in messages and to break format ties.
+        file_name: String,
+        /// Size in bytes as the page sees it (compressed, for gzip files).
+        size: u64,
+        /// Reading options (e.g. a forced format).
+        options: IngestOptions,
+    },
+    /// The next slice of the open file. `seq` counts from 0 with no gaps; the
+    /// worker answers each chunk with exactly one [`Response::Ack`] or one
+    /// [`Response::Error`].
+    Chunk {
+        /// Position of this slice in the file's sequence of slices.
+        seq: u32,
+        /// The slice's bytes, split anywhere.
+        #[serde(with = "serde_bytes")]
+        bytes: Vec<u8>,
+    },
+    /// End of the file: the worker answers [`Response::Done`] or [`Response::Error`].
+    Finish,
+    /// Drops the open file, if any. Always answered by [`Response::Cancelled`];
+    /// the worker is then ready for a new [`Request::Open`].
+    Cancel,
+}
+
+/// Worker → page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Response {
+    /// Sent once when the worker has started.
+    Ready {
+        /// The worker's [`PROTOCOL_VERSION`].
+        protocol: u32,
+        /// The formats this worker reads, in detection order. The page
+        /// lists them from here so that it need not link the readers itself.
+        formats: Vec<FormatInfo>,
+    },
+    /// The file's format is known (sent once per file, before the `Ack` of
+    /// the chunk that revealed it, or before `Done` for tiny files).
+    Detected {
+        /// The detected or forced format.
+        format: Format,
+    },
+    /// A chunk was consumed.
+    Ack {
+        /// The chunk's `seq`.
+        seq: u32,
+        /// Input bytes consumed so far, including this chunk.
+        bytes_done: u64,
+    },
+    /// The file was read to the end.
+    Done(Box<RunSummary>),
+    /// The open file (if any) was dropped.
+    Cancelled,
+    /// The file cannot be read (or the page broke the protocol). The file is
+    /// closed; the worker is ready for a new `Open`.
+    Error(ErrorInfo),
+}
+
+/// One format the worker reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormatInfo {
+    /// Stable name (`k6-ndjson`), as in `--format`.
+    pub name: String,
+    /// One line for users: the tool and the option that writes it.
+    pub description: String,
+}
+
+/// Why a file failed, for the page to show next to that file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorInfo {
+    /// Stable short code: the core's `IngestError::code()` (`fmt`, `corrupt`,
+    /// `empty`, ...) or `protocol` when messages arrived out of order.
+    pub code: String,
+    /// One sentence naming the file and the position.
+    pub message: String,
+}
+
+impl ErrorInfo {
+    /// A protocol violation by the page.
+    pub fn protocol(message: impl Into<String>) -> ErrorInfo {
+        ErrorInfo {
+            code: "protocol".into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl From<&verdict_core::IngestError> for ErrorInfo {
+    fn from(e: &verdict_core::IngestError) -> ErrorInfo {
+        ErrorInfo {
+            code: e.code().into(),
+            message: e.to_string(),
+        }
+    }
+}

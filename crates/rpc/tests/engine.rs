@@ -1,0 +1,306 @@
+//! Drives the engine the way the page does: real k6 files split into
+//! chunks, with the answers checked message by message.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+use verdict_core::{Format, IngestOptions, RunSummary, Session};
+use verdict_rpc::{Engine, Request, Response, PROTOCOL_VERSION};
+
+fn fixture(rel: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(rel);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn truth(rel: &str) -> Value {
+    serde_json::from_slice(&fixture(rel)).expect("truth.json is JSON")
+}
+
+fn open(name: &str, bytes: &[u8]) -> Request {
+    Request::Open {
+        file_name: name.into(),
+        size: bytes.len() as u64,
+        options: IngestOptions::default(),
+    }
+}
+
+/// Feeds `bytes` in `chunk`-sized slices, checking every answer, and returns
+/// the summary from `Done`.
+fn ingest(engine: &mut Engine, name: &str, bytes: &[u8], chunk: usize) -> Box<RunSummary> {
+    assert_eq!(engine.handle(open(name, bytes)), vec![], "Open is silent");
+    let mut detected = 0;
+    let mut done = 0u64;
+    for (seq, slice) in bytes.chunks(chunk).enumerate() {
+        let seq = seq as u32;
+        let answers = engine.handle(Request::Chunk {
+            seq,
+            bytes: slice.to_vec(),
+        });
+        done += slice.len() as u64;
+        let (last, before) = answers.split_last().expect("every chunk is answered");
+        assert_eq!(
+            *last,
+            Response::Ack {
+                seq,
+                bytes_done: done
+            },
+            "chunk {seq} of {name}"
+        );
+        for a in before {
+            assert!(
+                matches!(
+                    a,
+                    Response::Detected {
+                        format: Format::K6Ndjson
+                    }
+                ),
+                "{a:?}"
+            );
+            detected += 1;
+        }
+    }
+    assert_eq!(done, bytes.len() as u64);
+    let mut answers = engine.handle(Request::Finish);
+    let summary = match answers.pop() {
+        Some(Response::Done(summary)) => summary,
+        other => panic!("expected Done for {name}, got {other:?}"),
+    };
+    detected += answers.len();
+    assert_eq!(detected, 1, "Detected is sent exactly once");
+    assert!(!engine.is_busy());
+    summary
+}
+
+fn direct(name: &str, bytes: &[u8]) -> RunSummary {
+    Session::read_all(name, IngestOptions::default(), bytes)
+        .expect("fixture reads")
+        .summary()
+}
+
+#[test]
+fn ready_announces_the_protocol_version_and_every_format() {
+    let Response::Ready { protocol, formats } = Engine::ready() else {
+        panic!("not Ready")
+    };
+    assert_eq!(protocol, PROTOCOL_VERSION);
+    let names: Vec<&str> = formats.iter().map(|f| f.name.as_str()).collect();
+    let all: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
+    assert_eq!(names, all);
+    assert!(formats.iter().all(|f| !f.description.is_empty()));
+}
+
+#[test]
+fn chunked_ingest_matches_the_core_and_the_truth() {
+    let bytes = fixture("k6/ramping/run.json.gz");
+    let truth = truth("k6/ramping/truth.json");
+    let expected = direct("run.json.gz", &bytes);
+    assert_eq!(expected.requests, truth["overall"]["count"].as_u64());
+    assert_eq!(expected.errors, truth["overall"]["errors"].as_u64());
+    let mut engine = Engine::new();
+    // 4 MiB is what the page sends; the odd sizes split gzip blocks and lines anywhere.
+    for chunk in [4 << 20, 65_536, 4099, 997] {
+        let got = ingest(&mut engine, "run.json.gz", &bytes, chunk);
+        assert_eq!(*got, expected, "chunk size {chunk}");
+    }
+    // Detection does not depend on the name.
+    let neutral = ingest(&mut engine, "input", &bytes, 1 << 20);
+    assert_eq!(neutral.requests, expected.requests);
+    assert_eq!(neutral.latency_ms, expected.latency_ms);
+    assert_eq!(neutral.endpoints, expected.endpoints);
+}
+
+#[test]
+fn tiny_file_in_one_byte_chunks_is_detected_at_finish() {
+    let mut engine = Engine::new();
+    let got = ingest(&mut engine, "input", TINY, 1);
+    assert_eq!(got.requests, Some(1));
+    assert_eq!(*got, direct("input", TINY));
+}
+
+#[test]
+fn cancel_mid_stream_leaves_the_engine_reusable() {
+    let big = fixture("k6/ramping/run.json.gz");
+    let mut engine = Engine::new();
+    engine.handle(open("run.json.gz", &big));
+    for (seq, slice) in big.chunks(65_536).take(3).enumerate() {
+        let answers = engine.handle(Request::Chunk {
+            seq: seq as u32,
+            bytes: slice.to_vec(),
+        });
+        assert!(matches!(answers.last(), Some(Response::Ack { .. })));
+    }
+    assert!(engine.is_busy());
+    assert_eq!(engine.handle(Request::Cancel), vec![Response::Cancelled]);
+    assert!(!engine.is_busy());
+    // A chunk still in flight when Cancel was sent is refused, not mixed into the next file.
+    let late = engine.handle(Request::Chunk {
+        seq: 3,
+        bytes: vec![b'{'],
+    });
+    assert!(
+        matches!(&late[..], [Response::Error(e)] if e.code == "protocol"),
+        "{late:?}"
+    );
+
+    let small = fixture("k6/thresholds/run.json.gz");
+    let got = ingest(&mut engine, "run.json.gz", &small, 1 << 20);
+    assert_eq!(*got, direct("run.json.gz", &small));
+    assert_eq!(
+        got.requests,
+        truth("k6/thresholds/truth.json")["overall"]["count"].as_u64()
+    );
+    // Cancel when idle is harmless.
+    assert_eq!(engine.handle(Request::Cancel), vec![Response::Cancelled]);
+}
+
+#[test]
+fn unreadable_file_is_an_error_with_a_code_and_the_engine_stays_usable() {
+    let mut engine = Engine::new();
+    let text = b"this is a shopping list, not a load test\nmilk\neggs\n".repeat(1000);
+    engine.handle(open("notes.txt", &text));
+    let mut errors = Vec::new();
+    for (seq, slice) in text.chunks(4096).enumerate() {
+        let answers = engine.handle(Request::Chunk {
+            seq: seq as u32,
+            bytes: slice.to_vec(),
+        });
+        if let Some(Response::Error(e)) = answers.last() {
+            errors.push(e.clone());
+            break;
+        }
+    }
+    if errors.is_empty() {
+        match engine.handle(Request::Finish).pop() {
+            Some(Response::Error(e)) => errors.push(e),
+            other => panic!("expected an error, got {other:?}"),
+        }
+    }
+    let e = &errors[0];
+    assert_eq!(e.code, "fmt");
+    assert!(
+        e.message.contains("notes.txt") && e.message.contains("shopping list"),
+        "{}",
+        e.message
+    );
+    assert!(!engine.is_busy());
+
+    let bytes = fixture("k6/thresholds/run.json.gz");
+    assert_eq!(
+        ingest(&mut engine, "run.json.gz", &bytes, 1 << 20).requests,
+        direct("x", &bytes).requests
+    );
+}
+
+#[test]
+fn empty_file_is_an_error() {
+    let mut engine = Engine::new();
+    engine.handle(open("empty.json", b""));
+    let answers = engine.handle(Request::Finish);
+    assert!(
+        matches!(&answers[..], [Response::Error(e)] if e.code == "fmt"),
+        "{answers:?}"
+    );
+}
+
+#[test]
+fn out_of_order_messages_are_protocol_errors() {
+    let mut engine = Engine::new();
+    let finish = engine.handle(Request::Finish);
+    assert!(matches!(&finish[..], [Response::Error(e)] if e.code == "protocol"));
+
+    engine.handle(open("a.json", b"{}"));
+    let skipped = engine.handle(Request::Chunk {
+        seq: 1,
+        bytes: b"{}".to_vec(),
+    });
+    assert!(
+        matches!(&skipped[..], [Response::Error(e)] if e.code == "protocol" && e.message.contains("expected chunk 0")),
+        "{skipped:?}"
+    );
+    assert!(!engine.is_busy(), "a broken sequence closes the file");
+
+    engine.handle(open("a.json", b"{}"));
+    let twice = engine.handle(open("b.json", b"{}"));
+    assert!(matches!(&twice[..], [Response::Error(e)] if e.code == "protocol"));
+    assert!(!engine.is_busy());
+}
+
+const TINY: &[u8] = br#"{"metric":"http_req_duration","type":"Point","data":{"time":"2026-11-22T01:35:58.832031449Z","value":9.12,"tags":{"name":"GET /x","method":"GET","status":"200","expected_response":"true"}}}
+"#;
+
+#[test]
+fn messages_round_trip_through_serde() {
+    let requests = [
+        open("run.json", b"abc"),
+        Request::Chunk {
+            seq: 7,
+            bytes: vec![0, 1, 255],
+        },
+        Request::Finish,
+        Request::Cancel,
+    ];
+    for r in requests {
+        let json = serde_json::to_string(&r).expect("serializes");
+        assert_eq!(
+            serde_json::from_str::<Request>(&json).expect("deserializes"),
+            r,
+            "{json}"
+        );
+    }
+    // The page builds chunk messages by hand (to transfer the bytes), in this shape.
+    let chunk: Request =
+        serde_json::from_str(r#"{"Chunk":{"seq":2,"bytes":[104,105]}}"#).expect("shape");
+    assert_eq!(
+        chunk,
+        Request::Chunk {
+            seq: 2,
+            bytes: b"hi".to_vec()
+        }
+    );
+    let responses = [
+        Engine::ready(),
+        Response::Detected {
+            format: Format::K6Csv,
+        },
+        Response::Ack {
+            seq: 3,
+            bytes_done: 1 << 40,
+        },
+        Response::Cancelled,
+        Response::Error(verdict_rpc::ErrorInfo {
+            code: "fmt".into(),
+            message: "x.txt: not a format".into(),
+        }),
+    ];
+    for r in responses {
+        let json = serde_json::to_string(&r).expect("serializes");
+        assert_eq!(
+            serde_json::from_str::<Response>(&json).expect("deserializes"),
+            r,
+            "{json}"
+        );
+    }
+    // serde_json's default float parsing may land one ulp off, so `Done` is
+    // compared field by field here; the browser codec is checked exactly by
+    // the wasm tests in verdict-web.
+    let summary = direct("run.json.gz", &fixture("k6/thresholds/run.json.gz"));
+    let json =
+        serde_json::to_string(&Response::Done(Box::new(summary.clone()))).expect("serializes");
+    match serde_json::from_str::<Response>(&json).expect("deserializes") {
+        Response::Done(back) => {
+            assert_eq!(back.requests, summary.requests);
+            assert_eq!(back.status_codes, summary.status_codes);
+            assert_eq!(back.timeline.points.len(), summary.timeline.points.len());
+            let names = |s: &RunSummary| {
+                s.endpoints
+                    .iter()
+                    .map(|e| e.name.clone())
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(names(&back), names(&summary));
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -1,0 +1,396 @@
+// End-to-end tests of the built page (dist/) in Debian's Chromium.
+//
+//   node tests/e2e/run.mjs            (after `trunk build --release --public-url ./`)
+//
+// The page is served under a sub-path (/verdict/) by server.mjs. Every number
+// the page shows is compared with `verdict summary --json` on the same files.
+// Screenshots go to tests/e2e/out/. Prints "N passed, N failed".
+//
+// Environment: VERDICT_CLI (default target/debug/verdict), CHROMIUM
+// (default /usr/bin/chromium), E2E_ONLY (run only tests whose name contains it).
+
+import { chromium } from "playwright-core";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import zlib from "node:zlib";
+import { fileURLToPath } from "node:url";
+import { serve } from "./server.mjs";
+import { bigK6File as bigFile } from "./bigfile.mjs";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, "../..");
+const DIST = path.join(ROOT, "dist");
+const OUT = path.join(HERE, "out");
+const FIXTURES = path.join(ROOT, "tests/fixtures");
+const CLI = process.env.VERDICT_CLI ?? path.join(ROOT, "target/debug/verdict");
+const TMP = "/tmp/verdict-e2e";
+const BIG_MIN_BYTES = 300e6;
+
+fs.mkdirSync(OUT, { recursive: true });
+fs.mkdirSync(TMP, { recursive: true });
+
+// ---------------------------------------------------------------- helpers
+
+function cliReport(files) {
+  const out = execFileSync(CLI, ["summary", "--json", ...files], { maxBuffer: 256 << 20 });
+  return JSON.parse(out.toString());
+}
+
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+/** The value of a CLI JSON metric key for a run or an endpoint. */
+function cliValue(obj, metric) {
+  if (metric in (obj.latency_ms ?? {})) return obj.latency_ms[metric];
+  return obj[metric];
+}
+
+/** Every [data-metric] inside one file's panel, grouped by data-endpoint. */
+async function scrape(card) {
+  return card.evaluate((el) =>
+    [...el.querySelectorAll("[data-endpoint]")].map((row) => ({
+      endpoint: row.dataset.endpoint,
+      cells: [...row.querySelectorAll("[data-metric]")].map((c) => ({
+        metric: c.dataset.metric,
+        value: c.hasAttribute("data-value") ? c.dataset.value : null,
+      })),
+    })),
+  );
+}
+
+/** Compares a panel with a CLI run; returns how many numbers matched. */
+async function compareWithCli(card, run) {
+  const groups = await scrape(card);
+  let checked = 0;
+  const endpointsSeen = new Set();
+  for (const { endpoint, cells } of groups) {
+    const source = endpoint === "*overall*" ? run : run.endpoints.find((e) => e.name === endpoint);
+    assert(source, `${run.source}: the page shows endpoint "${endpoint}" that the CLI does not`);
+    if (endpoint !== "*overall*") endpointsSeen.add(endpoint);
+    for (const { metric, value } of cells) {
+      const expected = cliValue(source, metric);
+      assert(expected !== undefined, `${run.source}: unknown metric key "${metric}"`);
+      if (expected === null) {
+        assert(value === null, `${run.source} ${endpoint} ${metric}: CLI has null, page has ${value}`);
+      } else {
+        assert(value !== null, `${run.source} ${endpoint} ${metric}: page has no data-value, CLI has ${expected}`);
+        assert(Number(value) === expected, `${run.source} ${endpoint} ${metric}: page ${value} != CLI ${expected}`);
+      }
+      checked++;
+    }
+  }
+  assert(endpointsSeen.size === run.endpoints.length,
+    `${run.source}: page shows ${endpointsSeen.size} endpoints, CLI ${run.endpoints.length}`);
+  const overall = groups.filter((g) => g.endpoint === "*overall*");
+  assert(overall.length >= 1, `${run.source}: no *overall* figures`);
+  for (const key of ["requests", "error_rate", "p50", "p95", "p99"]) {
+    assert(overall[0].cells.some((c) => c.metric === key), `${run.source}: headline lacks ${key}`);
+  }
+  return checked;
+}
+
+const card = (page, name) => page.locator(`article.entry[data-file="${name}"]`);
+
+async function waitState(page, name, states, timeout = 60_000) {
+  const sel = states.map((s) => `article.entry[data-file="${name}"][data-state="${s}"]`).join(", ");
+  await page.waitForSelector(sel, { timeout });
+  return card(page, name).getAttribute("data-state");
+}
+
+/** Drops files on the drop zone as a user would (DataTransfer + drop event). */
+async function dropFiles(page, files) {
+  const payload = files.map(({ name, bytes }) => ({ name, b64: bytes.toString("base64") }));
+  await page.evaluate((payload) => {
+    const dt = new DataTransfer();
+    for (const { name, b64 } of payload) {
+      const bin = atob(b64);
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      dt.items.add(new File([bytes], name));
+    }
+    const zone = document.querySelector(".dropzone");
+    for (const type of ["dragenter", "dragover", "drop"]) {
+      zone.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }
+  }, payload);
+}
+
+function bigK6File() {
+  return bigFile(FIXTURES, TMP, BIG_MIN_BYTES);
+}
+
+// ---------------------------------------------------------------- harness
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+const server = await serve(DIST, "/verdict/");
+// Every request any page or worker made, in every test.
+const allRequests = [];
+
+async function openPage(viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  const problems = [];
+  context.on("request", (r) => allRequests.push(r.url()));
+  const page = await context.newPage();
+  page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("worker", (w) => w.on("console", (m) => m.type() === "error" && problems.push(`worker: ${m.text()}`)));
+  await page.goto(server.url);
+  return { context, page, problems };
+}
+
+const results = [];
+async function test(name, fn) {
+  if (process.env.E2E_ONLY && !name.includes(process.env.E2E_ONLY)) return;
+  const started = Date.now();
+  try {
+    const note = await fn();
+    results.push({ name, ok: true });
+    console.log(`ok    ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)${note ? ` — ${note}` : ""}`);
+  } catch (e) {
+    results.push({ name, ok: false });
+    console.log(`FAIL  ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)\n      ${e.stack ?? e}`);
+  }
+}
+
+// ---------------------------------------------------------------- tests
+
+const DEMO = path.join(FIXTURES, "k6/ramping/run.csv.gz");
+
+await test("1 demo opens by default and matches the CLI", async () => {
+  const { context, page, problems } = await openPage();
+  await waitState(page, "run.csv.gz", ["done"]);
+  const run = cliReport([DEMO]).runs[0];
+  const checked = await compareWithCli(card(page, "run.csv.gz"), run);
+  assert(await card(page, "run.csv.gz").locator(".badge.demo").count() === 1, "demo badge missing");
+
+  // Hover on the timeline shows a window's exact numbers.
+  const chart = card(page, "run.csv.gz").locator("figure.timeline svg");
+  const box = await chart.boundingBox();
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.4);
+  const tooltip = await chart.locator("g.hover").textContent();
+  assert(/p99.*ms/.test(tooltip) && /VUs/.test(tooltip), `timeline tooltip: ${tooltip}`);
+  await page.screenshot({ path: path.join(OUT, "1-demo-hover.png") });
+  // The distribution chart answers the keyboard.
+  const dist = card(page, "run.csv.gz").locator("figure.distribution svg");
+  await dist.focus();
+  await page.keyboard.press("End");
+  const maxTip = await dist.locator("g.hover").textContent();
+  assert(maxTip.includes("max") && maxTip.includes("2.65 s"), `distribution tooltip at End: ${maxTip}`);
+  // Sorting: p99 descending puts the slowest endpoint first.
+  await page.getByRole("button", { name: /^p99$/ }).first().click();
+  const first = await card(page, "run.csv.gz").locator("tbody tr").first().getAttribute("data-endpoint");
+  const slowest = [...run.endpoints].sort((a, b) => b.latency_ms.p99 - a.latency_ms.p99)[0].name;
+  assert(first === slowest, `after sorting by p99, first row is ${first}, expected ${slowest}`);
+  const aria = await card(page, "run.csv.gz").locator("th", { has: page.getByRole("button", { name: /^p99$/ }) }).first().getAttribute("aria-sort");
+  assert(aria === "descending", `aria-sort is ${aria}`);
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: path.join(OUT, "1-demo.png"), fullPage: true });
+  assert(problems.length === 0, problems.join("\n"));
+  await context.close();
+
+  // The same page on a phone.
+  const phone = await openPage({ width: 390, height: 844 });
+  await waitState(phone.page, "run.csv.gz", ["done"]);
+  const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert(overflow <= 0, `the phone layout scrolls sideways by ${overflow}px`);
+  await phone.page.screenshot({ path: path.join(OUT, "1-demo-phone.png"), fullPage: true });
+  await phone.context.close();
+  return `${checked} numbers equal to the CLI's`;
+});
+
+await test("2 several real files dropped together all match the CLI", async () => {
+  // Distinct names: several fixtures are called run.json.gz.
+  const picks = [
+    ["k6/ramping/run.json.gz", "k6-ramping.json.gz"],
+    ["k6/thresholds/run.json.gz", "k6-thresholds.json.gz"],
+    ["k6/constant_vus/vus_050/run.json.gz", "k6-vus50.json.gz"],
+    ["k6/ramping/summary.json", "k6-summary-export.json"],
+    ["k6/ramping/handle_summary.json", "k6-handle-summary.json"],
+  ];
+  const files = picks.map(([rel, name]) => {
+    const dest = path.join(TMP, name);
+    fs.copyFileSync(path.join(FIXTURES, rel), dest);
+    return { name, path: dest, bytes: fs.readFileSync(dest) };
+  });
+  const report = cliReport(files.map((f) => f.path));
+  const { context, page, problems } = await openPage();
+  await waitState(page, "run.csv.gz", ["done"]);
+  await dropFiles(page, files);
+  let checked = 0;
+  for (const f of files) {
+    const state = await waitState(page, f.name, ["done", "failed"]);
+    assert(state === "done", `${f.name} ended ${state}`);
+    const run = report.runs.find((r) => r.source === f.name);
+    assert(run, `CLI has no run for ${f.name}`);
+    checked += await compareWithCli(card(page, f.name), run);
+  }
+  await page.screenshot({ path: path.join(OUT, "2-several.png"), fullPage: true });
+  // "Open files…" works from the keyboard too.
+  await page.locator("body").press("Tab");
+  for (let i = 0; i < 10 && !(await page.evaluate(() => document.activeElement?.textContent?.startsWith("Open files"))); i++) {
+    await page.keyboard.press("Tab");
+  }
+  const chooser = page.waitForEvent("filechooser", { timeout: 5000 });
+  await page.keyboard.press("Enter");
+  await (await chooser).setFiles([files[1].path]);
+  const panels = await page.locator(`article.entry[data-file="${files[1].name}"]`).count();
+  assert(panels === 2, `keyboard "Open files…" did not add the file (${panels} panels)`);
+  assert(problems.length === 0, problems.join("\n"));
+  await context.close();
+  return `${files.length} files, ${checked} numbers equal to the CLI's`;
+});
+
+await test("3 a 300+ MB k6 file shows progress, completes, and Cancel works", async () => {
+  const big = bigK6File();
+  const one = cliReport([path.join(FIXTURES, "k6/ramping/run.json.gz")]).runs[0];
+  const { context, page, problems } = await openPage();
+  await waitState(page, "run.csv.gz", ["done"]);
+  const name = path.basename(big.file);
+  // Sample the progress bar, and how late the page's timer fires, every 50 ms
+  // from inside the page: a parsing UI thread would show long gaps.
+  await page.evaluate((n) => {
+    window.__samples = [];
+    window.__maxGap = 0;
+    let last = performance.now();
+    window.__sampler = setInterval(() => {
+      const now = performance.now();
+      window.__maxGap = Math.max(window.__maxGap, now - last);
+      last = now;
+      const bar = document.querySelector(`article.entry[data-file="${n}"] progress`);
+      if (bar) window.__samples.push(Number(bar.value));
+    }, 50);
+  }, name);
+  const started = Date.now();
+  await page.setInputFiles("#file-input", big.file);
+  await page.waitForFunction((n) => {
+    const el = document.querySelector(`article.entry[data-file="${n}"][data-state="reading"] progress`);
+    return el && Number(el.value) > 0.3;
+  }, name, { timeout: 120_000, polling: 50 }).then(async () => {
+    await page.screenshot({ path: path.join(OUT, "3-progress.png") });
+    const text = await card(page, name).locator(".progress-text").textContent();
+    assert(/MB\/s/.test(text), `progress text lacks a speed: ${text}`);
+  }).catch((e) => console.log(`      (no mid-way screenshot: ${e.message.split("\n")[0]})`));
+  await waitState(page, name, ["done", "failed"], 300_000);
+  const seconds = (Date.now() - started) / 1000;
+  const { seen, maxGap } = await page.evaluate(() => {
+    clearInterval(window.__sampler);
+    return { seen: window.__samples, maxGap: window.__maxGap };
+  });
+  assert(maxGap < 1000, `the page's timers stalled for ${maxGap.toFixed(0)} ms during ingest`);
+  assert(await card(page, name).getAttribute("data-state") === "done", "big file did not complete");
+  const distinct = [...new Set(seen)].filter((v) => v > 0 && v < 1);
+  assert(distinct.length >= 3, `progress did not move: ${JSON.stringify(seen)}`);
+  assert(seen.every((v, i) => i === 0 || v >= seen[i - 1]), "progress went backwards");
+  const requests = await card(page, name).locator('dl[data-endpoint="*overall*"] [data-metric="requests"]').getAttribute("data-value");
+  assert(Number(requests) === big.copies * one.requests,
+    `big file: ${requests} requests, expected ${big.copies} × ${one.requests}`);
+  const p99 = await card(page, name).locator('dl[data-endpoint="*overall*"] [data-metric="p99"]').getAttribute("data-value");
+  // The same samples repeated: the same percentiles.
+  assert(Number(p99) === one.latency_ms.p99, `big file p99 ${p99} != ${one.latency_ms.p99}`);
+
+  // Second try: open it again and cancel half-way.
+  await page.setInputFiles("#file-input", big.file);
+  const second = page.locator(`article.entry[data-file="${name}"]`).first();
+  await page.waitForFunction((n) => {
+    const el = document.querySelector(`article.entry[data-file="${n}"][data-state="reading"] progress`);
+    return el && Number(el.value) > 0.2;
+  }, name, { timeout: 60_000 });
+  await second.getByRole("button", { name: "Cancel" }).click();
+  await page.waitForSelector(`article.entry[data-file="${name}"][data-state="cancelled"]`, { timeout: 5000 });
+  await page.screenshot({ path: path.join(OUT, "3-cancelled.png") });
+  // The pool is still usable afterwards.
+  await page.getByRole("button", { name: "Load demo" }).click();
+  await page.waitForFunction(() => document.querySelectorAll('article.entry[data-file="run.csv.gz"][data-state="done"]').length === 2, null, { timeout: 60_000 });
+  assert(problems.length === 0, problems.join("\n"));
+  await context.close();
+  return `${(big.size / 1e6).toFixed(0)} MB in ${seconds.toFixed(1)} s (${(big.size / 1e6 / seconds).toFixed(0)} MB/s end to end), ${distinct.length} progress steps seen, longest timer gap ${maxGap.toFixed(0)} ms`;
+});
+
+await test("4 a malformed file shows a clear inline error; damaged files keep partial results", async () => {
+  const text = Buffer.from("this is not a load-test result\njust some notes\n".repeat(50));
+  const good = fs.readFileSync(path.join(FIXTURES, "k6/thresholds/run.json.gz"));
+  // A k6 file with two mangled lines in the middle.
+  const lines = zlib.gunzipSync(good).toString().split("\n");
+  lines[100] = '{"metric":"http_req_duration","type":"Point","data":{"time":"garbage';
+  lines[200] = "%%% not json %%%";
+  const damaged = Buffer.from(lines.join("\n"));
+  // A gzip stream cut short.
+  const truncated = good.subarray(0, Math.floor(good.length * 0.6));
+  const files = [
+    { name: "notes.json", bytes: text },
+    { name: "damaged-k6.json", bytes: damaged },
+    { name: "truncated-k6.json.gz", bytes: truncated },
+  ];
+  for (const f of files) fs.writeFileSync(path.join(TMP, f.name), f.bytes);
+  const { context, page, problems } = await openPage();
+  await waitState(page, "run.csv.gz", ["done"]);
+  await dropFiles(page, files);
+
+  assert(await waitState(page, "notes.json", ["done", "failed"]) === "failed", "notes.json did not fail");
+  const alert = card(page, "notes.json").getByRole("alert");
+  const message = await alert.textContent();
+  assert(message.includes("could not be read") && message.includes("notes.json") && message.includes("not a load-test result"),
+    `error does not name the file and what was seen: ${message}`);
+  assert(await alert.getAttribute("data-code") === "fmt", "error code is not fmt");
+
+  const report = cliReport(files.slice(1).map((f) => path.join(TMP, f.name)));
+  for (const f of files.slice(1)) {
+    assert(await waitState(page, f.name, ["done", "failed"]) === "done", `${f.name} should keep partial results`);
+    const run = report.runs.find((r) => r.source === f.name);
+    await compareWithCli(card(page, f.name), run);
+    const notes = await card(page, f.name).locator(".notes").textContent();
+    assert(run.warnings.length + run.skipped_lines > 0, `${f.name}: the CLI sees no problem`);
+    assert(notes.length > 0, `${f.name}: no warning shown`);
+  }
+  const skipped = await card(page, "damaged-k6.json").locator(".notes").getAttribute("data-skipped-lines");
+  assert(Number(skipped) === report.runs.find((r) => r.source === "damaged-k6.json").skipped_lines, "skipped line count differs");
+  // The other runs stay on the page.
+  assert(await card(page, "run.csv.gz").getAttribute("data-state") === "done", "the demo was lost");
+  await card(page, "notes.json").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(OUT, "4-errors.png"), fullPage: true });
+  assert(problems.length === 0, problems.join("\n"));
+  await context.close();
+});
+
+await test("5 no request leaves the page's origin", async () => {
+  // A second local origin that must never be contacted.
+  const other = await serve(DIST, "/");
+  const { context, page, problems } = await openPage();
+  await waitState(page, "run.csv.gz", ["done"]);
+  const blocked = await page.evaluate(async (url) => {
+    const violations = [];
+    document.addEventListener("securitypolicyviolation", (e) => violations.push(e.violatedDirective));
+    let fetched = true;
+    try {
+      await fetch(url);
+    } catch {
+      fetched = false;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    return { fetched, violations };
+  }, `${other.url}index.html`);
+  assert(!blocked.fetched && blocked.violations.includes("connect-src"),
+    `a cross-origin fetch was not blocked by the CSP: ${JSON.stringify(blocked)}`);
+  assert(other.requests.length === 0, `the other origin received ${other.requests.join(", ")}`);
+  await other.close();
+  await context.close();
+  const outside = allRequests.filter((u) => !u.startsWith(server.origin + "/verdict/") && !u.startsWith("data:") && !u.startsWith("blob:"));
+  assert(outside.length === 0, `requests outside ${server.url}: ${outside.join(", ")}`);
+  assert(allRequests.length > 0 && server.requests.length > 0, "no requests were recorded at all");
+  assert(problems.filter((p) => !p.includes("Content Security Policy")).length === 0, problems.join("\n"));
+  return `${allRequests.length} requests recorded, all to ${server.url}`;
+});
+
+await browser.close();
+await server.close();
+const passed = results.filter((r) => r.ok).length;
+const failed = results.length - passed;
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

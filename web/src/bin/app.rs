@@ -1,0 +1,4 @@
+//! The page.
+fn main() {
+    verdict_web::start_app();
+}

@@ -1,0 +1,117 @@
+//! One file's panel: its name, then progress, an error, or the analysis.
+
+use yew::prelude::*;
+
+use crate::components::run_view::RunView;
+use crate::display;
+use crate::state::{Entry, EntryId, Status};
+
+#[derive(Properties, PartialEq)]
+pub struct EntryCardProps {
+    pub entry: Entry,
+    pub width: f64,
+    pub on_cancel: Callback<EntryId>,
+    pub on_close: Callback<EntryId>,
+}
+
+#[component]
+pub fn EntryCard(props: &EntryCardProps) -> Html {
+    let entry = &props.entry;
+    let id = entry.id;
+    let cancel = {
+        let on_cancel = props.on_cancel.clone();
+        Callback::from(move |_: MouseEvent| on_cancel.emit(id))
+    };
+    let close = {
+        let on_close = props.on_close.clone();
+        Callback::from(move |_: MouseEvent| on_close.emit(id))
+    };
+    let state = match entry.status {
+        Status::Queued => "queued",
+        Status::Reading { .. } => "reading",
+        Status::Done { .. } => "done",
+        Status::Failed(_) => "failed",
+        Status::Cancelled => "cancelled",
+    };
+    let title_id = format!("entry-title-{id}");
+
+    let body = match &entry.status {
+        Status::Queued => html! {
+            <div class="progress-row">
+                <p class="muted">{"Waiting for a free worker…"}</p>
+                <button type="button" class="cancel" onclick={cancel}>{"Cancel"}</button>
+            </div>
+        },
+        Status::Reading { bytes_done, .. } => {
+            let fraction = entry.fraction();
+            let mut text = format!(
+                "{:.0}% · {} of {}",
+                fraction * 100.0,
+                display::bytes(*bytes_done as f64),
+                display::bytes(entry.size as f64)
+            );
+            if let Some(speed) = entry.mb_per_s() {
+                text.push_str(&format!(" · {}", display::mb_per_s(speed)));
+            }
+            html! {
+                <div class="progress-row">
+                    <progress
+                        max="1"
+                        value={fraction.to_string()}
+                        aria-labelledby={title_id.clone()}
+                        data-bytes-done={bytes_done.to_string()}
+                    />
+                    <span class="progress-text" aria-live="polite">{text}</span>
+                    <button type="button" class="cancel" onclick={cancel}>{"Cancel"}</button>
+                </div>
+            }
+        }
+        Status::Done {
+            summary,
+            elapsed_ms,
+        } => html! {
+            <RunView summary={summary.clone()} width={props.width} elapsed_ms={*elapsed_ms} size={entry.size} />
+        },
+        Status::Failed(error) => html! {
+            <div class="error" role="alert" data-code={error.code.clone()}>
+                <p class="error-title">{"This file could not be read."}</p>
+                <p class="error-message">{error.message.clone()}</p>
+                <p class="error-help">{error_help(&error.code)}</p>
+            </div>
+        },
+        Status::Cancelled => html! {
+            <p class="muted">{"Cancelled. Nothing from this file is kept; open it again to read it."}</p>
+        },
+    };
+
+    html! {
+        <article id={format!("entry-{id}")} class={classes!("entry", state)} data-state={state} data-file={entry.name.clone()} aria-labelledby={title_id.clone()}>
+            <header class="entry-head">
+                <div class="entry-title">
+                    <h2 id={title_id}>{entry.name.clone()}</h2>
+                    <span class="meta">
+                        if entry.demo { <span class="badge demo">{"demo"}</span> }
+                        if let Some(format) = entry.format { <span class="badge">{format.as_str()}</span> }
+                        <span class="size">{display::bytes(entry.size as f64)}</span>
+                    </span>
+                </div>
+                <button type="button" class="close" onclick={close} aria-label={format!("Close {}", entry.name)} title="Close">{"×"}</button>
+            </header>
+            {body}
+        </article>
+    }
+}
+
+/// What a user can do about an error, by its stable code.
+fn error_help(code: &str) -> &'static str {
+    match code {
+        "fmt" => "Verdict did not recognise the content. Check that this is a result file from a supported tool (see “Reads” above).",
+        "corrupt" => "The file is in a known format but broken at the position above.",
+        "empty" => "The file was read to the end but holds no request records.",
+        "too-large" => "This format has to be read whole and the file is too large for that.",
+        "read" => "The browser could not read the file from disk; try opening it again.",
+        "worker" | "internal" => "The analysis worker failed. Reloading the page usually helps; please report the message above.",
+        "protocol" => "The page and its worker disagree; reload the page.",
+        _ => "",
+    }
+}

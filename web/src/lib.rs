@@ -1,0 +1,37 @@
+//! # verdict-web
+//!
+//! Verdict in the browser. Two Wasm binaries built by Trunk from this crate:
+//!
+//! ```text
+//! app (page, Yew)                          worker (one per file, up to hardwareConcurrency)
+//! ───────────────                          ───────────────────────────────────────────────
+//! DropZone / Load demo
+//!   └─▶ pool::Pool::add(File) ──Open──────▶ worker::run ─▶ verdict_rpc::Engine
+//!       File.slice → ArrayBuffer ─Chunk──▶      (transferred bytes)     └─▶ verdict_core::Session
+//!       ≤ 2 chunks un-acknowledged ◀──Ack──
+//!       ──Finish──▶                 ◀──Done(RunSummary)
+//!   state::Action::Pool(..) ─▶ reducer ─▶ components render what the core computed
+//! ```
+//!
+//! The page never parses a file and never holds one whole: it moves slices
+//! from `Blob::slice` to a worker and renders the [`verdict_core::RunSummary`]
+//! that comes back. Messages are [`verdict_rpc`] types carried as plain JS
+//! values ([`wire`]).
+
+#![forbid(unsafe_code)]
+
+pub mod app;
+pub mod charts;
+pub mod components;
+pub mod display;
+pub mod pool;
+pub mod state;
+pub mod wire;
+pub mod worker;
+
+pub use app::App;
+
+/// Mounts the page on `<body>`.
+pub fn start_app() {
+    yew::Renderer::<App>::new().render();
+}
