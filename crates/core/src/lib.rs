@@ -28,6 +28,7 @@
 #![forbid(unsafe_code)]
 
 pub mod capacity;
+pub mod compare;
 pub mod error;
 pub mod format;
 pub mod formats;
@@ -38,6 +39,7 @@ pub mod run;
 pub mod series;
 pub mod session;
 pub mod sla;
+pub mod snapshot;
 pub mod summary;
 pub mod time;
 pub mod timeline;

@@ -608,7 +608,7 @@ fn statuses(s: &Series) -> BTreeMap<String, u64> {
 
 /// The percentile spectrum (as HdrHistogram's `outputPercentileDistribution`,
 /// 4 ticks per halving of 1 − p: about 4·log2(n) points, so it stays small).
-fn distribution(h: &hdrhistogram::Histogram<u64>) -> Vec<PercentilePoint> {
+pub(crate) fn distribution(h: &hdrhistogram::Histogram<u64>) -> Vec<PercentilePoint> {
     if h.is_empty() {
         return Vec::new();
     }
