@@ -19,4 +19,3 @@ echo "== verdict-core builds for wasm32 (no I/O, no threads, no clock)"
 cargo build -q -p verdict-core --target wasm32-unknown-unknown
 echo "== cargo test (native)"
 cargo test --workspace
-bash scripts/test-web.sh
