@@ -159,10 +159,11 @@ fn write_failures(out: &mut String, r: &RunSummary) {
             (Some(m), None) => format!("{m}: "),
             (None, None) => String::new(),
         };
+        let message = f.message.split_whitespace().collect::<Vec<_>>().join(" ");
         let _ = writeln!(
             out,
-            "  failure: {}x {place}{} (as the tool reported it)",
-            f.count, f.message
+            "  failure: {}x {place}{message} (as the tool reported it)",
+            f.count
         );
     }
     if failures.len() > SHOWN {

@@ -24,6 +24,7 @@ pub mod jmeter;
 pub mod jmeter_csv;
 pub mod jmeter_layout;
 pub mod jmeter_xml;
+pub mod json_pieces;
 pub mod k6_csv;
 pub mod k6_ndjson;
 pub mod k6_summary;

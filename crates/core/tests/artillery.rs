@@ -111,12 +111,39 @@ fn count(v: f64) -> u64 {
     v.round() as u64
 }
 
-#[test]
-fn real_report_reproduces_artillerys_summary_report() {
-    let s = read_every_way("artillery/real/report.json");
+/// Artillery's code for a request that got no response (`ETIMEDOUT`, …), as
+/// opposed to what it records after a response (`Failed capture or match`).
+fn no_response(code: &str) -> bool {
+    code.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && code
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// The report's own counters (`aggregate.counters`), for the few that
+/// Artillery's console shortens past recognition.
+fn report_counters(dir: &str) -> serde_json::Map<String, Value> {
+    let report: Value =
+        serde_json::from_slice(&fixture(&format!("{dir}/report.json"))).expect("json");
+    report["aggregate"]["counters"]
+        .as_object()
+        .expect("counters")
+        .clone()
+}
+
+fn failed_statuses(codes: &BTreeMap<String, u64>) -> u64 {
+    codes
+        .iter()
+        .filter(|(c, _)| c.parse::<u16>().is_ok_and(|c| c >= 400))
+        .map(|(_, n)| n)
+        .sum()
+}
+
+fn check_summary_report(dir: &str) -> RunSummary {
+    let s = read_every_way(&format!("{dir}/report.json"));
     assert_eq!(s.format, Format::ArtilleryReport);
     assert_eq!(s.reported_by, ReportedBy::Tool);
-    let stdout = String::from_utf8(fixture("artillery/real/stdout.txt")).expect("utf-8");
+    let stdout = String::from_utf8(fixture(&format!("{dir}/stdout.txt"))).expect("utf-8");
     let blocks = printed_blocks(&stdout);
     let (_, total) = blocks
         .iter()
@@ -133,18 +160,19 @@ fn real_report_reproduces_artillerys_summary_report() {
         .filter_map(|(k, v)| Some((k.strip_prefix("http.codes.")?.to_string(), count(*v))))
         .collect();
     assert_eq!(s.status_codes, codes);
-    let failed_codes: u64 = codes
-        .iter()
-        .filter(|(c, _)| c.as_str() >= "400")
-        .map(|(_, n)| n)
-        .sum();
-    let artillery_errors: u64 = total
+    let unanswered: u64 = total
         .counters
         .iter()
-        .filter(|(k, _)| k.starts_with("errors."))
+        .filter(|(k, _)| k.strip_prefix("errors.").is_some_and(no_response))
         .map(|(_, v)| count(*v))
         .sum();
-    assert_eq!(s.errors, Some(failed_codes + artillery_errors));
+    assert_eq!(s.errors, Some(failed_statuses(&codes) + unanswered));
+    let responses = total.counters.get("http.responses").copied().map(count);
+    assert_eq!(
+        s.requests,
+        responses.map(|r| r + unanswered),
+        "every request is answered or fails without an answer"
+    );
     assert_latency(
         "overall",
         &s.latency_ms,
@@ -158,6 +186,7 @@ fn real_report_reproduces_artillerys_summary_report() {
         .filter(|k| k.starts_with(prefix))
         .collect();
     assert_eq!(s.endpoints.len(), printed_endpoints.len());
+    let counters = report_counters(dir);
     for key in printed_endpoints {
         let name = &key[prefix.len()..];
         let ep = s
@@ -173,39 +202,68 @@ fn real_report_reproduces_artillerys_summary_report() {
             .filter_map(|(k, v)| Some((k.strip_prefix(&code_prefix)?.to_string(), count(*v))))
             .collect();
         assert_eq!(ep.status_codes, ep_codes, "{name} codes");
+        let error_prefix = format!("plugins.metrics-by-endpoint.{name}.errors.");
+        let ep_unanswered: u64 = counters
+            .iter()
+            .filter(|(k, _)| k.strip_prefix(&error_prefix).is_some_and(no_response))
+            .map(|(_, v)| v.as_u64().expect("count"))
+            .sum();
         assert_eq!(
             ep.requests,
-            Some(ep_codes.values().sum()),
+            Some(ep_codes.values().sum::<u64>() + ep_unanswered),
             "{name} requests"
         );
-        let ep_failed: u64 = ep_codes
-            .iter()
-            .filter(|(c, _)| c.as_str() >= "400")
-            .map(|(_, n)| n)
-            .sum();
-        assert_eq!(ep.errors, Some(ep_failed), "{name} errors");
+        assert_eq!(
+            ep.errors,
+            Some(failed_statuses(&ep_codes) + ep_unanswered),
+            "{name} errors"
+        );
     }
     // The run's span is the report's first to last metric.
     let report: Value =
-        serde_json::from_slice(&fixture("artillery/real/report.json")).expect("json");
+        serde_json::from_slice(&fixture(&format!("{dir}/report.json"))).expect("json");
     let span_ms = report["aggregate"]["lastMetricAt"].as_f64().expect("last")
         - report["aggregate"]["firstMetricAt"]
             .as_f64()
             .expect("first");
     assert_eq!(s.duration_s, Some(span_ms / 1000.0));
+    s
 }
 
 #[test]
-fn real_report_timeline_is_artillerys_periods() {
-    let s = read_every_way("artillery/real/report.json");
-    let stdout = String::from_utf8(fixture("artillery/real/stdout.txt")).expect("utf-8");
+fn real_report_reproduces_artillerys_summary_report() {
+    check_summary_report("artillery/real");
+}
+
+#[test]
+fn overload_report_reproduces_artillerys_summary_report() {
+    let s = check_summary_report("artillery/overload");
+    // Timeouts are failed requests; failed captures follow a response and are only listed.
+    assert!(s
+        .failures
+        .iter()
+        .any(|f| f.message == "Failed capture or match" && f.endpoint.is_none()));
+    assert!(s
+        .failures
+        .iter()
+        .any(|f| f.message == "ETIMEDOUT" && f.endpoint.is_some()));
+    assert!(s
+        .endpoints
+        .iter()
+        .any(|e| e.name == "/api/items/{{ $randomNumber(1, 1000) }}"));
+    assert!(s.warnings.iter().any(|w| w.contains("vusers.failed")));
+}
+
+fn check_timeline(dir: &str) {
+    let s = read_every_way(&format!("{dir}/report.json"));
+    let stdout = String::from_utf8(fixture(&format!("{dir}/stdout.txt"))).expect("utf-8");
     let periods: Vec<Printed> = printed_blocks(&stdout)
         .into_iter()
         .filter(|(h, _)| h.starts_with("Metrics for period"))
         .map(|(_, p)| p)
         .collect();
     assert_eq!(s.timeline.bucket_s, 10.0);
-    assert_eq!(s.timeline.points.len(), periods.len());
+    assert_eq!(s.timeline.points.len(), periods.len(), "{dir}");
     let mut alive = 0.0;
     let mut peak: f64 = 0.0;
     for (i, (point, printed)) in s.timeline.points.iter().zip(&periods).enumerate() {
@@ -213,27 +271,32 @@ fn real_report_timeline_is_artillerys_periods() {
         assert_eq!(
             point.requests,
             count(c("http.requests")),
-            "period {i} requests"
+            "{dir} period {i} requests"
         );
         let failed: f64 = printed
             .counters
             .iter()
             .filter(|(k, _)| {
-                k.strip_prefix("http.codes.").is_some_and(|s| s >= "400")
-                    || k.starts_with("errors.")
+                k.strip_prefix("http.codes.")
+                    .is_some_and(|s| s.parse::<u16>().is_ok_and(|c| c >= 400))
+                    || k.strip_prefix("errors.").is_some_and(no_response)
             })
             .map(|(_, v)| v)
             .sum();
-        assert_eq!(point.errors, count(failed), "period {i} errors");
+        assert_eq!(point.errors, count(failed), "{dir} period {i} errors");
         let rt = &printed.summaries["http.response_time"];
-        assert_eq!(point.p50_ms, rt.get("median").copied(), "period {i} median");
-        assert_eq!(point.p95_ms, rt.get("p95").copied(), "period {i} p95");
-        assert_eq!(point.p99_ms, rt.get("p99").copied(), "period {i} p99");
+        assert_eq!(
+            point.p50_ms,
+            rt.get("median").copied(),
+            "{dir} period {i} median"
+        );
+        assert_eq!(point.p95_ms, rt.get("p95").copied(), "{dir} period {i} p95");
+        assert_eq!(point.p99_ms, rt.get("p99").copied(), "{dir} period {i} p99");
         alive += c("vusers.created") - c("vusers.completed") - c("vusers.failed");
         assert_eq!(
             point.concurrency,
             Some(alive),
-            "period {i} VUs alive at its end"
+            "{dir} period {i} VUs alive at its end"
         );
         peak = peak.max(alive);
     }
@@ -243,6 +306,13 @@ fn real_report_timeline_is_artillerys_periods() {
         s.timeline.points.iter().map(|p| p.requests).sum::<u64>(),
         s.requests.expect("requests")
     );
+}
+
+#[test]
+fn timelines_are_artillerys_periods() {
+    for dir in ["artillery/real", "artillery/overload"] {
+        check_timeline(dir);
+    }
 }
 
 #[test]
@@ -310,4 +380,42 @@ fn public_legacy_reports_count_their_errors() {
         assert_eq!(listed, in_file, "{rel}");
         assert_eq!(s.rps, agg["rps"]["mean"].as_f64(), "{rel}");
     }
+}
+
+#[test]
+fn a_cut_report_keeps_artillerys_totals() {
+    let bytes = fixture("artillery/real/report.json");
+    let whole = summarize_chunked("report.json", &bytes, bytes.len());
+    let cut = &bytes[..bytes.len() * 9 / 10];
+    for chunk in [7, 4096, cut.len()] {
+        let s = summarize_chunked("report.json", cut, chunk);
+        assert_eq!(
+            (s.requests, s.errors, s.latency_ms),
+            (whole.requests, whole.errors, whole.latency_ms)
+        );
+        assert_eq!(s.endpoints, whole.endpoints);
+        assert!(s.timeline.points.len() < whole.timeline.points.len());
+        assert_eq!(
+            s.timeline.points[..],
+            whole.timeline.points[..s.timeline.points.len()]
+        );
+        assert!(
+            s.warnings
+                .iter()
+                .any(|w| w.contains("cut or broken at byte")),
+            "{:?}",
+            s.warnings
+        );
+    }
+    let err = Session::read_all(
+        "report.json",
+        IngestOptions::default(),
+        &bytes[..bytes.len() / 50],
+    )
+    .expect_err("no aggregate");
+    assert!(
+        err.to_string()
+            .starts_with("report.json (artillery-report) byte "),
+        "{err}"
+    );
 }

@@ -38,26 +38,41 @@ fn read_every_way(rel: &str) -> RunSummary {
     reference
 }
 
-/// `run_stats.csv` split naively: this fixture's names hold no comma or quote.
+/// One row of a `_stats.csv`.
 struct StatsRow {
     kind: String,
     name: String,
     cells: Vec<String>,
 }
 
+/// Splits one line of Python's `csv.writer` output (no field of a stats
+/// file spans lines): quoted fields, doubled quotes.
+fn csv_cells(line: &str) -> Vec<String> {
+    let mut cells = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                cells.last_mut().expect("a cell").push('"');
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => cells.push(String::new()),
+            (c, _) => cells.last_mut().expect("a cell").push(c),
+        }
+    }
+    cells
+}
+
 fn stats_rows(rel: &str) -> (Vec<String>, Vec<StatsRow>) {
     let text = String::from_utf8(fixture(rel)).expect("utf-8");
     let mut lines = text.lines();
-    let header: Vec<String> = lines
-        .next()
-        .expect("header")
-        .split(',')
-        .map(str::to_string)
-        .collect();
+    let header = csv_cells(lines.next().expect("header"));
     let rows = lines
         .filter(|l| !l.is_empty())
         .map(|l| {
-            let cells: Vec<String> = l.split(',').map(str::to_string).collect();
+            let cells = csv_cells(l);
             StatsRow {
                 kind: cells[0].clone(),
                 name: cells[1].clone(),
@@ -129,9 +144,7 @@ fn users_spawned(stderr: &str) -> f64 {
     n.parse().expect("users")
 }
 
-#[test]
-fn stats_csv_is_locusts_table_exactly() {
-    let rel = "locust/real/run_stats.csv";
+fn check_stats_table(rel: &str) {
     let s = read_every_way(rel);
     assert_eq!(s.format, Format::LocustStatsCsv);
     assert_eq!(s.reported_by, ReportedBy::Tool);
@@ -167,6 +180,13 @@ fn stats_csv_is_locusts_table_exactly() {
         );
         assert_eq!(ep.rps, cell(&header, row, "Requests/s"));
     }
+}
+
+#[test]
+fn stats_csv_is_locusts_table_exactly() {
+    check_stats_table("locust/real/run_stats.csv");
+    // Quoted names with commas, quotes and non-ASCII; 100% failures on one endpoint.
+    check_stats_table("locust/overload/overload_stats.csv");
 }
 
 #[test]
@@ -288,7 +308,31 @@ fn one_run_from_the_csv_files_of_one_prefix() {
 
 #[test]
 fn json_buckets_give_locusts_percentiles() {
-    let rel = "locust/real/run.json";
+    let s = check_json("locust/real/run.json");
+    // Overall, the buckets give the percentiles Locust printed in run_stats.csv.
+    let (header, rows) = stats_rows("locust/real/run_stats.csv");
+    let total = rows
+        .iter()
+        .find(|r| r.name == "Aggregated")
+        .expect("Aggregated row");
+    for (column, got) in [
+        ("50%", s.latency_ms.p50),
+        ("90%", s.latency_ms.p90),
+        ("95%", s.latency_ms.p95),
+        ("99%", s.latency_ms.p99),
+        ("99.9%", s.latency_ms.p999),
+    ] {
+        let printed = cell(&header, total, column).expect(column);
+        let got = got.expect("percentile");
+        assert!(
+            printed <= got && got <= printed * 1.001,
+            "{column}: {got} vs Locust's {printed}"
+        );
+    }
+    check_json("locust/overload/overload.json");
+}
+
+fn check_json(rel: &str) -> RunSummary {
     let s = read_every_way(rel);
     assert_eq!(s.format, Format::LocustJson);
     assert_eq!(s.reported_by, ReportedBy::Samples);
@@ -339,29 +383,10 @@ fn json_buckets_give_locusts_percentiles() {
             );
         }
     }
-    // Overall, the buckets give the percentiles Locust printed in run_stats.csv.
-    let (header, rows) = stats_rows("locust/real/run_stats.csv");
-    let total = rows
-        .iter()
-        .find(|r| r.name == "Aggregated")
-        .expect("Aggregated row");
-    for (column, got) in [
-        ("50%", s.latency_ms.p50),
-        ("90%", s.latency_ms.p90),
-        ("95%", s.latency_ms.p95),
-        ("99%", s.latency_ms.p99),
-        ("99.9%", s.latency_ms.p999),
-    ] {
-        let printed = cell(&header, total, column).expect(column);
-        let got = got.expect("percentile");
-        assert!(
-            printed <= got && got <= printed * 1.001,
-            "{column}: {got} vs Locust's {printed}"
-        );
-    }
     let n: u64 = all.iter().map(|(_, c)| c).sum();
     assert_eq!(Some(n), s.requests);
     assert_eq!(s.timeline.points.iter().map(|p| p.requests).sum::<u64>(), n);
+    s
 }
 
 #[test]
@@ -436,4 +461,68 @@ fn public_locust_2_csv_files() {
     ]);
     assert_eq!(combined.len(), 1);
     assert_eq!(combined[0].summary().peak_concurrency, h.peak_concurrency);
+}
+
+#[test]
+fn overload_run_from_its_four_csv_files() {
+    let names = [
+        "overload_stats.csv",
+        "overload_stats_history.csv",
+        "overload_failures.csv",
+        "overload_exceptions.csv",
+    ];
+    for n in names {
+        read_every_way(&format!("locust/overload/{n}"));
+    }
+    let runs: Vec<Run> = names
+        .iter()
+        .map(|n| read_chunked(n, &fixture(&format!("locust/overload/{n}")), 7))
+        .collect();
+    let combined = combine(runs);
+    assert_eq!(combined.len(), 1);
+    let s = combined[0].summary();
+    let (header, rows) = stats_rows("locust/overload/overload_stats.csv");
+    let total = rows
+        .iter()
+        .find(|r| r.name == "Aggregated")
+        .expect("Aggregated row");
+    assert_row(
+        "Aggregated",
+        &header,
+        total,
+        s.requests,
+        s.errors,
+        &s.latency_ms,
+    );
+    // Every failure Locust listed adds up to its failure count.
+    assert_eq!(
+        Some(s.failures.iter().map(|f| f.count).sum::<u64>()),
+        s.errors
+    );
+    assert!(s
+        .failures
+        .iter()
+        .any(|f| f.message.starts_with("ConnectionRefusedError")));
+    let sum = |f: fn(&verdict_core::summary::TimelinePoint) -> u64| {
+        s.timeline.points.iter().map(f).sum::<u64>()
+    };
+    assert_eq!(Some(sum(|p| p.requests)), s.requests);
+    assert_eq!(Some(sum(|p| p.errors)), s.errors);
+    // Without --csv-full-history the history's percentiles are cumulative: none per window.
+    assert!(s.timeline.points.iter().all(|p| p.p95_ms.is_none()));
+    // The exceptions file: its first record's count, in a one-line warning.
+    let exceptions =
+        String::from_utf8(fixture("locust/overload/overload_exceptions.csv")).expect("utf-8");
+    let first = exceptions.lines().nth(1).expect("a record");
+    let count = first.split(',').next().expect("Count");
+    let warning = s
+        .warnings
+        .iter()
+        .find(|w| w.contains("exception(s) in the test script"))
+        .expect("exceptions warning");
+    assert!(
+        warning.contains(&format!("{count} exception(s)")),
+        "{warning}"
+    );
+    assert!(!warning.contains('\n'), "{warning}");
 }

@@ -314,25 +314,43 @@ fn interpolate(
     };
     let mut low_open = false;
     let mut high_open = false;
+    let mut low_unknown = false;
+    let mut high_unknown = false;
     match series(|p| p.upper) {
         Some(u) => {
-            let a = cross("pchip", "upper_bound", Pchip::new(x, &u).and_then(|p| p.first_crossing(ln_t)));
-            let b = cross("linear_log", "upper_bound", linear_first_crossing(x, &u, ln_t));
+            let a = cross(
+                "pchip",
+                "upper_bound",
+                Pchip::new(x, &u).and_then(|p| p.first_crossing(ln_t)),
+            );
+            let b = cross(
+                "linear_log",
+                "upper_bound",
+                linear_first_crossing(x, &u, ln_t),
+            );
             let c = cross("model", "upper_bound", model_at(rho_point.upper));
             low_open = u[0] > ln_t;
             low_candidates.extend([a, b, c].into_iter().flatten());
         }
-        None => notes.push(format!("upper bounds of {stat} are missing at some levels: the band's low end reflects the methods' spread only")),
+        None => low_unknown = true,
     }
     match series(|p| p.lower) {
         Some(l) => {
-            let a = cross("pchip", "lower_bound", Pchip::new(x, &l).and_then(|p| p.first_crossing(ln_t)));
-            let b = cross("linear_log", "lower_bound", linear_first_crossing(x, &l, ln_t));
+            let a = cross(
+                "pchip",
+                "lower_bound",
+                Pchip::new(x, &l).and_then(|p| p.first_crossing(ln_t)),
+            );
+            let b = cross(
+                "linear_log",
+                "lower_bound",
+                linear_first_crossing(x, &l, ln_t),
+            );
             let c = cross("model", "lower_bound", model_at(rho_point.lower));
             high_open = l[l.len() - 1] <= ln_t && c.is_none();
             high_candidates.extend([a, b, c].into_iter().flatten());
         }
-        None => notes.push(format!("lower bounds of {stat} are missing at some levels: the band's high end reflects the methods' spread only")),
+        None => high_unknown = true,
     }
     match model {
         Err(why) => notes.push(format!("no server model for the band: {why}")),
@@ -346,9 +364,17 @@ fn interpolate(
         }
         Ok(_) => {}
     }
-    let low =
-        (!low_open).then(|| floor(low_candidates.iter().copied().fold(f64::INFINITY, f64::min)));
-    let high = (!high_open).then(|| {
+    if low_unknown || high_unknown {
+        notes.push(format!(
+            "some levels have no {stat} interval (fewer than {} samples, or numbers given without bounds), so the band is {}; a confirmation run at {} VUs would tell",
+            min_samples_for_upper_bound(target.quantile, 0.05),
+            if low_unknown && high_unknown { "unknown" } else { "open on one side" },
+            floor(nc)
+        ));
+    }
+    let low = (!low_open && !low_unknown)
+        .then(|| floor(low_candidates.iter().copied().fold(f64::INFINITY, f64::min)));
+    let high = (!high_open && !high_unknown).then(|| {
         floor(
             high_candidates
                 .iter()
@@ -371,11 +397,20 @@ fn interpolate(
     )
     .map(|p| p.eval(nc));
     let value = floor(nc);
-    let band = match (low, high) {
-        (Some(l), Some(h)) => format!("band {l}–{h}"),
-        (None, Some(h)) => format!("band below {}–{h}", x[0]),
-        (Some(l), None) => format!("band {l}–beyond {}", x[x.len() - 1]),
-        (None, None) => "band unbounded".into(),
+    let low_text = match low {
+        Some(l) => l.to_string(),
+        None if low_unknown => "?".into(),
+        None => format!("below {}", x[0]),
+    };
+    let high_text = match high {
+        Some(h) => h.to_string(),
+        None if high_unknown => "?".into(),
+        None => format!("beyond {}", x[x.len() - 1]),
+    };
+    let band = if low_unknown && high_unknown {
+        "no band: no intervals at these levels".to_string()
+    } else {
+        format!("band {low_text}–{high_text}")
     };
     let straddles = [&points[k], &points[k + 1]]
         .iter()
@@ -405,6 +440,17 @@ fn interpolate(
         };
     }
     let rate = throughput.map_or(String::new(), |x| format!(", about {x:.1} req/s"));
+    let mut base = base;
+    if ratio > INCONCLUSIVE_RATIO && !low_unknown && !high_unknown {
+        let width = if ratio.is_finite() {
+            format!("{ratio:.1}× from end to end")
+        } else {
+            "open-ended".into()
+        };
+        base.notes.push(format!(
+            "the band is wide ({width}); a confirmation run at {value} VUs would narrow it"
+        ));
+    }
     Answer {
         value: Some(value),
         extrapolated: Some(false),

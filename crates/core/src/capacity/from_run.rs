@@ -10,7 +10,7 @@ use crate::run::Run;
 
 /// A single hold must carry this share of a run's requests for the whole run
 /// to count as that level; otherwise only the trimmed hold is used.
-const WHOLE_RUN_SHARE: f64 = 0.8;
+const WHOLE_RUN_SHARE: f64 = 0.95;
 
 /// Levels from each run in turn.
 pub fn levels_from_runs(
@@ -83,6 +83,25 @@ fn steady_concurrency(run: &Run) -> Option<f64> {
         .map(|(v, _)| v)
 }
 
+/// For runs whose only per-window readings are the tool's own timeline
+/// (Locust's history, Artillery's periods): the share of windows at the peak
+/// concurrency, and the smallest reading. Such windows hold aggregates that
+/// cannot be cut into plateaus, so a run that was not steady is refused.
+fn tool_timeline_steadiness(run: &Run) -> Option<(f64, f64)> {
+    let readings: Vec<f64> = run
+        .tool
+        .as_ref()?
+        .timeline
+        .points
+        .iter()
+        .filter_map(|p| p.concurrency)
+        .collect();
+    let peak = readings.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let low = readings.iter().copied().fold(f64::INFINITY, f64::min);
+    let at_peak = readings.iter().filter(|&&c| c >= peak * 0.99).count();
+    (!readings.is_empty()).then(|| (at_peak as f64 / readings.len() as f64, low))
+}
+
 fn whole_run_level(run: &Run, hold: Option<f64>, extra_quantiles: &[f64]) -> Result<Level, String> {
     let summary = run.summary();
     let concurrency = hold
@@ -96,6 +115,18 @@ fn whole_run_level(run: &Run, hold: Option<f64>, extra_quantiles: &[f64]) -> Res
                 run.source, run.format
             )
         })?;
+    if hold.is_none() && steady_concurrency(run).is_none() {
+        if let Some((share, low)) = tool_timeline_steadiness(run) {
+            if share < WHOLE_RUN_SHARE {
+                return Err(format!(
+                    "{} ({}): concurrency changes during the run ({low} to {concurrency}; at its peak only {:.0}% of the time), and the tool's per-window numbers are aggregates that cannot be cut into plateaus; run each load level on its own",
+                    run.source,
+                    run.format,
+                    share * 100.0
+                ));
+            }
+        }
+    }
     let throughput = summary.rps.filter(|x| *x > 0.0).ok_or_else(|| {
         format!(
             "{} ({}): no throughput (requests per second) could be computed",

@@ -186,9 +186,6 @@ impl Windows<'_> {
         level.window_s = Some([start, end]);
         level.update_think_time();
         level
-            .notes
-            .push("mean latency from the histogram (within 0.1%)".into());
-        level
     }
 }
 
@@ -220,6 +217,7 @@ pub fn cut_plateaus(run: &Run, options: &PlateauOptions, extra_quantiles: &[f64]
         }
         set.excluded.push(span);
     };
+    let mut warmups: Vec<f64> = Vec::new();
     for seg in segments(&raw) {
         let Some(c) = seg
             .concurrency
@@ -269,16 +267,28 @@ pub fn cut_plateaus(run: &Run, options: &PlateauOptions, extra_quantiles: &[f64]
                     &mut set,
                 );
             }
-            let mut level = w.level(keep_first, keep_last, c, extra_quantiles);
-            level.notes.push(format!(
-                "first {warmup_s:.0} s after the change dropped as warm-up"
-            ));
-            set.levels.push(level);
+            set.levels
+                .push(w.level(keep_first, keep_last, c, extra_quantiles));
+            warmups.push(warm as f64 * width_s);
         }
         push_excluded(
             w.span(seg.last, seg.last, Some(c), ExclusionReason::Edge),
             &mut set,
         );
+    }
+    if !set.levels.is_empty() {
+        let (lo, hi) = warmups
+            .iter()
+            .fold((f64::INFINITY, 0.0f64), |(a, b), w| (a.min(*w), b.max(*w)));
+        let span = if hi - lo < 0.5 {
+            format!("{lo:.0} s")
+        } else {
+            format!("{lo:.0}–{hi:.0} s")
+        };
+        set.notes.push(format!(
+            "{}: each plateau drops its first window, a {span} warm-up and its last window; plateau means come from the histogram (within 0.1%)",
+            run.source
+        ));
     }
     set
 }

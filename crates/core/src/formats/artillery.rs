@@ -18,18 +18,27 @@
 //! [`super::artillery_v1`].
 //!
 //! Everything is Artillery's own aggregate: its percentiles are sketch
-//! estimates and are copied, never recomputed or merged.
+//! estimates and are copied, never recomputed or merged. The file is read as
+//! a stream of pieces (the aggregate, then one period at a time), so a long
+//! run's report does not have to fit in memory; a report cut short after
+//! its aggregate still gives the totals, with the periods read so far.
 //!
 //! What the numbers mean here:
 //! - **requests** = `http.requests` (requests sent). Per endpoint, where no
 //!   such counter exists, requests = responses by status (`….codes.<status>`)
 //!   plus requests that got no response (`….errors.<code>`).
-//! - **errors** = responses with status ≥ 400 plus Artillery's own error
-//!   counters (`errors.<code>`: timeouts, resets, DNS failures, failed
-//!   captures, …). Artillery itself counts only the latter as errors (and the
-//!   VUs they stopped as `vusers.failed`); a 500 is a completed request to
-//!   Artillery. We add the ≥ 400 responses so that Artillery's error rate
-//!   means what it means for every other tool Verdict reads (k6, JMeter, hey).
+//! - **errors** = failed requests: responses with status ≥ 400 plus requests
+//!   that got no response (`errors.<CODE>` with a Node/TLS error code:
+//!   `ETIMEDOUT`, `ECONNRESET`, `ENOTFOUND`, …; overall this equals
+//!   `http.requests − http.responses`). Artillery itself counts as errors
+//!   only its `errors.*` counters (and the VUs they stopped as
+//!   `vusers.failed`); a 500 is a completed request to Artillery. We add the
+//!   ≥ 400 responses so that an error rate means what it means for every
+//!   other tool Verdict reads (k6's `http_req_failed`, hey, JMeter). Errors
+//!   Artillery records after a response (`Failed capture or match`) or
+//!   outside a request (a processor's message) are like failed checks: they
+//!   are listed under failures, not counted again as failed requests (the
+//!   response was already counted, possibly as a ≥ 400).
 //! - **rps** = requests / (`lastMetricAt` − `firstMetricAt`);
 //!   `http.request_rate` is a mean of per-period rates, not used.
 //! - **timeline** = one point per 10 s period: its requests and errors as
@@ -50,7 +59,8 @@ use serde_json::{Map, Value};
 use crate::error::IngestError;
 use crate::format::{strip_bom, Decoder, Format, FormatSpec, IngestOptions};
 use crate::formats::artillery_v1;
-use crate::formats::document::DocumentBuffer;
+use crate::formats::document::MAX_DOCUMENT;
+use crate::formats::json_pieces::{JsonPieces, Piece, SplitError};
 use crate::formats::tool_timeline::{summarize, OnFold, ToolWindow};
 use crate::run::{Run, ToolReport};
 use crate::summary::{EndpointSummary, FailureSummary, LatencyMs};
@@ -91,49 +101,181 @@ fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {
     Box::new(ArtilleryDecoder::default())
 }
 
-/// Whole-document decoder for `report.json`.
-#[derive(Debug, Default)]
+/// Streaming decoder for `report.json`: the aggregate and each intermediate
+/// period are parsed one at a time, so memory does not grow with the run.
+#[derive(Debug)]
 pub struct ArtilleryDecoder {
-    doc: DocumentBuffer,
+    pieces: JsonPieces,
+    aggregate: Option<Map<String, Value>>,
+    aggregate_error: Option<String>,
+    periods: Vec<Period>,
+    legacy_reports: Vec<artillery_v1::Report>,
+    /// Periods without a time, and periods that are not JSON objects.
+    unplaced: u64,
+    unreadable: u64,
+    broken: Option<SplitError>,
+}
+
+impl Default for ArtilleryDecoder {
+    fn default() -> Self {
+        ArtilleryDecoder {
+            pieces: JsonPieces::with_limit(MAX_DOCUMENT),
+            aggregate: None,
+            aggregate_error: None,
+            periods: Vec::new(),
+            legacy_reports: Vec::new(),
+            unplaced: 0,
+            unreadable: 0,
+            broken: None,
+        }
+    }
+}
+
+impl ArtilleryDecoder {
+    fn piece(&mut self, piece: Piece<'_>) {
+        match piece {
+            Piece::Value {
+                key: "aggregate",
+                bytes,
+            } => match serde_json::from_slice::<Value>(bytes) {
+                Ok(Value::Object(m)) => self.aggregate = Some(m),
+                Ok(_) => self.aggregate_error = Some("\"aggregate\" is not an object".into()),
+                Err(e) => {
+                    self.aggregate_error = Some(format!("\"aggregate\" is not valid JSON: {e}"))
+                }
+            },
+            Piece::Element {
+                key: "intermediate",
+                bytes,
+                ..
+            } => match serde_json::from_slice::<Value>(bytes) {
+                Ok(Value::Object(p)) if is_v2_period(&p) => match Period::read(&p) {
+                    Some(period) => self.periods.push(period),
+                    None => self.unplaced += 1,
+                },
+                Ok(Value::Object(p)) => self.legacy_reports.push(artillery_v1::Report::read(&p)),
+                _ => self.unreadable += 1,
+            },
+            _ => {}
+        }
+    }
 }
 
 impl Decoder for ArtilleryDecoder {
     fn feed(&mut self, bytes: &[u8], run: &mut Run) -> Result<(), IngestError> {
-        self.doc.push(bytes, &run.source, run.format)
+        let _ = run;
+        if self.broken.is_some() {
+            return Ok(());
+        }
+        let mut pieces = std::mem::take(&mut self.pieces);
+        if let Err(e) = pieces.feed(bytes, |p| self.piece(p)) {
+            self.broken = Some(e);
+        }
+        self.pieces = pieces;
+        Ok(())
     }
 
     fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
-        let doc = self.doc.parse_json(&run.source, run.format)?;
-        let malformed = |reason: &str| IngestError::Malformed {
-            source_name: run.source.clone(),
-            format: run.format.as_str(),
-            position: "top level".into(),
-            reason: reason.into(),
+        if self.broken.is_none() {
+            let mut pieces = std::mem::take(&mut self.pieces);
+            if let Err(e) = pieces.finish(|p| self.piece(p)) {
+                self.broken = Some(e);
+            }
+        }
+        let (source, format) = (run.source.clone(), run.format.as_str());
+        let malformed = |position: String, reason: String| IngestError::Malformed {
+            source_name: source.clone(),
+            format,
+            position,
+            reason,
         };
-        let aggregate = doc
-            .get("aggregate")
-            .and_then(Value::as_object)
-            .ok_or_else(|| malformed("expected an \"aggregate\" object"))?;
-        let intermediate: &[Value] = doc
-            .get("intermediate")
-            .and_then(Value::as_array)
-            .map_or(&[], Vec::as_slice);
+        let Some(aggregate) = self.aggregate.take() else {
+            return Err(match (&self.broken, &self.aggregate_error) {
+                (Some(b), _) => malformed(format!("byte {}", b.offset), b.reason.clone()),
+                (None, Some(reason)) => malformed("\"aggregate\"".into(), reason.clone()),
+                (None, None) => malformed(
+                    "top level".into(),
+                    "expected an \"aggregate\" object".into(),
+                ),
+            });
+        };
+        if let Some(b) = &self.broken {
+            // The aggregate came first and is whole: keep it, and the periods read before the cut.
+            run.warn(format!(
+                "the report is cut or broken at byte {} ({}); totals are Artillery's aggregate, the timeline has the {} period(s) before that point",
+                b.offset,
+                b.reason,
+                self.periods.len() + self.legacy_reports.len()
+            ));
+        }
+        if self.unplaced > 0 {
+            run.warn(format!(
+                "{} intermediate period(s) have no time (period) and are left out of the timeline",
+                self.unplaced
+            ));
+        }
+        if self.unreadable > 0 {
+            run.warn(format!(
+                "{} intermediate entries are not JSON objects and were skipped",
+                self.unreadable
+            ));
+        }
         let v2 = ["summaries", "histograms", "rates", "firstMetricAt"]
             .iter()
             .any(|k| aggregate.contains_key(*k));
         if v2 {
-            read_v2(aggregate, intermediate, run);
+            read_v2(&aggregate, std::mem::take(&mut self.periods), run);
         } else if ["requestsCompleted", "scenariosCreated", "latency"]
             .iter()
             .any(|k| aggregate.contains_key(*k))
         {
-            artillery_v1::read(aggregate, intermediate, run);
+            artillery_v1::read(&aggregate, std::mem::take(&mut self.legacy_reports), run);
         } else {
             return Err(malformed(
-                "\"aggregate\" holds neither Artillery 2 metrics (counters, summaries) nor 1.x fields (requestsCompleted, latency)",
+                "\"aggregate\"".into(),
+                "holds neither Artillery 2 metrics (counters, summaries) nor 1.x fields (requestsCompleted, latency)".into(),
             ));
         }
         Ok(())
+    }
+}
+
+fn is_v2_period(p: &Map<String, Value>) -> bool {
+    ["summaries", "histograms", "period", "firstMetricAt"]
+        .iter()
+        .any(|k| p.contains_key(*k))
+}
+
+/// What one 10 s period contributes to the timeline.
+#[derive(Debug, Clone)]
+struct Period {
+    window: ToolWindow,
+    /// VUs created − completed − failed in the period.
+    vus_delta: i64,
+}
+
+impl Period {
+    fn read(p: &Map<String, Value>) -> Option<Period> {
+        let ms = number(p.get("period"))
+            .or_else(|| number(p.get("firstMetricAt")).map(|t| (t / 10_000.0).floor() * 10_000.0))
+            .filter(|ms| *ms > 0.0)?;
+        let empty = Map::new();
+        let counters = object(p, "counters").unwrap_or(&empty);
+        let (requests, errors) = requests_and_errors(counters);
+        let vu = |k: &str| counter(counters, k).unwrap_or(0) as i64;
+        let l = latency(summaries(p).and_then(|s| s.get("http.response_time")));
+        Some(Period {
+            window: ToolWindow {
+                start_us: (ms * 1000.0).round() as Micros,
+                requests: requests.unwrap_or(0),
+                errors,
+                p50_ms: l.p50,
+                p95_ms: l.p95,
+                p99_ms: l.p99,
+                concurrency: None,
+            },
+            vus_delta: vu("vusers.created") - vu("vusers.completed") - vu("vusers.failed"),
+        })
     }
 }
 
@@ -214,10 +356,31 @@ fn error_counters(counters: &Map<String, Value>) -> BTreeMap<String, u64> {
         .collect()
 }
 
+/// Whether an Artillery error code means a request got no response: Node and
+/// TLS error codes (`ETIMEDOUT`, `ECONNRESET`, `ERR_SOCKET_TIMEOUT`,
+/// `CERT_HAS_EXPIRED`, …) are upper-case identifiers. What Artillery records
+/// after a response or outside a request is prose (`Failed capture or match`,
+/// a processor's error message).
+pub fn is_unanswered(code: &str) -> bool {
+    code.len() > 1
+        && code.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// Requests that got no response, from `errors.<code>`-style counters.
+fn unanswered(errors: &BTreeMap<String, u64>) -> u64 {
+    errors
+        .iter()
+        .filter(|(code, _)| is_unanswered(code))
+        .map(|(_, n)| n)
+        .sum()
+}
+
 /// Requests and errors (as defined in the module docs) of one period or the aggregate.
 fn requests_and_errors(counters: &Map<String, Value>) -> (Option<u64>, u64) {
-    let errors =
-        failed_statuses(counters, "http.codes") + error_counters(counters).values().sum::<u64>();
+    let errors = failed_statuses(counters, "http.codes") + unanswered(&error_counters(counters));
     (counter(counters, "http.requests"), errors)
 }
 
@@ -300,7 +463,7 @@ fn endpoint_summaries(
     eps.iter()
         .map(|(name, ep)| {
             let answered: u64 = ep.codes.values().sum();
-            let unanswered: u64 = ep.errors.values().sum();
+            let unanswered = unanswered(&ep.errors);
             let requests = answered + unanswered;
             let failed = ep
                 .codes
@@ -373,45 +536,22 @@ fn failures(
 }
 
 fn timeline(
-    intermediate: &[Value],
+    mut periods: Vec<Period>,
     start_us: Option<Micros>,
     run: &mut Run,
 ) -> (crate::summary::TimelineSummary, Option<f64>) {
-    let mut periods: Vec<(Micros, &Map<String, Value>)> = Vec::new();
-    let mut unplaced = 0;
-    for p in intermediate.iter().filter_map(Value::as_object) {
-        let ms = number(p.get("period"))
-            .or_else(|| number(p.get("firstMetricAt")).map(|t| (t / 10_000.0).floor() * 10_000.0));
-        match ms {
-            Some(ms) if ms > 0.0 => periods.push(((ms * 1000.0).round() as Micros, p)),
-            _ => unplaced += 1,
-        }
-    }
-    if unplaced > 0 {
-        run.warn(format!("{unplaced} intermediate period(s) have no time (period) and are left out of the timeline"));
-    }
-    periods.sort_by_key(|(t, _)| *t);
+    periods.sort_by_key(|p| p.window.start_us);
     let mut alive: i64 = 0;
     let mut peak: Option<f64> = None;
-    let empty = Map::new();
     let windows: Vec<ToolWindow> = periods
-        .iter()
-        .map(|(t, p)| {
-            let counters = object(p, "counters").unwrap_or(&empty);
-            let (requests, errors) = requests_and_errors(counters);
-            let vu = |k: &str| counter(counters, k).unwrap_or(0) as i64;
-            alive += vu("vusers.created") - vu("vusers.completed") - vu("vusers.failed");
+        .into_iter()
+        .map(|p| {
+            alive += p.vus_delta;
             let concurrency = alive.max(0) as f64;
             peak = Some(peak.map_or(concurrency, |x: f64| x.max(concurrency)));
-            let l = latency(summaries(p).and_then(|s| s.get("http.response_time")));
             ToolWindow {
-                start_us: *t,
-                requests: requests.unwrap_or(0),
-                errors,
-                p50_ms: l.p50,
-                p95_ms: l.p95,
-                p99_ms: l.p99,
                 concurrency: Some(concurrency),
+                ..p.window
             }
         })
         .collect();
@@ -425,7 +565,7 @@ fn timeline(
     (summary, peak)
 }
 
-fn read_v2(aggregate: &Map<String, Value>, intermediate: &[Value], run: &mut Run) {
+fn read_v2(aggregate: &Map<String, Value>, periods: Vec<Period>, run: &mut Run) {
     let empty = Map::new();
     let counters = object(aggregate, "counters").unwrap_or(&empty);
     let sums = summaries(aggregate).unwrap_or(&empty);
@@ -446,8 +586,7 @@ fn read_v2(aggregate: &Map<String, Value>, intermediate: &[Value], run: &mut Run
         counters.keys().any(|k| k.starts_with("http.")) || sums.contains_key("http.response_time");
     let requests = requests.or_else(|| {
         // Without http.requests: responses plus requests that failed without one.
-        counter(counters, "http.responses")
-            .map(|r| r + error_counters(counters).values().sum::<u64>())
+        counter(counters, "http.responses").map(|r| r + unanswered(&error_counters(counters)))
     });
     if !has_http {
         run.warn(
@@ -470,7 +609,19 @@ fn read_v2(aggregate: &Map<String, Value>, intermediate: &[Value], run: &mut Run
             "{failed} virtual user(s) failed (vusers.failed): Artillery stops a VU at its first error (see failures)"
         ));
     }
-    let (timeline, peak) = timeline(intermediate, first, run);
+    let after_response: Vec<String> = overall_errors
+        .iter()
+        .filter(|(code, _)| !is_unanswered(code))
+        .map(|(code, n)| format!("{code}: {n}"))
+        .collect();
+    if !after_response.is_empty() {
+        run.warn(format!(
+            "Artillery errors that are not a request without response ({}) are listed under failures but not \
+             counted as failed requests: they follow a response already counted by its status, like a failed check",
+            after_response.join(", ")
+        ));
+    }
+    let (timeline, peak) = timeline(periods, first, run);
     run.failures = failures(&eps, &overall_errors);
     run.tool = Some(ToolReport {
         start_us: first,

@@ -11,8 +11,8 @@
 //! Upstream: artilleryio/artillery 1.x `core/lib/stats2.js`; Artillery 2
 //! `lib/core/ssms.ts` (`legacyReport`). Latencies are in ms. The same
 //! definitions as for Artillery 2 apply: requests = `requestsCompleted`
-//! (responses) + `errors.*` (requests that got none), errors = responses
-//! with status ≥ 400 + `errors.*`; rps is Artillery's `rps.mean`. 1.x has no
+//! (responses) + `errors.<CODE>` (requests that got none), errors =
+//! responses with status ≥ 400 + those; rps is Artillery's `rps.mean`. 1.x has no
 //! first/last metric times: the timeline places each report at the end of
 //! its 10 s window (`timestamp`), and start and duration stay unknown.
 //! Some 1.x versions also kept raw `latencies` per period; they are not used,
@@ -22,10 +22,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use crate::formats::artillery::{counter, latency, number};
+use crate::formats::artillery::{counter, is_unanswered, latency, number};
 use crate::formats::tool_timeline::{summarize, OnFold, ToolWindow};
 use crate::run::{Run, ToolReport};
-use crate::summary::FailureSummary;
+use crate::summary::{FailureSummary, LatencyMs};
 use crate::time::{parse_rfc3339, Micros};
 
 const PERIOD_US: i64 = 10_000_000;
@@ -45,7 +45,11 @@ fn counts(obj: &Map<String, Value>, key: &str) -> BTreeMap<String, u64> {
 fn figures(obj: &Map<String, Value>) -> (u64, u64, BTreeMap<String, u64>, BTreeMap<String, u64>) {
     let codes = counts(obj, "codes");
     let errors = counts(obj, "errors");
-    let transport: u64 = errors.values().sum();
+    let transport: u64 = errors
+        .iter()
+        .filter(|(c, _)| is_unanswered(c))
+        .map(|(_, n)| n)
+        .sum();
     let failed_codes: u64 = codes
         .iter()
         .filter(|(c, _)| c.parse::<u16>().is_ok_and(|c| c >= 400))
@@ -60,35 +64,56 @@ fn figures(obj: &Map<String, Value>) -> (u64, u64, BTreeMap<String, u64>, BTreeM
     )
 }
 
-/// Fills `run.tool` from a 1.x aggregate and its intermediate reports.
-pub fn read(aggregate: &Map<String, Value>, intermediate: &[Value], run: &mut Run) {
+/// One intermediate (10 s) report, as far as the timeline needs it.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// When the report was made (the end of its window), if it says.
+    end_us: Option<Micros>,
+    requests: u64,
+    errors: u64,
+    latency: LatencyMs,
+    concurrency: Option<f64>,
+}
+
+impl Report {
+    /// Reads one intermediate report object.
+    pub fn read(p: &Map<String, Value>) -> Report {
+        let (requests, errors, _, _) = figures(p);
+        Report {
+            end_us: p
+                .get("timestamp")
+                .and_then(Value::as_str)
+                .and_then(|t| parse_rfc3339(t.as_bytes())),
+            requests,
+            errors,
+            latency: latency(p.get("latency")),
+            concurrency: number(p.get("concurrency")),
+        }
+    }
+}
+
+/// Fills `run.tool` from a 1.x aggregate and its intermediate reports (in file order).
+pub fn read(aggregate: &Map<String, Value>, reports: Vec<Report>, run: &mut Run) {
     let (requests, errors, status_codes, error_counts) = figures(aggregate);
     let mut windows = Vec::new();
     let mut peak: Option<f64> = None;
     let mut previous_end: Option<Micros> = None;
-    for (i, p) in intermediate.iter().filter_map(Value::as_object).enumerate() {
-        let end = p
-            .get("timestamp")
-            .and_then(Value::as_str)
-            .and_then(|t| parse_rfc3339(t.as_bytes()));
+    for (i, r) in reports.into_iter().enumerate() {
         // Without timestamps, reports are every 10 s from 0.
-        let end = end.unwrap_or((i as i64 + 1) * PERIOD_US);
+        let end = r.end_us.unwrap_or((i as i64 + 1) * PERIOD_US);
         let start = previous_end.unwrap_or(end - PERIOD_US);
         previous_end = Some(end);
-        let (r, e, _, _) = figures(p);
-        let l = latency(p.get("latency"));
-        let concurrency = number(p.get("concurrency"));
-        if let Some(c) = concurrency {
+        if let Some(c) = r.concurrency {
             peak = Some(peak.map_or(c, |x: f64| x.max(c)));
         }
         windows.push(ToolWindow {
             start_us: start,
-            requests: r,
-            errors: e,
-            p50_ms: l.p50,
-            p95_ms: l.p95,
-            p99_ms: l.p99,
-            concurrency,
+            requests: r.requests,
+            errors: r.errors,
+            p50_ms: r.latency.p50,
+            p95_ms: r.latency.p95,
+            p99_ms: r.latency.p99,
+            concurrency: r.concurrency,
         });
     }
     let origin = windows.iter().map(|w| w.start_us).min().unwrap_or(0);

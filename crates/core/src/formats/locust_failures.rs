@@ -168,7 +168,10 @@ impl LocustExceptionsDecoder {
         self.exceptions += c;
         self.kinds += 1;
         if self.shown.len() < MAX_EXCEPTIONS_SHOWN {
-            let msg = fields.get(message).map_or("", |f| f.trim());
+            // One line per warning: a message may span lines.
+            let msg = fields.get(message).map_or(String::new(), |f| {
+                f.split_whitespace().collect::<Vec<_>>().join(" ")
+            });
             self.shown.push(format!("{c}× {msg}"));
         }
     }

@@ -25,6 +25,7 @@
 //! `num_fail_per_sec`, and their failures are added to the requests.
 //! The counts can be slightly higher than `_stats.csv` of the same run: the
 //! JSON is written after requests still running at shutdown completed.
+//! Entries are parsed one at a time as the list streams in.
 
 use std::collections::BTreeMap;
 
@@ -32,7 +33,8 @@ use serde_json::{Map, Value};
 
 use crate::error::IngestError;
 use crate::format::{strip_bom, Decoder, Format, FormatSpec, IngestOptions};
-use crate::formats::document::DocumentBuffer;
+use crate::formats::document::MAX_DOCUMENT;
+use crate::formats::json_pieces::{JsonPieces, Piece, SplitError};
 use crate::run::{Run, MAX_ENDPOINTS};
 use crate::time::Micros;
 
@@ -267,38 +269,93 @@ impl EntryTotals {
     }
 }
 
-/// Whole-document decoder for Locust's JSON output.
-#[derive(Debug, Default)]
+/// Streaming decoder for Locust's JSON output: one entry is parsed at a time.
+#[derive(Debug)]
 pub struct LocustJsonDecoder {
-    doc: DocumentBuffer,
+    pieces: JsonPieces,
+    totals: EntryTotals,
+    broken: Option<SplitError>,
+    entries: usize,
+}
+
+impl Default for LocustJsonDecoder {
+    fn default() -> Self {
+        LocustJsonDecoder {
+            pieces: JsonPieces::with_limit(MAX_DOCUMENT),
+            totals: EntryTotals::default(),
+            broken: None,
+            entries: 0,
+        }
+    }
+}
+
+impl LocustJsonDecoder {
+    fn piece(&mut self, piece: Piece<'_>, run: &mut Run) {
+        let Piece::Element {
+            key: "",
+            index,
+            bytes,
+        } = piece
+        else {
+            run.warn("the document is an object, not Locust's list of stats entries");
+            return;
+        };
+        self.entries += 1;
+        let entry: Value = match serde_json::from_slice(bytes) {
+            Ok(v) => v,
+            Err(e) => {
+                return run.warn(format!(
+                    "entry {} is not valid JSON ({e}); skipped",
+                    index + 1
+                ))
+            }
+        };
+        // Each entry tells by its own keys which Locust counted it.
+        let old = EntryTotals::old_semantics(std::slice::from_ref(&entry), None);
+        if !self.totals.add(&entry, old, run) {
+            run.warn(format!(
+                "entry {} is not a Locust stats entry (needs name and num_requests); skipped",
+                index + 1
+            ));
+        }
+    }
 }
 
 impl Decoder for LocustJsonDecoder {
     fn feed(&mut self, bytes: &[u8], run: &mut Run) -> Result<(), IngestError> {
-        self.doc.push(bytes, &run.source, run.format)
+        if self.broken.is_some() {
+            return Ok(());
+        }
+        let mut pieces = std::mem::take(&mut self.pieces);
+        if let Err(e) = pieces.feed(bytes, |p| self.piece(p, run)) {
+            self.broken = Some(e);
+        }
+        self.pieces = pieces;
+        Ok(())
     }
 
     fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
-        let doc = self.doc.parse_json(&run.source, run.format)?;
-        let Some(entries) = doc.as_array() else {
-            return Err(IngestError::Malformed {
-                source_name: run.source.clone(),
-                format: run.format.as_str(),
-                position: "top level".into(),
-                reason: "expected a list of Locust stats entries".into(),
-            });
-        };
-        let old = EntryTotals::old_semantics(entries, None);
-        let mut totals = EntryTotals::default();
-        for (i, e) in entries.iter().enumerate() {
-            if !totals.add(e, old, run) {
-                run.warn(format!(
-                    "entry {} is not a Locust stats entry (needs name and num_requests); skipped",
-                    i + 1
-                ));
+        if self.broken.is_none() {
+            let mut pieces = std::mem::take(&mut self.pieces);
+            if let Err(e) = pieces.finish(|p| self.piece(p, run)) {
+                self.broken = Some(e);
             }
         }
-        totals.finish(run);
+        if let Some(b) = &self.broken {
+            if self.entries == 0 {
+                return Err(IngestError::Malformed {
+                    source_name: run.source.clone(),
+                    format: run.format.as_str(),
+                    position: format!("byte {}", b.offset),
+                    reason: b.reason.clone(),
+                });
+            }
+            run.warn(format!(
+                "the file is cut or broken at byte {} ({}); the {} entries before it are used",
+                b.offset, b.reason, self.entries
+            ));
+        }
+        self.totals.finish(run);
         Ok(())
     }
 }

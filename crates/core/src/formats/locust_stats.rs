@@ -28,7 +28,7 @@ use crate::formats::locust_csv::{
     count, is_total_row, number, sniff_header, CsvRecords, Header, AVERAGE, FAILURES, MAX, MEDIAN,
     MIN, NAME, REQUESTS, RPS, TYPE,
 };
-use crate::run::{Run, ToolReport};
+use crate::run::{Run, ToolReport, MAX_ENDPOINTS};
 use crate::summary::{EndpointSummary, LatencyMs};
 
 /// Registry entry.
@@ -57,7 +57,7 @@ fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {
 }
 
 /// One row as Locust wrote it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 struct Row {
     kind: String,
     name: String,
@@ -113,6 +113,9 @@ pub struct LocustStatsDecoder {
     columns: Option<Columns>,
     rows: Vec<Row>,
     total: Option<Row>,
+    /// Rows beyond [`MAX_ENDPOINTS`]: counted, not listed.
+    dropped: Row,
+    dropped_rows: u64,
 }
 
 impl LocustStatsDecoder {
@@ -159,8 +162,12 @@ impl LocustStatsDecoder {
         };
         if is_total_row(&row.kind, &row.name) {
             self.total = Some(row);
-        } else {
+        } else if self.rows.len() < MAX_ENDPOINTS {
             self.rows.push(row);
+        } else {
+            self.dropped_rows += 1;
+            self.dropped.requests += row.requests;
+            self.dropped.failures += row.failures;
         }
     }
 }
@@ -179,7 +186,18 @@ impl Decoder for LocustStatsDecoder {
         if self.columns.is_none() {
             return Ok(());
         }
-        run.tool = Some(report(&self.rows, self.total.as_ref(), run));
+        if self.dropped_rows > 0 {
+            run.warn(format!(
+                "more than {MAX_ENDPOINTS} endpoints; {} more rows count in the totals only (Locust's percentiles of separate rows cannot be combined)",
+                self.dropped_rows
+            ));
+        }
+        let mut tool = report(&self.rows, self.total.as_ref(), run);
+        if self.total.is_none() && self.dropped_rows > 0 {
+            tool.requests = tool.requests.map(|r| r + self.dropped.requests);
+            tool.errors = tool.errors.map(|e| e + self.dropped.failures);
+        }
+        run.tool = Some(tool);
         Ok(())
     }
 }

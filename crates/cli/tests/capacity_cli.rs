@@ -1,0 +1,215 @@
+//! `verdict capacity`, end to end: real k6 runs, a staged run, typed tables,
+//! the JSON contract and exit codes.
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn fixture(rel: &str) -> String {
+    format!("{}/../../tests/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn verdict(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_verdict"))
+        .args(args)
+        .output()
+        .expect("runs verdict")
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+fn f(v: &Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
+}
+
+fn constant_runs() -> Vec<String> {
+    ["010", "025", "050", "100", "200"]
+        .iter()
+        .map(|v| fixture(&format!("k6/constant_vus/vus_{v}/run.json.gz")))
+        .collect()
+}
+
+#[test]
+fn constant_vu_runs_answer_with_the_json_contract() {
+    let runs = constant_runs();
+    let mut args: Vec<&str> = vec!["capacity"];
+    args.extend(runs.iter().map(String::as_str));
+    args.extend(["--target", "p95<200ms", "--json"]);
+    let out = verdict(&args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = json(&out);
+    let usl = &doc["usl"];
+    for key in ["sigma", "kappa", "lambda", "n_star", "x_max"] {
+        assert!(usl.get(key).is_some(), "usl.{key} missing");
+    }
+    for key in ["sigma", "kappa", "lambda"] {
+        assert!(usl["se"].get(key).is_some(), "usl.se.{key} missing");
+    }
+    assert!(f(&usl["lambda"]) > 0.0 && f(&usl["kappa"]) >= 0.0);
+    let levels = doc["levels"].as_array().expect("levels");
+    let vus: Vec<f64> = levels.iter().map(|l| f(&l["concurrency"])).collect();
+    assert_eq!(vus, vec![10.0, 25.0, 50.0, 100.0, 200.0]);
+    // Per-level counts are the runs' own (truth.json: 381 … 6325 requests).
+    let truth: Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("k6/constant_vus/vus_200/truth.json")).expect("truth"),
+    )
+    .expect("truth json");
+    assert_eq!(levels[4]["requests"], truth["overall"]["count"]);
+    let a = &doc["answer"];
+    let value = f(&a["value"]);
+    assert_eq!(value, f(&a["crossing"]).floor());
+    // p95 is under 200 ms at 100 VUs and over it at 200 VUs (truth.json), so the answer lies between.
+    assert!((100.0..200.0).contains(&value), "{a}");
+    assert!(f(&a["low"]) <= value && value <= f(&a["high"]));
+    assert_eq!(a["extrapolated"], Value::Bool(false));
+    assert!(a.get("reason").is_none());
+}
+
+#[test]
+fn constant_vu_runs_text_output() {
+    let runs = constant_runs();
+    let mut args: Vec<&str> = vec!["capacity"];
+    args.extend(runs.iter().map(String::as_str));
+    args.extend(["--target", "p95<200ms"]);
+    let out = verdict(&args);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Answer: ") && text.contains("VUs keep p95 ≤ 200 ms"),
+        "{text}"
+    );
+    assert!(text.contains("Scalability: USL of throughput against VUs"));
+}
+
+#[test]
+fn staged_run_is_cut_into_plateaus() {
+    let run = fixture("k6/ramping/run.json.gz");
+    let out = verdict(&["capacity", &run, "--target", "p95<90ms", "--json"]);
+    let doc = json(&out);
+    let vus: Vec<f64> = doc["levels"]
+        .as_array()
+        .expect("levels")
+        .iter()
+        .map(|l| f(&l["concurrency"]))
+        .collect();
+    // truth.json stages: holds at 5, 20, 50, 100 and 150 VUs.
+    assert_eq!(vus, vec![5.0, 20.0, 50.0, 100.0, 150.0]);
+    let excluded = doc["excluded"].as_array().expect("excluded");
+    assert!(excluded.iter().any(|e| e["reason"] == "ramp"));
+    assert!(excluded.iter().any(|e| e["reason"] == "warm_up"));
+}
+
+#[test]
+fn levels_table_gives_the_statistics_md_answer() {
+    let table = fixture("capacity/synthetic.csv");
+    let out = verdict(&[
+        "capacity",
+        "--levels",
+        &table,
+        "--target",
+        "p95<200ms",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let a = &json(&out)["answer"];
+    // statistics.md §3.3: 134 VUs, band [123, 146].
+    assert_eq!(
+        (f(&a["value"]), f(&a["low"]), f(&a["high"])),
+        (134.0, 123.0, 146.0)
+    );
+    let out = verdict(&[
+        "capacity",
+        "--levels",
+        &table,
+        "--target",
+        "p95<500ms",
+        "--json",
+    ]);
+    let a = &json(&out)["answer"];
+    assert_eq!(f(&a["value"]), 205.0);
+    assert_eq!(a["extrapolated"], Value::Bool(true));
+}
+
+#[test]
+fn refusal_exits_2_with_a_reason() {
+    let table = fixture("capacity/synthetic.csv");
+    let out = verdict(&[
+        "capacity",
+        "--levels",
+        &table,
+        "--target",
+        "p95<100ms",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let a = &json(&out)["answer"];
+    assert_eq!(a["reason"], "exceeded_at_lowest");
+    assert!(a.get("value").is_none());
+    // A throughput-only table still gets its USL fit (specsdm91: σ = 0.0277285 in R usl).
+    let out = verdict(&[
+        "capacity",
+        "--levels",
+        &fixture("capacity/specsdm91.csv"),
+        "--target",
+        "p95<1s",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let doc = json(&out);
+    assert_eq!(format!("{:.7}", f(&doc["usl"]["sigma"])), "0.0277285");
+    assert_eq!(doc["answer"]["reason"], "too_few_levels");
+}
+
+#[test]
+fn usage_and_input_errors() {
+    let table = fixture("capacity/synthetic.csv");
+    assert_eq!(
+        verdict(&["capacity", "--levels", &table]).status.code(),
+        Some(64)
+    );
+    assert_eq!(
+        verdict(&["capacity", "--target", "p95<200ms"])
+            .status
+            .code(),
+        Some(64)
+    );
+    let missing = verdict(&[
+        "capacity",
+        "--levels",
+        "/nonexistent/levels.csv",
+        "--target",
+        "p95<1s",
+    ]);
+    assert_eq!(missing.status.code(), Some(66));
+    let dir = std::env::temp_dir().join(format!("verdict-capacity-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, "vus,throughput,p95_ms\n10,20,fast\n").expect("write");
+    let out = verdict(&[
+        "capacity",
+        "--levels",
+        bad.to_str().expect("utf-8 path"),
+        "--target",
+        "p95<1s",
+    ]);
+    assert_eq!(out.status.code(), Some(65));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.csv line 2, column p95_ms") && err.contains("fast"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
