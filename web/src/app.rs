@@ -316,8 +316,13 @@ fn Workbench() -> Html {
         })
         .collect();
     let comparable = state.analyses();
+    // The demo is shared only when it is all there is.
+    let own_files = entries
+        .iter()
+        .any(|e| !e.demo && matches!(e.status, Status::Done { .. }));
     let shareable: Vec<(EntryId, String, HeldRun)> = entries
         .iter()
+        .filter(|e| !(own_files && e.demo))
         .filter_map(|e| match &e.status {
             Status::Done {
                 summary, analysis, ..

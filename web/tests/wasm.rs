@@ -65,6 +65,7 @@ fn hand_built_chunk_messages_decode_as_requests() {
             size: 1 << 40,
             options: IngestOptions {
                 format: Some(Format::K6Csv),
+                ..IngestOptions::default()
             },
         },
         Request::Finish,

@@ -145,7 +145,7 @@ pub fn ComparisonReport(props: &ComparisonReportProps) -> Html {
     let run_line = |label: &str, r: &verdict_core::compare::RunInfo| {
         let mut parts = vec![format!("{} requests", display::count(r.requests))];
         if let Some(x) = r.rps {
-            parts.push(display::per_second(x));
+            parts.push(format!("{} req/s", display::per_second(x)));
         }
         if let Some(c) = r.peak_concurrency {
             parts.push(format!("peak {} VUs", display::concurrency(c)));
