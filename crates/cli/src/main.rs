@@ -4,6 +4,7 @@
 mod args;
 mod capacity;
 mod capacity_output;
+mod check;
 mod compare_cmd;
 mod output;
 mod share_cmd;
@@ -42,6 +43,8 @@ fn main() -> ExitCode {
         Ok(Command::Compare(a)) => compare_cmd::run(&a),
         Ok(Command::Share(a)) => share_cmd::run(&a),
         Ok(Command::Capacity(a)) => capacity::run(&a),
+        Ok(Command::Check(a)) => check::check(&a),
+        Ok(Command::Report(a)) => check::report(&a),
     }
 }
 
