@@ -398,6 +398,277 @@ await test("5 no request leaves the page's origin", async () => {
   return `${allRequests.length} requests recorded, all to ${server.url}`;
 });
 
+// ---------------------------------------------------------------- compare, share, keep
+
+function cliJson(args) {
+  return JSON.parse(execFileSync(CLI, args, { maxBuffer: 256 << 20 }).toString());
+}
+
+/** JSON with object keys sorted, to compare documents whatever their key order. */
+function canonical(v) {
+  return JSON.stringify(v, (_, x) => (x && typeof x === "object" && !Array.isArray(x)
+    ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, x[k]]))
+    : x));
+}
+
+/** Copies fixtures into TMP under distinct names. */
+function copies(picks) {
+  return picks.map(([rel, name]) => {
+    const dest = path.join(TMP, name);
+    fs.copyFileSync(path.join(FIXTURES, rel), dest);
+    return { name, path: dest, bytes: fs.readFileSync(dest) };
+  });
+}
+
+/** Picks baseline and candidate by file name in the comparison's selects. */
+async function pick(page, baseline, candidate) {
+  for (const [id, name] of [["#compare-baseline", baseline], ["#compare-candidate", candidate]]) {
+    const value = await page.$eval(id, (sel, n) =>
+      [...sel.options].find((o) => o.textContent.startsWith(`${n} (`))?.value, name);
+    assert(value !== undefined, `${name} is not offered in ${id}`);
+    await page.selectOption(id, value);
+  }
+}
+
+/** Every statistic row of a comparison report, as the page shows it. */
+async function scrapeComparison(root) {
+  return root.evaluate((el) =>
+    [...el.querySelectorAll("tr[data-statistic]")].map((tr) => {
+      const cells = [...tr.querySelectorAll("td")];
+      const interval = tr.querySelector("td[data-low]");
+      return {
+        endpoint: tr.dataset.endpoint,
+        statistic: tr.dataset.statistic,
+        verdict: tr.dataset.verdict,
+        baseline: cells[1]?.dataset.value ?? null,
+        candidate: cells[2]?.dataset.value ?? null,
+        low: interval?.dataset.low ?? null,
+        high: interval?.dataset.high ?? null,
+        p: tr.querySelector('[data-metric="p_adjusted"]')?.dataset.value ?? null,
+      };
+    }),
+  );
+}
+
+/** Checks a comparison on the page against `verdict compare --json`. */
+async function compareWithCliComparison(root, cli) {
+  const rows = await scrapeComparison(root);
+  const cliRows = [cli.overall, ...cli.endpoints];
+  let checked = 0;
+  for (const r of rows) {
+    const row = cliRows.find((c) => c.name === r.endpoint);
+    assert(row, `the page compares endpoint ${r.endpoint} that the CLI does not`);
+    const stat = r.statistic === "errors" ? row.error_rate : row.latency.find((q) => q.statistic === r.statistic);
+    assert(stat, `${r.endpoint} ${r.statistic}: not in the CLI's comparison`);
+    assert(r.verdict === stat.verdict, `${r.endpoint} ${r.statistic}: page says ${r.verdict}, CLI ${stat.verdict}`);
+    const iv = r.statistic === "errors" ? stat.difference_interval : stat.ratio_interval;
+    // Percentiles and rates are exact. p-values and some interval ends go
+    // through exp/ln, which the browser's Wasm and the native CLI take from
+    // different maths libraries: they may differ in the last digits.
+    const pairs = [
+      [r.baseline, stat.change.baseline, 0], [r.candidate, stat.change.candidate, 0],
+      [r.low, iv?.low ?? null, 1e-12], [r.high, iv?.high ?? null, 1e-12], [r.p, stat.test?.p_adjusted ?? null, 1e-9],
+    ];
+    for (const [page, want, tolerance] of pairs) {
+      if (want === null || (typeof want === "number" && !Number.isFinite(want))) continue;
+      const close = page !== null && Math.abs(Number(page) - want) <= tolerance * Math.abs(want);
+      assert(close, `${r.endpoint} ${r.statistic}: page ${page} != CLI ${want}`);
+      checked++;
+    }
+  }
+  const cliCount = cliRows.reduce((n, row) => n + row.latency.length + (row.error_rate ? 1 : 0), 0);
+  assert(rows.length === cliCount, `page shows ${rows.length} statistics, CLI ${cliCount}`);
+  return checked;
+}
+
+const LEVELS = [
+  ["k6/constant_vus/vus_100/run.json.gz", "k6-vus100.json.gz"],
+  ["k6/constant_vus/vus_200/run.json.gz", "k6-vus200.json.gz"],
+];
+
+await test("6 compare flags the real difference between two levels, and says their loads differ", async () => {
+  const [base, cand] = copies(LEVELS);
+  const cli = cliJson(["compare", "--json", base.path, cand.path]);
+  assert(cli.verdict === "regression" && cli.load.same_load === false, "the CLI itself should see a regression at a different load");
+  const { context, page, problems } = await openPage();
+  await waitState(page, "run.csv.gz", ["done"]);
+  await dropFiles(page, [base, cand]);
+  for (const f of [base, cand]) assert(await waitState(page, f.name, ["done", "failed"]) === "done", `${f.name} did not finish`);
+  await pick(page, base.name, cand.name);
+  const report = page.locator("section.comparison .comparison-report");
+  await page.waitForSelector('section.comparison .comparison-report[data-verdict="regression"]', { timeout: 30_000 });
+  const warning = await page.locator("section.comparison .load-warning").textContent();
+  assert(/loads differ/.test(warning) && /100/.test(warning) && /200/.test(warning), `load warning: ${warning}`);
+  const p95 = await report.locator('tr[data-endpoint="ALL"][data-statistic="p95"]').getAttribute("data-verdict");
+  assert(p95 === "regression", `overall p95 is ${p95}`);
+  const checked = await compareWithCliComparison(report, cli);
+  assert(await page.locator("section.comparison figure.overlay svg path.line.candidate").count() === 2, "overlaid charts missing");
+  await page.locator("section.comparison").screenshot({ path: path.join(OUT, "6-compare.png") });
+  assert(problems.length === 0, problems.join("\n"));
+  await context.close();
+  return `${checked} numbers equal to \`verdict compare --json\` (p-values to 1e-9)`;
+});
+
+await test("7 compare stays quiet when a run is compared with itself", async () => {
+  const files = copies([
+    ["k6/constant_vus/vus_050/run.json.gz", "same-a.json.gz"],
+    ["k6/constant_vus/vus_050/run.json.gz", "same-b.json.gz"],
+  ]);
+  const { context, page, problems } = await openPage();
+  await waitState(page, "run.csv.gz", ["done"]);
+  await dropFiles(page, files);
+  for (const f of files) await waitState(page, f.name, ["done"]);
+  await pick(page, "same-a.json.gz", "same-b.json.gz");
+  await page.waitForSelector("section.comparison .comparison-report", { timeout: 30_000 });
+  const report = page.locator("section.comparison .comparison-report");
+  const verdict = await report.getAttribute("data-verdict");
+  assert(["equivalent", "no-significant-change"].includes(verdict), `a run against itself is "${verdict}"`);
+  const rows = await scrapeComparison(report);
+  const loud = rows.filter((r) => r.verdict === "regression" || r.verdict === "improvement");
+  assert(loud.length === 0, `flagged: ${JSON.stringify(loud)}`);
+  assert(await page.locator("section.comparison .load-warning").count() === 0, "a load warning for identical runs");
+  assert(problems.length === 0, problems.join("\n"));
+  await context.close();
+  return `${rows.length} statistics, none flagged`;
+});
+
+/** Makes a share link from the page's current state. */
+async function shareLink(page, { redact = false } = {}) {
+  const panel = page.locator("section.share");
+  if (await page.locator("#share-body").count() === 0) await panel.getByRole("button", { name: "Share…" }).click();
+  const box = page.locator("#share-redact");
+  if ((await box.isChecked()) !== redact) await box.click();
+  await page.waitForFunction((r) => {
+    const t = document.querySelector("#share-link");
+    return t && t.value.includes("#s=vd1.") && document.querySelector("#share-redact").checked === r;
+  }, redact);
+  // Let the link follow the checkbox.
+  await page.waitForTimeout(100);
+  return { link: await page.locator("#share-link").inputValue(), preview: await page.locator(".share-preview").textContent() };
+}
+
+await test("8 a shared link reopens anywhere with the same numbers; redaction hides names", async () => {
+  const [base, cand] = copies(LEVELS);
+  const report = cliReport([base.path, cand.path]);
+  const { context, page, problems } = await openPage();
+  await waitState(page, "run.csv.gz", ["done"]);
+  await dropFiles(page, [base, cand]);
+  for (const f of [base, cand]) await waitState(page, f.name, ["done"]);
+  await pick(page, base.name, cand.name);
+  await page.waitForSelector('section.comparison .comparison-report[data-verdict="regression"]');
+  const { link, preview } = await shareLink(page);
+  assert(/no raw samples/.test(preview) && /nothing is uploaded/.test(preview), `preview: ${preview}`);
+  await page.locator("section.share").screenshot({ path: path.join(OUT, "8-share.png") });
+
+  // A fresh browser context: nothing of the first page is there.
+  const other = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const shared = await other.newPage();
+  const sharedProblems = [];
+  shared.on("pageerror", (e) => sharedProblems.push(e.message));
+  shared.on("console", (m) => m.type() === "error" && sharedProblems.push(m.text()));
+  await shared.goto(link);
+  await shared.waitForSelector("section.shared");
+  let checked = 0;
+  for (const f of [base, cand]) {
+    const run = report.runs.find((r) => r.source === f.name);
+    checked += await compareWithCli(card(shared, f.name), run);
+  }
+  const sharedReport = shared.locator("section.shared .comparison-report");
+  assert(await sharedReport.getAttribute("data-verdict") === "regression", "the shared comparison lost its verdict");
+  checked += await compareWithCliComparison(sharedReport, cliJson(["compare", "--json", base.path, cand.path]));
+  // The demo does not open on a shared page, and no worker is needed.
+  assert(await shared.locator('article.entry[data-file="run.csv.gz"]').count() === 0, "the demo opened on a shared page");
+  await shared.screenshot({ path: path.join(OUT, "8-shared.png"), fullPage: true });
+  // The CLI reads the browser's link to the same numbers.
+  const text = link.split("#s=")[1];
+  const decoded = cliJson(["share", "--decode", text, "--json"]);
+  for (const f of [base, cand]) {
+    const want = report.runs.find((r) => r.source === f.name);
+    const got = decoded.runs.find((r) => r.source === f.name);
+    assert(canonical(got) === canonical(want), `${f.name}: the CLI decodes the link to other numbers`);
+  }
+
+  // Redacted: no endpoint, file or host name survives, the numbers do.
+  const { link: hidden } = await shareLink(page, { redact: true });
+  await shared.goto(hidden);
+  await shared.waitForSelector('section.shared[data-redacted="true"]');
+  const body = await shared.locator("main").textContent();
+  for (const name of ["/api/items", "/api/search", "/health", base.name, cand.name]) {
+    assert(!body.includes(name), `"${name}" survived redaction`);
+  }
+  assert(body.includes("endpoint-1") && body.includes("run-2"), "placeholders missing");
+  const p95 = await shared.locator('article.entry[data-file="run-2"] dl[data-endpoint="*overall*"] [data-metric="p95"]').getAttribute("data-value");
+  assert(Number(p95) === report.runs.find((r) => r.source === cand.name).latency_ms.p95, "redaction changed a number");
+  assert(problems.length === 0 && sharedProblems.length === 0, [...problems, ...sharedProblems].join("\n"));
+  await other.close();
+  await context.close();
+  return `${checked} numbers equal to the CLI's; link ${link.length} characters`;
+});
+
+await test("9 a damaged, too-new or hostile link is refused with a clear message", async () => {
+  const [base] = copies(LEVELS);
+  const { context, page } = await openPage();
+  await waitState(page, "run.csv.gz", ["done"]);
+  await dropFiles(page, [base]);
+  await waitState(page, base.name, ["done"]);
+  const { link } = await shareLink(page);
+  const at = link.indexOf("#s=vd1.") + 40;
+  const flipped = link.slice(0, at) + (link[at] === "A" ? "B" : "A") + link.slice(at + 1);
+  const home = link.split("#")[0];
+  const cases = [
+    [flipped, "damaged"],
+    [link.slice(0, link.length - 30), "damaged"],
+    [`${home}#s=vd9.eJwDAAAAAAE`, "too-new"],
+    [`${home}#s=<img src=x onerror="window.__pwned=1">`, "not-a-snapshot"],
+    [`${home}#s=vd1.${"A".repeat(64)}`, "damaged"],
+  ];
+  const visitor = await browser.newContext();
+  const shared = await visitor.newPage();
+  const errors = [];
+  shared.on("pageerror", (e) => errors.push(e.message));
+  for (const [url, code] of cases) {
+    await shared.goto("about:blank");
+    await shared.goto(url);
+    const alert = shared.locator('section.shared .error[role="alert"]');
+    await alert.waitFor();
+    const got = await alert.getAttribute("data-code");
+    assert(got === code, `${url.slice(home.length, home.length + 40)}…: code ${got}, expected ${code}`);
+    const message = await alert.textContent();
+    assert(message.includes("cannot be opened"), `message: ${message}`);
+    assert(await shared.evaluate(() => document.querySelectorAll("main img, main script").length === 0 && !window.__pwned),
+      "markup from the link reached the page");
+  }
+  await shared.screenshot({ path: path.join(OUT, "9-refused.png") });
+  assert(errors.length === 0, errors.join("\n"));
+  await visitor.close();
+  await context.close();
+  return `${cases.length} bad links refused`;
+});
+
+await test("10 analyses are kept across a reload, and one click clears them", async () => {
+  const [file] = copies([["k6/constant_vus/vus_010/run.json.gz", "kept-vus10.json.gz"]]);
+  const run = cliReport([file.path]).runs[0];
+  const { context, page, problems } = await openPage();
+  await waitState(page, "run.csv.gz", ["done"]);
+  await dropFiles(page, [file]);
+  await waitState(page, file.name, ["done"]);
+  await page.waitForSelector('.kept[data-kept="1"]');
+  await page.reload();
+  await waitState(page, file.name, ["done"]);
+  assert(await card(page, file.name).locator(".badge.restored").count() === 1, "the kept analysis has no badge");
+  const checked = await compareWithCli(card(page, file.name), run);
+  await page.getByRole("button", { name: "Clear kept analyses" }).click();
+  await page.waitForSelector('.kept[data-kept="0"]');
+  assert(await card(page, file.name).count() === 0, "the cleared analysis is still shown");
+  await page.reload();
+  await waitState(page, "run.csv.gz", ["done"]);
+  await page.waitForTimeout(500);
+  assert(await card(page, file.name).count() === 0, "a cleared analysis came back after a reload");
+  assert(problems.length === 0, problems.join("\n"));
+  await context.close();
+  return `${checked} numbers equal to the CLI's after a reload`;
+});
+
 await browser.close();
 await server.close();
 const passed = results.filter((r) => r.ok).length;

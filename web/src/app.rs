@@ -1,6 +1,7 @@
 //! The page: header, drop zone, one panel per file.
 
 use std::cell::Cell;
+use std::collections::HashSet;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
@@ -9,11 +10,18 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, File};
 use yew::prelude::*;
 
+use verdict_core::compare::Comparison;
+
+use crate::analysis::{self, HeldRun};
 use crate::components::compare_table::CompareTable;
+use crate::components::compare_view::CompareView;
 use crate::components::drop_zone::DropZone;
 use crate::components::entry_card::EntryCard;
+use crate::components::share_panel::SharePanel;
+use crate::components::shared_view::SharedView;
 use crate::pool::Pool;
 use crate::state::{Action, AppState, EntryId, Status};
+use crate::storage;
 
 /// The bundled demo run, relative to the page (copied by Trunk from
 /// `tests/fixtures/k6/ramping/`): a real k6 staged run, gzipped k6 CSV.
@@ -28,8 +36,86 @@ struct Incoming {
     demo: bool,
 }
 
+/// The page's location: its URL without the fragment, and the fragment.
+fn location() -> (String, String) {
+    let location = web_sys::window().map(|w| w.location());
+    let href = location
+        .as_ref()
+        .and_then(|l| l.href().ok())
+        .unwrap_or_default();
+    let hash = location
+        .as_ref()
+        .and_then(|l| l.hash().ok())
+        .unwrap_or_default();
+    (href.split('#').next().unwrap_or("").to_string(), hash)
+}
+
+/// The page: a shared analysis when the address carries one (`#s=…`),
+/// otherwise the workbench where files are dropped.
 #[component]
 pub fn App() -> Html {
+    let hash = use_state(|| location().1);
+    {
+        // Opening another link in the same tab only changes the fragment.
+        let hash = hash.setter();
+        use_effect_with((), move |_| {
+            let listener = Closure::<dyn Fn()>::new(move || hash.set(location().1));
+            let window = web_sys::window();
+            if let Some(w) = &window {
+                let _ = w.add_event_listener_with_callback(
+                    "hashchange",
+                    listener.as_ref().unchecked_ref(),
+                );
+            }
+            move || {
+                if let Some(w) = &window {
+                    let _ = w.remove_event_listener_with_callback(
+                        "hashchange",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
+    let width = crate::components::use_viewport_width();
+    match analysis::fragment_text(&hash) {
+        Some(text) => {
+            let opened = Rc::new(analysis::open(text));
+            html! {
+                <div class="page">
+                    {masthead()}
+                    <main class="wrap" id="main">
+                        <SharedView opened={opened} width={width} home={location().0} />
+                    </main>
+                    {footer()}
+                </div>
+            }
+        }
+        None => html! { <Workbench /> },
+    }
+}
+
+fn masthead() -> Html {
+    html! {
+        <header class="masthead">
+            <div class="wrap">
+                <h1><span class="logo" aria-hidden="true">{"▮▮▯"}</span>{"Verdict"}</h1>
+                <p class="tagline">{"Load-test results, analysed in your browser: HDR-histogram percentiles per endpoint and over time."}</p>
+            </div>
+        </header>
+    }
+}
+
+fn footer() -> Html {
+    html! {
+        <footer class="wrap footer">
+            <p>{"Percentiles are nearest-rank values from HDR histograms (3 significant digits, microsecond resolution). Numbers a tool reports about itself are shown as the tool's, unchanged."}</p>
+        </footer>
+    }
+}
+
+#[component]
+fn Workbench() -> Html {
     let state = use_reducer(AppState::default);
     let next_id = use_memo((), |_| Cell::new(0 as EntryId));
     let next_batch = use_memo((), |_| Cell::new(0u32));
@@ -109,11 +195,115 @@ pub fn App() -> Html {
         Callback::from(move |id: EntryId| pool.cancel(id))
     };
     let on_close = {
-        let (pool, dispatcher) = (pool.clone(), state.dispatcher());
+        let (pool, state) = (pool.clone(), state.clone());
         Callback::from(move |id: EntryId| {
             pool.cancel(id);
-            dispatcher.dispatch(Action::Remove(id));
+            // A closed panel is not brought back by the next reload.
+            if let Some(key) = state
+                .entries
+                .iter()
+                .find(|e| e.id == id)
+                .and_then(|e| e.saved)
+            {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let _ = storage::remove(key).await;
+                });
+            }
+            state.dispatch(Action::Remove(id));
         })
+    };
+
+    // Analyses kept in this browser come back when the page opens…
+    {
+        let (dispatcher, next_id, next_batch) =
+            (state.dispatcher(), next_id.clone(), next_batch.clone());
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                match storage::load().await {
+                    Ok(saved) if !saved.is_empty() => {
+                        let batch = next_batch.get();
+                        next_batch.set(batch + 1);
+                        for kept in saved {
+                            // A kept analysis that no longer reads is dropped quietly.
+                            let Ok(mut snapshot) = analysis::open(&kept.analysis) else {
+                                continue;
+                            };
+                            let Some(run) = snapshot.runs.pop() else {
+                                continue;
+                            };
+                            let id = next_id.get();
+                            next_id.set(id + 1);
+                            dispatcher.dispatch(Action::Restored {
+                                id,
+                                batch,
+                                name: kept.name,
+                                size: kept.size,
+                                summary: Box::new(run.summary),
+                                analysis: kept.analysis,
+                                key: kept.key,
+                            });
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(e) => dispatcher.dispatch(Action::Notice(format!(
+                        "Earlier analyses could not be read from this browser's storage: {e}"
+                    ))),
+                }
+            });
+        });
+    }
+    // …and each new one is kept as soon as it is done (the demo excepted).
+    {
+        let saving = use_mut_ref(HashSet::<EntryId>::new);
+        let to_save: Vec<(EntryId, String, u64, Rc<String>)> = state
+            .entries
+            .iter()
+            .filter(|e| !e.demo && !e.restored && e.saved.is_none())
+            .filter_map(|e| match &e.status {
+                Status::Done {
+                    analysis: Some(a), ..
+                } => Some((e.id, e.name.clone(), e.size, a.clone())),
+                _ => None,
+            })
+            .collect();
+        let dispatcher = state.dispatcher();
+        use_effect_with(to_save, move |to_save| {
+            for (id, name, size, text) in to_save.iter().cloned() {
+                if !saving.borrow_mut().insert(id) {
+                    continue;
+                }
+                let dispatcher = dispatcher.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    match storage::save(&name, size, &text).await {
+                        Ok(key) => dispatcher.dispatch(Action::Saved { id, key }),
+                        Err(e) => dispatcher.dispatch(Action::Notice(format!(
+                            "{name}: the analysis could not be kept in this browser: {e}"
+                        ))),
+                    }
+                });
+            }
+        });
+    }
+    let on_clear_kept = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_: MouseEvent| {
+            let dispatcher = dispatcher.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match storage::clear().await {
+                    Ok(()) => dispatcher.dispatch(Action::StorageCleared),
+                    Err(e) => dispatcher.dispatch(Action::Notice(format!(
+                        "The kept analyses could not be cleared: {e}"
+                    ))),
+                }
+            });
+        })
+    };
+
+    // The comparison shown, for the share link.
+    let shown_comparison = use_state(|| None::<Rc<Comparison>>);
+    let on_comparison = {
+        let shown = shown_comparison.setter();
+        Callback::from(move |c: Option<Rc<Comparison>>| shown.set(c))
     };
 
     // Newest files first, so a drop shows up without scrolling past the demo.
@@ -125,22 +315,44 @@ pub fn App() -> Html {
             _ => None,
         })
         .collect();
+    let comparable = state.analyses();
+    // The demo is shared only when it is all there is.
+    let own_files = entries
+        .iter()
+        .any(|e| !e.demo && matches!(e.status, Status::Done { .. }));
+    let shareable: Vec<(EntryId, String, HeldRun)> = entries
+        .iter()
+        .filter(|e| !(own_files && e.demo))
+        .filter_map(|e| match &e.status {
+            Status::Done {
+                summary, analysis, ..
+            } => Some((
+                e.id,
+                e.name.clone(),
+                HeldRun {
+                    summary: summary.clone(),
+                    analysis: analysis.clone(),
+                },
+            )),
+            _ => None,
+        })
+        .collect();
+    let kept = state.entries.iter().filter(|e| e.saved.is_some()).count();
 
     let formats = state.formats.clone();
     let workers = pool.max_workers();
 
     html! {
         <div class="page" ondragover={prevent_page_drop()} ondrop={prevent_page_drop()}>
-            <header class="masthead">
-                <div class="wrap">
-                    <h1><span class="logo" aria-hidden="true">{"▮▮▯"}</span>{"Verdict"}</h1>
-                    <p class="tagline">{"Load-test results, analysed in your browser: HDR-histogram percentiles per endpoint and over time."}</p>
-                </div>
-            </header>
+            {masthead()}
             <main class="wrap" id="main">
                 <p class="privacy" id="privacy">
                     <strong>{"Your files never leave this browser."}</strong>
                     {format!(" They are read on this device by up to {workers} Web Workers running Verdict's Rust core as WebAssembly. The page sends nothing anywhere: its Content-Security-Policy forbids any connection beyond the site it was loaded from.")}
+                </p>
+                <p class="kept" data-kept={kept.to_string()}>
+                    {format!("Analyses of your files (never the files) are kept in this browser so that a reload loses nothing: {kept} kept. ")}
+                    <button type="button" class="link" onclick={on_clear_kept}>{"Clear kept analyses"}</button>
                 </p>
                 <DropZone on_files={on_files} on_demo={on_demo} formats={formats} />
                 if let Some(notice) = &state.notice {
@@ -148,6 +360,12 @@ pub fn App() -> Html {
                 }
                 if done.len() >= 2 {
                     <CompareTable runs={done} />
+                }
+                if comparable.len() >= 2 {
+                    <CompareView runs={comparable.clone()} width={width} on_result={on_comparison} />
+                }
+                if !shareable.is_empty() {
+                    <SharePanel runs={shareable} comparison={(comparable.len() >= 2).then(|| (*shown_comparison).clone()).flatten()} />
                 }
                 <section class="entries" aria-label="Files">
                     for entry in entries {
@@ -161,9 +379,7 @@ pub fn App() -> Html {
                     }
                 </section>
             </main>
-            <footer class="wrap footer">
-                <p>{"Percentiles are nearest-rank values from HDR histograms (3 significant digits, microsecond resolution). Numbers a tool reports about itself are shown as the tool's, unchanged."}</p>
-            </footer>
+            {footer()}
         </div>
     }
 }

@@ -1,12 +1,17 @@
 //! The page's components, one per file, plus the viewport hook they share.
 
 pub mod compare_table;
+pub mod compare_view;
+pub mod comparison_report;
 pub mod distribution_chart;
 pub mod drop_zone;
 pub mod endpoint_table;
 pub mod entry_card;
 pub mod headline;
+pub mod overlay_chart;
 pub mod run_view;
+pub mod share_panel;
+pub mod shared_view;
 pub mod status_chart;
 pub mod timeline_chart;
 

@@ -20,12 +20,14 @@
 
 #![forbid(unsafe_code)]
 
+pub mod analysis;
 pub mod app;
 pub mod charts;
 pub mod components;
 pub mod display;
 pub mod pool;
 pub mod state;
+pub mod storage;
 pub mod wire;
 pub mod worker;
 

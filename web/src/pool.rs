@@ -106,6 +106,8 @@ struct Active {
     in_flight: u32,
     finishing: bool,
     started_ms: f64,
+    /// The analysis the worker kept, sent right before `Done`.
+    kept: Option<String>,
 }
 
 fn now_ms() -> f64 {
@@ -247,6 +249,7 @@ fn schedule(rc: &Rc<RefCell<Inner>>) {
                     in_flight: 0,
                     finishing: false,
                     started_ms: now_ms(),
+                    kept: None,
                 });
                 actions.push(Action::Pool(PoolEvent::Started { id: job.id }));
                 started.push(slot.key);
@@ -513,12 +516,14 @@ fn on_response(rc: &Rc<RefCell<Inner>>, key: u32, response: Response) {
                 }));
                 next = Some(pump);
             }
+            (Response::Kept(text), SlotState::Busy(active)) => active.kept = Some(text),
             (Response::Done(summary), SlotState::Busy(active)) => {
                 let elapsed_ms = now_ms() - active.started_ms;
                 actions.push(Action::Pool(PoolEvent::Done {
                     id: active.id,
                     summary,
                     elapsed_ms,
+                    analysis: active.kept.take(),
                 }));
                 slot.state = SlotState::Idle;
                 next = Some(|rc, _| schedule(rc));
@@ -543,6 +548,7 @@ fn on_response(rc: &Rc<RefCell<Inner>>, key: u32, response: Response) {
                 Response::Ack { .. }
                 | Response::Detected { .. }
                 | Response::Error(_)
+                | Response::Kept(_)
                 | Response::Done(_),
                 SlotState::Draining,
             ) => {}

@@ -21,6 +21,10 @@ pub enum Status {
     Done {
         summary: Rc<RunSummary>,
         elapsed_ms: f64,
+        /// The analysis text the worker kept (summaries, histograms, time
+        /// blocks): what comparisons, share links and storage use. `None`
+        /// for tool-reported runs.
+        analysis: Option<Rc<String>>,
     },
     /// Could not be read; the message names the file and the position.
     Failed(ErrorInfo),
@@ -39,6 +43,10 @@ pub struct Entry {
     pub demo: bool,
     pub format: Option<Format>,
     pub status: Status,
+    /// Its key in the browser's store of recent analyses, once kept there.
+    pub saved: Option<f64>,
+    /// Brought back from that store when the page opened.
+    pub restored: bool,
 }
 
 impl Entry {
@@ -94,6 +102,7 @@ pub enum PoolEvent {
         id: EntryId,
         summary: Box<RunSummary>,
         elapsed_ms: f64,
+        analysis: Option<String>,
     },
     Failed {
         id: EntryId,
@@ -123,6 +132,20 @@ pub enum Action {
     Notice(String),
     /// The formats the workers read (from their `Ready`).
     Formats(Vec<FormatInfo>),
+    /// An analysis kept in the browser, shown again as a finished file.
+    Restored {
+        id: EntryId,
+        batch: u32,
+        name: String,
+        size: u64,
+        summary: Box<RunSummary>,
+        analysis: String,
+        key: f64,
+    },
+    /// A file's analysis was kept in the browser under `key`.
+    Saved { id: EntryId, key: f64 },
+    /// The browser's store of analyses was emptied: restored panels go.
+    StorageCleared,
 }
 
 /// The page's state.
@@ -164,7 +187,43 @@ impl AppState {
                     demo,
                     format: None,
                     status: Status::Queued,
+                    saved: None,
+                    restored: false,
                 });
+            }
+            Action::Restored {
+                id,
+                batch,
+                name,
+                size,
+                summary,
+                analysis,
+                key,
+            } => self.entries.push(Entry {
+                id,
+                batch,
+                name,
+                size,
+                demo: false,
+                format: Some(summary.format),
+                status: Status::Done {
+                    summary: Rc::new(*summary),
+                    elapsed_ms: 0.0,
+                    analysis: Some(Rc::new(analysis)),
+                },
+                saved: Some(key),
+                restored: true,
+            }),
+            Action::Saved { id, key } => {
+                if let Some(e) = self.entry_mut(id) {
+                    e.saved = Some(key);
+                }
+            }
+            Action::StorageCleared => {
+                self.entries.retain(|e| !e.restored);
+                for e in &mut self.entries {
+                    e.saved = None;
+                }
             }
             Action::Remove(id) => self.entries.retain(|e| e.id != id),
             Action::Notice(text) => self.notice = Some(text),
@@ -209,12 +268,14 @@ impl AppState {
             PoolEvent::Done {
                 summary,
                 elapsed_ms,
+                analysis,
                 ..
             } => {
                 entry.format = Some(summary.format);
                 entry.status = Status::Done {
                     summary: Rc::new(*summary),
                     elapsed_ms,
+                    analysis: analysis.map(Rc::new),
                 };
             }
             PoolEvent::Failed { error, .. } => entry.status = Status::Failed(error),
@@ -224,6 +285,24 @@ impl AppState {
                 }
             }
         }
+    }
+}
+
+impl AppState {
+    /// Finished files with a kept analysis (what can be compared or
+    /// shared), in display order: (id, name, summary, analysis).
+    pub fn analyses(&self) -> Vec<(EntryId, String, Rc<RunSummary>, Rc<String>)> {
+        self.in_display_order()
+            .into_iter()
+            .filter_map(|e| match &e.status {
+                Status::Done {
+                    summary,
+                    analysis: Some(a),
+                    ..
+                } => Some((e.id, e.name.clone(), summary.clone(), a.clone())),
+                _ => None,
+            })
+            .collect()
     }
 }
 
@@ -274,6 +353,38 @@ mod tests {
         }));
         assert_eq!(s.entries[0].status, Status::Failed(error));
         assert!(!s.entries[0].is_active());
+    }
+
+    #[test]
+    fn kept_analyses_are_listed_saved_and_cleared() {
+        let mut s = AppState::default();
+        s.apply(added(1));
+        s.apply(Action::Pool(PoolEvent::Done {
+            id: 1,
+            summary: Box::new(summary()),
+            elapsed_ms: 5.0,
+            analysis: Some("vd1.x".into()),
+        }));
+        s.apply(Action::Saved { id: 1, key: 7.0 });
+        s.apply(Action::Restored {
+            id: 2,
+            batch: 9,
+            name: "old.json".into(),
+            size: 10,
+            summary: Box::new(summary()),
+            analysis: "vd1.y".into(),
+            key: 3.0,
+        });
+        let listed: Vec<EntryId> = s.analyses().iter().map(|a| a.0).collect();
+        assert_eq!(listed, [2, 1]);
+        assert_eq!(s.entries[0].saved, Some(7.0));
+        s.apply(Action::StorageCleared);
+        assert_eq!(s.entries.len(), 1);
+        assert_eq!(s.entries[0].saved, None);
+    }
+
+    fn summary() -> RunSummary {
+        verdict_core::Run::new("x", Format::K6Ndjson).summary()
     }
 
     #[test]

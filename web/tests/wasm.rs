@@ -104,9 +104,20 @@ fn a_real_run_crosses_the_wire_exactly() {
     }
     assert_eq!(acked.len(), THRESHOLDS.chunks(64 * 1024).count());
     assert_eq!(acked.last().map(|a| a.1), Some(size));
-    let done = through_the_wire(&mut engine, JsValueRequest::Plain(Request::Finish));
+    let mut done = through_the_wire(&mut engine, JsValueRequest::Plain(Request::Finish));
     // serde-wasm-bindgen carries f64s as JS numbers: bit-for-bit equal.
-    assert_eq!(done, vec![Response::Done(Box::new(direct(THRESHOLDS)))]);
+    assert_eq!(
+        done.pop(),
+        Some(Response::Done(Box::new(direct(THRESHOLDS))))
+    );
+    // Before it, the analysis the page keeps, which decodes to the same summary.
+    match done.as_slice() {
+        [Response::Kept(text)] => {
+            let kept = verdict_core::snapshot::decode(text).expect("decodes");
+            assert_eq!(kept.runs[0].summary, direct(THRESHOLDS));
+        }
+        other => panic!("expected the kept analysis, got {other:?}"),
+    }
 }
 
 #[wasm_bindgen_test]

@@ -45,8 +45,9 @@ use std::collections::HashMap;
 use hdrhistogram::Histogram;
 use thiserror::Error;
 
-use crate::run::{EndpointSeries, Run};
-use crate::series::Series;
+use crate::run::Run;
+use crate::snapshot::SnapshotRun;
+use crate::summary::RunSummary;
 
 pub use model::{
     BlockPermutationTest, Change, CompareOptions, Comparison, ErrorRateComparison, IntervalMethod,
@@ -81,6 +82,8 @@ pub enum CompareError {
     },
     #[error("invalid comparison option: {0}")]
     InvalidOptions(String),
+    #[error("cannot compare: {0}")]
+    InvalidInput(String),
 }
 
 fn validate(o: &CompareOptions) -> Result<(), CompareError> {
@@ -105,11 +108,19 @@ fn validate(o: &CompareOptions) -> Result<(), CompareError> {
     Ok(())
 }
 
+/// The latencies and counts of one population in one run.
+#[derive(Clone, Copy)]
+struct Counts<'a> {
+    hist: &'a Histogram<u64>,
+    requests: u64,
+    errors: u64,
+}
+
 /// One population (the whole run or one endpoint) of both runs.
 struct Population<'a> {
     name: String,
     method: Option<String>,
-    series: [&'a Series; 2],
+    series: [Counts<'a>; 2],
     /// Share of each run's requests that this population holds.
     share: [f64; 2],
     /// Whether the runs' time blocks describe this population itself.
@@ -143,23 +154,44 @@ pub fn compare(
     candidate: &Run,
     options: &CompareOptions,
 ) -> Result<Comparison, CompareError> {
+    let view = |r: &Run| SnapshotRun::of(r).map_err(|e| CompareError::InvalidInput(e.to_string()));
+    compare_snapshots(&view(baseline)?, &view(candidate)?, options)
+}
+
+/// Compares two runs as analyses keep them (summaries, histograms and time
+/// blocks: what a stored analysis holds, with no raw sample).
+pub fn compare_snapshots(
+    baseline: &SnapshotRun,
+    candidate: &SnapshotRun,
+    options: &CompareOptions,
+) -> Result<Comparison, CompareError> {
     validate(options)?;
+    fn overall(r: &SnapshotRun) -> Result<&Histogram<u64>, CompareError> {
+        r.overall.as_ref().ok_or_else(|| CompareError::NoSamples {
+            source_name: r.summary.source.clone(),
+            format: r.summary.format.as_str(),
+        })
+    }
+    let overalls = [overall(baseline)?, overall(candidate)?];
     for r in [baseline, candidate] {
-        if !r.has_samples() {
-            return Err(CompareError::NoSamples {
-                source_name: r.source.clone(),
-                format: r.format.as_str(),
-            });
+        if r.endpoints.len() != r.summary.endpoints.len() {
+            return Err(CompareError::InvalidInput(format!(
+                "{}: {} endpoint histograms for {} endpoints",
+                r.summary.source,
+                r.endpoints.len(),
+                r.summary.endpoints.len()
+            )));
         }
     }
     let blocks = [blocks_of(baseline), blocks_of(candidate)];
-    let summaries = [baseline.summary(), candidate.summary()];
-    let (populations, only_in_baseline, only_in_candidate) = populations(baseline, candidate);
+    let summaries = [&baseline.summary, &candidate.summary];
+    let (populations, only_in_baseline, only_in_candidate) =
+        populations([baseline, candidate], overalls);
 
     // Dependence, measured on each whole run at the pooled percentiles and
     // for errors. A run with a few blocks gets the worst case; one with none
     // (no timestamps) can only be taken as independent.
-    let pooled = pooled_histogram(&baseline.overall, &candidate.overall);
+    let pooled = pooled_histogram(overalls[0], overalls[1]);
     let measure = |blocks: &[Block], count: &dyn Fn(&Block) -> (u64, u64)| {
         design_effect(blocks, count).unwrap_or_else(|| DesignEffect::worst_case(blocks, count))
     };
@@ -231,10 +263,10 @@ pub fn compare(
     ));
 
     Ok(Comparison {
-        baseline: run_info(baseline, &summaries[0], blocks[0].len()),
-        candidate: run_info(candidate, &summaries[1], blocks[1].len()),
+        baseline: run_info(summaries[0], overalls[0], blocks[0].len()),
+        candidate: run_info(summaries[1], overalls[1], blocks[1].len()),
         options: *options,
-        load: load_check(&summaries[0], &summaries[1], options.load_tolerance),
+        load: load_check(summaries[0], summaries[1], options.load_tolerance),
         regressions: count(Verdict::Regression),
         improvements: count(Verdict::Improvement),
         verdict: combine(&statistics),
@@ -274,70 +306,89 @@ fn method_notes(blocks: &[Vec<Block>; 2], use_blocks: bool) -> Vec<String> {
     notes
 }
 
-fn pooled_histogram(a: &Series, b: &Series) -> Histogram<u64> {
-    let mut pooled = a.hist.clone();
+fn pooled_histogram(a: &Histogram<u64>, b: &Histogram<u64>) -> Histogram<u64> {
+    let mut pooled = a.clone();
     // Both auto-resize: adding cannot fail on range.
-    let _ = pooled.add(&b.hist);
+    let _ = pooled.add(b);
     pooled
 }
 
-fn endpoint_key(e: &EndpointSeries) -> (String, String) {
-    (e.name.to_string(), e.method.to_string())
+/// How endpoints are matched between runs: the name without the method
+/// prefix a summary adds when a name has several methods, and the method.
+fn endpoint_key(e: &crate::summary::EndpointSummary) -> (String, String) {
+    let method = e.method.clone().unwrap_or_default();
+    let name = e
+        .name
+        .strip_prefix(&format!("{method} "))
+        .filter(|_| !method.is_empty())
+        .unwrap_or(&e.name);
+    (name.to_string(), method)
 }
 
-/// The whole run, then endpoints present in both runs (by name and method),
-/// sorted by display name; plus the names present in one run only.
-fn populations<'a>(a: &'a Run, b: &'a Run) -> (Vec<Population<'a>>, Vec<String>, Vec<String>) {
+/// The whole run, then endpoints present in both runs (matched by
+/// [`endpoint_key`]), sorted by name; plus the names present in one run only.
+fn populations<'a>(
+    runs: [&'a SnapshotRun; 2],
+    overalls: [&'a Histogram<u64>; 2],
+) -> (Vec<Population<'a>>, Vec<String>, Vec<String>) {
+    let counts = |r: &SnapshotRun, h: &'a Histogram<u64>| Counts {
+        hist: h,
+        requests: r.summary.requests.unwrap_or(h.len()),
+        errors: r.summary.errors.unwrap_or(0),
+    };
+    let whole = [counts(runs[0], overalls[0]), counts(runs[1], overalls[1])];
     let totals = [
-        a.overall.requests.max(1) as f64,
-        b.overall.requests.max(1) as f64,
+        whole[0].requests.max(1) as f64,
+        whole[1].requests.max(1) as f64,
     ];
     let mut list = vec![Population {
         name: OVERALL.into(),
         method: None,
-        series: [&a.overall, &b.overall],
+        series: whole,
         share: [1.0, 1.0],
         whole_run: true,
     }];
-    let display = |e: &EndpointSeries| {
-        // A name seen with several methods (in either run) is shown with its method.
-        let several = a
-            .endpoints
-            .iter()
-            .chain(&b.endpoints)
-            .any(|o| o.name == e.name && o.method != e.method);
-        if several && !e.method.is_empty() {
-            format!("{} {}", e.method, e.name)
-        } else {
-            e.name.to_string()
+    let endpoint = |r: &'a SnapshotRun, i: usize| {
+        let e = &r.summary.endpoints[i];
+        let h = &r.endpoints[i];
+        Counts {
+            hist: h,
+            requests: e.requests.unwrap_or(h.len()),
+            errors: e.errors.unwrap_or(0),
         }
     };
-    let in_b: HashMap<(String, String), &EndpointSeries> =
-        b.endpoints.iter().map(|e| (endpoint_key(e), e)).collect();
-    let in_a: HashMap<(String, String), &EndpointSeries> =
-        a.endpoints.iter().map(|e| (endpoint_key(e), e)).collect();
+    let index = |r: &SnapshotRun| -> HashMap<(String, String), usize> {
+        r.summary
+            .endpoints
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (endpoint_key(e), i))
+            .collect()
+    };
+    let (in_a, in_b) = (index(runs[0]), index(runs[1]));
     let mut matched = Vec::new();
     let mut only_a = Vec::new();
-    for e in &a.endpoints {
+    for (i, e) in runs[0].summary.endpoints.iter().enumerate() {
         match in_b.get(&endpoint_key(e)) {
-            Some(other) => matched.push(Population {
-                name: display(e),
-                method: (!e.method.is_empty()).then(|| e.method.to_string()),
-                series: [&e.series, &other.series],
-                share: [
-                    e.series.requests as f64 / totals[0],
-                    other.series.requests as f64 / totals[1],
-                ],
-                whole_run: false,
-            }),
-            None => only_a.push(display(e)),
+            Some(&j) => {
+                let (x, y) = (endpoint(runs[0], i), endpoint(runs[1], j));
+                matched.push(Population {
+                    name: e.name.clone(),
+                    method: e.method.clone(),
+                    series: [x, y],
+                    share: [x.requests as f64 / totals[0], y.requests as f64 / totals[1]],
+                    whole_run: false,
+                });
+            }
+            None => only_a.push(e.name.clone()),
         }
     }
-    let mut only_b: Vec<String> = b
+    let mut only_b: Vec<String> = runs[1]
+        .summary
         .endpoints
         .iter()
         .filter(|e| !in_a.contains_key(&endpoint_key(e)))
-        .map(display)
+        .map(|e| e.name.clone())
         .collect();
     matched.sort_by(|x, y| x.name.cmp(&y.name));
     only_a.sort();
@@ -423,10 +474,10 @@ fn estimate(p: &Population<'_>, cx: &Context<'_>, seed: u64) -> RowComparison {
     let o = cx.options;
     let [sa, sb] = p.series;
     let hists = [
-        Sparse::from_histogram(&sa.hist),
-        Sparse::from_histogram(&sb.hist),
+        Sparse::from_histogram(sa.hist),
+        Sparse::from_histogram(sb.hist),
     ];
-    let pooled = pooled_histogram(sa, sb);
+    let pooled = pooled_histogram(sa.hist, sb.hist);
     // The whole run measures its own dependence; an endpoint's latency is
     // assumed to be as dependent as the worst its run shows, its errors as
     // the run's errors.
@@ -455,8 +506,8 @@ fn estimate(p: &Population<'_>, cx: &Context<'_>, seed: u64) -> RowComparison {
     for (i, (&(q, label), d)) in QUANTILES.iter().zip(&cx.latency_effects).enumerate() {
         let value = |h: &Histogram<u64>| (!h.is_empty()).then(|| ms(h.value_at_quantile(q)));
         let change = Change::new(
-            value(&sa.hist).unwrap_or(f64::NAN),
-            value(&sb.hist).unwrap_or(f64::NAN),
+            value(sa.hist).unwrap_or(f64::NAN),
+            value(sb.hist).unwrap_or(f64::NAN),
         );
         let mut row = QuantileComparison {
             statistic: label.into(),
@@ -553,7 +604,7 @@ fn estimate(p: &Population<'_>, cx: &Context<'_>, seed: u64) -> RowComparison {
         }
     }
 
-    let rate = |s: &Series| {
+    let rate = |s: &Counts<'_>| {
         if s.requests > 0 {
             s.errors as f64 / s.requests as f64
         } else {
@@ -562,7 +613,7 @@ fn estimate(p: &Population<'_>, cx: &Context<'_>, seed: u64) -> RowComparison {
     };
     let [da, db] = effects_of(&cx.error_effects, &cx.error_effects);
     let error_rate = cx.errors_known.then(|| ErrorRateComparison {
-        change: Change::new(rate(sa), rate(sb)),
+        change: Change::new(rate(&sa), rate(&sb)),
         difference_interval: stats::newcombe(
             sa.errors as f64 / da,
             sa.requests as f64 / da,
@@ -678,10 +729,10 @@ pub fn combine(verdicts: &[Verdict]) -> Verdict {
     }
 }
 
-fn run_info(run: &Run, s: &crate::summary::RunSummary, blocks: usize) -> RunInfo {
+fn run_info(s: &RunSummary, overall: &Histogram<u64>, blocks: usize) -> RunInfo {
     RunInfo {
-        source: run.source.clone(),
-        requests: run.overall.requests,
+        source: s.source.clone(),
+        requests: s.requests.unwrap_or(overall.len()),
         duration_s: s.duration_s,
         rps: s.rps,
         peak_concurrency: s.peak_concurrency,

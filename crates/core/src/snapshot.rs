@@ -14,7 +14,9 @@
 //!             "capacity": value or null, "redacted": bool}
 //! histograms per run: a count (0 for tool-reported runs, else 1 + its
 //!            endpoints), then the whole run's and each endpoint's latency
-//!            histogram in the order of its summary's endpoints ([`histogram`])
+//!            histogram in the order of its summary's endpoints ([`histogram`]);
+//!            then a count of time blocks (0 in share links) and for each its
+//!            requests, errors and latency histogram
 //! ```
 //!
 //! A sample run's percentile distribution is not stored: it is recomputed
@@ -89,6 +91,17 @@ impl SnapshotError {
     }
 }
 
+/// One time window of a run with requests in it (a timeline bucket): what
+/// comparisons resample and test, since requests of the same seconds are
+/// not independent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimeBlock {
+    pub requests: u64,
+    pub errors: u64,
+    /// Durations (µs) of the requests that ended in the window.
+    pub latencies: Histogram<u64>,
+}
+
 /// One run as a snapshot keeps it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SnapshotRun {
@@ -98,6 +111,9 @@ pub struct SnapshotRun {
     /// One per `summary.endpoints` entry, in the same order (empty for
     /// tool-reported runs).
     pub endpoints: Vec<Histogram<u64>>,
+    /// The run's non-empty timeline windows, oldest first (empty when the
+    /// input has no timestamps, or when a link was made without them).
+    pub blocks: Vec<TimeBlock>,
 }
 
 /// An analysis, ready to share.
@@ -137,6 +153,7 @@ impl SnapshotRun {
                 summary,
                 overall: None,
                 endpoints: Vec::new(),
+                blocks: Vec::new(),
             });
         }
         let endpoints = summary
@@ -152,10 +169,30 @@ impl SnapshotRun {
                     })
             })
             .collect::<Result<_, _>>()?;
+        let blocks = run
+            .timeline
+            .buckets()
+            .filter(|b| b.requests > 0)
+            .map(|b| {
+                let mut latencies = crate::series::new_histogram::<u64>();
+                for v in b.hist.iter_recorded() {
+                    // The bucket's own value lands in the same bucket; the
+                    // histogram auto-resizes, so recording cannot fail on range.
+                    let _ =
+                        latencies.record_n(v.value_iterated_to(), u64::from(v.count_at_value()));
+                }
+                TimeBlock {
+                    requests: b.requests,
+                    errors: b.errors,
+                    latencies,
+                }
+            })
+            .collect();
         Ok(SnapshotRun {
             summary,
             overall: Some(run.overall.hist.clone()),
             endpoints,
+            blocks,
         })
     }
 }
@@ -236,8 +273,22 @@ fn clean_strings(v: &mut Value) {
     }
 }
 
-/// Encodes a snapshot as share-link text.
+/// What goes into a snapshot text besides summaries and histograms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct EncodeOptions {
+    /// Keep each run's time blocks, so that runs can be compared again after
+    /// decoding (for stored analyses; share links carry the comparison
+    /// itself and stay shorter without them).
+    pub time_blocks: bool,
+}
+
+/// Encodes a snapshot as share-link text (without time blocks).
 pub fn encode(s: &Snapshot) -> Result<String, SnapshotError> {
+    encode_with(s, EncodeOptions::default())
+}
+
+/// Encodes a snapshot as text, with the chosen contents.
+pub fn encode_with(s: &Snapshot, options: EncodeOptions) -> Result<String, SnapshotError> {
     if s.runs.len() > MAX_RUNS {
         return Err(SnapshotError::Invalid(format!(
             "{} runs; a link holds at most {MAX_RUNS}",
@@ -288,6 +339,17 @@ pub fn encode(s: &Snapshot) -> Result<String, SnapshotError> {
                     histogram::write(&mut w, h, &walk).map_err(SnapshotError::Invalid)?;
                 }
             }
+        }
+        let blocks: &[TimeBlock] = if options.time_blocks && r.overall.is_some() {
+            &r.blocks
+        } else {
+            &[]
+        };
+        w.varint(blocks.len() as u64);
+        for b in blocks {
+            w.varint(b.requests);
+            w.varint(b.errors);
+            histogram::write(&mut w, &b.latencies, &walk).map_err(SnapshotError::Invalid)?;
         }
     }
     if w.bytes.len() > MAX_DECOMPRESSED {
@@ -424,11 +486,12 @@ fn read_payload(bytes: &[u8]) -> Result<Snapshot, SnapshotError> {
         let mut summary: RunSummary = serde_json::from_value(v)
             .map_err(|e| SnapshotError::Invalid(format!("run {}: {e}", i + 1)))?;
         let count = r.count(1).map_err(at)?;
-        let run = if count == 0 {
+        let mut run = if count == 0 {
             SnapshotRun {
                 summary,
                 overall: None,
                 endpoints: Vec::new(),
+                blocks: Vec::new(),
             }
         } else {
             if count != 1 + summary.endpoints.len() {
@@ -449,8 +512,10 @@ fn read_payload(bytes: &[u8]) -> Result<Snapshot, SnapshotError> {
                 summary,
                 overall: Some(overall),
                 endpoints,
+                blocks: Vec::new(),
             }
         };
+        run.blocks = read_blocks(&mut r, &walk, i, &run)?;
         snapshot.runs.push(run);
     }
     if !r.at_end() {
@@ -460,6 +525,47 @@ fn read_payload(bytes: &[u8]) -> Result<Snapshot, SnapshotError> {
         )));
     }
     Ok(snapshot)
+}
+
+/// A run's time blocks: each histogram holds its block's requests, and
+/// together they hold no more than the run.
+fn read_blocks(
+    r: &mut Reader<'_>,
+    walk: &Histogram<u64>,
+    i: usize,
+    run: &SnapshotRun,
+) -> Result<Vec<TimeBlock>, SnapshotError> {
+    let at = |e: wire::WireError| damaged(format!("at byte {}: {}", e.offset, e.reason));
+    let n = r.count(3).map_err(at)?;
+    if n > 0 && run.overall.is_none() {
+        return Err(SnapshotError::Invalid(format!(
+            "run {}: time blocks without latencies",
+            i + 1
+        )));
+    }
+    let mut blocks = Vec::with_capacity(n.min(4096));
+    let mut total = 0u64;
+    for _ in 0..n {
+        let requests = r.varint().map_err(at)?;
+        let errors = r.varint().map_err(at)?;
+        let latencies = histogram::read(r, walk).map_err(at)?;
+        total = total.saturating_add(requests);
+        if errors > requests
+            || latencies.len() != requests
+            || total > run.summary.requests.unwrap_or(0)
+        {
+            return Err(SnapshotError::Invalid(format!(
+                "run {}: a time block's counts do not add up",
+                i + 1
+            )));
+        }
+        blocks.push(TimeBlock {
+            requests,
+            errors,
+            latencies,
+        });
+    }
+    Ok(blocks)
 }
 
 /// A histogram must hold exactly the requests its summary counts.

@@ -382,3 +382,32 @@ fn control_characters_are_replaced_when_encoding() -> Result<(), SnapshotError> 
     assert_eq!(warning, "\u{fffd}[31mred\u{fffd}");
     Ok(())
 }
+
+/// A stored analysis (with its time blocks) compares exactly as the runs it
+/// came from: the browser can compare runs it no longer holds.
+#[test]
+fn stored_analyses_compare_like_the_runs() -> Result<(), SnapshotError> {
+    use verdict_core::compare::compare_snapshots;
+    use verdict_core::snapshot::{encode_with, EncodeOptions};
+    let (a, b) = (
+        read("k6/constant_vus/vus_050/run.json.gz"),
+        read("k6/constant_vus/vus_200/run.json.gz"),
+    );
+    let direct = compare(&a, &b, &CompareOptions::default()).expect("compares");
+    let keep = EncodeOptions { time_blocks: true };
+    let stored = |r: &Run| -> Result<_, SnapshotError> {
+        let text = encode_with(&Snapshot::of_runs([r])?, keep)?;
+        Ok(decode(&text)?.runs.remove(0))
+    };
+    let (sa, sb) = (stored(&a)?, stored(&b)?);
+    assert_eq!(
+        sa.blocks.len(),
+        a.timeline.buckets().filter(|b| b.requests > 0).count()
+    );
+    let again = compare_snapshots(&sa, &sb, &CompareOptions::default()).expect("compares");
+    assert_eq!(again, direct);
+    // Share links leave the blocks out.
+    let link = decode(&encode(&Snapshot::of_runs([&a])?)?)?;
+    assert!(link.runs[0].blocks.is_empty());
+    Ok(())
+}

@@ -120,9 +120,12 @@ impl Engine {
         let announce_format = !open.format_sent;
         match open.session.finish() {
             Ok(run) => {
-                let mut out = Vec::with_capacity(2);
+                let mut out = Vec::with_capacity(3);
                 if announce_format {
                     out.push(Response::Detected { format: run.format });
+                }
+                if let Some(text) = kept(&run) {
+                    out.push(Response::Kept(text));
                 }
                 out.push(Response::Done(Box::new(run.summary())));
                 out
@@ -130,6 +133,17 @@ impl Engine {
             Err(e) => vec![Response::Error(ErrorInfo::from(&e))],
         }
     }
+}
+
+/// The analysis the page keeps: summaries, histograms and time blocks.
+/// Tool-reported runs have nothing to compare, so nothing is kept.
+fn kept(run: &verdict_core::Run) -> Option<String> {
+    use verdict_core::snapshot::{encode_with, EncodeOptions, Snapshot};
+    if !run.has_samples() {
+        return None;
+    }
+    let snapshot = Snapshot::of_runs([run]).ok()?;
+    encode_with(&snapshot, EncodeOptions { time_blocks: true }).ok()
 }
 
 impl OpenFile {

@@ -8,7 +8,7 @@ use verdict_core::{Format, IngestOptions, RunSummary};
 /// Bumped on any breaking change to [`Request`] or [`Response`]. The worker
 /// announces it in [`Response::Ready`] so that a page talking to a stale,
 /// cached worker script notices instead of misreading messages.
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// Page → worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -63,6 +63,12 @@ pub enum Response {
         /// Input bytes consumed so far, including this chunk.
         bytes_done: u64,
     },
+    /// The analysis of the file just read, kept by the page so that runs can
+    /// be compared, shared and stored after the worker has moved on: a
+    /// [`verdict_core::snapshot`] text with time blocks (summaries and
+    /// histograms, never raw samples). Sent right before [`Response::Done`]
+    /// for files with per-request samples.
+    Kept(String),
     /// The file was read to the end.
     Done(Box<RunSummary>),
     /// The open file (if any) was dropped.

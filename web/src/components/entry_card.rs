@@ -69,6 +69,7 @@ pub fn EntryCard(props: &EntryCardProps) -> Html {
         Status::Done {
             summary,
             elapsed_ms,
+            ..
         } => html! {
             <RunView summary={summary.clone()} width={props.width} elapsed_ms={*elapsed_ms} size={entry.size} />
         },
@@ -91,6 +92,7 @@ pub fn EntryCard(props: &EntryCardProps) -> Html {
                     <h2 id={title_id}>{entry.name.clone()}</h2>
                     <span class="meta">
                         if entry.demo { <span class="badge demo">{"demo"}</span> }
+                        if entry.restored { <span class="badge restored" title="Kept in this browser from an earlier visit">{"kept"}</span> }
                         if let Some(format) = entry.format { <span class="badge">{format.as_str()}</span> }
                         <span class="size">{display::bytes(entry.size as f64)}</span>
                     </span>

@@ -8,7 +8,7 @@
 //! binomial would, and shrink the sample sizes by that design effect
 //! (statistics.md §4.3: n_eff = n / VIF).
 
-use crate::run::Run;
+use crate::snapshot::SnapshotRun;
 
 use super::sparse::Sparse;
 
@@ -23,13 +23,13 @@ pub struct Block {
     pub errors: u64,
 }
 
-/// The non-empty timeline windows of a run, oldest first.
-pub fn blocks_of(run: &Run) -> Vec<Block> {
-    run.timeline
-        .buckets()
+/// The non-empty time blocks of a run, oldest first.
+pub fn blocks_of(run: &SnapshotRun) -> Vec<Block> {
+    run.blocks
+        .iter()
         .filter(|b| b.requests > 0)
         .map(|b| Block {
-            latencies: Sparse::from_histogram(&b.hist),
+            latencies: Sparse::from_histogram(&b.latencies),
             requests: b.requests,
             errors: b.errors,
         })

@@ -1,0 +1,111 @@
+//! The page a share link opens: read-only, verdicts first (the comparison
+//! and any SLA verdicts the link carries), then the evidence (each run's
+//! analysis). A link that cannot be opened says why, in plain text.
+
+use std::rc::Rc;
+
+use verdict_core::snapshot::{Snapshot, SnapshotError};
+use yew::prelude::*;
+
+use crate::analysis;
+use crate::components::comparison_report::ComparisonReport;
+use crate::components::run_view::RunView;
+
+#[derive(Properties, PartialEq)]
+pub struct SharedViewProps {
+    pub opened: Rc<Result<Snapshot, SnapshotError>>,
+    pub width: f64,
+    /// The page without the link, to start an analysis of one's own.
+    pub home: String,
+}
+
+fn help(e: &SnapshotError) -> &'static str {
+    match e.code() {
+        "too-new" => {
+            "Open it with the newer Verdict it was made with, or ask for a link from this version."
+        }
+        "damaged" => {
+            "Part of the link was lost or changed on the way. Ask for it again and copy it whole."
+        }
+        "too-large" => {
+            "Links this large are refused to keep the page safe; ask for a smaller analysis."
+        }
+        "not-a-snapshot" => "The address does not hold a Verdict analysis after #s=.",
+        _ => "The link does not hold an analysis this page can show.",
+    }
+}
+
+#[component]
+pub fn SharedView(props: &SharedViewProps) -> Html {
+    let home =
+        html! { <a href={props.home.clone()}>{"Open Verdict to analyse your own files"}</a> };
+    let s = match &*props.opened {
+        Err(e) => {
+            return html! {
+                <section class="shared">
+                    <div class="error" role="alert" data-code={e.code()}>
+                        <p class="error-title">{"This shared analysis cannot be opened."}</p>
+                        <p class="error-message">{e.to_string()}</p>
+                        <p class="error-help">{help(e)}</p>
+                    </div>
+                    <p>{home}</p>
+                </section>
+            };
+        }
+        Ok(s) => s,
+    };
+    let comparison = analysis::comparison_of(s).map(Rc::new);
+    // The comparison's two runs, when the link carries them, for its charts.
+    let run_named = |name: &str| {
+        s.runs
+            .iter()
+            .find(|r| r.summary.source == name)
+            .map(|r| Rc::new(r.summary.clone()))
+    };
+    let compared = comparison.as_ref().and_then(|c| {
+        Some((
+            run_named(&c.baseline.source)?,
+            run_named(&c.candidate.source)?,
+        ))
+    });
+    let verdicts = s
+        .verdicts
+        .as_ref()
+        .map(|v| serde_json::to_string_pretty(v).unwrap_or_default());
+    html! {
+        <section class="shared" data-redacted={s.redacted.to_string()}>
+            <p class="shared-banner" role="note">
+                <strong>{"A shared analysis, read-only."}</strong>
+                {" Everything on this page came inside the link you opened; nothing was uploaded or fetched. "}
+                if s.redacted { {"Names were replaced by placeholders before sharing. "} }
+                {home}
+            </p>
+            if let Some(c) = comparison {
+                <section class="comparison" aria-labelledby="shared-comparison-title">
+                    <h2 id="shared-comparison-title">{"Verdict: baseline against candidate"}</h2>
+                    <ComparisonReport comparison={c} runs={compared} width={props.width} />
+                </section>
+            }
+            if let Some(text) = verdicts {
+                <section class="sla-verdicts" aria-labelledby="shared-verdicts-title">
+                    <h2 id="shared-verdicts-title">{"SLA verdicts"}</h2>
+                    <pre>{text}</pre>
+                </section>
+            }
+            <section class="entries" aria-label="Evidence">
+                <h2 class="evidence-title">{"The evidence"}</h2>
+                for (i, r) in s.runs.iter().enumerate() {
+                    <article class="entry done" data-state="done" data-file={r.summary.source.clone()} key={i}>
+                        <header class="entry-head">
+                            <div class="entry-title">
+                                <h2>{r.summary.source.clone()}</h2>
+                                <span class="meta"><span class="badge">{r.summary.format.as_str()}</span></span>
+                            </div>
+                        </header>
+                        <RunView summary={Rc::new(r.summary.clone())} width={props.width} elapsed_ms={0.0} size={0} />
+                    </article>
+                }
+            </section>
+        </section>
+    }
+}
