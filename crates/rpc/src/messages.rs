@@ -3,6 +3,7 @@
 //! chunk bytes as a transferred `Uint8Array`.
 
 use serde::{Deserialize, Serialize};
+use verdict_core::capacity::LevelSet;
 use verdict_core::{Format, IngestOptions, RunSummary};
 
 /// Bumped on any breaking change to [`Request`] or [`Response`]. The worker
@@ -62,6 +63,17 @@ pub enum Response {
         seq: u32,
         /// Input bytes consumed so far, including this chunk.
         bytes_done: u64,
+    },
+    /// The file's capacity load levels (one for a run held at one
+    /// concurrency, several for a staged run cut into plateaus), sent just
+    /// before [`Response::Done`]. The levels carry percentiles with their
+    /// intervals, so the page can fit and answer capacity questions across
+    /// files without the histograms, which stay in the worker.
+    Levels {
+        /// The levels, when the run could be placed on the load axis.
+        levels: Option<Box<LevelSet>>,
+        /// Why it could not (no concurrency recorded, no steady hold, ...).
+        refusal: Option<String>,
     },
     /// The file was read to the end.
     Done(Box<RunSummary>),
