@@ -9,6 +9,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, File};
 use yew::prelude::*;
 
+use crate::components::capacity_panel::CapacityPanel;
 use crate::components::compare_table::CompareTable;
 use crate::components::drop_zone::DropZone;
 use crate::components::entry_card::EntryCard;
@@ -125,6 +126,16 @@ pub fn App() -> Html {
             _ => None,
         })
         .collect();
+    // Capacity needs two load levels: two runs, or one staged run cut into plateaus.
+    let with_levels: Vec<_> = entries
+        .iter()
+        .filter(|e| matches!(e.status, Status::Done { .. }))
+        .filter_map(|e| e.levels.clone().map(|l| (e.name.clone(), l)))
+        .collect();
+    let show_capacity = with_levels.len() >= 2
+        || with_levels
+            .iter()
+            .any(|(_, l)| l.as_ref().as_ref().is_ok_and(|s| s.levels.len() >= 2));
 
     let formats = state
         .formats
@@ -153,6 +164,9 @@ pub fn App() -> Html {
                 }
                 if done.len() >= 2 {
                     <CompareTable runs={done} />
+                }
+                if show_capacity {
+                    <CapacityPanel runs={with_levels} width={width} />
                 }
                 <section class="entries" aria-label="Files">
                     for entry in entries {

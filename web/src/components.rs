@@ -1,5 +1,6 @@
 //! The page's components, one per file, plus the viewport hook they share.
 
+pub mod capacity_panel;
 pub mod compare_table;
 pub mod distribution_chart;
 pub mod drop_zone;

@@ -21,6 +21,7 @@
 #![forbid(unsafe_code)]
 
 pub mod app;
+pub mod capacity_view;
 pub mod charts;
 pub mod components;
 pub mod display;

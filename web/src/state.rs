@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use verdict_core::capacity::LevelSet;
 use verdict_core::{Format, RunSummary};
 use verdict_rpc::{ErrorInfo, FormatInfo};
 use yew::Reducible;
@@ -39,6 +40,8 @@ pub struct Entry {
     pub demo: bool,
     pub format: Option<Format>,
     pub status: Status,
+    /// The run's capacity load levels, or why it has none (from the worker).
+    pub levels: Option<Rc<Result<LevelSet, String>>>,
 }
 
 impl Entry {
@@ -89,6 +92,10 @@ pub enum PoolEvent {
         id: EntryId,
         bytes_done: u64,
         elapsed_ms: f64,
+    },
+    Levels {
+        id: EntryId,
+        levels: Rc<Result<LevelSet, String>>,
     },
     Done {
         id: EntryId,
@@ -164,6 +171,7 @@ impl AppState {
                     demo,
                     format: None,
                     status: Status::Queued,
+                    levels: None,
                 });
             }
             Action::Remove(id) => self.entries.retain(|e| e.id != id),
@@ -178,6 +186,7 @@ impl AppState {
             PoolEvent::Started { id }
             | PoolEvent::Detected { id, .. }
             | PoolEvent::Progress { id, .. }
+            | PoolEvent::Levels { id, .. }
             | PoolEvent::Done { id, .. }
             | PoolEvent::Failed { id, .. }
             | PoolEvent::Cancelled { id } => *id,
@@ -206,6 +215,7 @@ impl AppState {
                     };
                 }
             }
+            PoolEvent::Levels { levels, .. } => entry.levels = Some(levels),
             PoolEvent::Done {
                 summary,
                 elapsed_ms,
