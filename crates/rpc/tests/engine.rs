@@ -361,7 +361,11 @@ fn levels_from_five_constant_vu_runs_give_the_core_answer() {
     let direct = levels_from_runs(&runs, &PlateauOptions::default(), &[0.95]).expect("levels");
     let expected = analyse(direct, &options);
     let got = analyse(combined, &options);
-    assert!(expected.answer.value.is_some(), "{}", expected.answer.message);
+    assert!(
+        expected.answer.value.is_some(),
+        "{}",
+        expected.answer.message
+    );
     assert_eq!(got.answer, expected.answer);
     assert_eq!(got.usl, expected.usl);
     // Survives the trip as JSON.

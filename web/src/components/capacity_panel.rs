@@ -341,10 +341,7 @@ fn chart(report: &CapacityReport, points: &[CurvePoint], width: f64) -> Html {
             .iter()
             .rev()
             .map(|(n, lo, _)| format!("{:.1},{:.1}", x.map(*n), y.map(lo.min(y_max))));
-        format!(
-            "M{}Z",
-            upper.chain(lower).collect::<Vec<_>>().join("L")
-        )
+        format!("M{}Z", upper.chain(lower).collect::<Vec<_>>().join("L"))
     } else {
         String::new()
     };
@@ -356,7 +353,11 @@ fn chart(report: &CapacityReport, points: &[CurvePoint], width: f64) -> Html {
 
     // Throughput chart.
     let th = 160.0;
-    let x_obs_max = report.levels.iter().map(|l| l.throughput).fold(0.0, f64::max);
+    let x_obs_max = report
+        .levels
+        .iter()
+        .map(|l| l.throughput)
+        .fold(0.0, f64::max);
     let usl_max = points
         .iter()
         .filter_map(|p| p.usl_throughput)
