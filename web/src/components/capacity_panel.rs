@@ -214,7 +214,7 @@ fn what_if_view(report: &CapacityReport) -> Html {
     html! {
         <div class="capacity-what-if" data-what-if-vus={opt_attr(w.max_vus.map(|m| m.value))}>
             <p>
-                {format!("What-if (model, think time {} s, {} instance{}): ", display::plain(w.think_time_s), w.instances, if w.instances == 1 { "" } else { "s" })}
+                {format!("What-if (model, think time {} s, {} instance{}): ", format!("{:.2}", w.think_time_s), w.instances, if w.instances == 1 { "" } else { "s" })}
                 if let Some(m) = w.max_vus {
                     <strong>{format!("up to {} VUs", display::count(m.value))}</strong>
                     if let (Some(lo), Some(hi)) = (m.low, m.high) {
@@ -364,16 +364,20 @@ fn chart(report: &CapacityReport, points: &[CurvePoint], width: f64) -> Html {
         .fold(0.0, f64::max);
     let ty_max = nice_max((x_obs_max.max(usl_max) * 1.1).max(1.0));
     let ty = Linear::new(0.0, ty_max, th - pad_b, pad_t);
-    let usl_path = polyline(
-        points
-            .iter()
-            .map(|p| (x.map(p.vus), p.usl_throughput.map(|v| ty.map(v)))),
-    );
-    let model_x_path = polyline(
-        points
-            .iter()
-            .map(|p| (x.map(p.vus), p.model_throughput.map(|v| ty.map(v)))),
-    );
+    let usl_path = polyline(points.iter().map(|p| {
+        (
+            x.map(p.vus),
+            p.usl_throughput.filter(|v| *v <= ty_max).map(|v| ty.map(v)),
+        )
+    }));
+    let model_x_path = polyline(points.iter().map(|p| {
+        (
+            x.map(p.vus),
+            p.model_throughput
+                .filter(|v| *v <= ty_max)
+                .map(|v| ty.map(v)),
+        )
+    }));
     let stat = report.statistic.clone();
     let x_ticks = nice_ticks(0.0, x_max, 8);
     html! {
