@@ -13,15 +13,29 @@ verdict: load-test results to production-readiness evidence
 
 USAGE:
     verdict summary FILE... [--merge] [--json] [--format NAME] [--hdr-unit UNIT] [CSV MAPPING]
+    verdict compare BASE CAND [--json | --markdown] [--fail-on-regression]
+                    [--tolerance PCT] [--error-tolerance PCT] [--load-tolerance PCT]
+                    [--alpha A] [--fdr] [--format NAME]
+    verdict share FILE... [--redact] [--compare] [--format NAME]
+    verdict share --decode TEXT|- [--json]
     verdict capacity FILE... --target 'p95<200ms' [--json] [what-if options]
     verdict capacity --levels TABLE.csv --target 'p95<200ms' [--json]
+    verdict check FILE... [--sla FILE | --preset NAME] [--json] [--junit FILE] [--markdown]
+    verdict report FILE... [--sla FILE | --preset NAME] --out report.html [--markdown]
+                   [--note TEXT] [--notes FILE] [--title TEXT]
     verdict formats
 
 COMMANDS:
     summary    per-endpoint latency percentiles, errors and throughput of each run
+    compare    baseline against candidate: per-endpoint p50/p95/p99, errors and req/s,
+               the change, its significance and interval, a verdict, and a load check
+    share      the analysis as share-link text for the web page (summaries and histograms,
+               never raw samples); --decode shows what a link holds
     capacity   most VUs (and req/s) that keep a percentile under a target, with a USL fit;
                FILEs are one run per load level, or one staged run cut into its plateaus;
                TABLE has a header naming its columns (vus, throughput, p95_ms, n, mean_ms, ...)
+    check      SLA verdicts (PASS / FAIL / INCONCLUSIVE) with confidence intervals
+    report     a self-contained readiness report (HTML, or Markdown with --markdown)
     formats    list the formats Verdict reads
 
 OPTIONS:
@@ -33,6 +47,29 @@ OPTIONS:
                      those files do not state: s, ms, us or ns (without it Verdict assumes
                      one and says which in a warning)
     -h, --help       this text
+
+CHECK AND REPORT OPTIONS:
+    --sla FILE       rules: a Verdict SLA (TOML/JSON), a k6 script or JSON config, a k6
+                     summary, an Artillery script (ensure) or a Taurus config (passfail);
+                     without --sla or --preset, the k6 thresholds recorded in the runs
+    --preset NAME    tiered-api (list 200 / read 150 / write 250 / analytics 300 /
+                     search 250 ms at p95, errors < 0.1%) or k6-defaults
+    --junit FILE     also write JUnit XML (FAIL = failure, INCONCLUSIVE = skipped)
+    --markdown       Markdown (for a pull-request comment, or the report)
+
+COMPARE OPTIONS:
+    --markdown             print a Markdown report (e.g. for a pull request)
+    --fail-on-regression   exit 1 when a statistic significantly regressed
+    --tolerance PCT        latency changes within ±PCT are practically equal (default 10)
+    --error-tolerance PCT  error-rate differences within ±PCT points are equal (default 0.5)
+    --load-tolerance PCT   concurrency (or req/s) difference that makes loads differ (default 10)
+    --alpha A              significance level after adjustment (default 0.05)
+    --fdr                  adjust for many tests by Benjamini–Hochberg instead of Holm
+
+SHARE OPTIONS:
+    --redact               replace endpoint names, sources and hosts by placeholders
+    --compare              include the comparison of the first two files (BASE CAND)
+    --decode TEXT|-        check a link: print what it holds (- reads standard input)
 
 CSV MAPPING (for a CSV no format recognises; Verdict lists its columns when it meets one):
     --csv-latency COL                 the request duration (required)
@@ -55,15 +92,21 @@ CAPACITY OPTIONS:
                           a quarter of the hold, at most 30 s)
 
 EXIT CODES:
-    0 ok · 64 usage error · 65 nothing usable in an input · 66 a file not found or unreadable
+    0 ok · 1 a regression (compare --fail-on-regression) · 64 usage error
+    65 nothing usable in an input (or a damaged link) · 66 a file not found or unreadable
     capacity: 2 = the analysis ran but there is not enough evidence for an answer
+    check/report: 0 all PASS · 1 some FAIL · 2 no FAIL but some INCONCLUSIVE
 ";
 
 /// What the user asked for.
 #[derive(Debug, PartialEq)]
 pub enum Command {
     Summary(Box<SummaryArgs>),
+    Compare(Box<crate::compare_cmd::CompareArgs>),
+    Share(crate::share_cmd::ShareArgs),
     Capacity(crate::capacity::CapacityArgs),
+    Check(crate::check::CheckArgs),
+    Report(crate::check::CheckArgs),
     Formats,
     Help,
 }
@@ -119,7 +162,11 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
     match cmd.as_str() {
         "-h" | "--help" | "help" => Ok(Command::Help),
         "formats" => Ok(Command::Formats),
+        "compare" => Ok(Command::Compare(Box::new(crate::compare_cmd::parse(it)?))),
+        "share" => Ok(Command::Share(crate::share_cmd::parse(it)?)),
         "capacity" => crate::capacity::parse_args(it).map(Command::Capacity),
+        "check" => crate::check::parse("check", &mut it).map(Command::Check),
+        "report" => crate::check::parse("report", &mut it).map(Command::Report),
         "summary" => {
             let mut a = SummaryArgs::default();
             while let Some(arg) = it.next() {

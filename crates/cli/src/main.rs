@@ -4,7 +4,10 @@
 mod args;
 mod capacity;
 mod capacity_output;
+mod check;
+mod compare_cmd;
 mod output;
+mod share_cmd;
 
 use std::fs::File;
 use std::io::{self, Read, Write};
@@ -37,7 +40,11 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(Command::Summary(a)) => summary(&a),
+        Ok(Command::Compare(a)) => compare_cmd::run(&a),
+        Ok(Command::Share(a)) => share_cmd::run(&a),
         Ok(Command::Capacity(a)) => capacity::run(&a),
+        Ok(Command::Check(a)) => check::check(&a),
+        Ok(Command::Report(a)) => check::report(&a),
     }
 }
 

@@ -28,17 +28,22 @@
 #![forbid(unsafe_code)]
 
 pub mod capacity;
+pub mod compare;
 pub mod error;
 pub mod format;
 pub mod formats;
 pub mod group;
 pub mod lines;
+pub mod report;
 pub mod run;
 pub mod series;
 pub mod session;
+pub mod sla;
+pub mod snapshot;
 pub mod summary;
 pub mod time;
 pub mod timeline;
+pub mod windows;
 
 pub use error::IngestError;
 pub use format::{detect, Format, IngestOptions};

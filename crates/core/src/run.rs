@@ -15,6 +15,7 @@ use crate::summary::{
 };
 use crate::time::{format_rfc3339, Micros};
 use crate::timeline::Timeline;
+use crate::windows::{EndpointWindows, WINDOW_BUDGET_BYTES};
 
 /// Distinct endpoints kept per run; the rest are folded into one row, with a
 /// warning, so a file with a unique URL per request cannot exhaust memory.
@@ -85,6 +86,8 @@ pub struct EndpointSeries {
     pub groups: Vec<Box<str>>,
     pub scenarios: Vec<Box<str>>,
     pub series: Series,
+    /// The same requests in time windows (for SLA rules over windows).
+    pub windows: EndpointWindows,
 }
 
 /// Lines skipped and other things the user must be told.
@@ -121,6 +124,8 @@ pub struct Run {
     errors_unknown: bool,
     index: HashMap<Box<str>, Vec<(Box<str>, usize)>>,
     other_endpoints: Option<usize>,
+    /// Packed bytes of all endpoints' windows, kept under [`WINDOW_BUDGET_BYTES`].
+    window_bytes: usize,
 }
 
 fn push_tag(tags: &mut Vec<Box<str>>, value: &str) {
@@ -167,6 +172,7 @@ impl Run {
             errors_unknown: false,
             index: HashMap::new(),
             other_endpoints: None,
+            window_bytes: 0,
         }
     }
 
@@ -242,6 +248,10 @@ impl Run {
         push_tag(&mut ep.groups, r.group);
         push_tag(&mut ep.scenarios, r.scenario);
         if let Some(end) = r.end_us {
+            let grew = ep.windows.record(end, us, r.failed);
+            if grew != 0 {
+                self.account_window_bytes(i, grew);
+            }
             self.timeline.request(end, us, r.failed);
             self.last_end_us = max_opt(self.last_end_us, Some(end));
             let start = if self.time_resolution_us > 0 {
@@ -250,6 +260,18 @@ impl Run {
                 end - us as i64
             };
             self.first_activity_us = min_opt(self.first_activity_us, Some(start));
+        }
+    }
+
+    /// Keeps the per-endpoint windows within their memory budget by widening
+    /// the windows of the endpoint that just grew.
+    fn account_window_bytes(&mut self, i: usize, delta: isize) {
+        self.window_bytes = self.window_bytes.saturating_add_signed(delta);
+        while self.window_bytes > WINDOW_BUDGET_BYTES
+            && self.endpoints[i].windows.stored_windows() > 1
+        {
+            let d = self.endpoints[i].windows.widen();
+            self.window_bytes = self.window_bytes.saturating_add_signed(d);
         }
     }
 
@@ -363,6 +385,7 @@ impl Run {
             let i = self.endpoint_index(&ep.name, &ep.method);
             let mine = &mut self.endpoints[i];
             mine.series.merge(&ep.series);
+            mine.windows.merge(&ep.windows);
             for g in &ep.groups {
                 push_tag(&mut mine.groups, g);
             }
@@ -388,6 +411,11 @@ impl Run {
                 (a, b) => a.or(b),
             });
         self.thresholds.extend(other.thresholds.iter().cloned());
+        self.window_bytes = self
+            .endpoints
+            .iter()
+            .map(|e| e.windows.packed_bytes())
+            .sum();
         for f in &other.failures {
             match self.failures.iter_mut().find(|m| {
                 m.endpoint == f.endpoint && m.method == f.method && m.message == f.message
@@ -411,7 +439,8 @@ impl Run {
         self.time_resolution_us = self.time_resolution_us.max(other.time_resolution_us);
     }
 
-    fn duration_s(&self) -> Option<f64> {
+    /// Seconds from the first activity to the last request end.
+    pub fn duration_s(&self) -> Option<f64> {
         match (self.first_activity_us, self.last_end_us) {
             (Some(a), Some(b)) if b + self.time_resolution_us > a => {
                 Some((b + self.time_resolution_us - a) as f64 / 1e6)
@@ -579,7 +608,7 @@ fn statuses(s: &Series) -> BTreeMap<String, u64> {
 
 /// The percentile spectrum (as HdrHistogram's `outputPercentileDistribution`,
 /// 4 ticks per halving of 1 − p: about 4·log2(n) points, so it stays small).
-fn distribution(h: &hdrhistogram::Histogram<u64>) -> Vec<PercentilePoint> {
+pub(crate) fn distribution(h: &hdrhistogram::Histogram<u64>) -> Vec<PercentilePoint> {
     if h.is_empty() {
         return Vec::new();
     }

@@ -18,6 +18,8 @@ use crate::run::Run;
 /// chunk (the browser sends MiBs) never inflates into a huge buffer.
 const INFLATE_SLICE: usize = 64 * 1024;
 
+// One per session, so the size difference between stages costs nothing.
+#[allow(clippy::large_enum_variant)]
 enum Stage {
     /// Waiting for enough bytes to tell gzip from plain text.
     Magic(Vec<u8>),

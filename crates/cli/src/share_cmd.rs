@@ -1,0 +1,263 @@
+//! `verdict share FILE...`: the analysis as share-link text (summaries and
+//! histograms, never raw samples), and `verdict share --decode TEXT` to see
+//! what a link holds.
+
+use std::io::{self, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use verdict_core::compare::{compare, CompareOptions, Comparison};
+use verdict_core::format::IngestOptions;
+use verdict_core::snapshot::{self, Snapshot};
+use verdict_core::{Format, Run};
+
+use crate::{read_file, InputError, EXIT_DATA, EXIT_NO_INPUT, EXIT_USAGE};
+
+/// Links longer than this may be cut by chat tools and mail clients.
+const COMFORTABLE_LINK: usize = 32 * 1024;
+
+/// `verdict share`.
+#[derive(Debug, PartialEq, Default)]
+pub struct ShareArgs {
+    pub files: Vec<PathBuf>,
+    pub redact: bool,
+    /// Include the comparison of the first two files (baseline, candidate).
+    pub compare: bool,
+    pub format: Option<String>,
+    /// Text to decode (`-` reads it from standard input).
+    pub decode: Option<String>,
+    pub json: bool,
+}
+
+/// Parses the arguments after `share`.
+pub fn parse(args: impl Iterator<Item = String>) -> Result<ShareArgs, String> {
+    let mut a = ShareArgs::default();
+    let mut it = args;
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--redact" => a.redact = true,
+            "--compare" => a.compare = true,
+            "--json" => a.json = true,
+            "--format" => a.format = Some(it.next().ok_or("--format needs a format name")?),
+            "--decode" => a.decode = Some(it.next().ok_or("--decode needs the link text (or -)")?),
+            s if s.starts_with("--format=") => a.format = Some(s["--format=".len()..].into()),
+            s if s.starts_with("--decode=") => a.decode = Some(s["--decode=".len()..].into()),
+            s if s.starts_with('-') && s != "-" => return Err(format!("unknown option {s}")),
+            _ => a.files.push(PathBuf::from(arg)),
+        }
+    }
+    match (&a.decode, a.files.is_empty()) {
+        (Some(_), false) => Err("share --decode takes the link text, not files".into()),
+        (Some(_), true) if a.redact || a.compare => {
+            Err("--redact and --compare apply when making a link, not decoding one".into())
+        }
+        (None, true) => Err("share needs at least one FILE (or --decode TEXT)".into()),
+        (None, false) if a.compare && a.files.len() < 2 => {
+            Err("--compare needs two files: BASE and CAND".into())
+        }
+        _ => Ok(a),
+    }
+}
+
+/// Runs `verdict share`.
+pub fn run(a: &ShareArgs) -> ExitCode {
+    match &a.decode {
+        Some(text) => decode(text, a.json),
+        None => make(a),
+    }
+}
+
+fn write_out(text: &str) -> ExitCode {
+    match io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            eprintln!("verdict: cannot write output: {e}");
+            ExitCode::from(1)
+        }
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+fn make(a: &ShareArgs) -> ExitCode {
+    let format = match a.format.as_deref().map(Format::from_name).transpose() {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("verdict: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let options = IngestOptions {
+        format,
+        ..IngestOptions::default()
+    };
+    let mut runs: Vec<Run> = Vec::new();
+    for path in &a.files {
+        match read_file(path, &options) {
+            Ok(run) => runs.push(run),
+            Err(InputError::Io(msg)) => {
+                eprintln!("verdict: {msg}");
+                return ExitCode::from(EXIT_NO_INPUT);
+            }
+            Err(InputError::Data(e)) => {
+                eprintln!("verdict: {e}");
+                return ExitCode::from(EXIT_DATA);
+            }
+        }
+    }
+    // Runs are named by file name; when two share one (run.json…), by the path given.
+    let names: Vec<String> = runs.iter().map(|r| r.source.clone()).collect();
+    for (run, path) in runs.iter_mut().zip(&a.files) {
+        if names.iter().filter(|n| **n == run.source).count() > 1 {
+            run.source = path.display().to_string();
+        }
+    }
+    let built = Snapshot::of_runs(&runs).and_then(|mut s| {
+        if a.compare {
+            let c = compare(&runs[0], &runs[1], &CompareOptions::default())
+                .map_err(|e| snapshot::SnapshotError::Invalid(e.to_string()))?;
+            s.comparison = serde_json::to_value(&c).ok();
+        }
+        if a.redact {
+            s = s.redacted()?;
+        }
+        let text = snapshot::encode(&s)?;
+        Ok((s, text))
+    });
+    let (s, text) = match built {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("verdict: {e}");
+            return ExitCode::from(EXIT_DATA);
+        }
+    };
+    // What the link holds goes to stderr, so stdout stays the bare text.
+    eprintln!("{}", preview(&s, text.len()));
+    if text.len() > COMFORTABLE_LINK {
+        eprintln!(
+            "note: links over {} KB may be cut by chat tools or mail clients",
+            COMFORTABLE_LINK / 1024
+        );
+    }
+    write_out(&(text + "\n"))
+}
+
+/// One paragraph saying what a link holds.
+fn preview(s: &Snapshot, chars: usize) -> String {
+    let mut parts: Vec<String> = s
+        .runs
+        .iter()
+        .map(|r| {
+            format!(
+                "{} ({} endpoints, {} requests{})",
+                r.summary.source,
+                r.summary.endpoints.len(),
+                r.summary
+                    .requests
+                    .map_or("unknown".into(), |n| n.to_string()),
+                if r.overall.is_some() {
+                    ", latency histograms"
+                } else {
+                    ", the tool's own numbers"
+                }
+            )
+        })
+        .collect();
+    for (name, slot) in [
+        ("a comparison", &s.comparison),
+        ("SLA verdicts", &s.verdicts),
+        ("SLA rules", &s.sla_rules),
+        ("capacity inputs", &s.capacity),
+    ] {
+        if slot.is_some() {
+            parts.push(name.into());
+        }
+    }
+    format!(
+        "share link ({chars} characters, format {}): {}; {}; no raw samples",
+        snapshot::VERSION,
+        parts.join(", "),
+        if s.redacted {
+            "endpoint names, sources and hosts redacted"
+        } else {
+            "names NOT redacted (use --redact)"
+        }
+    )
+}
+
+fn decode(text: &str, json: bool) -> ExitCode {
+    let text = if text == "-" {
+        let mut buf = String::new();
+        // Read one byte past the limit, so that an over-long input is refused by decode.
+        let limit = snapshot::MAX_TEXT_BYTES as u64 + 2;
+        if let Err(e) = io::stdin().lock().take(limit).read_to_string(&mut buf) {
+            eprintln!("verdict: cannot read the link text from standard input: {e}");
+            return ExitCode::from(EXIT_DATA);
+        }
+        buf
+    } else {
+        text.to_string()
+    };
+    let s = match snapshot::decode(&text) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("verdict: {e}");
+            return ExitCode::from(EXIT_DATA);
+        }
+    };
+    if json {
+        let doc = snapshot::describe(&s);
+        return match serde_json::to_string_pretty(&doc) {
+            Ok(out) => write_out(&(out + "\n")),
+            Err(e) => {
+                eprintln!("verdict: {e}");
+                ExitCode::from(1)
+            }
+        };
+    }
+    let mut out = preview(&s, text.trim().len()) + "\n\n";
+    for r in &s.runs {
+        out.push_str(&crate::output::run_table(&r.summary));
+        out.push('\n');
+    }
+    if let Some(c) = s
+        .comparison
+        .clone()
+        .and_then(|v| serde_json::from_value::<Comparison>(v).ok())
+    {
+        out.push_str(&crate::compare_cmd::plain(&c));
+    }
+    write_out(&out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Result<ShareArgs, String> {
+        parse(s.split_whitespace().map(String::from))
+    }
+
+    #[test]
+    fn parses_share() {
+        let a = p("a.json b.json --redact --compare").unwrap_or_default();
+        assert_eq!(a.files.len(), 2);
+        assert!(a.redact && a.compare);
+        let d = p("--decode vd1.abc --json").unwrap_or_default();
+        assert_eq!(d.decode.as_deref(), Some("vd1.abc"));
+        assert!(d.json);
+    }
+
+    #[test]
+    fn rejects_bad_usage() {
+        for bad in [
+            "",
+            "--redact",
+            "a --compare",
+            "--decode",
+            "--decode x a.json",
+            "--decode x --redact",
+            "a --bogus",
+        ] {
+            assert!(p(bad).is_err(), "{bad}");
+        }
+    }
+}

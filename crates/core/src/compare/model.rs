@@ -1,0 +1,291 @@
+//! The plain-data result of a comparison: what `verdict compare --json`
+//! prints and what the UI renders. Field names are a stable contract: later
+//! versions add fields, never rename them. Latencies are in milliseconds.
+
+use serde::{Deserialize, Serialize};
+
+use super::stats::{Adjustment, Interval};
+
+/// Settings of a comparison (all have defaults; they are echoed in the result).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct CompareOptions {
+    /// Significance level of each family of tests (after adjustment), and
+    /// 1 − the confidence level of the intervals.
+    pub alpha: f64,
+    /// Multiplicity adjustment across all endpoints and statistics.
+    pub adjustment: Adjustment,
+    /// δ for latency: a change within a factor of 1 + δ either way is
+    /// practically equal. 0.10 = 10%.
+    pub latency_tolerance: f64,
+    /// δ for error rates, as an absolute difference of proportions
+    /// (0.005 = half a percentage point).
+    pub error_tolerance: f64,
+    /// Relative difference in concurrency (or throughput, when concurrency
+    /// is unknown) beyond which two runs are not at the same load.
+    pub load_tolerance: f64,
+    /// Bootstrap replicates per interval, and permutations per block test.
+    pub bootstrap_replicates: u32,
+    /// Seed of the bootstrap: the same inputs always give the same intervals.
+    pub seed: u64,
+}
+
+impl Default for CompareOptions {
+    fn default() -> Self {
+        CompareOptions {
+            alpha: 0.05,
+            adjustment: Adjustment::Holm,
+            latency_tolerance: 0.10,
+            error_tolerance: 0.005,
+            load_tolerance: 0.10,
+            bootstrap_replicates: 2000,
+            seed: 0x5eed_c0de,
+        }
+    }
+}
+
+/// What a comparison of one statistic concludes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// Too few samples for the statistic (see the row's `note`).
+    InsufficientData,
+    /// Not significant, and the interval does not rule out a change beyond δ.
+    NoSignificantChange,
+    /// The whole interval lies within ±δ: equal for practical purposes
+    /// (even if a tiny change is statistically detectable).
+    Equivalent,
+    /// Significantly better, beyond what ±δ can hold.
+    Improvement,
+    /// Significantly worse, beyond what ±δ can hold.
+    Regression,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::InsufficientData => "insufficient data",
+            Verdict::NoSignificantChange => "no significant change",
+            Verdict::Equivalent => "equivalent",
+            Verdict::Improvement => "improvement",
+            Verdict::Regression => "regression",
+        }
+    }
+}
+
+/// A number in both runs and how it changed.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub baseline: f64,
+    pub candidate: f64,
+    /// candidate − baseline
+    pub absolute: f64,
+    /// candidate / baseline − 1; `None` when the baseline is 0.
+    pub relative: Option<f64>,
+}
+
+impl Change {
+    pub fn new(baseline: f64, candidate: f64) -> Change {
+        Change {
+            baseline,
+            candidate,
+            absolute: candidate - baseline,
+            relative: (baseline != 0.0).then(|| candidate / baseline - 1.0),
+        }
+    }
+}
+
+/// How a p-value was obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TestMethod {
+    /// Fisher's exact test on a 2×2 table (requests above the pooled
+    /// percentile, i.e. Mood's median test generalised, or failed requests).
+    /// Used when the runs have no time blocks, so requests are taken as
+    /// independent.
+    Fisher,
+    /// The same proportions compared with each run's variance inflated by its
+    /// design effect (Agresti–Caffo adjusted, Welch-type t with the time
+    /// blocks' degrees of freedom): a run whose slow requests come in bursts
+    /// carries its own, larger uncertainty.
+    ClusterRobust,
+    /// A permutation test over time blocks: the blocks of both runs dealt at
+    /// random into two groups, the percentile ratio of each deal against the
+    /// observed one. Blocks, not requests, are the independent units. Used
+    /// for the whole run when both runs have enough blocks.
+    BlockPermutation,
+}
+
+/// The counts behind a proportion test.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TestCounts {
+    /// The pooled percentile the requests are counted above (latency tests).
+    pub threshold_ms: Option<f64>,
+    pub baseline_count: u64,
+    pub baseline_n: u64,
+    pub candidate_count: u64,
+    pub candidate_n: u64,
+    /// Variance inflation from dependence between requests of the same time
+    /// block (1 = independent), each run its own.
+    pub baseline_design_effect: f64,
+    pub candidate_design_effect: f64,
+}
+
+/// The numbers behind a block permutation test.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct BlockPermutationTest {
+    pub baseline_blocks: usize,
+    pub candidate_blocks: usize,
+    pub permutations: u32,
+    /// ln(candidate/baseline) of the percentile (values + 1 µs).
+    pub log_ratio: f64,
+}
+
+/// Whether a change is significant.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SignificanceTest {
+    pub method: TestMethod,
+    /// One-sided p-value against "the candidate is worse".
+    pub p_worse: f64,
+    /// One-sided p-value against "the candidate is better".
+    pub p_better: f64,
+    /// Two-sided p-value: 2 · min(p_worse, p_better), at most 1.
+    pub p_value: f64,
+    /// `p_value` adjusted across every test of the comparison.
+    pub p_adjusted: f64,
+    /// `p_adjusted` ≤ alpha.
+    pub significant: bool,
+    /// Degrees of freedom of the t reference distribution (cluster-robust
+    /// tests: the fewer time blocks of the two runs, minus one).
+    pub degrees_of_freedom: Option<f64>,
+    pub counts: Option<TestCounts>,
+    pub blocks: Option<BlockPermutationTest>,
+}
+
+impl SignificanceTest {
+    pub fn new(method: TestMethod, p_worse: f64, p_better: f64) -> SignificanceTest {
+        SignificanceTest {
+            method,
+            p_worse,
+            p_better,
+            p_value: (2.0 * p_worse.min(p_better)).min(1.0),
+            p_adjusted: 1.0,
+            significant: false,
+            degrees_of_freedom: None,
+            counts: None,
+            blocks: None,
+        }
+    }
+
+    /// Worse rather than better (the direction of a significant change).
+    pub fn worse(&self) -> bool {
+        self.p_worse < self.p_better
+    }
+}
+
+/// How the interval of a latency ratio was obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IntervalMethod {
+    /// Resampling whole time blocks of each run.
+    BlockBootstrap,
+    /// Resampling requests independently, with the sample size shrunk by
+    /// the run's design effect.
+    IidBootstrap,
+}
+
+/// One latency percentile in both runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuantileComparison {
+    /// "p50", "p95", "p99".
+    pub statistic: String,
+    /// 0.5, 0.95, 0.99.
+    pub quantile: f64,
+    /// Milliseconds, read from each run's histogram.
+    pub change: Change,
+    /// Interval of candidate/baseline at level 1 − alpha.
+    pub ratio_interval: Option<Interval>,
+    pub interval_method: Option<IntervalMethod>,
+    pub test: Option<SignificanceTest>,
+    pub verdict: Verdict,
+    pub note: Option<String>,
+}
+
+/// The error rate in both runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorRateComparison {
+    /// Proportions (0.01 = 1%).
+    pub change: Change,
+    /// Newcombe hybrid-score interval of candidate − baseline at level 1 − alpha.
+    pub difference_interval: Interval,
+    pub test: SignificanceTest,
+    pub verdict: Verdict,
+}
+
+/// One endpoint (or the whole run) in both runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RowComparison {
+    /// Endpoint display name (`ALL` for the whole run).
+    pub name: String,
+    pub method: Option<String>,
+    pub requests: Change,
+    /// Requests per second over each run's duration.
+    pub rps: Option<Change>,
+    pub latency: Vec<QuantileComparison>,
+    /// `None` when a run does not record failures (latency-only inputs).
+    pub error_rate: Option<ErrorRateComparison>,
+    /// The worst verdict of the row's statistics.
+    pub verdict: Verdict,
+}
+
+/// The facts about one run that a comparison needs to be read right.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunInfo {
+    pub source: String,
+    pub requests: u64,
+    pub duration_s: Option<f64>,
+    pub rps: Option<f64>,
+    pub peak_concurrency: Option<f64>,
+    /// Time blocks the dependence estimate and block bootstrap used.
+    pub time_blocks: usize,
+}
+
+/// Whether the two runs were driven at the same load.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoadCheck {
+    /// False when the loads differ beyond the tolerance: the comparison is
+    /// then not like for like.
+    pub same_load: bool,
+    pub concurrency: Option<Change>,
+    pub rps: Option<Change>,
+    /// Human-readable findings (empty when the loads match).
+    pub notes: Vec<String>,
+}
+
+/// Baseline against candidate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    pub baseline: RunInfo,
+    pub candidate: RunInfo,
+    pub options: CompareOptions,
+    pub load: LoadCheck,
+    /// All requests of each run.
+    pub overall: RowComparison,
+    /// Endpoints present in both runs, by name.
+    pub endpoints: Vec<RowComparison>,
+    pub only_in_baseline: Vec<String>,
+    pub only_in_candidate: Vec<String>,
+    /// The worst verdict anywhere.
+    pub verdict: Verdict,
+    /// Statistics (over all rows) judged a regression.
+    pub regressions: usize,
+    pub improvements: usize,
+    /// How the numbers were obtained and what limits them.
+    pub notes: Vec<String>,
+}
+
+impl Comparison {
+    /// All rows, the whole run first.
+    pub fn rows(&self) -> impl Iterator<Item = &RowComparison> {
+        std::iter::once(&self.overall).chain(&self.endpoints)
+    }
+}

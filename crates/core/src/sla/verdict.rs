@@ -1,0 +1,119 @@
+//! The outcome of a rule on a run: plain data, serialised as the stable JSON
+//! of `verdict check --json` (fields are added over time, never renamed).
+
+use serde::{Deserialize, Serialize};
+
+/// PASS only when the interval lies inside the limit, FAIL when it lies
+/// beyond, INCONCLUSIVE otherwise (including "no data").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Pass,
+    Inconclusive,
+    Fail,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Pass => "pass",
+            Outcome::Fail => "fail",
+            Outcome::Inconclusive => "inconclusive",
+        }
+    }
+
+    pub fn upper(self) -> &'static str {
+        match self {
+            Outcome::Pass => "PASS",
+            Outcome::Fail => "FAIL",
+            Outcome::Inconclusive => "INCONCLUSIVE",
+        }
+    }
+}
+
+/// What the verdict rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Basis {
+    /// A confidence interval computed from per-request samples.
+    Interval,
+    /// A fact of this run with no sampling interval (max, min, counts, req/s).
+    Observed,
+    /// The tool's own summary number: a point verdict, no interval.
+    ToolReported,
+    /// Nothing to evaluate (no data, or a selector Verdict cannot evaluate).
+    NoData,
+}
+
+/// One time window of a rule's evaluation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WindowVerdict {
+    /// Window start and end, seconds since the run start.
+    pub start_s: f64,
+    pub end_s: f64,
+    pub n: u64,
+    pub estimate: Option<f64>,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+    /// For a windowed rule, this window's verdict at the (Bonferroni-adjusted)
+    /// level; for a whole-run rule, whether the window's point estimate
+    /// complies (to show where a failing rule broke).
+    pub verdict: Outcome,
+}
+
+/// One rule on one population of one run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verdict {
+    /// The rule as text (the canonical rule syntax).
+    pub rule: String,
+    pub rule_name: Option<String>,
+    /// Position of the rule in its SLA (0-based).
+    pub rule_index: usize,
+    /// The run's source file.
+    pub run: String,
+    /// `*overall*`, an endpoint name, or the selector of a merged set.
+    pub endpoint: String,
+    /// `p95`, `mean`, `error_rate`, `rps`, …
+    pub statistic: String,
+    pub op: String,
+    /// The limit in ms, for latency statistics.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit_ms: Option<f64>,
+    /// The limit for other statistics (a fraction for rates, per second for rps).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<f64>,
+    /// The limit as written (`200ms`, `0.1%`).
+    pub limit_text: String,
+    /// Unit of `estimate`, `ci_low`, `ci_high`: `ms`, `fraction`, `per_s`, `count`.
+    pub unit: String,
+    pub estimate: Option<f64>,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+    /// Requests (or checks) the estimate rests on.
+    pub n: Option<u64>,
+    pub verdict: Outcome,
+    /// The k6-compatible point verdict: the statistic as k6 computes it,
+    /// compared with the limit, with no interval.
+    pub point_verdict: Option<Outcome>,
+    /// The statistic as k6 computes it (or the tool's own number).
+    pub point_estimate: Option<f64>,
+    /// The verdict the tool itself recorded for this rule (k6 thresholds).
+    pub tool_verdict: Option<Outcome>,
+    /// For INCONCLUSIVE: about how many requests would decide it, if the
+    /// observed rate of slow (or failed) requests stays the same.
+    pub needed_n: Option<u64>,
+    /// How much more the outcomes vary over time than independent requests
+    /// would (statistics.md §4.3); the bounds use n / factor samples when it
+    /// exceeds 1.5 (then 1.0 means checked, nothing found). `None`: not checked.
+    pub dependence_factor: Option<f64>,
+    pub confidence: f64,
+    pub basis: Basis,
+    /// How the estimate and interval were computed.
+    pub method: String,
+    /// Why there is no verdict, when there is none.
+    pub reason: Option<String>,
+    /// Caveats (dependence detected, approximations, windows widened…).
+    pub notes: Vec<String>,
+    /// Per-window results (windowed rules, or where a whole-run rule broke).
+    pub windows: Vec<WindowVerdict>,
+}

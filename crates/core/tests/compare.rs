@@ -1,0 +1,310 @@
+//! Comparing real k6 runs: a saturated level against a lighter one, a run
+//! against itself, and the false-alarm rate over many random splits of one
+//! run into two halves.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+
+use serde_json::Value;
+use verdict_core::compare::bootstrap::Rng;
+use verdict_core::compare::stats::binomial_at_least;
+use verdict_core::compare::{compare, CompareOptions, Comparison, Verdict};
+use verdict_core::time::parse_rfc3339;
+use verdict_core::{IngestOptions, Run, Session};
+
+fn fixture(rel: &str) -> Vec<u8> {
+    let path = format!("{}/../../tests/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    flate2::read::MultiGzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .expect("valid gzip");
+    out
+}
+
+fn read(name: &str, bytes: &[u8]) -> Run {
+    Session::read_all(name, IngestOptions::default(), bytes).expect("reads")
+}
+
+fn level(vus: &str) -> Run {
+    read(
+        "input",
+        &fixture(&format!("k6/constant_vus/vus_{vus}/run.json.gz")),
+    )
+}
+
+fn truth_p95(vus: &str) -> f64 {
+    let t: Value =
+        serde_json::from_slice(&fixture(&format!("k6/constant_vus/vus_{vus}/truth.json")))
+            .expect("truth.json");
+    t["overall"]["percentiles_inverted_cdf"]["p95"]
+        .as_f64()
+        .expect("p95")
+}
+
+fn p95(c: &Comparison) -> &verdict_core::compare::QuantileComparison {
+    c.overall
+        .latency
+        .iter()
+        .find(|q| q.statistic == "p95")
+        .expect("p95 row")
+}
+
+#[test]
+fn saturated_level_is_a_regression_at_a_different_load() {
+    let (base, cand) = (level("100"), level("200"));
+    let c = compare(&base, &cand, &CompareOptions::default()).expect("compares");
+    assert_eq!(c.verdict, Verdict::Regression);
+    assert_eq!(c.overall.verdict, Verdict::Regression);
+    let q = p95(&c);
+    assert_eq!(q.verdict, Verdict::Regression);
+    let test = q.test.expect("tested");
+    assert!(test.significant, "{test:?}");
+    // The exact p95 of every raw sample (truth.json) changed by a ratio our
+    // interval must hold, and the interval must lie clearly above 1.
+    let truth_ratio = truth_p95("200") / truth_p95("100");
+    let iv = q.ratio_interval.expect("interval");
+    assert!(
+        iv.low > 1.0 + c.options.latency_tolerance,
+        "{iv:?} (truth ratio {truth_ratio})"
+    );
+    assert!(
+        iv.low <= truth_ratio && truth_ratio <= iv.high,
+        "{iv:?} vs {truth_ratio}"
+    );
+    assert!((q.change.baseline / truth_p95("100") - 1.0).abs() < 0.001);
+    assert!((q.change.candidate / truth_p95("200") - 1.0).abs() < 0.001);
+    // 100 VUs against 200: not like for like, and said so.
+    assert!(!c.load.same_load);
+    assert!(
+        c.load.notes.iter().any(|n| n.contains("loads differ")),
+        "{:?}",
+        c.load.notes
+    );
+    assert_eq!(c.endpoints.len(), 6);
+    assert!(c.only_in_baseline.is_empty() && c.only_in_candidate.is_empty());
+    // The other way round, the same evidence reads as an improvement.
+    let back = compare(&cand, &base, &CompareOptions::default()).expect("compares");
+    assert_eq!(p95(&back).verdict, Verdict::Improvement);
+    assert_eq!(back.regressions, 0);
+}
+
+#[test]
+fn a_run_compared_with_itself_shows_no_change() {
+    for vus in ["010", "100", "200"] {
+        let run = level(vus);
+        let c = compare(&run, &run, &CompareOptions::default()).expect("compares");
+        assert_eq!(c.regressions + c.improvements, 0, "vus {vus}");
+        assert!(c.load.same_load);
+        for row in c.rows() {
+            for q in &row.latency {
+                if let Some(t) = q.test {
+                    // Fisher and cluster-robust tests give exactly 1; a
+                    // permutation test puts the run at the centre of its
+                    // permutations.
+                    assert!(t.p_value > 0.5, "{} {}: {t:?}", row.name, q.statistic);
+                    if let Some(n) = t.counts {
+                        assert_eq!(n.baseline_count, n.candidate_count);
+                    }
+                }
+                assert!(
+                    matches!(
+                        q.verdict,
+                        Verdict::Equivalent
+                            | Verdict::NoSignificantChange
+                            | Verdict::InsufficientData
+                    ),
+                    "{} {}: {:?}",
+                    row.name,
+                    q.statistic,
+                    q.verdict
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_same_inputs_give_the_same_intervals() {
+    let (a, b) = (level("050"), level("100"));
+    let x = compare(&a, &b, &CompareOptions::default()).expect("compares");
+    let y = compare(&a, &b, &CompareOptions::default()).expect("compares");
+    assert_eq!(x, y);
+}
+
+/// The lines of a k6 NDJSON file that matter here, with the time block of
+/// each request (None: a line both halves keep).
+struct Lines {
+    lines: Vec<(Option<i64>, Vec<u8>)>,
+}
+
+impl Lines {
+    fn of(vus: &str) -> Lines {
+        let text = gunzip(&fixture(&format!("k6/constant_vus/vus_{vus}/run.json.gz")));
+        let mut lines = Vec::new();
+        for line in text.split(|&b| b == b'\n') {
+            let is = |m: &str| line.starts_with(format!("{{\"metric\":\"{m}\"").as_bytes());
+            if is("http_req_duration") {
+                let key = b"\"time\":\"";
+                let at = line
+                    .windows(key.len())
+                    .position(|w| w == key)
+                    .expect("time")
+                    + key.len();
+                let end = at + line[at..].iter().position(|&b| b == b'"').expect("end");
+                let t = parse_rfc3339(&line[at..end]).expect("rfc3339");
+                lines.push((Some(t), line.to_vec()));
+            } else if line.starts_with(b"{\"type\":\"Metric\"")
+                || is("vus")
+                || is("iteration_duration")
+            {
+                lines.push((None, line.to_vec()));
+            }
+        }
+        Lines { lines }
+    }
+
+    /// Two halves: each request goes to the half its `unit` (a time block
+    /// or the request itself) drew.
+    fn split(&self, rng: &mut Rng, block_us: Option<i64>) -> (Run, Run) {
+        let mut halves = (Vec::new(), Vec::new());
+        let mut coins = std::collections::HashMap::new();
+        for (t, line) in &self.lines {
+            let side = match (t, block_us) {
+                (None, _) => None,
+                (Some(t), Some(w)) => Some(
+                    *coins
+                        .entry(t.div_euclid(w))
+                        .or_insert_with(|| rng.below(2) == 0),
+                ),
+                (Some(_), None) => Some(rng.below(2) == 0),
+            };
+            for (keep, half) in [
+                (side != Some(false), &mut halves.0),
+                (side != Some(true), &mut halves.1),
+            ] {
+                if keep {
+                    half.extend_from_slice(line);
+                    half.push(b'\n');
+                }
+            }
+        }
+        (read("a", &halves.0), read("b", &halves.1))
+    }
+}
+
+/// Share of splits with any significant finding (after adjustment), and of
+/// single tests with an unadjusted p-value ≤ alpha, per test method and
+/// statistic.
+struct Alarms {
+    splits: u32,
+    flagged: u32,
+    per_test: BTreeMap<String, (u32, u32)>,
+}
+
+/// Splits one run into two halves many times at random and compares them.
+fn false_alarms(vus: &str, block_us: Option<i64>, splits: u32) -> Alarms {
+    let lines = Lines::of(vus);
+    let options = CompareOptions {
+        // Monte Carlo p-values are valid with any number of permutations;
+        // fewer keep the loop quick.
+        bootstrap_replicates: 500,
+        ..CompareOptions::default()
+    };
+    let mut rng = Rng::new(0xfa15e);
+    let mut alarms = Alarms {
+        splits,
+        flagged: 0,
+        per_test: BTreeMap::new(),
+    };
+    for _ in 0..splits {
+        let (a, b) = lines.split(&mut rng, block_us);
+        let c = compare(&a, &b, &options).expect("compares");
+        let mut flagged = false;
+        for row in c.rows() {
+            let tests = row
+                .latency
+                .iter()
+                .filter_map(|q| q.test.map(|t| (q.statistic.as_str(), t)))
+                .chain(row.error_rate.as_ref().map(|e| ("errors", e.test)));
+            for (statistic, t) in tests {
+                let key = format!("{:?} {statistic}", t.method);
+                let entry = alarms.per_test.entry(key).or_default();
+                entry.0 += u32::from(t.p_value <= options.alpha);
+                entry.1 += 1;
+                flagged |= t.significant;
+            }
+        }
+        alarms.flagged += u32::from(flagged);
+    }
+    alarms
+}
+
+/// Over many random splits of one run into two halves (by one-second time
+/// blocks, which keeps the dependence between requests, or request by
+/// request), the share of splits with any "significant" finding must stay
+/// within the stated level. Each kind of test's unadjusted rate must not be
+/// credibly above it either: a test calibrated exactly at alpha lands
+/// above alpha about half the time, so that check only fails on counts that
+/// Bin(n, alpha) reaches with probability below 0.1%.
+#[test]
+fn false_alarms_stay_within_the_level() {
+    let alpha = CompareOptions::default().alpha;
+    for (vus, block, splits) in [
+        ("200", Some(1_000_000), 200),
+        ("100", Some(1_000_000), 300),
+        ("050", Some(1_000_000), 100),
+        ("100", None, 100),
+    ] {
+        let a = false_alarms(vus, block, splits);
+        let family = f64::from(a.flagged) / f64::from(a.splits);
+        eprintln!(
+            "vus {vus}, split by {block:?}: any significant in {family:.3} of {splits} splits"
+        );
+        assert!(family <= alpha, "vus {vus}, blocks {block:?}: {family}");
+        for (test, (hits, n)) in &a.per_test {
+            let rate = f64::from(*hits) / f64::from(*n);
+            let chance = binomial_at_least(f64::from(*hits), f64::from(*n), alpha);
+            eprintln!(
+                "  {test}: p ≤ {alpha} in {hits} of {n} ({rate:.3}; P(as many at rate {alpha}) = {chance:.3})"
+            );
+            assert!(
+                chance > 0.001,
+                "vus {vus}, blocks {block:?}, {test}: {rate}"
+            );
+        }
+    }
+}
+
+/// HdrHistogram logs hold latencies only: their error rates are unknown, so
+/// they are not compared (rather than shown as 0% against 0%).
+#[test]
+fn latency_only_inputs_compare_no_error_rates() {
+    let dir = "hdrhistogram/HdrHistogram__HdrHistogram__";
+    let a = read(
+        "a.hlog",
+        &fixture(&format!("{dir}jHiccup-2.0.7S.logV2.hlog")),
+    );
+    let b = read(
+        "b.hlog",
+        &fixture(&format!("{dir}jHiccup-2.0.6.logV1.hlog")),
+    );
+    let c = compare(&a, &b, &CompareOptions::default()).expect("compares");
+    assert!(c.rows().all(|r| r.error_rate.is_none()));
+    assert!(c
+        .notes
+        .iter()
+        .any(|n| n.contains("error rates are not compared")));
+    assert!(c.overall.latency.iter().any(|q| q.test.is_some()));
+    // A significant verdict never contradicts the direction of the change.
+    for q in c.overall.latency.iter() {
+        match q.verdict {
+            Verdict::Regression => assert!(q.change.candidate > q.change.baseline),
+            Verdict::Improvement => assert!(q.change.candidate < q.change.baseline),
+            _ => {}
+        }
+    }
+}
