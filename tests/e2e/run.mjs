@@ -669,6 +669,61 @@ await test("10 analyses are kept across a reload, and one click clears them", as
   return `${checked} numbers equal to the CLI's after a reload`;
 });
 
+await test("11 capacity across five constant-VU runs matches verdict capacity", async () => {
+  const dirs = ["vus_010", "vus_025", "vus_050", "vus_100", "vus_200"];
+  const files = dirs.map((d) => {
+    const src = path.join(FIXTURES, "k6/constant_vus", d, "run.json.gz");
+    return { name: "run.json.gz", path: src, bytes: fs.readFileSync(src) };
+  });
+  let cli;
+  try {
+    cli = JSON.parse(execFileSync(CLI, ["capacity", "--json", "--target", "p95<200ms", ...files.map((f) => f.path)]).toString());
+  } catch (e) {
+    // Exit code 2 means "no answer"; the JSON is still printed.
+    cli = JSON.parse(e.stdout.toString());
+  }
+  const { context, page, problems } = await openPage();
+  await waitState(page, "run.csv.gz", ["done"]);
+  // The demo is a staged run with its own levels: close it so only the five runs count.
+  await page.getByRole("button", { name: "Close run.csv.gz" }).click();
+  await dropFiles(page, files);
+  await page.waitForFunction(() =>
+    document.querySelectorAll('article.entry[data-state="done"]').length === 5, null, { timeout: 60_000 });
+  const panel = page.locator("section.capacity");
+  await panel.waitFor({ timeout: 10_000 });
+  await panel.locator('select[name="statistic"]').selectOption({ label: "p95" });
+  await panel.locator('input[name="limit"]').fill("200");
+  const answer = panel.locator(".capacity-answer");
+  const levels = await panel.getAttribute("data-capacity-levels");
+  assert(levels === String(cli.levels.length), `levels: page ${levels}, CLI ${cli.levels.length}`);
+  const attr = async (name) => answer.getAttribute(`data-capacity-${name}`);
+  const want = cli.answer;
+  for (const key of ["value", "low", "high", "reason"]) {
+    const got = await attr(key);
+    const expected = want[key] === undefined ? null : String(want[key]);
+    assert(got === expected, `answer ${key}: page ${got}, CLI ${expected}`);
+  }
+  assert(want.value !== undefined, `the CLI gives no answer: ${want.message}`);
+  const extrapolated = (await attr("extrapolated")) === "true";
+  assert(extrapolated === (want.extrapolated === true), "extrapolated label differs");
+  const rows = await panel.locator("table.capacity-levels tbody tr[data-level]").count();
+  assert(rows === cli.levels.length, `${rows} level rows`);
+  assert(await panel.locator("svg path.model-curve").count() === 1, "no model curve");
+  assert(await panel.locator("svg line.sla-line").count() === 1, "no SLA line");
+  await panel.scrollIntoViewIfNeeded();
+  await panel.screenshot({ path: path.join(OUT, "11-capacity.png") });
+  // Moving the limit recomputes: a tighter target can only lower the answer.
+  await panel.locator('input[name="limit"]').fill("130");
+  const tighter = await attr("value");
+  assert(tighter === null || Number(tighter) <= want.value, `p95<130ms gave ${tighter} > ${want.value}`);
+  await panel.locator('input[name="instances"]').fill("2");
+  await panel.locator(".capacity-what-if").waitFor({ timeout: 5000 });
+  await panel.screenshot({ path: path.join(OUT, "11-capacity-what-if.png") });
+  assert(problems.length === 0, problems.join("\n"));
+  await context.close();
+  return `answer ${want.value} VUs (${want.low}–${want.high}) as the CLI's, ${rows} levels`;
+});
+
 await browser.close();
 await server.close();
 const passed = results.filter((r) => r.ok).length;

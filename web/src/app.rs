@@ -13,6 +13,7 @@ use yew::prelude::*;
 use verdict_core::compare::Comparison;
 
 use crate::analysis::{self, HeldRun};
+use crate::components::capacity_panel::CapacityPanel;
 use crate::components::compare_table::CompareTable;
 use crate::components::compare_view::CompareView;
 use crate::components::drop_zone::DropZone;
@@ -315,6 +316,17 @@ fn Workbench() -> Html {
             _ => None,
         })
         .collect();
+    // Capacity needs two load levels: two runs, or one staged run cut into plateaus.
+    let with_levels: Vec<_> = entries
+        .iter()
+        .filter(|e| matches!(e.status, Status::Done { .. }))
+        .filter_map(|e| e.levels.clone().map(|l| (e.name.clone(), l)))
+        .collect();
+    let show_capacity = with_levels.len() >= 2
+        || with_levels
+            .iter()
+            .any(|(_, l)| l.as_ref().as_ref().is_ok_and(|s| s.levels.len() >= 2));
+
     let comparable = state.analyses();
     // The demo is shared only when it is all there is.
     let own_files = entries
@@ -363,6 +375,9 @@ fn Workbench() -> Html {
                 }
                 if comparable.len() >= 2 {
                     <CompareView runs={comparable.clone()} width={width} on_result={on_comparison} />
+                }
+                if show_capacity {
+                    <CapacityPanel runs={with_levels} width={width} />
                 }
                 if !shareable.is_empty() {
                     <SharePanel runs={shareable} comparison={(comparable.len() >= 2).then(|| (*shown_comparison).clone()).flatten()} />

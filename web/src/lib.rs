@@ -22,6 +22,7 @@
 
 pub mod analysis;
 pub mod app;
+pub mod capacity_view;
 pub mod charts;
 pub mod components;
 pub mod display;

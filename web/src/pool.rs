@@ -517,6 +517,16 @@ fn on_response(rc: &Rc<RefCell<Inner>>, key: u32, response: Response) {
                 next = Some(pump);
             }
             (Response::Kept(text), SlotState::Busy(active)) => active.kept = Some(text),
+            (Response::Levels { levels, refusal }, SlotState::Busy(active)) => {
+                let levels = match (levels, refusal) {
+                    (Some(set), _) => Ok(*set),
+                    (None, why) => Err(why.unwrap_or_else(|| "no load levels".into())),
+                };
+                actions.push(Action::Pool(PoolEvent::Levels {
+                    id: active.id,
+                    levels: Rc::new(levels),
+                }));
+            }
             (Response::Done(summary), SlotState::Busy(active)) => {
                 let elapsed_ms = now_ms() - active.started_ms;
                 actions.push(Action::Pool(PoolEvent::Done {
@@ -549,6 +559,7 @@ fn on_response(rc: &Rc<RefCell<Inner>>, key: u32, response: Response) {
                 | Response::Detected { .. }
                 | Response::Error(_)
                 | Response::Kept(_)
+                | Response::Levels { .. }
                 | Response::Done(_),
                 SlotState::Draining,
             ) => {}

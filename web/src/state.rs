@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use verdict_core::capacity::LevelSet;
 use verdict_core::{Format, RunSummary};
 use verdict_rpc::{ErrorInfo, FormatInfo};
 use yew::Reducible;
@@ -47,6 +48,8 @@ pub struct Entry {
     pub saved: Option<f64>,
     /// Brought back from that store when the page opened.
     pub restored: bool,
+    /// The run's capacity load levels, or why it has none (from the worker).
+    pub levels: Option<Rc<Result<LevelSet, String>>>,
 }
 
 impl Entry {
@@ -97,6 +100,10 @@ pub enum PoolEvent {
         id: EntryId,
         bytes_done: u64,
         elapsed_ms: f64,
+    },
+    Levels {
+        id: EntryId,
+        levels: Rc<Result<LevelSet, String>>,
     },
     Done {
         id: EntryId,
@@ -189,6 +196,7 @@ impl AppState {
                     status: Status::Queued,
                     saved: None,
                     restored: false,
+                    levels: None,
                 });
             }
             Action::Restored {
@@ -213,6 +221,7 @@ impl AppState {
                 },
                 saved: Some(key),
                 restored: true,
+                levels: None,
             }),
             Action::Saved { id, key } => {
                 if let Some(e) = self.entry_mut(id) {
@@ -237,6 +246,7 @@ impl AppState {
             PoolEvent::Started { id }
             | PoolEvent::Detected { id, .. }
             | PoolEvent::Progress { id, .. }
+            | PoolEvent::Levels { id, .. }
             | PoolEvent::Done { id, .. }
             | PoolEvent::Failed { id, .. }
             | PoolEvent::Cancelled { id } => *id,
@@ -265,6 +275,7 @@ impl AppState {
                     };
                 }
             }
+            PoolEvent::Levels { levels, .. } => entry.levels = Some(levels),
             PoolEvent::Done {
                 summary,
                 elapsed_ms,

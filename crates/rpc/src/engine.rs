@@ -1,8 +1,31 @@
 //! [`Engine`]: answers [`Request`]s by driving one [`Session`] at a time.
 
-use verdict_core::Session;
+use verdict_core::capacity::{levels_from_runs, PlateauOptions};
+use verdict_core::{Run, Session};
 
 use crate::messages::{ErrorInfo, FormatInfo, Request, Response, PROTOCOL_VERSION};
+
+/// Quantiles computed for each level beyond the core's standard p50/p90/p95/p99,
+/// so the page can offer these targets too.
+pub const EXTRA_LEVEL_QUANTILES: [f64; 2] = [0.75, 0.999];
+
+/// The capacity levels of one run, as [`Response::Levels`].
+fn levels_of(run: &Run) -> Response {
+    match levels_from_runs(
+        std::slice::from_ref(run),
+        &PlateauOptions::default(),
+        &EXTRA_LEVEL_QUANTILES,
+    ) {
+        Ok(set) => Response::Levels {
+            levels: Some(Box::new(set)),
+            refusal: None,
+        },
+        Err(why) => Response::Levels {
+            levels: None,
+            refusal: Some(why),
+        },
+    }
+}
 
 /// The file being read.
 struct OpenFile {
@@ -124,6 +147,7 @@ impl Engine {
                 if announce_format {
                     out.push(Response::Detected { format: run.format });
                 }
+                out.push(levels_of(&run));
                 if let Some(text) = kept(&run) {
                     out.push(Response::Kept(text));
                 }

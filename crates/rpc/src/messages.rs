@@ -3,12 +3,13 @@
 //! chunk bytes as a transferred `Uint8Array`.
 
 use serde::{Deserialize, Serialize};
+use verdict_core::capacity::LevelSet;
 use verdict_core::{Format, IngestOptions, RunSummary};
 
 /// Bumped on any breaking change to [`Request`] or [`Response`]. The worker
 /// announces it in [`Response::Ready`] so that a page talking to a stale,
 /// cached worker script notices instead of misreading messages.
-pub const PROTOCOL_VERSION: u32 = 2;
+pub const PROTOCOL_VERSION: u32 = 3;
 
 /// Page → worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -69,6 +70,17 @@ pub enum Response {
     /// histograms, never raw samples). Sent right before [`Response::Done`]
     /// for files with per-request samples.
     Kept(String),
+    /// The file's capacity load levels (one for a run held at one
+    /// concurrency, several for a staged run cut into plateaus), sent just
+    /// before [`Response::Done`]. The levels carry percentiles with their
+    /// intervals, so the page can fit and answer capacity questions across
+    /// files without the histograms, which stay in the worker.
+    Levels {
+        /// The levels, when the run could be placed on the load axis.
+        levels: Option<Box<LevelSet>>,
+        /// Why it could not (no concurrency recorded, no steady hold, ...).
+        refusal: Option<String>,
+    },
     /// The file was read to the end.
     Done(Box<RunSummary>),
     /// The open file (if any) was dropped.

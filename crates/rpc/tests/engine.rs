@@ -67,16 +67,24 @@ fn ingest(engine: &mut Engine, name: &str, bytes: &[u8], chunk: usize) -> Box<Ru
         Some(Response::Done(summary)) => summary,
         other => panic!("expected Done for {name}, got {other:?}"),
     };
-    // Files with samples leave their analysis to the page before `Done`.
-    if let Some(Response::Kept(text)) = answers.last() {
-        let kept = verdict_core::snapshot::decode(text).expect("the kept analysis decodes");
-        assert_eq!(
-            kept.runs[0].summary, *summary,
-            "{name}: the kept analysis is the summary"
-        );
-        answers.pop();
+    // Before `Done`: the format once, the capacity levels, and for files
+    // with samples the analysis the page keeps.
+    let mut levels = 0;
+    for a in &answers {
+        match a {
+            Response::Detected { .. } => detected += 1,
+            Response::Levels { .. } => levels += 1,
+            Response::Kept(text) => {
+                let kept = verdict_core::snapshot::decode(text).expect("the kept analysis decodes");
+                assert_eq!(
+                    kept.runs[0].summary, *summary,
+                    "{name}: the kept analysis is the summary"
+                );
+            }
+            other => panic!("unexpected {other:?} before Done"),
+        }
     }
-    detected += answers.len();
+    assert_eq!(levels, 1, "{name}: Levels is sent exactly once");
     assert_eq!(detected, 1, "Detected is sent exactly once");
     assert!(!engine.is_busy());
     summary
@@ -312,4 +320,72 @@ fn messages_round_trip_through_serde() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+/// The levels each worker sends, combined in the page, answer exactly as the
+/// core does on the runs themselves (what `verdict capacity` prints).
+#[test]
+fn levels_from_five_constant_vu_runs_give_the_core_answer() {
+    use verdict_core::capacity::{
+        analyse, levels_from_runs, parse_target, CapacityOptions, LevelSet, PlateauOptions,
+        Scenario,
+    };
+    let dirs = ["vus_010", "vus_025", "vus_050", "vus_100", "vus_200"];
+    let mut engine = Engine::new();
+    let mut combined = LevelSet::default();
+    let mut runs = Vec::new();
+    for dir in dirs {
+        let bytes = fixture(&format!("k6/constant_vus/{dir}/run.json.gz"));
+        runs.push(
+            Session::read_all("run.json.gz", IngestOptions::default(), &bytes)
+                .expect("fixture reads"),
+        );
+        engine.handle(open("run.json.gz", &bytes));
+        for (seq, slice) in bytes.chunks(65_536).enumerate() {
+            engine.handle(Request::Chunk {
+                seq: seq as u32,
+                bytes: slice.to_vec(),
+            });
+        }
+        let answers = engine.handle(Request::Finish);
+        let set = answers
+            .into_iter()
+            .find_map(|a| match a {
+                Response::Levels {
+                    levels: Some(set),
+                    refusal: None,
+                } => Some(set),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("{dir}: no levels"));
+        assert_eq!(set.levels.len(), 1, "{dir} is one constant-VU level");
+        combined.levels.extend(set.levels);
+    }
+    let options = CapacityOptions {
+        target: parse_target("p95<200ms").expect("target"),
+        scenario: Scenario::default(),
+    };
+    let direct = levels_from_runs(&runs, &PlateauOptions::default(), &[0.95]).expect("levels");
+    let expected = analyse(direct, &options);
+    let got = analyse(combined, &options);
+    assert!(
+        expected.answer.value.is_some(),
+        "{}",
+        expected.answer.message
+    );
+    assert_eq!(got.answer, expected.answer);
+    assert_eq!(got.usl, expected.usl);
+    // Survives the trip as JSON.
+    let back: Response = serde_json::from_str(
+        &serde_json::to_string(&Response::Levels {
+            levels: Some(Box::new(LevelSet {
+                levels: got.levels.clone(),
+                ..LevelSet::default()
+            })),
+            refusal: None,
+        })
+        .expect("serializes"),
+    )
+    .expect("parses");
+    assert!(matches!(back, Response::Levels { levels: Some(s), .. } if s.levels.len() == 5));
 }

@@ -1,0 +1,447 @@
+//! "How many VUs keep p95 under 200 ms?" across the open runs: the target and
+//! what-if knobs, the answer with its band, the levels table and a chart of
+//! the measured percentiles against the fitted model. Everything recomputes
+//! on every input; the fit is cheap and runs on the page from the levels the
+//! workers sent (the histograms stay in the workers).
+
+use std::rc::Rc;
+
+use verdict_core::capacity::{CapacityReport, CurvePoint, LevelSet};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::capacity_view::{combine, compute, optional_number, Question, STATISTICS};
+use crate::charts::{nice_max, nice_ticks, polyline, Linear};
+use crate::display;
+
+#[derive(Properties, PartialEq)]
+pub struct CapacityPanelProps {
+    /// (file name, levels or why there are none) of every finished run.
+    pub runs: Vec<(String, Rc<Result<LevelSet, String>>)>,
+    /// Viewport width, for the chart.
+    pub width: f64,
+}
+
+fn input_value(e: &InputEvent) -> String {
+    e.target_unchecked_into::<HtmlInputElement>().value()
+}
+
+#[component]
+pub fn CapacityPanel(props: &CapacityPanelProps) -> Html {
+    let question = use_state(Question::default);
+    let think_text = use_state(String::new);
+    let arrival_text = use_state(String::new);
+    let input_error = use_state(|| None::<String>);
+
+    let set = combine(&props.runs);
+    let (report, points) = compute(set, &question);
+
+    let on_stat = {
+        let question = question.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlInputElement>().value();
+            if let Ok(q) = v.parse::<f64>() {
+                question.set(Question {
+                    quantile: q,
+                    ..*question
+                });
+            }
+        })
+    };
+    let on_limit = {
+        let question = question.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Ok(v) = input_value(&e).trim().parse::<f64>() {
+                if v.is_finite() && v > 0.0 {
+                    question.set(Question {
+                        limit_ms: v,
+                        ..*question
+                    });
+                }
+            }
+        })
+    };
+    let on_instances = {
+        let question = question.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Ok(k) = input_value(&e).trim().parse::<u32>() {
+                question.set(Question {
+                    instances: k.clamp(1, 1000),
+                    ..*question
+                });
+            }
+        })
+    };
+    let on_think = {
+        let (question, text, error) = (question.clone(), think_text.clone(), input_error.clone());
+        Callback::from(move |e: InputEvent| {
+            let v = input_value(&e);
+            match optional_number(&v) {
+                Ok(t) => {
+                    question.set(Question {
+                        think_time_s: t,
+                        ..*question
+                    });
+                    error.set(None);
+                }
+                Err(why) => error.set(Some(format!("think time: {why}"))),
+            }
+            text.set(v);
+        })
+    };
+    let on_arrival = {
+        let (question, text, error) = (question.clone(), arrival_text.clone(), input_error.clone());
+        Callback::from(move |e: InputEvent| {
+            let v = input_value(&e);
+            match optional_number(&v) {
+                Ok(r) => {
+                    question.set(Question {
+                        arrival_rate: r.filter(|r| *r > 0.0),
+                        ..*question
+                    });
+                    error.set(None);
+                }
+                Err(why) => error.set(Some(format!("arrival rate: {why}"))),
+            }
+            text.set(v);
+        })
+    };
+
+    let slider_max = (question.limit_ms * 2.0).max(1000.0);
+    html! {
+        <section class="capacity" aria-labelledby="capacity-title" data-capacity-levels={report.levels.len().to_string()}>
+            <h2 id="capacity-title">{"Capacity"}</h2>
+            <form class="capacity-knobs" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+                <label>{"Target "}
+                    <select name="statistic" onchange={on_stat}>
+                        for (q, name) in STATISTICS {
+                            <option value={q.to_string()} selected={(q - question.quantile).abs() < 1e-12}>{name}</option>
+                        }
+                    </select>
+                </label>
+                <label>{"≤ "}
+                    <input type="number" name="limit" min="1" step="any" value={display::exact(question.limit_ms)} oninput={on_limit.clone()} />
+                    {" ms"}
+                </label>
+                <input type="range" name="limit-slider" aria-label="Latency limit (ms)" min="1" max={slider_max.round().to_string()} step="1"
+                    value={question.limit_ms.round().to_string()} oninput={on_limit} />
+                <label>{"Think time "}
+                    <input type="number" name="think-time" min="0" step="any" placeholder="as tested" value={(*think_text).clone()} oninput={on_think} />
+                    {" s"}
+                </label>
+                <label>{"Instances "}
+                    <input type="number" name="instances" min="1" step="1" value={question.instances.to_string()} oninput={on_instances} />
+                </label>
+                <label>{"Arrival rate "}
+                    <input type="number" name="arrival-rate" min="0" step="any" placeholder="none" value={(*arrival_text).clone()} oninput={on_arrival} />
+                    {" req/s"}
+                </label>
+            </form>
+            if let Some(why) = &*input_error {
+                <p class="notice" role="alert">{why}</p>
+            }
+            {answer_view(&report)}
+            {what_if_view(&report)}
+            {chart(&report, &points, crate::components::chart_width(props.width))}
+            {levels_table(&report)}
+            if !report.notes.is_empty() || report.usl_refusal.is_some() || report.model_refusal.is_some() {
+                <ul class="capacity-notes">
+                    for n in report.notes.iter().chain(&report.answer.notes) { <li>{n}</li> }
+                    if let Some(r) = &report.usl_refusal { <li>{format!("USL fit: {r}")}</li> }
+                    if let Some(r) = &report.model_refusal { <li>{format!("Server model: {r}")}</li> }
+                </ul>
+            }
+        </section>
+    }
+}
+
+fn opt_attr<T: ToString>(v: Option<T>) -> Option<AttrValue> {
+    v.map(|v| AttrValue::from(v.to_string()))
+}
+
+/// `TooFewLevels` → `too_few_levels`, as the reason reads in `verdict capacity --json`.
+fn snake_case(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+fn answer_view(report: &CapacityReport) -> Html {
+    let a = &report.answer;
+    let reason = a.reason.map(|r| snake_case(&format!("{r:?}")));
+    let extrapolated = a.extrapolated == Some(true);
+    html! {
+        <div class="capacity-answer" role="status"
+            data-capacity-value={opt_attr(a.value)}
+            data-capacity-low={opt_attr(a.low)}
+            data-capacity-high={opt_attr(a.high)}
+            data-capacity-reason={reason.map(AttrValue::from)}
+            data-capacity-extrapolated={opt_attr(a.extrapolated)}
+            data-capacity-throughput={opt_attr(a.throughput)}>
+            if let Some(v) = a.value {
+                <p class="big">
+                    {"Up to "}<strong>{format!("{} VUs", display::count(v))}</strong>
+                    if let (Some(lo), Some(hi)) = (a.low, a.high) {
+                        <span class="band">{format!(" (band {}–{})", display::count(lo), display::count(hi))}</span>
+                    }
+                    if let Some(x) = a.throughput {
+                        {" ≈ "}<strong>{format!("{} req/s", display::per_second(x))}</strong>
+                    }
+                    {format!(" keep {}", report.target)}
+                    if extrapolated { <span class="tag extrapolated">{"extrapolated"}</span> }
+                </p>
+            } else {
+                <p class="big refusal">{"Not enough evidence"}</p>
+            }
+            <p class="message">{&a.message}</p>
+        </div>
+    }
+}
+
+fn what_if_view(report: &CapacityReport) -> Html {
+    if let Some(r) = &report.what_if_refusal {
+        return html! { <p class="capacity-what-if">{format!("What-if: {r}")}</p> };
+    }
+    let Some(w) = &report.what_if else {
+        return html! {};
+    };
+    let stat = report.statistic.as_str();
+    html! {
+        <div class="capacity-what-if" data-what-if-vus={opt_attr(w.max_vus.map(|m| m.value))}>
+            <p>
+                {format!("What-if (model, think time {} s, {} instance{}): ", format!("{:.2}", w.think_time_s), w.instances, if w.instances == 1 { "" } else { "s" })}
+                if let Some(m) = w.max_vus {
+                    <strong>{format!("up to {} VUs", display::count(m.value))}</strong>
+                    if let (Some(lo), Some(hi)) = (m.low, m.high) {
+                        {format!(" (band {}–{})", display::count(lo), display::count(hi))}
+                    }
+                    {format!(" ≈ {} req/s", display::per_second(m.throughput))}
+                } else if let Some(why) = &w.max_vus_reason {
+                    {why}
+                }
+            </p>
+            if let Some(p) = w.arrival {
+                <p data-arrival-outcome={format!("{:?}", p.outcome).to_lowercase()}>
+                    {format!("At {} req/s: {stat} ≈ {}", display::per_second(p.rate), display::ms_unit(p.percentile_ms))}
+                    if let (Some(lo), Some(hi)) = (p.low_ms, p.high_ms) {
+                        {format!(" ({}–{})", display::ms(lo), display::ms(hi))}
+                    }
+                    {format!(", {} VUs needed — {:?}", display::plain(p.vus_needed.ceil()), p.outcome).to_lowercase()}
+                </p>
+            } else if let Some(why) = &w.arrival_reason {
+                <p>{why}</p>
+            }
+            for n in &w.notes { <p class="note">{n}</p> }
+        </div>
+    }
+}
+
+fn levels_table(report: &CapacityReport) -> Html {
+    let q = report.target.quantile;
+    let stat = report.statistic.clone();
+    html! {
+        <div class="table-wrap" role="region" aria-label="Load levels" tabindex="0">
+            <table class="endpoints capacity-levels">
+                <thead>
+                    <tr>
+                        <th scope="col" class="num">{"N (VUs)"}</th>
+                        <th scope="col" class="num">{"X (req/s)"}</th>
+                        <th scope="col" class="num">{stat.clone()}</th>
+                        <th scope="col" class="num">{format!("{stat} 95% interval")}</th>
+                        <th scope="col" class="num">{"Errors"}</th>
+                        <th scope="col">{"Generator"}</th>
+                        <th scope="col">{"Level"}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    for l in &report.levels {
+                        <tr data-level={display::exact(l.concurrency)}>
+                            <td class="num">{display::concurrency(l.concurrency)}</td>
+                            <td class="num" data-value={display::exact(l.throughput)}>{display::per_second(l.throughput)}</td>
+                            { match l.percentile(q) {
+                                Some(p) => html! {
+                                    <>
+                                    <td class="num" data-value={display::exact(p.value_ms)}>{display::ms(p.value_ms)}</td>
+                                    <td class="num">{match (p.lower_ms, p.upper_ms) {
+                                        (Some(lo), Some(hi)) => format!("{}–{}", display::ms(lo), display::ms(hi)),
+                                        _ => "–".to_string(),
+                                    }}</td>
+                                    </>
+                                },
+                                None => html! { <><td class="num">{"–"}</td><td class="num">{"–"}</td></> },
+                            } }
+                            <td class="num">{l.error_rate.map_or("–".to_string(), display::percent)}</td>
+                            <td>{match l.generator_kept_up { Some(true) => "kept up", Some(false) => "fell behind", None => "–" }}</td>
+                            <td class="label" title={l.notes.join("\n")}>{&l.label}</td>
+                        </tr>
+                    }
+                    for x in &report.excluded {
+                        <tr class="excluded">
+                            <td class="num">{x.concurrency.map_or("–".to_string(), display::concurrency)}</td>
+                            <td colspan="5">{format!("excluded {:?}: {}–{} s, {} requests", x.reason, display::plain(x.start_s), display::plain(x.end_s), display::count(x.requests)).to_lowercase()}</td>
+                            <td class="label">{&x.source}</td>
+                        </tr>
+                    }
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// Measured pXX with intervals, the model's pXX curve with its band, the
+/// target line and the answer's band; throughput (measured and USL) below.
+fn chart(report: &CapacityReport, points: &[CurvePoint], width: f64) -> Html {
+    if report.levels.is_empty() {
+        return html! {};
+    }
+    let q = report.target.quantile;
+    let limit = report.target.limit_ms;
+    let (w, h, pad_l, pad_r, pad_t, pad_b) = (width, 240.0, 56.0, 16.0, 12.0, 34.0);
+    let max_n = report
+        .levels
+        .iter()
+        .map(|l| l.concurrency)
+        .fold(0.0, f64::max);
+    let x_max = nice_max(2.0 * max_n);
+    let measured_max = report
+        .levels
+        .iter()
+        .filter_map(|l| l.percentile(q))
+        .map(|p| p.upper_ms.unwrap_or(p.value_ms).max(p.value_ms))
+        .fold(0.0, f64::max);
+    let y_max = nice_max((measured_max.max(limit) * 1.3).max(1.0));
+    let x = Linear::new(0.0, x_max, pad_l, w - pad_r);
+    let y = Linear::new(0.0, y_max, h - pad_b, pad_t);
+    let clip = |v: Option<f64>| v.filter(|v| *v <= y_max * 1.5);
+    let curve_path = polyline(
+        points
+            .iter()
+            .map(|p| (x.map(p.vus), clip(p.model_percentile_ms).map(|v| y.map(v)))),
+    );
+    let band: Vec<(f64, f64, f64)> = points
+        .iter()
+        .filter_map(|p| {
+            Some((
+                p.vus,
+                clip(p.model_percentile_low_ms)?,
+                clip(p.model_percentile_high_ms)?,
+            ))
+        })
+        .collect();
+    let band_path = if band.len() >= 2 {
+        let upper = band
+            .iter()
+            .map(|(n, _, hi)| format!("{:.1},{:.1}", x.map(*n), y.map(hi.min(y_max))));
+        let lower = band
+            .iter()
+            .rev()
+            .map(|(n, lo, _)| format!("{:.1},{:.1}", x.map(*n), y.map(lo.min(y_max))));
+        format!("M{}Z", upper.chain(lower).collect::<Vec<_>>().join("L"))
+    } else {
+        String::new()
+    };
+    let a = &report.answer;
+    let answer_band = a
+        .low
+        .zip(a.high)
+        .map(|(lo, hi)| (x.map(lo as f64), x.map(hi as f64)));
+
+    // Throughput chart.
+    let th = 160.0;
+    let x_obs_max = report
+        .levels
+        .iter()
+        .map(|l| l.throughput)
+        .fold(0.0, f64::max);
+    let usl_max = points
+        .iter()
+        .filter_map(|p| p.usl_throughput)
+        .fold(0.0, f64::max);
+    let ty_max = nice_max((x_obs_max.max(usl_max) * 1.1).max(1.0));
+    let ty = Linear::new(0.0, ty_max, th - pad_b, pad_t);
+    let usl_path = polyline(points.iter().map(|p| {
+        (
+            x.map(p.vus),
+            p.usl_throughput.filter(|v| *v <= ty_max).map(|v| ty.map(v)),
+        )
+    }));
+    let model_x_path = polyline(points.iter().map(|p| {
+        (
+            x.map(p.vus),
+            p.model_throughput
+                .filter(|v| *v <= ty_max)
+                .map(|v| ty.map(v)),
+        )
+    }));
+    let stat = report.statistic.clone();
+    let x_ticks = nice_ticks(0.0, x_max, 8);
+    html! {
+        <figure class="capacity-chart">
+            <svg viewBox={format!("0 0 {w} {h}")} width={w.to_string()} height={h.to_string()} role="img"
+                aria-label={format!("{stat} against VUs: measured levels with 95% intervals, the model's curve and band, and the target")}>
+                for t in nice_ticks(0.0, y_max, 5) {
+                    <g class="tick">
+                        <line x1={pad_l.to_string()} x2={(w - pad_r).to_string()} y1={y.map(t).to_string()} y2={y.map(t).to_string()} class="grid" />
+                        <text x={(pad_l - 6.0).to_string()} y={(y.map(t) + 4.0).to_string()} text-anchor="end">{display::axis_ms(t)}</text>
+                    </g>
+                }
+                for t in x_ticks.iter().copied() {
+                    <text class="tick" x={x.map(t).to_string()} y={(h - pad_b + 16.0).to_string()} text-anchor="middle">{display::plain(t)}</text>
+                }
+                <text class="axis-title" x={(w - pad_r).to_string()} y={(h - 4.0).to_string()} text-anchor="end">{"VUs"}</text>
+                <text class="axis-title" x={pad_l.to_string()} y={(pad_t - 2.0).max(10.0).to_string()} text-anchor="start">{format!("  {stat} (ms)")}</text>
+                if let Some((x0, x1)) = answer_band {
+                    <rect class="answer-band" x={x0.to_string()} width={(x1 - x0).max(1.0).to_string()} y={pad_t.to_string()} height={(h - pad_b - pad_t).to_string()} />
+                }
+                if let Some(v) = a.value {
+                    <line class="answer-line" x1={x.map(v as f64).to_string()} x2={x.map(v as f64).to_string()} y1={pad_t.to_string()} y2={(h - pad_b).to_string()} />
+                }
+                if !band_path.is_empty() { <path class="model-band" d={band_path} /> }
+                <path class="model-curve" d={curve_path} />
+                <line class="sla-line" x1={pad_l.to_string()} x2={(w - pad_r).to_string()} y1={y.map(limit).to_string()} y2={y.map(limit).to_string()} />
+                <text class="sla-label" x={(w - pad_r - 4.0).to_string()} y={(y.map(limit) - 5.0).to_string()} text-anchor="end">{format!("target {}", report.target)}</text>
+                for l in &report.levels {
+                    if let Some(p) = l.percentile(q) {
+                        <g class="level">
+                            if let (Some(lo), Some(hi)) = (p.lower_ms, p.upper_ms) {
+                                <line class="interval" x1={x.map(l.concurrency).to_string()} x2={x.map(l.concurrency).to_string()}
+                                    y1={y.map(lo.min(y_max)).to_string()} y2={y.map(hi.min(y_max)).to_string()} />
+                            }
+                            <circle cx={x.map(l.concurrency).to_string()} cy={y.map(p.value_ms.min(y_max)).to_string()} r="4">
+                                <title>{format!("{} VUs: {stat} {}", display::concurrency(l.concurrency), display::ms_unit(p.value_ms))}</title>
+                            </circle>
+                        </g>
+                    }
+                }
+            </svg>
+            <svg viewBox={format!("0 0 {w} {th}")} width={w.to_string()} height={th.to_string()} role="img"
+                aria-label="Throughput against VUs: measured levels, the USL fit and the server model">
+                for t in nice_ticks(0.0, ty_max, 4) {
+                    <g class="tick">
+                        <line x1={pad_l.to_string()} x2={(w - pad_r).to_string()} y1={ty.map(t).to_string()} y2={ty.map(t).to_string()} class="grid" />
+                        <text x={(pad_l - 6.0).to_string()} y={(ty.map(t) + 4.0).to_string()} text-anchor="end">{display::plain(t)}</text>
+                    </g>
+                }
+                for t in x_ticks.iter().copied() {
+                    <text class="tick" x={x.map(t).to_string()} y={(th - pad_b + 16.0).to_string()} text-anchor="middle">{display::plain(t)}</text>
+                }
+                <text class="axis-title" x={pad_l.to_string()} y={(pad_t - 2.0).max(10.0).to_string()} text-anchor="start">{"  req/s"}</text>
+                <path class="usl-curve" d={usl_path} />
+                <path class="model-x-curve" d={model_x_path} />
+                for l in &report.levels {
+                    <circle cx={x.map(l.concurrency).to_string()} cy={ty.map(l.throughput).to_string()} r="3.5">
+                        <title>{format!("{} VUs: {} req/s", display::concurrency(l.concurrency), display::per_second(l.throughput))}</title>
+                    </circle>
+                }
+            </svg>
+            <figcaption>
+                {format!("Dots: measured {stat} per level with its 95% interval. Line: the server model's {stat} (band: from the interval at one level). Red: the target. Shaded: the answer's band. Below: throughput, USL fit (solid) and server model (dashed).")}
+            </figcaption>
+        </figure>
+    }
+}
