@@ -110,13 +110,14 @@ fn a_real_run_crosses_the_wire_exactly() {
         done.pop(),
         Some(Response::Done(Box::new(direct(THRESHOLDS))))
     );
-    // Before it, the analysis the page keeps, which decodes to the same summary.
+    // Before it, the run's capacity levels, then the analysis the page keeps,
+    // which decodes to the same summary.
     match done.as_slice() {
-        [Response::Kept(text)] => {
+        [Response::Levels { .. }, Response::Kept(text)] => {
             let kept = verdict_core::snapshot::decode(text).expect("decodes");
             assert_eq!(kept.runs[0].summary, direct(THRESHOLDS));
         }
-        other => panic!("expected the kept analysis, got {other:?}"),
+        other => panic!("expected the levels and the kept analysis, got {other:?}"),
     }
 }
 
