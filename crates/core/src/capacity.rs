@@ -29,7 +29,6 @@ pub mod plateau;
 pub mod quantile_interval;
 pub mod report;
 pub mod scalability;
-pub mod stats;
 pub mod table;
 pub mod target;
 pub mod usl;

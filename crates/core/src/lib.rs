@@ -40,6 +40,7 @@ pub mod series;
 pub mod session;
 pub mod sla;
 pub mod snapshot;
+pub mod stats;
 pub mod summary;
 pub mod time;
 pub mod timeline;

@@ -9,7 +9,6 @@ pub mod model;
 pub mod population;
 pub mod presets;
 pub mod render;
-pub mod stats;
 pub mod text;
 pub mod verdict;
 

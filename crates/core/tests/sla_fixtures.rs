@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 use verdict_core::sla::import::{from_run_thresholds, k6_summary_thresholds};
-use verdict_core::sla::stats::quantile_ranks;
 use verdict_core::sla::{evaluate, parse_rule, Basis, Outcome, Sla, Verdict};
+use verdict_core::stats::quantile_ranks;
 use verdict_core::time::parse_rfc3339;
 use verdict_core::{IngestOptions, Run, Session};
 

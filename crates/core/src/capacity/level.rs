@@ -6,8 +6,8 @@ use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
 
 use super::quantile_interval::{percentile_from_histogram, Percentile};
-use super::stats::wilson_95;
 use super::target::quantile_key;
+use crate::stats::wilson;
 
 /// Percentiles computed for every level read from samples.
 pub const STANDARD_QUANTILES: [f64; 4] = [0.50, 0.90, 0.95, 0.99];
@@ -94,7 +94,11 @@ impl Level {
         if let Some(e) = errors {
             if requests > 0 {
                 self.error_rate = Some(e as f64 / requests as f64);
-                self.error_rate_ci95 = wilson_95(e, requests).map(|(a, b)| [a, b]);
+                // Two-sided 95%: each bound one-sided at 97.5%.
+                self.error_rate_ci95 = (e <= requests).then(|| {
+                    let (low, high) = wilson(e as f64, requests as f64, 0.025);
+                    [low, high]
+                });
             }
         }
     }

@@ -9,7 +9,7 @@
 use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
 
-use super::stats::binomial_quantile;
+use crate::stats::quantile_ranks;
 
 /// One-sided confidence of each bound: together the two form a 90% interval.
 pub const BOUND_CONFIDENCE: f64 = 0.95;
@@ -24,27 +24,6 @@ pub struct Percentile {
     /// One-sided 95% upper bound; `None` when unknown or when too few samples
     /// (p95 needs at least 59 samples, p99 at least 299).
     pub upper_ms: Option<f64>,
-}
-
-/// 1-based ranks (l₁, u₁) of the one-sided bounds at confidence 1 − α each.
-/// A bound is `None` when no order statistic reaches that confidence.
-pub fn one_sided_ranks(n: u64, p: f64, alpha: f64) -> (Option<u64>, Option<u64>) {
-    if n == 0 || !(p > 0.0 && p < 1.0) {
-        return (None, None);
-    }
-    let lower = binomial_quantile(alpha, n, p);
-    let upper = binomial_quantile(1.0 - alpha, n, p) + 1;
-    ((lower >= 1).then_some(lower), (upper <= n).then_some(upper))
-}
-
-/// 1-based ranks (l, u) of the two-sided interval at level 1 − α.
-pub fn two_sided_ranks(n: u64, p: f64, alpha: f64) -> (Option<u64>, Option<u64>) {
-    if n == 0 || !(p > 0.0 && p < 1.0) {
-        return (None, None);
-    }
-    let lower = binomial_quantile(alpha / 2.0, n, p);
-    let upper = binomial_quantile(1.0 - alpha / 2.0, n, p) + 1;
-    ((lower >= 1).then_some(lower), (upper <= n).then_some(upper))
 }
 
 /// Fewest samples for which a one-sided upper bound on the p-quantile exists
@@ -78,7 +57,8 @@ pub fn percentile_from_histogram<T: hdrhistogram::Counter>(
     if n == 0 {
         return None;
     }
-    let (l, u) = one_sided_ranks(n, p, 1.0 - BOUND_CONFIDENCE);
+    let ranks = quantile_ranks(n, p, 1.0 - BOUND_CONFIDENCE);
+    let (l, u) = (ranks.lower, ranks.upper);
     let ms = |us: u64| us as f64 / 1000.0;
     Some(Percentile {
         value_ms: ms(h.value_at_quantile(p)),
@@ -90,41 +70,6 @@ pub fn percentile_from_histogram<T: hdrhistogram::Counter>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ranks_match_the_statistics_md_table() {
-        // statistics.md §4.1, rank table at 95%.
-        assert_eq!(two_sided_ranks(59, 0.95, 0.05), (Some(52), None));
-        assert_eq!(two_sided_ranks(100, 0.50, 0.05), (Some(40), Some(61)));
-        assert_eq!(two_sided_ranks(100, 0.95, 0.05), (Some(90), Some(100)));
-        assert_eq!(two_sided_ranks(100, 0.99, 0.05), (Some(97), None));
-        assert_eq!(two_sided_ranks(299, 0.95, 0.05), (Some(276), Some(292)));
-        assert_eq!(two_sided_ranks(299, 0.99, 0.05), (Some(292), None));
-        assert_eq!(two_sided_ranks(1000, 0.95, 0.05), (Some(936), Some(964)));
-        assert_eq!(two_sided_ranks(1000, 0.99, 0.05), (Some(983), Some(997)));
-        assert_eq!(
-            two_sided_ranks(10_000, 0.95, 0.05),
-            (Some(9457), Some(9543))
-        );
-        assert_eq!(
-            two_sided_ranks(10_000, 0.99, 0.05),
-            (Some(9880), Some(9920))
-        );
-        let upper = |n, p| one_sided_ranks(n, p, 0.05).1;
-        assert_eq!(upper(59, 0.95), Some(59));
-        assert_eq!(upper(100, 0.50), Some(59));
-        assert_eq!(upper(100, 0.95), Some(99));
-        assert_eq!(upper(100, 0.99), None);
-        assert_eq!(upper(299, 0.95), Some(291));
-        assert_eq!(upper(299, 0.99), Some(299));
-        assert_eq!(upper(1000, 0.95), Some(962));
-        assert_eq!(upper(1000, 0.99), Some(996));
-        assert_eq!(upper(10_000, 0.95), Some(9537));
-        assert_eq!(upper(10_000, 0.99), Some(9917));
-        // §4.2 worked case: 200 samples, two-sided (184, 197), one-sided upper 196.
-        assert_eq!(two_sided_ranks(200, 0.95, 0.05), (Some(184), Some(197)));
-        assert_eq!(upper(200, 0.95), Some(196));
-    }
 
     #[test]
     fn minimum_samples_match_the_table() {
@@ -144,7 +89,8 @@ mod tests {
         let p = percentile_from_histogram(&h, 0.95).ok_or("empty")?;
         // Ranks for n = 1000: lower l₁ and upper u₁ = 962 (table above), so the
         // bounds are the buckets of the 962nd smallest value (962 ms) and of l₁.
-        let (l, u) = one_sided_ranks(1000, 0.95, 0.05);
+        let ranks = quantile_ranks(1000, 0.95, 0.05);
+        let (l, u) = (ranks.lower, ranks.upper);
         assert_eq!(u, Some(962));
         let lo = p.lower_ms.ok_or("no lower")?;
         let hi = p.upper_ms.ok_or("no upper")?;

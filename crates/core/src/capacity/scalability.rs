@@ -7,9 +7,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::linalg::inverse_spd;
-use super::stats::student_t_quantile;
 use super::usl::UslParams;
 use super::usl_fit::{fit, Face, MIN_LEVELS, RECOMMENDED_LEVELS};
+use crate::stats::student_t_quantile;
 
 /// Standard errors (`None` for a parameter held at a bound).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

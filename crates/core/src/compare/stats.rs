@@ -5,87 +5,13 @@
 //!
 //! Method and worked numbers: `shared/design/statistics.md` §4.4 and §5.
 //! Plain `f64` arithmetic, no allocation except in the adjustments. The
-//! special functions (log-gamma, incomplete beta) are the capacity model's.
+//! distributions are the shared ones of [`crate::stats`].
 
-use crate::capacity::stats::{self as capacity_stats, incomplete_beta, ln_gamma};
+use crate::stats::{incomplete_beta, ln_gamma};
+pub use crate::stats::{normal_quantile, normal_sf, student_t_sf};
 
 fn ln_choose(n: u64, k: u64) -> f64 {
     ln_gamma(n as f64 + 1.0) - ln_gamma(k as f64 + 1.0) - ln_gamma((n - k) as f64 + 1.0)
-}
-
-/// Regularised upper incomplete gamma Q(a, x) (series below a + 1, continued
-/// fraction above: both converge fast there).
-fn gamma_q(a: f64, x: f64) -> f64 {
-    if x <= 0.0 {
-        return 1.0;
-    }
-    let ln_front = -x + a * x.ln() - ln_gamma(a);
-    if x < a + 1.0 {
-        let (mut ap, mut sum, mut del) = (a, 1.0 / a, 1.0 / a);
-        for _ in 0..10_000 {
-            ap += 1.0;
-            del *= x / ap;
-            sum += del;
-            if del.abs() < sum.abs() * 1e-16 {
-                break;
-            }
-        }
-        1.0 - sum * ln_front.exp()
-    } else {
-        const TINY: f64 = 1e-300;
-        let mut b = x + 1.0 - a;
-        let mut c = 1.0 / TINY;
-        let mut d = 1.0 / b;
-        let mut h = d;
-        for i in 1..10_000 {
-            let an = -(i as f64) * (i as f64 - a);
-            b += 2.0;
-            d = an * d + b;
-            if d.abs() < TINY {
-                d = TINY;
-            }
-            c = b + an / c;
-            if c.abs() < TINY {
-                c = TINY;
-            }
-            d = 1.0 / d;
-            let del = d * c;
-            h *= del;
-            if (del - 1.0).abs() < 1e-16 {
-                break;
-            }
-        }
-        ln_front.exp() * h
-    }
-}
-
-/// P(Z > z) for a standard normal Z, accurate far into the tail.
-pub fn normal_sf(z: f64) -> f64 {
-    if z.is_nan() {
-        return f64::NAN;
-    }
-    // erfc(x) = Q(1/2, x²) for x ≥ 0.
-    let tail = 0.5 * gamma_q(0.5, z * z / 2.0);
-    if z >= 0.0 {
-        tail
-    } else {
-        1.0 - tail
-    }
-}
-
-/// The standard normal quantile Φ⁻¹(p): Acklam's approximation refined by
-/// one Halley step against [`normal_sf`], to full precision.
-pub fn normal_quantile(p: f64) -> f64 {
-    if p.is_nan() || !(0.0..=1.0).contains(&p) {
-        return f64::NAN;
-    }
-    let x = capacity_stats::normal_quantile(p);
-    if !x.is_finite() {
-        return x;
-    }
-    let e = normal_sf(-x) - p;
-    let u = e * (2.0 * std::f64::consts::PI).sqrt() * (x * x / 2.0).exp();
-    x - u / (1.0 + x * u / 2.0)
 }
 
 /// P(Bin(n, p) ≥ r) for a real-valued `n` (an effective sample size) and
@@ -101,19 +27,6 @@ pub fn binomial_at_least(r: f64, n: f64, p: f64) -> f64 {
         return 1.0;
     }
     incomplete_beta(r, n - r + 1.0, p)
-}
-
-/// P(T > t) for Student's t with `df` degrees of freedom.
-pub fn student_t_sf(t: f64, df: f64) -> f64 {
-    if t.is_nan() || df <= 0.0 {
-        return f64::NAN;
-    }
-    let tail = 0.5 * incomplete_beta(df / 2.0, 0.5, df / (df + t * t));
-    if t >= 0.0 {
-        tail
-    } else {
-        1.0 - tail
-    }
 }
 
 /// A 2×2 table: `x1` of `n1` in the first group (the baseline), `x2` of `n2`
@@ -239,30 +152,8 @@ pub struct Interval {
 /// Wilson score interval for `x` successes out of `n` (both may be
 /// effective, non-integer counts), two-sided at level 1 − alpha.
 pub fn wilson(x: f64, n: f64, alpha: f64) -> Interval {
-    if n <= 0.0 {
-        return Interval {
-            low: 0.0,
-            high: 1.0,
-        };
-    }
-    let z = normal_quantile(1.0 - alpha / 2.0);
-    let p = (x / n).clamp(0.0, 1.0);
-    let z2 = z * z;
-    let denominator = 1.0 + z2 / n;
-    let centre = (p + z2 / (2.0 * n)) / denominator;
-    let half = z * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denominator;
-    Interval {
-        low: if x <= 0.0 {
-            0.0
-        } else {
-            (centre - half).max(0.0)
-        },
-        high: if x >= n {
-            1.0
-        } else {
-            (centre + half).min(1.0)
-        },
-    }
+    let (low, high) = crate::stats::wilson(x, n, alpha / 2.0);
+    Interval { low, high }
 }
 
 /// Newcombe's hybrid-score interval (method 10, 1998) for p₂ − p₁, from the

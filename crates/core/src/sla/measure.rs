@@ -10,8 +10,8 @@ use hdrhistogram::Histogram;
 
 use super::model::{Op, Statistic};
 use super::population::Totals;
-use super::stats::{normal_quantile, proportion_bounds, quantile_ranks, smallest_deciding_n};
 use super::verdict::{Basis, Outcome};
+use crate::stats::{normal_quantile, proportion_bounds, quantile_ranks, smallest_deciding_n};
 
 /// Samples beyond which a sample-size search gives up.
 const NEEDED_CAP: u64 = 10_000_000_000;
