@@ -3,20 +3,17 @@
 
 use std::path::PathBuf;
 
-use verdict_core::format::IngestOptions;
-use verdict_core::formats::generic_csv::{CsvColumn, CsvMapping, TimestampMarks, TimestampUnit};
-use verdict_core::time::DurationUnit;
-use verdict_core::Format;
+use crate::inputs::ReadFlags;
 
 pub const USAGE: &str = "\
 verdict: load-test results to production-readiness evidence
 
 USAGE:
-    verdict summary FILE... [--merge] [--json] [--format NAME] [--hdr-unit UNIT] [CSV MAPPING]
+    verdict summary FILE... [--merge] [--json]
     verdict compare BASE CAND [--json | --markdown] [--fail-on-regression]
                     [--tolerance PCT] [--error-tolerance PCT] [--load-tolerance PCT]
-                    [--alpha A] [--fdr] [--format NAME]
-    verdict share FILE... [--redact] [--compare] [--format NAME]
+                    [--alpha A] [--fdr]
+    verdict share FILE... [--redact] [--compare]
     verdict share --decode TEXT|- [--json]
     verdict capacity FILE... --target 'p95<200ms' [--json] [what-if options]
     verdict capacity --levels TABLE.csv --target 'p95<200ms' [--json]
@@ -24,6 +21,7 @@ USAGE:
     verdict report FILE... [--sla FILE | --preset NAME] --out report.html [--markdown]
                    [--note TEXT] [--notes FILE] [--title TEXT]
     verdict formats
+    Every command that reads FILEs also takes the READING OPTIONS below.
 
 COMMANDS:
     summary    per-endpoint latency percentiles, errors and throughput of each run
@@ -42,11 +40,13 @@ OPTIONS:
     --merge          treat all files as one run (e.g. distributed load generators);
                      histograms are added, so the result is exact
     --json           print the stable JSON document instead of tables
+    -h, --help       this text
+
+READING OPTIONS (summary, check, report, compare, share, capacity):
     --format NAME    read every file as NAME instead of detecting it (see `verdict formats`)
     --hdr-unit UNIT  the unit of the values in HdrHistogram files (.hlog, .hgrm), which
                      those files do not state: s, ms, us or ns (without it Verdict assumes
                      one and says which in a warning)
-    -h, --help       this text
 
 CHECK AND REPORT OPTIONS:
     --sla FILE       rules: a Verdict SLA (TOML/JSON), a k6 script or JSON config, a k6
@@ -117,39 +117,7 @@ pub struct SummaryArgs {
     pub files: Vec<PathBuf>,
     pub merge: bool,
     pub json: bool,
-    pub format: Option<String>,
-    pub hdr_unit: Option<String>,
-    pub csv: CsvFlags,
-}
-
-/// The `--csv-*` options, as given.
-#[derive(Debug, PartialEq, Default)]
-pub struct CsvFlags {
-    pub latency: Option<String>,
-    pub latency_unit: Option<String>,
-    pub timestamp: Option<String>,
-    pub timestamp_unit: Option<String>,
-    pub timestamp_marks: Option<String>,
-    pub label: Option<String>,
-    pub status: Option<String>,
-    pub success: Option<String>,
-}
-
-impl CsvFlags {
-    fn any(&self) -> bool {
-        [
-            &self.latency,
-            &self.latency_unit,
-            &self.timestamp,
-            &self.timestamp_unit,
-            &self.timestamp_marks,
-            &self.label,
-            &self.status,
-            &self.success,
-        ]
-        .iter()
-        .any(|f| f.is_some())
-    }
+    pub read: ReadFlags,
 }
 
 /// Parses the arguments after the program name.
@@ -170,110 +138,32 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
         "summary" => {
             let mut a = SummaryArgs::default();
             while let Some(arg) = it.next() {
-                let (flag, inline) = match arg.split_once('=') {
-                    Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
-                    _ => (arg.clone(), None),
-                };
-                let slot = match flag.as_str() {
-                    "--merge" | "--json" | "-h" | "--help" if inline.is_some() => {
-                        return Err(format!("{flag} takes no value"))
-                    }
-                    "--merge" => {
-                        a.merge = true;
-                        continue;
-                    }
-                    "--json" => {
-                        a.json = true;
-                        continue;
-                    }
+                if a.read.accept(&arg, &mut it)? {
+                    continue;
+                }
+                match arg.as_str() {
+                    "--merge" => a.merge = true,
+                    "--json" => a.json = true,
                     "-h" | "--help" => return Ok(Command::Help),
-                    "--format" => &mut a.format,
-                    "--hdr-unit" => &mut a.hdr_unit,
-                    "--csv-latency" => &mut a.csv.latency,
-                    "--csv-latency-unit" => &mut a.csv.latency_unit,
-                    "--csv-timestamp" => &mut a.csv.timestamp,
-                    "--csv-timestamp-unit" => &mut a.csv.timestamp_unit,
-                    "--csv-timestamp-marks" => &mut a.csv.timestamp_marks,
-                    "--csv-label" => &mut a.csv.label,
-                    "--csv-status" => &mut a.csv.status,
-                    "--csv-success" => &mut a.csv.success,
                     s if s.starts_with('-') && s != "-" => {
-                        return Err(format!("unknown option {s}"))
+                        return Err(match s.split_once('=') {
+                            Some((flag, _)) if ["--merge", "--json"].contains(&flag) => {
+                                format!("{flag} takes no value")
+                            }
+                            _ => format!("unknown option {s}"),
+                        })
                     }
-                    _ => {
-                        a.files.push(PathBuf::from(arg));
-                        continue;
-                    }
-                };
-                let value = inline
-                    .or_else(|| it.next())
-                    .ok_or_else(|| format!("{flag} needs a value"))?;
-                *slot = Some(value);
+                    _ => a.files.push(PathBuf::from(arg)),
+                }
             }
             if a.files.is_empty() {
                 return Err("summary needs at least one FILE".into());
             }
-            if a.csv.any() && (a.csv.latency.is_none() || a.csv.latency_unit.is_none()) {
-                return Err("a CSV mapping needs at least --csv-latency COL and --csv-latency-unit s|ms|us|ns".into());
-            }
+            a.read.validate()?;
             Ok(Command::Summary(Box::new(a)))
         }
         other => Err(format!("unknown command \"{other}\"")),
     }
-}
-
-/// The core's read options for these arguments.
-pub fn ingest_options(a: &SummaryArgs) -> Result<IngestOptions, String> {
-    let format = a
-        .format
-        .as_deref()
-        .map(Format::from_name)
-        .transpose()
-        .map_err(|e| e.to_string())?;
-    let unit = |flag: &str, v: &str| {
-        DurationUnit::from_name(v).ok_or_else(|| format!("{flag} {v}: expected s, ms, us or ns"))
-    };
-    let hdr_unit = a
-        .hdr_unit
-        .as_deref()
-        .map(|v| unit("--hdr-unit", v))
-        .transpose()?;
-    let csv_mapping = match (&a.csv.latency, &a.csv.latency_unit) {
-        (Some(latency), Some(latency_unit)) => {
-            let c = &a.csv;
-            let column = |s: &Option<String>| s.clone().map(CsvColumn::Name);
-            Some(CsvMapping {
-                latency: CsvColumn::Name(latency.clone()),
-                latency_unit: unit("--csv-latency-unit", latency_unit)?,
-                timestamp: column(&c.timestamp),
-                timestamp_unit: c
-                    .timestamp_unit
-                    .as_deref()
-                    .map(|v| {
-                        TimestampUnit::from_name(v).ok_or_else(|| {
-                            format!("--csv-timestamp-unit {v}: expected s, ms, us, ns or rfc3339")
-                        })
-                    })
-                    .transpose()?,
-                timestamp_marks: match c.timestamp_marks.as_deref() {
-                    None | Some("start") => TimestampMarks::Start,
-                    Some("end") => TimestampMarks::End,
-                    Some(v) => {
-                        return Err(format!("--csv-timestamp-marks {v}: expected start or end"))
-                    }
-                },
-                label: column(&c.label),
-                status: column(&c.status),
-                success: column(&c.success),
-            })
-        }
-        _ => None,
-    };
-    Ok(IngestOptions {
-        format,
-        hdr_unit,
-        csv_mapping,
-    })
 }
 
 #[cfg(test)]
@@ -292,39 +182,19 @@ mod tests {
         };
         assert_eq!(a.files.len(), 2);
         assert!(a.merge && a.json);
-        assert_eq!(a.format.as_deref(), Some("k6-csv"));
+        assert_eq!(a.read.format.as_deref(), Some("k6-csv"));
     }
 
     #[test]
-    fn parses_a_csv_mapping() {
-        let Ok(Command::Summary(a)) = p(
-            "summary x.csv --csv-latency elapsed --csv-latency-unit=ms --csv-timestamp 1 --csv-timestamp-unit rfc3339 --csv-success ok --hdr-unit us",
-        ) else {
+    fn reading_options_are_parsed_and_checked() {
+        let Ok(Command::Summary(a)) =
+            p("summary x.csv --csv-latency elapsed --csv-latency-unit=ms")
+        else {
             panic!("expected summary");
         };
-        let o = ingest_options(&a).expect("valid");
-        let m = o.csv_mapping.expect("mapping");
-        assert_eq!(m.latency, CsvColumn::Name("elapsed".into()));
-        assert_eq!(m.latency_unit, DurationUnit::Millis);
-        assert_eq!(m.timestamp, Some(CsvColumn::Name("1".into())));
-        assert_eq!(m.timestamp_unit, Some(TimestampUnit::Rfc3339));
-        assert_eq!(m.success, Some(CsvColumn::Name("ok".into())));
-        assert_eq!(o.hdr_unit, Some(DurationUnit::Micros));
-    }
-
-    #[test]
-    fn rejects_incomplete_or_wrong_mappings() {
+        assert_eq!(a.read.csv.latency.as_deref(), Some("elapsed"));
         assert!(p("summary x.csv --csv-label name").is_err());
-        assert!(p("summary x.csv --csv-latency t").is_err());
-        let Ok(Command::Summary(a)) = p("summary x.csv --csv-latency t --csv-latency-unit minutes")
-        else {
-            panic!("parses");
-        };
-        assert!(ingest_options(&a).is_err());
-        let Ok(Command::Summary(a)) = p("summary x.hlog --hdr-unit lightyears") else {
-            panic!("parses");
-        };
-        assert!(ingest_options(&a).is_err());
+        assert!(p("summary x.hlog --hdr-unit lightyears").is_err());
         assert!(p("summary x --json=yes").is_err());
     }
 

@@ -10,10 +10,10 @@ use verdict_core::capacity::{
     analyse, levels_from_runs, levels_from_table, parse_target, CapacityOptions, LevelSet,
     PlateauOptions, Scenario, Target,
 };
-use verdict_core::format::IngestOptions;
-use verdict_core::{Format, Run};
+use verdict_core::Run;
 
-use crate::{capacity_output, read_file, InputError, EXIT_DATA, EXIT_NO_INPUT, EXIT_USAGE};
+use crate::inputs::{self, ReadFlags};
+use crate::{capacity_output, EXIT_DATA, EXIT_NO_INPUT, EXIT_USAGE};
 
 /// Exit code when the analysis ran but found no answer ("not enough evidence").
 const EXIT_NO_ANSWER: u8 = 2;
@@ -25,7 +25,7 @@ pub struct CapacityArgs {
     pub levels: Option<PathBuf>,
     pub target: Option<Target>,
     pub json: bool,
-    pub format: Option<String>,
+    pub read: ReadFlags,
     pub think_time_s: Option<f64>,
     pub instances: u32,
     pub arrival_rate: Option<f64>,
@@ -69,12 +69,13 @@ pub fn parse_args(it: impl Iterator<Item = String>) -> Result<CapacityArgs, Stri
         ..CapacityArgs::default()
     };
     while let Some(arg) = it.next() {
+        if a.read.accept(&arg, &mut it)? {
+            continue;
+        }
         if let Some(v) = value(&arg, "--target", &mut it)? {
             a.target = Some(parse_target(&v)?);
         } else if let Some(v) = value(&arg, "--levels", &mut it)? {
             a.levels = Some(PathBuf::from(v));
-        } else if let Some(v) = value(&arg, "--format", &mut it)? {
-            a.format = Some(v);
         } else if let Some(v) = value(&arg, "--think-time", &mut it)? {
             // Zero think time is a valid what-if (a closed loop with no pauses).
             a.think_time_s = Some(if v.trim() == "0" {
@@ -107,6 +108,7 @@ pub fn parse_args(it: impl Iterator<Item = String>) -> Result<CapacityArgs, Stri
             a.files.push(PathBuf::from(arg));
         }
     }
+    a.read.validate()?;
     if a.target.is_none() {
         return Err("capacity needs --target, e.g. --target 'p95<200ms'".into());
     }
@@ -130,28 +132,19 @@ fn load_levels(a: &CapacityArgs) -> Result<LevelSet, (u8, String)> {
         );
         return levels_from_table(&name, &text).map_err(|e| (EXIT_DATA, e));
     }
-    let format = a
-        .format
-        .as_deref()
-        .map(Format::from_name)
-        .transpose()
-        .map_err(|e| (EXIT_USAGE, e.to_string()))?;
-    let options = IngestOptions {
-        format,
-        ..IngestOptions::default()
-    };
-    let mut runs: Vec<Run> = Vec::new();
-    for path in &a.files {
-        match read_file(path, &options) {
-            Ok(mut run) => {
-                // Several runs can share a file name (vus_010/run.json, vus_025/run.json).
-                run.source = path.display().to_string();
-                runs.push(run);
-            }
-            Err(InputError::Io(msg)) => return Err((EXIT_NO_INPUT, msg)),
-            Err(InputError::Data(e)) => return Err((EXIT_DATA, e.to_string())),
-        }
+    let options = a.read.options().map_err(|e| (EXIT_USAGE, e))?;
+    let (runs, code) = inputs::read_files(&a.files, &options);
+    if code != 0 {
+        return Err((code, "no capacity analysis without every level".into()));
     }
+    let runs: Vec<Run> = runs
+        .into_iter()
+        .map(|(path, mut run)| {
+            // Several runs can share a file name (vus_010/run.json, vus_025/run.json).
+            run.source = path.display().to_string();
+            run
+        })
+        .collect();
     // Files one tool wrote for one run (Locust's PREFIX_stats.csv, _stats_history.csv, …) are one level.
     let runs = verdict_core::group::combine(runs);
     let plateaus = PlateauOptions {

@@ -5,14 +5,14 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use serde::Serialize;
-use verdict_core::format::IngestOptions;
 use verdict_core::report::{self, ReportInput};
 use verdict_core::sla::import::{from_run_thresholds, load_rules, Imported};
 use verdict_core::sla::render::{self, counts};
 use verdict_core::sla::{evaluate, preset, Outcome, Sla, Verdict, PRESETS};
-use verdict_core::{Format, Run};
+use verdict_core::Run;
 
-use crate::{merge, read_file, InputError, EXIT_DATA, EXIT_NO_INPUT, EXIT_USAGE};
+use crate::inputs::{self, ReadFlags};
+use crate::{EXIT_DATA, EXIT_NO_INPUT, EXIT_USAGE};
 
 /// Where the rules come from.
 #[derive(Debug, PartialEq, Default)]
@@ -33,7 +33,7 @@ pub struct CheckArgs {
     pub markdown: bool,
     pub junit: Option<PathBuf>,
     pub merge: bool,
-    pub format: Option<String>,
+    pub read: ReadFlags,
     /// `report`: where to write it (stdout when absent).
     pub out: Option<PathBuf>,
     /// `report`: environment notes, from files and from the command line.
@@ -50,6 +50,9 @@ pub fn parse(command: &str, it: &mut dyn Iterator<Item = String>) -> Result<Chec
         it.next().ok_or_else(|| format!("{flag} needs a value"))
     };
     while let Some(arg) = it.next() {
+        if a.read.accept(&arg, it)? {
+            continue;
+        }
         let (flag, inline) = match arg.split_once('=') {
             Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
             _ => (arg.clone(), None),
@@ -67,7 +70,6 @@ pub fn parse(command: &str, it: &mut dyn Iterator<Item = String>) -> Result<Chec
             "--markdown" => a.markdown = true,
             "--junit" if !report => a.junit = Some(PathBuf::from(take(it)?)),
             "--merge" => a.merge = true,
-            "--format" => a.format = Some(take(it)?),
             "--out" | "-o" if report => a.out = Some(PathBuf::from(take(it)?)),
             "--note" if report => a.notes.push(take(it)?),
             "--notes" if report => a.note_files.push(PathBuf::from(take(it)?)),
@@ -81,6 +83,7 @@ pub fn parse(command: &str, it: &mut dyn Iterator<Item = String>) -> Result<Chec
     if a.files.is_empty() {
         return Err(format!("{command} needs at least one FILE"));
     }
+    a.read.validate()?;
     if let RulesFrom::Preset(p) = &a.rules {
         if preset(p).is_none() {
             let known: Vec<&str> = PRESETS.iter().map(|(n, _)| *n).collect();
@@ -102,36 +105,17 @@ fn file_name(path: &Path) -> String {
 
 /// Reads the runs; prints problems; returns the runs and the worst exit code so far.
 fn read_runs(a: &CheckArgs) -> Result<(Vec<Run>, u8), u8> {
-    let format = match a.format.as_deref().map(Format::from_name).transpose() {
-        Ok(f) => f,
+    let options = match a.read.options() {
+        Ok(o) => o,
         Err(e) => {
             eprintln!("verdict: {e}");
             return Err(EXIT_USAGE);
         }
     };
-    let options = IngestOptions {
-        format,
-        ..IngestOptions::default()
-    };
-    let mut runs = Vec::new();
-    let mut code = 0u8;
-    for path in &a.files {
-        match read_file(path, &options) {
-            Ok(run) => runs.push(run),
-            Err(InputError::Io(msg)) => {
-                eprintln!("verdict: {msg}");
-                code = code.max(EXIT_NO_INPUT);
-            }
-            Err(InputError::Data(e)) => {
-                eprintln!("verdict: {e}");
-                code = code.max(EXIT_DATA);
-            }
-        }
-    }
-    // Files one tool wrote for one run (Locust's PREFIX_stats.csv, …) become one run.
-    let mut runs = verdict_core::group::combine(runs);
+    let (runs, code) = inputs::read_files(&a.files, &options);
+    let mut runs = inputs::combined(runs);
     if a.merge && runs.len() > 1 {
-        match merge(runs) {
+        match inputs::merge(runs) {
             Ok(m) => runs = vec![m],
             Err(msg) => {
                 eprintln!("verdict: {msg}");

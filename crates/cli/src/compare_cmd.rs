@@ -9,10 +9,10 @@ use verdict_core::compare::{
     compare, Adjustment, Change, CompareOptions, Comparison, RowComparison, SignificanceTest,
     Verdict,
 };
-use verdict_core::format::IngestOptions;
-use verdict_core::{Format, Run};
+use verdict_core::Run;
 
-use crate::{read_file, InputError, EXIT_DATA, EXIT_NO_INPUT, EXIT_USAGE};
+use crate::inputs::{self, ReadFlags};
+use crate::{EXIT_DATA, EXIT_USAGE};
 
 /// Exit status when `--fail-on-regression` finds one.
 const EXIT_REGRESSION: u8 = 1;
@@ -25,7 +25,7 @@ pub struct CompareArgs {
     pub json: bool,
     pub markdown: bool,
     pub fail_on_regression: bool,
-    pub format: Option<String>,
+    pub read: ReadFlags,
     pub options: CompareOptions,
 }
 
@@ -44,6 +44,9 @@ pub fn parse(args: impl Iterator<Item = String>) -> Result<CompareArgs, String> 
     let mut files = Vec::new();
     let mut it = args;
     while let Some(arg) = it.next() {
+        if a.read.accept(&arg, &mut it)? {
+            continue;
+        }
         let (flag, inline) = match arg.split_once('=') {
             Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
             _ => (arg.clone(), None),
@@ -54,7 +57,6 @@ pub fn parse(args: impl Iterator<Item = String>) -> Result<CompareArgs, String> 
             "--markdown" => a.markdown = true,
             "--fail-on-regression" => a.fail_on_regression = true,
             "--fdr" => a.options.adjustment = Adjustment::BenjaminiHochberg,
-            "--format" => a.format = Some(value(&mut it).ok_or("--format needs a format name")?),
             "--tolerance" => a.options.latency_tolerance = percent_arg(&flag, value(&mut it))?,
             "--error-tolerance" => a.options.error_tolerance = percent_arg(&flag, value(&mut it))?,
             "--load-tolerance" => a.options.load_tolerance = percent_arg(&flag, value(&mut it))?,
@@ -73,6 +75,7 @@ pub fn parse(args: impl Iterator<Item = String>) -> Result<CompareArgs, String> 
     if a.json && a.markdown {
         return Err("--json and --markdown exclude each other".into());
     }
+    a.read.validate()?;
     match <[PathBuf; 2]>::try_from(files) {
         Ok([baseline, candidate]) => {
             a.baseline = baseline;
@@ -88,36 +91,23 @@ pub fn parse(args: impl Iterator<Item = String>) -> Result<CompareArgs, String> 
 
 /// Runs `verdict compare`.
 pub fn run(a: &CompareArgs) -> ExitCode {
-    let format = match a.format.as_deref().map(Format::from_name).transpose() {
-        Ok(f) => f,
+    let options = match a.read.options() {
+        Ok(o) => o,
         Err(e) => {
             eprintln!("verdict: {e}");
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    let options = IngestOptions {
-        format,
-        ..IngestOptions::default()
-    };
-    let mut runs: Vec<Run> = Vec::new();
-    let mut code = 0u8;
-    for path in [&a.baseline, &a.candidate] {
-        match read_file(path, &options) {
-            Ok(mut run) => {
-                // Both are often called run.json: name them by the path given.
-                run.source = path.display().to_string();
-                runs.push(run);
-            }
-            Err(InputError::Io(msg)) => {
-                eprintln!("verdict: {msg}");
-                code = code.max(EXIT_NO_INPUT);
-            }
-            Err(InputError::Data(e)) => {
-                eprintln!("verdict: {e}");
-                code = code.max(EXIT_DATA);
-            }
-        }
-    }
+    let files = [a.baseline.clone(), a.candidate.clone()];
+    let (runs, code) = inputs::read_files(&files, &options);
+    let runs: Vec<Run> = runs
+        .into_iter()
+        .map(|(path, mut run)| {
+            // Both are often called run.json: name them by the path given.
+            run.source = path.display().to_string();
+            run
+        })
+        .collect();
     let [baseline, candidate] = match <[Run; 2]>::try_from(runs) {
         Ok(pair) => pair,
         Err(_) => return ExitCode::from(code),

@@ -6,20 +6,16 @@ mod capacity;
 mod capacity_output;
 mod check;
 mod compare_cmd;
+mod inputs;
 mod output;
 mod share_cmd;
 
-use std::fs::File;
-use std::io::{self, Read, Write};
-use std::path::Path;
+use std::io::{self, Write};
 use std::process::ExitCode;
 
 use args::{Command, SummaryArgs, USAGE};
-use verdict_core::format::{listing, IngestOptions};
-use verdict_core::{IngestError, Report, Run, Session};
-
-/// Read size: large enough that syscalls do not show up in profiles.
-const READ_CHUNK: usize = 256 * 1024;
+use verdict_core::format::listing;
+use verdict_core::{Report, Run};
 
 const EXIT_USAGE: u8 = 64;
 const EXIT_DATA: u8 = 65;
@@ -48,66 +44,18 @@ fn main() -> ExitCode {
     }
 }
 
-/// Why one input failed.
-enum InputError {
-    Io(String),
-    Data(IngestError),
-}
-
-fn read_file(path: &Path, options: &IngestOptions) -> Result<Run, InputError> {
-    let name = path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    let mut file =
-        File::open(path).map_err(|e| InputError::Io(format!("{}: {e}", path.display())))?;
-    let mut session = Session::new(name, options.clone());
-    let mut buf = vec![0u8; READ_CHUNK];
-    loop {
-        let n = match file.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => {
-                return Err(InputError::Io(format!(
-                    "{}: read failed after {} bytes: {e}",
-                    path.display(),
-                    session.bytes_in()
-                )))
-            }
-        };
-        session.feed(&buf[..n]).map_err(InputError::Data)?;
-    }
-    session.finish().map_err(InputError::Data)
-}
-
 fn summary(a: &SummaryArgs) -> ExitCode {
-    let options = match args::ingest_options(a) {
+    let options = match a.read.options() {
         Ok(o) => o,
         Err(msg) => {
             eprintln!("verdict: {msg}");
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    let mut runs: Vec<Run> = Vec::new();
-    let mut code = 0u8;
-    for path in &a.files {
-        match read_file(path, &options) {
-            Ok(run) => runs.push(run),
-            Err(InputError::Io(msg)) => {
-                eprintln!("verdict: {msg}");
-                code = code.max(EXIT_NO_INPUT);
-            }
-            Err(InputError::Data(e)) => {
-                eprintln!("verdict: {e}");
-                code = code.max(EXIT_DATA);
-            }
-        }
-    }
-    // Files one tool wrote for one run (Locust's PREFIX_stats.csv, _stats_history.csv, …) become one run.
-    let mut runs = verdict_core::group::combine(runs);
+    let (runs, mut code) = inputs::read_files(&a.files, &options);
+    let mut runs = inputs::combined(runs);
     if a.merge && runs.len() > 1 {
-        match merge(runs) {
+        match inputs::merge(runs) {
             Ok(merged) => runs = vec![merged],
             Err(msg) => {
                 eprintln!("verdict: {msg}");
@@ -139,20 +87,4 @@ fn summary(a: &SummaryArgs) -> ExitCode {
         code = EXIT_DATA;
     }
     ExitCode::from(code)
-}
-
-/// Merges runs exactly; refuses tool-reported aggregates, which cannot be merged.
-fn merge(runs: Vec<Run>) -> Result<Run, String> {
-    if let Some(r) = runs.iter().find(|r| !r.has_samples()) {
-        return Err(format!(
-            "--merge: {} ({}) holds only the tool's aggregates; percentiles of separate runs cannot be merged exactly. Use per-request outputs (e.g. k6 --out json).",
-            r.source, r.format
-        ));
-    }
-    let mut it = runs.into_iter();
-    let mut first = it.next().ok_or("--merge: no runs")?;
-    for r in it {
-        first.merge(&r);
-    }
-    Ok(first)
 }

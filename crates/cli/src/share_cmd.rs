@@ -7,11 +7,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use verdict_core::compare::{compare, CompareOptions, Comparison};
-use verdict_core::format::IngestOptions;
 use verdict_core::snapshot::{self, Snapshot};
-use verdict_core::{Format, Run};
+use verdict_core::Run;
 
-use crate::{read_file, InputError, EXIT_DATA, EXIT_NO_INPUT, EXIT_USAGE};
+use crate::inputs::{self, ReadFlags};
+use crate::{EXIT_DATA, EXIT_USAGE};
 
 /// Links longer than this may be cut by chat tools and mail clients.
 const COMFORTABLE_LINK: usize = 32 * 1024;
@@ -23,7 +23,7 @@ pub struct ShareArgs {
     pub redact: bool,
     /// Include the comparison of the first two files (baseline, candidate).
     pub compare: bool,
-    pub format: Option<String>,
+    pub read: ReadFlags,
     /// Text to decode (`-` reads it from standard input).
     pub decode: Option<String>,
     pub json: bool,
@@ -34,18 +34,20 @@ pub fn parse(args: impl Iterator<Item = String>) -> Result<ShareArgs, String> {
     let mut a = ShareArgs::default();
     let mut it = args;
     while let Some(arg) = it.next() {
+        if a.read.accept(&arg, &mut it)? {
+            continue;
+        }
         match arg.as_str() {
             "--redact" => a.redact = true,
             "--compare" => a.compare = true,
             "--json" => a.json = true,
-            "--format" => a.format = Some(it.next().ok_or("--format needs a format name")?),
             "--decode" => a.decode = Some(it.next().ok_or("--decode needs the link text (or -)")?),
-            s if s.starts_with("--format=") => a.format = Some(s["--format=".len()..].into()),
             s if s.starts_with("--decode=") => a.decode = Some(s["--decode=".len()..].into()),
             s if s.starts_with('-') && s != "-" => return Err(format!("unknown option {s}")),
             _ => a.files.push(PathBuf::from(arg)),
         }
     }
+    a.read.validate()?;
     match (&a.decode, a.files.is_empty()) {
         (Some(_), false) => Err("share --decode takes the link text, not files".into()),
         (Some(_), true) if a.redact || a.compare => {
@@ -78,31 +80,18 @@ fn write_out(text: &str) -> ExitCode {
 }
 
 fn make(a: &ShareArgs) -> ExitCode {
-    let format = match a.format.as_deref().map(Format::from_name).transpose() {
-        Ok(f) => f,
+    let options = match a.read.options() {
+        Ok(o) => o,
         Err(e) => {
             eprintln!("verdict: {e}");
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    let options = IngestOptions {
-        format,
-        ..IngestOptions::default()
-    };
-    let mut runs: Vec<Run> = Vec::new();
-    for path in &a.files {
-        match read_file(path, &options) {
-            Ok(run) => runs.push(run),
-            Err(InputError::Io(msg)) => {
-                eprintln!("verdict: {msg}");
-                return ExitCode::from(EXIT_NO_INPUT);
-            }
-            Err(InputError::Data(e)) => {
-                eprintln!("verdict: {e}");
-                return ExitCode::from(EXIT_DATA);
-            }
-        }
+    let (runs, code) = inputs::read_files(&a.files, &options);
+    if code != 0 {
+        return ExitCode::from(code);
     }
+    let mut runs: Vec<Run> = runs.into_iter().map(|(_, run)| run).collect();
     // Runs are named by file name; when two share one (run.json…), by the path given.
     let names: Vec<String> = runs.iter().map(|r| r.source.clone()).collect();
     for (run, path) in runs.iter_mut().zip(&a.files) {

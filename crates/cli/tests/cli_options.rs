@@ -130,3 +130,78 @@ fn hdr_unit_changes_how_an_hlog_is_read() {
         p50(&as_ns)
     );
 }
+
+/// The reading options are the same for every command that reads files:
+/// a CSV only a mapping can read works in `check`, `compare`, `share` and
+/// `capacity` as in `summary`.
+#[test]
+fn every_command_takes_the_reading_options() {
+    let jtl = fixture("generic_csv/jmeter/results.jtl");
+    let mapping = [
+        "--csv-latency=elapsed",
+        "--csv-latency-unit=ms",
+        "--csv-timestamp=timeStamp",
+        "--csv-timestamp-unit=ms",
+        "--csv-label=label",
+        "--csv-success=8",
+    ];
+    let with = |args: &[&str]| -> Output {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(mapping);
+        verdict(&all)
+    };
+    let summary = json(&with(&["summary", "--json", &jtl]));
+    let requests = &summary["runs"][0]["requests"];
+
+    let check = with(&["check", "--json", &jtl, "--preset", "k6-defaults"]);
+    assert!(
+        matches!(check.status.code(), Some(0..=2)),
+        "check: {}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let verdicts = json(&check);
+    let overall = verdicts["verdicts"]
+        .as_array()
+        .and_then(|v| v.iter().find(|v| v["statistic"] == "error_rate"))
+        .unwrap_or_else(|| panic!("no error-rate verdict: {verdicts}"));
+    assert_eq!(&overall["n"], requests, "check reads the same requests");
+
+    let compare = with(&["compare", "--json", &jtl, &jtl]);
+    assert_eq!(
+        compare.status.code(),
+        Some(0),
+        "compare: {}",
+        String::from_utf8_lossy(&compare.stderr)
+    );
+    assert_eq!(&json(&compare)["baseline"]["requests"], requests);
+
+    let share = with(&["share", &jtl]);
+    assert_eq!(
+        share.status.code(),
+        Some(0),
+        "share: {}",
+        String::from_utf8_lossy(&share.stderr)
+    );
+
+    // A CSV no reader knows: every command says it needs a mapping.
+    let dir = std::env::temp_dir().join(format!("verdict-cli-every-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("mystery.csv");
+    std::fs::write(&path, "when,took,what\n1,2,3\n").expect("write");
+    let mystery = path.to_str().expect("utf-8 path");
+    for args in [
+        vec!["check", mystery, "--preset", "k6-defaults"],
+        vec!["compare", mystery, mystery],
+        vec!["share", mystery],
+        vec!["capacity", mystery, "--target", "p95<200ms"],
+    ] {
+        let out = verdict(&args);
+        assert_eq!(out.status.code(), Some(65), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("--csv-latency"),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

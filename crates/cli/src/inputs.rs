@@ -1,0 +1,301 @@
+//! Reading result files, for every command alike: the reading options
+//! (`--format`, `--hdr-unit`, `--csv-*`) and the loop that streams each file
+//! through a [`Session`] in chunks.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use verdict_core::format::IngestOptions;
+use verdict_core::formats::generic_csv::{CsvColumn, CsvMapping, TimestampMarks, TimestampUnit};
+use verdict_core::time::DurationUnit;
+use verdict_core::{Format, IngestError, Run, Session};
+
+use crate::{EXIT_DATA, EXIT_NO_INPUT};
+
+/// Read size: large enough that syscalls do not show up in profiles.
+const READ_CHUNK: usize = 256 * 1024;
+
+/// The reading options, as given on the command line.
+#[derive(Debug, PartialEq, Default)]
+pub struct ReadFlags {
+    pub format: Option<String>,
+    pub hdr_unit: Option<String>,
+    pub csv: CsvFlags,
+}
+
+/// The `--csv-*` options, as given.
+#[derive(Debug, PartialEq, Default)]
+pub struct CsvFlags {
+    pub latency: Option<String>,
+    pub latency_unit: Option<String>,
+    pub timestamp: Option<String>,
+    pub timestamp_unit: Option<String>,
+    pub timestamp_marks: Option<String>,
+    pub label: Option<String>,
+    pub status: Option<String>,
+    pub success: Option<String>,
+}
+
+impl CsvFlags {
+    fn any(&self) -> bool {
+        [
+            &self.latency,
+            &self.latency_unit,
+            &self.timestamp,
+            &self.timestamp_unit,
+            &self.timestamp_marks,
+            &self.label,
+            &self.status,
+            &self.success,
+        ]
+        .iter()
+        .any(|f| f.is_some())
+    }
+}
+
+impl ReadFlags {
+    /// Where the value of reading option `flag` goes; `None` when `flag` is
+    /// not a reading option.
+    fn slot(&mut self, flag: &str) -> Option<&mut Option<String>> {
+        Some(match flag {
+            "--format" => &mut self.format,
+            "--hdr-unit" => &mut self.hdr_unit,
+            "--csv-latency" => &mut self.csv.latency,
+            "--csv-latency-unit" => &mut self.csv.latency_unit,
+            "--csv-timestamp" => &mut self.csv.timestamp,
+            "--csv-timestamp-unit" => &mut self.csv.timestamp_unit,
+            "--csv-timestamp-marks" => &mut self.csv.timestamp_marks,
+            "--csv-label" => &mut self.csv.label,
+            "--csv-status" => &mut self.csv.status,
+            "--csv-success" => &mut self.csv.success,
+            _ => return None,
+        })
+    }
+
+    /// Takes `arg` (`--flag VALUE` or `--flag=VALUE`) when it is a reading
+    /// option, pulling its value from `rest` if needed. `Ok(false)`: not one.
+    pub fn accept(
+        &mut self,
+        arg: &str,
+        rest: &mut dyn Iterator<Item = String>,
+    ) -> Result<bool, String> {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
+            _ => (arg, None),
+        };
+        let Some(slot) = self.slot(flag) else {
+            return Ok(false);
+        };
+        let value = inline
+            .or_else(|| rest.next())
+            .ok_or_else(|| format!("{flag} needs a value"))?;
+        *slot = Some(value);
+        Ok(true)
+    }
+
+    /// Checks what can be checked before reading: a mapping needs its latency.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.csv.any() && (self.csv.latency.is_none() || self.csv.latency_unit.is_none()) {
+            return Err(
+                "a CSV mapping needs at least --csv-latency COL and --csv-latency-unit s|ms|us|ns"
+                    .into(),
+            );
+        }
+        self.options().map(|_| ())
+    }
+
+    /// The core's reading options for these flags.
+    pub fn options(&self) -> Result<IngestOptions, String> {
+        let format = self
+            .format
+            .as_deref()
+            .map(Format::from_name)
+            .transpose()
+            .map_err(|e| e.to_string())?;
+        let unit = |flag: &str, v: &str| {
+            DurationUnit::from_name(v)
+                .ok_or_else(|| format!("{flag} {v}: expected s, ms, us or ns"))
+        };
+        let hdr_unit = self
+            .hdr_unit
+            .as_deref()
+            .map(|v| unit("--hdr-unit", v))
+            .transpose()?;
+        let csv_mapping = match (&self.csv.latency, &self.csv.latency_unit) {
+            (Some(latency), Some(latency_unit)) => {
+                let c = &self.csv;
+                let column = |s: &Option<String>| s.clone().map(CsvColumn::Name);
+                Some(CsvMapping {
+                    latency: CsvColumn::Name(latency.clone()),
+                    latency_unit: unit("--csv-latency-unit", latency_unit)?,
+                    timestamp: column(&c.timestamp),
+                    timestamp_unit: c
+                        .timestamp_unit
+                        .as_deref()
+                        .map(|v| {
+                            TimestampUnit::from_name(v).ok_or_else(|| {
+                                format!(
+                                    "--csv-timestamp-unit {v}: expected s, ms, us, ns or rfc3339"
+                                )
+                            })
+                        })
+                        .transpose()?,
+                    timestamp_marks: match c.timestamp_marks.as_deref() {
+                        None | Some("start") => TimestampMarks::Start,
+                        Some("end") => TimestampMarks::End,
+                        Some(v) => {
+                            return Err(format!("--csv-timestamp-marks {v}: expected start or end"))
+                        }
+                    },
+                    label: column(&c.label),
+                    status: column(&c.status),
+                    success: column(&c.success),
+                })
+            }
+            _ => None,
+        };
+        Ok(IngestOptions {
+            format,
+            hdr_unit,
+            csv_mapping,
+        })
+    }
+}
+
+/// Why one input failed.
+pub enum InputError {
+    Io(String),
+    Data(IngestError),
+}
+
+impl InputError {
+    /// The exit code this failure calls for.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            InputError::Io(_) => EXIT_NO_INPUT,
+            InputError::Data(_) => EXIT_DATA,
+        }
+    }
+}
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InputError::Io(msg) => f.write_str(msg),
+            InputError::Data(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// Streams one file through the core.
+pub fn read_file(path: &Path, options: &IngestOptions) -> Result<Run, InputError> {
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let mut file =
+        File::open(path).map_err(|e| InputError::Io(format!("{}: {e}", path.display())))?;
+    let mut session = Session::new(name, options.clone());
+    let mut buf = vec![0u8; READ_CHUNK];
+    loop {
+        let n = match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                return Err(InputError::Io(format!(
+                    "{}: read failed after {} bytes: {e}",
+                    path.display(),
+                    session.bytes_in()
+                )))
+            }
+        };
+        session.feed(&buf[..n]).map_err(InputError::Data)?;
+    }
+    session.finish().map_err(InputError::Data)
+}
+
+/// Reads every file, printing each failure. Returns the runs read, in order,
+/// each with the path it came from, and the worst exit code the failures
+/// call for (0 when every file was read).
+pub fn read_files(files: &[PathBuf], options: &IngestOptions) -> (Vec<(PathBuf, Run)>, u8) {
+    let mut runs = Vec::with_capacity(files.len());
+    let mut code = 0u8;
+    for path in files {
+        match read_file(path, options) {
+            Ok(run) => runs.push((path.clone(), run)),
+            Err(e) => {
+                eprintln!("verdict: {e}");
+                code = code.max(e.exit_code());
+            }
+        }
+    }
+    (runs, code)
+}
+
+/// The runs alone, with files one tool wrote for one run (Locust's
+/// `PREFIX_stats.csv`, `_stats_history.csv`, …) combined into one.
+pub fn combined(runs: Vec<(PathBuf, Run)>) -> Vec<Run> {
+    verdict_core::group::combine(runs.into_iter().map(|(_, r)| r).collect())
+}
+
+/// Merges runs exactly; refuses tool-reported aggregates, which cannot be merged.
+pub fn merge(runs: Vec<Run>) -> Result<Run, String> {
+    if let Some(r) = runs.iter().find(|r| !r.has_samples()) {
+        return Err(format!(
+            "--merge: {} ({}) holds only the tool's aggregates; percentiles of separate runs cannot be merged exactly. Use per-request outputs (e.g. k6 --out json).",
+            r.source, r.format
+        ));
+    }
+    let mut it = runs.into_iter();
+    let mut first = it.next().ok_or("--merge: no runs")?;
+    for r in it {
+        first.merge(&r);
+    }
+    Ok(first)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flags(args: &str) -> Result<ReadFlags, String> {
+        let mut f = ReadFlags::default();
+        let mut it = args.split_whitespace().map(String::from);
+        while let Some(arg) = it.next() {
+            if !f.accept(&arg, &mut it)? {
+                return Err(format!("not a reading option: {arg}"));
+            }
+        }
+        f.validate()?;
+        Ok(f)
+    }
+
+    #[test]
+    fn a_csv_mapping_and_hdr_unit() -> Result<(), String> {
+        let f = flags(
+            "--csv-latency elapsed --csv-latency-unit=ms --csv-timestamp 1 --csv-timestamp-unit rfc3339 --csv-success ok --hdr-unit us",
+        )?;
+        let o = f.options()?;
+        let m = o.csv_mapping.ok_or("no mapping")?;
+        assert_eq!(m.latency, CsvColumn::Name("elapsed".into()));
+        assert_eq!(m.latency_unit, DurationUnit::Millis);
+        assert_eq!(m.timestamp, Some(CsvColumn::Name("1".into())));
+        assert_eq!(m.timestamp_unit, Some(TimestampUnit::Rfc3339));
+        assert_eq!(m.success, Some(CsvColumn::Name("ok".into())));
+        assert_eq!(o.hdr_unit, Some(DurationUnit::Micros));
+        Ok(())
+    }
+
+    #[test]
+    fn incomplete_or_wrong_options_are_refused() {
+        assert!(flags("--csv-label name").is_err());
+        assert!(flags("--csv-latency t").is_err());
+        assert!(flags("--csv-latency t --csv-latency-unit minutes").is_err());
+        assert!(flags("--hdr-unit lightyears").is_err());
+        assert!(flags("--format").is_err());
+        assert!(flags("--format no-such-format").is_err());
+        assert!(flags("--json").is_err());
+    }
+}
