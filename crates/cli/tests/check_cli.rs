@@ -1,23 +1,16 @@
 //! `verdict check` and `verdict report` end to end on real k6 fixtures.
 
+mod common;
+
+use common::{fixture, json, verdict};
+
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
-fn fixture(rel: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures/k6")
-        .join(rel)
-        .display()
-        .to_string()
-}
-
-fn verdict(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_verdict"))
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"))
+fn k6_fixture(rel: &str) -> String {
+    fixture(&format!("k6/{rel}"))
 }
 
 fn code(o: &Output) -> i32 {
@@ -30,15 +23,10 @@ fn tmp(name: &str) -> PathBuf {
     dir.join(name)
 }
 
-fn json(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stdout)))
-}
-
 #[test]
 fn k6_thresholds_fixture_fails_like_k6_and_says_so_in_every_format() {
-    let run = fixture("thresholds/run.json.gz");
-    let summary = fixture("thresholds/summary.json");
+    let run = k6_fixture("thresholds/run.json.gz");
+    let summary = k6_fixture("thresholds/summary.json");
     let junit = tmp("junit.xml");
     let o = verdict(&[
         "check",
@@ -139,7 +127,7 @@ fn k6_thresholds_fixture_fails_like_k6_and_says_so_in_every_format() {
 
 #[test]
 fn rules_come_from_the_run_a_script_or_a_preset() {
-    let run = fixture("thresholds/run.json.gz");
+    let run = k6_fixture("thresholds/run.json.gz");
     // No --sla: the thresholds the NDJSON recorded (4 of them; all pass).
     let o = verdict(&["check", &run, "--json"]);
     assert_eq!(json(&o)["verdicts"].as_array().map(Vec::len), Some(4));
@@ -148,7 +136,7 @@ fn rules_come_from_the_run_a_script_or_a_preset() {
         "check",
         &run,
         "--sla",
-        &fixture("thresholds/script.js"),
+        &k6_fixture("thresholds/script.js"),
         "--json",
     ]);
     let stderr = String::from_utf8_lossy(&o.stderr);
@@ -177,9 +165,9 @@ fn rules_come_from_the_run_a_script_or_a_preset() {
 
 #[test]
 fn exit_codes() {
-    let vus10 = fixture("constant_vus/vus_010/run.json.gz");
+    let vus10 = k6_fixture("constant_vus/vus_010/run.json.gz");
     let truth: Value = serde_json::from_slice(
-        &std::fs::read(fixture("constant_vus/vus_010/truth.json")).unwrap_or_default(),
+        &std::fs::read(k6_fixture("constant_vus/vus_010/truth.json")).unwrap_or_default(),
     )
     .unwrap_or_default();
     let p95 = truth["overall"]["percentiles_linear"]["p95"]
@@ -236,12 +224,12 @@ fn exit_codes() {
 
 #[test]
 fn the_report_is_one_self_contained_page() {
-    let run = fixture("ramping/run.json.gz");
+    let run = k6_fixture("ramping/run.json.gz");
     let out = tmp("report.html");
     let o = verdict(&[
         "report",
         &run,
-        &fixture("ramping/summary.json"),
+        &k6_fixture("ramping/summary.json"),
         "--preset",
         "tiered-api",
         "--out",

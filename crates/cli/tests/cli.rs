@@ -1,28 +1,10 @@
 //! The `verdict` binary, end to end: JSON contract, exit codes, merging.
 
-use std::process::{Command, Output};
+mod common;
+
+use common::{fixture, json, verdict};
 
 use serde_json::Value;
-
-fn fixture(rel: &str) -> String {
-    format!("{}/../../tests/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn verdict(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_verdict"))
-        .args(args)
-        .output()
-        .expect("runs verdict")
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}",
-            String::from_utf8_lossy(&out.stdout)
-        )
-    })
-}
 
 const RUN_KEYS: &[&str] = &[
     "source",

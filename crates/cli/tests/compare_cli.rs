@@ -1,28 +1,11 @@
 //! `verdict compare`, end to end: verdicts on real k6 runs, the JSON
 //! contract, Markdown, and exit codes.
 
-use std::process::{Command, Output};
+mod common;
+
+use common::{fixture, level, stdout, verdict};
 
 use serde_json::Value;
-
-fn fixture(rel: &str) -> String {
-    format!("{}/../../tests/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn level(vus: &str) -> String {
-    fixture(&format!("k6/constant_vus/vus_{vus}/run.json.gz"))
-}
-
-fn verdict(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_verdict"))
-        .args(args)
-        .output()
-        .expect("runs verdict")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 #[test]
 fn saturated_candidate_fails_the_gate_and_says_the_loads_differ() {

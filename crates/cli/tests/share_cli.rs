@@ -1,32 +1,15 @@
 //! `verdict share`, end to end: a link made from real runs decodes to the
 //! same numbers, redaction hides names, damaged links exit 65.
 
+mod common;
+
+use common::{json, level, stdout, verdict};
+
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
-use serde_json::Value;
-
-fn fixture(rel: &str) -> String {
-    format!("{}/../../tests/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn level(vus: &str) -> String {
-    fixture(&format!("k6/constant_vus/vus_{vus}/run.json.gz"))
-}
-
-fn verdict(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_verdict"))
-        .args(args)
-        .output()
-        .expect("runs verdict")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).expect("JSON")
+fn stdout_line(out: &std::process::Output) -> String {
+    stdout(out).trim().to_string()
 }
 
 #[test]
@@ -34,7 +17,7 @@ fn a_link_decodes_to_the_summary_numbers() {
     let run = level("025");
     let made = verdict(&["share", &run]);
     assert_eq!(made.status.code(), Some(0));
-    let text = stdout(&made);
+    let text = stdout_line(&made);
     assert!(text.starts_with("vd1.") && !text.contains('\n'));
     assert!(String::from_utf8_lossy(&made.stderr).contains("no raw samples"));
     let decoded = json(&verdict(&["share", "--decode", &text, "--json"]));
@@ -47,7 +30,7 @@ fn redacted_comparison_link_hides_names_and_reads_from_stdin() {
     let (a, b) = (level("100"), level("200"));
     let made = verdict(&["share", &a, &b, "--compare", "--redact"]);
     assert_eq!(made.status.code(), Some(0));
-    let text = stdout(&made);
+    let text = stdout_line(&made);
     let mut child = Command::new(env!("CARGO_BIN_EXE_verdict"))
         .args(["share", "--decode", "-"])
         .stdin(Stdio::piped())
@@ -62,7 +45,7 @@ fn redacted_comparison_link_hides_names_and_reads_from_stdin() {
         .expect("writes");
     let out = child.wait_with_output().expect("finishes");
     assert_eq!(out.status.code(), Some(0));
-    let shown = stdout(&out);
+    let shown = stdout_line(&out);
     for name in ["/api/items", "/health", "vus_100", "run.json"] {
         assert!(!shown.contains(name), "{name} in {shown}");
     }
@@ -75,7 +58,7 @@ fn redacted_comparison_link_hides_names_and_reads_from_stdin() {
 
 #[test]
 fn damaged_or_foreign_links_exit_65() {
-    let text = stdout(&verdict(&["share", &level("010")]));
+    let text = stdout_line(&verdict(&["share", &level("010")]));
     let cut = &text[..text.len() / 2];
     for bad in [cut, "vd9.AAAA", "https://example.com/#x", "vd1.!!!!"] {
         let out = verdict(&["share", "--decode", bad]);
