@@ -252,7 +252,7 @@ fn levels_table(report: &CapacityReport) -> Html {
                         <th scope="col" class="num">{"N (VUs)"}</th>
                         <th scope="col" class="num">{"X (req/s)"}</th>
                         <th scope="col" class="num">{stat.clone()}</th>
-                        <th scope="col" class="num">{format!("{stat} 95% interval")}</th>
+                        <th scope="col" class="num">{format!("{stat} 90% interval")}</th>
                         <th scope="col" class="num">{"Errors"}</th>
                         <th scope="col">{"Generator"}</th>
                         <th scope="col">{"Level"}</th>
@@ -280,15 +280,27 @@ fn levels_table(report: &CapacityReport) -> Html {
                             <td class="label" title={l.notes.join("\n")}>{&l.label}</td>
                         </tr>
                     }
-                    for x in &report.excluded {
-                        <tr class="excluded">
-                            <td class="num">{x.concurrency.map_or("–".to_string(), display::concurrency)}</td>
-                            <td colspan="5">{format!("excluded {:?}: {}–{} s, {} requests", x.reason, display::plain(x.start_s), display::plain(x.end_s), display::count(x.requests)).to_lowercase()}</td>
-                            <td class="label">{&x.source}</td>
-                        </tr>
-                    }
                 </tbody>
             </table>
+            if !report.excluded.is_empty() {
+                // Ramps and warm-ups can be dozens of stretches: listed on demand.
+                <details class="capacity-excluded">
+                    <summary>{format!("{} stretches left out (ramps, warm-ups, plateau edges)", report.excluded.len())}</summary>
+                    <ul>
+                        for x in &report.excluded {
+                            <li>{format!(
+                                "{}: {} {}–{} s, {} requests{}",
+                                x.source,
+                                format!("{:?}", x.reason).to_lowercase(),
+                                display::plain(x.start_s),
+                                display::plain(x.end_s),
+                                display::count(x.requests),
+                                x.concurrency.map_or(String::new(), |c| format!(", {} VUs", display::concurrency(c))),
+                            )}</li>
+                        }
+                    </ul>
+                </details>
+            }
         </div>
     }
 }
@@ -383,7 +395,7 @@ fn chart(report: &CapacityReport, points: &[CurvePoint], width: f64) -> Html {
     html! {
         <figure class="capacity-chart">
             <svg viewBox={format!("0 0 {w} {h}")} width={w.to_string()} height={h.to_string()} role="img"
-                aria-label={format!("{stat} against VUs: measured levels with 95% intervals, the model's curve and band, and the target")}>
+                aria-label={format!("{stat} against VUs: measured levels with 90% intervals, the model's curve and band, and the target")}>
                 for t in nice_ticks(0.0, y_max, 5) {
                     <g class="tick">
                         <line x1={pad_l.to_string()} x2={(w - pad_r).to_string()} y1={y.map(t).to_string()} y2={y.map(t).to_string()} class="grid" />
@@ -440,7 +452,7 @@ fn chart(report: &CapacityReport, points: &[CurvePoint], width: f64) -> Html {
                 }
             </svg>
             <figcaption>
-                {format!("Dots: measured {stat} per level with its 95% interval. Line: the server model's {stat} (band: from the interval at one level). Red: the target. Shaded: the answer's band. Below: throughput, USL fit (solid) and server model (dashed).")}
+                {format!("Dots: measured {stat} per level with its 90% interval (one-sided 95% bounds). Line: the server model's {stat} (band: from the interval at one level). Red: the target. Shaded: the answer's band. Below: throughput, USL fit (solid) and server model (dashed).")}
             </figcaption>
         </figure>
     }
