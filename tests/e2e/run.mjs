@@ -100,9 +100,9 @@ async function waitState(page, name, states, timeout = 60_000) {
 }
 
 /** Drops files on the drop zone as a user would (DataTransfer + drop event). */
-async function dropFiles(page, files) {
+async function dropFiles(page, files, target = ".dropzone") {
   const payload = files.map(({ name, bytes }) => ({ name, b64: bytes.toString("base64") }));
-  await page.evaluate((payload) => {
+  await page.evaluate(([payload, target]) => {
     const dt = new DataTransfer();
     for (const { name, b64 } of payload) {
       const bin = atob(b64);
@@ -110,11 +110,11 @@ async function dropFiles(page, files) {
       for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
       dt.items.add(new File([bytes], name));
     }
-    const zone = document.querySelector(".dropzone");
+    const zone = document.querySelector(target);
     for (const type of ["dragenter", "dragover", "drop"]) {
       zone.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
     }
-  }, payload);
+  }, [payload, target]);
 }
 
 function bigK6File() {
@@ -491,15 +491,27 @@ const LEVELS = [
   ["k6/constant_vus/vus_200/run.json.gz", "k6-vus200.json.gz"],
 ];
 
-await test("6 compare flags the real difference between two levels, and says their loads differ", async () => {
+await test("6 two files dropped on Compare: the real difference between two levels is flagged, and their loads differ", async () => {
   const [base, cand] = copies(LEVELS);
   const cli = cliJson(["compare", "--json", base.path, cand.path]);
   assert(cli.verdict === "regression" && cli.load.same_load === false, "the CLI itself should see a regression at a different load");
   const { context, page, problems } = await openPage();
   await waitState(page, "run.csv.gz", ["done"]);
-  await dropFiles(page, [base, cand]);
+  // One file on "Compare" is refused with a reason; two are read and compared, the first as baseline.
+  await dropFiles(page, [base], "section.comparison");
+  const refusal = await page.locator("section.comparison .error").textContent();
+  assert(/two files/.test(refusal), `one file dropped on Compare: ${refusal}`);
+  await dropFiles(page, [base, cand], "section.comparison");
   for (const f of [base, cand]) assert(await waitState(page, f.name, ["done", "failed"]) === "done", `${f.name} did not finish`);
-  await pick(page, base.name, cand.name);
+  const chosen = async (id) => page.$eval(id, (s) => s.options[s.selectedIndex].textContent);
+  await page.waitForSelector("#compare-baseline");
+  assert((await chosen("#compare-baseline")).startsWith(base.name), `baseline after the drop: ${await chosen("#compare-baseline")}`);
+  assert((await chosen("#compare-candidate")).startsWith(cand.name), `candidate after the drop: ${await chosen("#compare-candidate")}`);
+  // Swap turns them round, and back.
+  await page.getByRole("button", { name: "Swap baseline and candidate" }).click();
+  await page.waitForSelector('section.comparison .comparison-report[data-verdict="improvement"]', { timeout: 30_000 });
+  assert((await chosen("#compare-baseline")).startsWith(cand.name), "Swap did not swap");
+  await page.getByRole("button", { name: "Swap baseline and candidate" }).click();
   const report = page.locator("section.comparison .comparison-report");
   await page.waitForSelector('section.comparison .comparison-report[data-verdict="regression"]', { timeout: 30_000 });
   const warning = await page.locator("section.comparison .load-warning").textContent();

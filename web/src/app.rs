@@ -135,12 +135,14 @@ fn Workbench() -> Html {
             next_batch.clone(),
             state.dispatcher(),
         );
-        Rc::new(move |incoming: Vec<Incoming>| {
+        Rc::new(move |incoming: Vec<Incoming>| -> Vec<EntryId> {
             let batch = next_batch.get();
             next_batch.set(batch + 1);
+            let mut ids = Vec::with_capacity(incoming.len());
             for Incoming { blob, name, demo } in incoming {
                 let id = next_id.get();
                 next_id.set(id + 1);
+                ids.push(id);
                 dispatcher.dispatch(Action::Added {
                     id,
                     batch,
@@ -150,21 +152,30 @@ fn Workbench() -> Html {
                 });
                 pool.add(id, blob, name);
             }
+            ids
         })
     };
 
     let on_files = {
         let add = add.clone();
         Callback::from(move |files: Vec<File>| {
-            add(files
-                .into_iter()
-                .map(|f| Incoming {
-                    name: f.name(),
-                    blob: f.into(),
-                    demo: false,
-                })
-                .collect());
+            add(incoming_files(files));
         })
+    };
+
+    // Two files dropped on "Compare": read them, then compare them.
+    let compare_pick = use_state(|| None::<(EntryId, EntryId)>);
+    let on_compare_files = {
+        let (add, pick) = (add.clone(), compare_pick.setter());
+        Callback::from(move |files: Vec<File>| {
+            if let [baseline, candidate] = add(incoming_files(files))[..] {
+                pick.set(Some((baseline, candidate)));
+            }
+        })
+    };
+    let on_compare_pick = {
+        let pick = compare_pick.setter();
+        Callback::from(move |p: (EntryId, EntryId)| pick.set(Some(p)))
     };
 
     let on_demo = {
@@ -173,11 +184,13 @@ fn Workbench() -> Html {
             let (add, dispatcher) = (add.clone(), dispatcher.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match fetch_blob(DEMO_URL).await {
-                    Ok(blob) => add(vec![Incoming {
-                        blob,
-                        name: DEMO_NAME.into(),
-                        demo: true,
-                    }]),
+                    Ok(blob) => {
+                        add(vec![Incoming {
+                            blob,
+                            name: DEMO_NAME.into(),
+                            demo: true,
+                        }]);
+                    }
                     Err(e) => dispatcher
                         .dispatch(Action::Notice(format!("The demo could not be loaded: {e}"))),
                 }
@@ -328,6 +341,18 @@ fn Workbench() -> Html {
             .any(|(_, l)| l.as_ref().as_ref().is_ok_and(|s| s.levels.len() >= 2));
 
     let comparable = state.analyses();
+    let any_done = !done.is_empty();
+    // Files dropped on "Compare" that are still being read.
+    let compare_waiting: Vec<String> = compare_pick
+        .map(|(a, b)| {
+            state
+                .entries
+                .iter()
+                .filter(|e| (e.id == a || e.id == b) && e.is_active())
+                .map(|e| e.name.clone())
+                .collect()
+        })
+        .unwrap_or_default();
     // The demo is shared only when it is all there is.
     let own_files = entries
         .iter()
@@ -373,8 +398,16 @@ fn Workbench() -> Html {
                 if done.len() >= 2 {
                     <CompareTable runs={done} />
                 }
-                if comparable.len() >= 2 {
-                    <CompareView runs={comparable.clone()} width={width} on_result={on_comparison} />
+                if any_done || !compare_waiting.is_empty() {
+                    <CompareView
+                        runs={comparable.clone()}
+                        width={width}
+                        on_result={on_comparison}
+                        picked={*compare_pick}
+                        on_pick={on_compare_pick}
+                        on_files={on_compare_files}
+                        waiting_for={compare_waiting}
+                    />
                 }
                 if show_capacity {
                     <CapacityPanel runs={with_levels} width={width} />
@@ -397,6 +430,17 @@ fn Workbench() -> Html {
             {footer()}
         </div>
     }
+}
+
+fn incoming_files(files: Vec<File>) -> Vec<Incoming> {
+    files
+        .into_iter()
+        .map(|f| Incoming {
+            name: f.name(),
+            blob: f.into(),
+            demo: false,
+        })
+        .collect()
 }
 
 /// Dropping a file outside the drop zone would make the browser navigate

@@ -8,6 +8,7 @@ pub mod distribution_chart;
 pub mod drop_zone;
 pub mod endpoint_table;
 pub mod entry_card;
+pub mod file_drop;
 pub mod headline;
 pub mod overlay_chart;
 pub mod run_view;

@@ -1,17 +1,19 @@
 //! "Compare two runs": pick a baseline and a candidate among the finished
-//! files, and see the comparison (computed here from the analyses the
-//! workers kept, exactly as `verdict compare` computes it).
+//! files, or drop two files on the section (the first is the baseline), and
+//! see the comparison (computed here from the analyses the workers kept,
+//! exactly as `verdict compare` computes it).
 
 use std::rc::Rc;
 
 use verdict_core::compare::Comparison;
 use verdict_core::RunSummary;
 use wasm_bindgen::JsCast;
-use web_sys::HtmlSelectElement;
+use web_sys::{File, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::analysis::{self, HeldRun};
 use crate::components::comparison_report::ComparisonReport;
+use crate::components::file_drop::{on_input_change, open_chooser, use_file_drop};
 use crate::state::EntryId;
 
 #[derive(Properties, PartialEq)]
@@ -22,6 +24,13 @@ pub struct CompareViewProps {
     pub width: f64,
     /// The comparison now shown (for the share link), or `None`.
     pub on_result: Callback<Option<Rc<Comparison>>>,
+    /// (baseline, candidate) the user chose, if any; otherwise the two newest.
+    pub picked: Option<(EntryId, EntryId)>,
+    pub on_pick: Callback<(EntryId, EntryId)>,
+    /// Two files dropped or chosen here: read them, then compare them.
+    pub on_files: Callback<Vec<File>>,
+    /// Files picked for the comparison that are still being read.
+    pub waiting_for: Vec<String>,
 }
 
 fn picker(
@@ -55,6 +64,17 @@ fn picker(
     }
 }
 
+/// Two files, or a message saying why not.
+fn two_files(files: Vec<File>) -> Result<Vec<File>, String> {
+    match files.len() {
+        2 => Ok(files),
+        n => Err(format!(
+            "Compare takes two files, a baseline and a candidate; {n} {} given. To read several files, drop them on the area at the top.",
+            if n == 1 { "was" } else { "were" }
+        )),
+    }
+}
+
 #[component]
 pub fn CompareView(props: &CompareViewProps) -> Html {
     // Newest as candidate, the one before as baseline, until the user picks.
@@ -62,9 +82,8 @@ pub fn CompareView(props: &CompareViewProps) -> Html {
         props.runs.get(1).map_or(0, |r| r.0),
         props.runs.first().map_or(0, |r| r.0),
     );
-    let picked = use_state(|| None::<(EntryId, EntryId)>);
     let known = |id: EntryId| props.runs.iter().any(|r| r.0 == id);
-    let (baseline, candidate) = match *picked {
+    let (baseline, candidate) = match props.picked {
         Some((b, c)) if known(b) && known(c) => (b, c),
         _ => default,
     };
@@ -84,34 +103,79 @@ pub fn CompareView(props: &CompareViewProps) -> Html {
             }
         })
     };
+    let ready = props.runs.len() >= 2 && props.waiting_for.is_empty();
     {
         let (on_result, result) = (props.on_result.clone(), result.clone());
-        use_effect_with(result, move |r| {
-            on_result.emit(r.as_ref().as_ref().ok().map(|(c, _, _)| c.clone()));
+        use_effect_with((result, ready), move |(r, ready)| {
+            let shown = r.as_ref().as_ref().ok().filter(|_| *ready);
+            on_result.emit(shown.map(|(c, _, _)| c.clone()));
         });
     }
     let set_baseline = {
-        let picked = picked.clone();
-        Callback::from(move |id| picked.set(Some((id, candidate))))
+        let on_pick = props.on_pick.clone();
+        Callback::from(move |id| on_pick.emit((id, candidate)))
     };
     let set_candidate = {
-        let picked = picked.clone();
-        Callback::from(move |id| picked.set(Some((baseline, id))))
+        let on_pick = props.on_pick.clone();
+        Callback::from(move |id| on_pick.emit((baseline, id)))
     };
+    let on_swap = {
+        let on_pick = props.on_pick.clone();
+        Callback::from(move |_: MouseEvent| on_pick.emit((candidate, baseline)))
+    };
+
+    // Dropping (or choosing) two files here reads them and compares them.
+    let refused = use_state(|| None::<String>);
+    let take = {
+        let (on_files, refused) = (props.on_files.clone(), refused.clone());
+        Callback::from(move |files: Vec<File>| match two_files(files) {
+            Ok(files) => {
+                refused.set(None);
+                on_files.emit(files);
+            }
+            Err(why) => refused.set(Some(why)),
+        })
+    };
+    let drop = use_file_drop(take.clone());
+    let input = use_node_ref();
+    let on_choose = open_chooser(input.clone());
+    let on_chosen = on_input_change(take);
+
     html! {
-        <section class="comparison" aria-labelledby="comparison-title">
+        <section
+            class={classes!("comparison", drop.dragging.then_some("dragging"))}
+            aria-labelledby="comparison-title"
+            ondragenter={drop.on_drag_over.clone()}
+            ondragover={drop.on_drag_over}
+            ondragleave={drop.on_drag_leave}
+            ondrop={drop.on_drop}
+        >
             <h2 id="comparison-title">{"Compare two runs"}</h2>
             <p class="muted">{"Is the candidate slower, faster, or the same as the baseline? Tests that allow for requests of the same seconds being alike, intervals for the size of each change, and a warning when the two runs were not driven at the same load."}</p>
-            <div class="pickers">
-                {picker("compare-baseline", "Baseline", &props.runs, baseline, set_baseline)}
-                {picker("compare-candidate", "Candidate", &props.runs, candidate, set_candidate)}
-            </div>
-            {match &*result {
-                Ok((c, a, b)) => html! {
-                    <ComparisonReport comparison={c.clone()} runs={Some((a.clone(), b.clone()))} width={props.width} />
-                },
-                Err(e) => html! { <p class="error" role="alert">{format!("These runs cannot be compared: {e}")}</p> },
-            }}
+            <p class="compare-drop">
+                {"Drop two files here, the baseline first, or "}
+                <button type="button" class="link" onclick={on_choose}>{"choose two files…"}</button>
+                {" (in a file chooser, the baseline is the first in name order; Swap turns them round)."}
+            </p>
+            <input ref={input} class="visually-hidden" type="file" multiple=true tabindex="-1" aria-hidden="true" onchange={on_chosen} />
+            if let Some(why) = &*refused {
+                <p class="error" role="alert">{why.clone()}</p>
+            }
+            if !props.waiting_for.is_empty() {
+                <p class="muted" role="status">{format!("Reading {} before comparing…", props.waiting_for.join(" and "))}</p>
+            } else if props.runs.len() >= 2 {
+                <div class="pickers">
+                    {picker("compare-baseline", "Baseline", &props.runs, baseline, set_baseline)}
+                    <button type="button" class="swap" onclick={on_swap} aria-label="Swap baseline and candidate">{"⇄ Swap"}</button>
+                    {picker("compare-candidate", "Candidate", &props.runs, candidate, set_candidate)}
+                </div>
+                {match &*result {
+                    Ok((c, a, b)) => html! {
+                        <ComparisonReport comparison={c.clone()} runs={Some((a.clone(), b.clone()))} width={props.width} />
+                    },
+                    Err(e) => html! { <p class="error" role="alert">{format!("These runs cannot be compared: {e}")}</p> },
+                }}
+            }
         </section>
     }
 }

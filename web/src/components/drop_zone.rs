@@ -1,9 +1,10 @@
 //! The drop zone, with an "Open files" button (keyboard reachable) and "Load demo".
 
 use verdict_rpc::FormatInfo;
-use wasm_bindgen::JsCast;
-use web_sys::{File, FileList, HtmlInputElement};
+use web_sys::File;
 use yew::prelude::*;
+
+use crate::components::file_drop::{on_input_change, open_chooser, use_file_drop};
 
 #[derive(Properties, PartialEq)]
 pub struct DropZoneProps {
@@ -11,11 +12,6 @@ pub struct DropZoneProps {
     pub on_demo: Callback<()>,
     /// The formats Verdict reads (from the workers), for the hint line.
     pub formats: Vec<FormatInfo>,
-}
-
-fn files_of(list: Option<FileList>) -> Vec<File> {
-    let Some(list) = list else { return Vec::new() };
-    (0..list.length()).filter_map(|i| list.get(i)).collect()
 }
 
 /// The tools behind the formats, once each, in registry order: the first
@@ -39,60 +35,10 @@ fn tools(formats: &[FormatInfo]) -> String {
 
 #[component]
 pub fn DropZone(props: &DropZoneProps) -> Html {
-    let dragging = use_state(|| false);
+    let drop = use_file_drop(props.on_files.clone());
     let input = use_node_ref();
-
-    let on_drag_over = {
-        let dragging = dragging.clone();
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            e.stop_propagation();
-            if !*dragging {
-                dragging.set(true);
-            }
-        })
-    };
-    let on_drag_leave = {
-        let dragging = dragging.clone();
-        Callback::from(move |_: DragEvent| dragging.set(false))
-    };
-    let on_drop = {
-        let (dragging, on_files) = (dragging.clone(), props.on_files.clone());
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            e.stop_propagation();
-            dragging.set(false);
-            let files = files_of(e.data_transfer().and_then(|dt| dt.files()));
-            if !files.is_empty() {
-                on_files.emit(files);
-            }
-        })
-    };
-    let on_open = {
-        let input = input.clone();
-        Callback::from(move |_: MouseEvent| {
-            if let Some(input) = input.cast::<HtmlInputElement>() {
-                input.click();
-            }
-        })
-    };
-    let on_change = {
-        let on_files = props.on_files.clone();
-        Callback::from(move |e: Event| {
-            let Some(input) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-            else {
-                return;
-            };
-            let files = files_of(input.files());
-            // Clear, so choosing the same file again fires `change` again.
-            input.set_value("");
-            if !files.is_empty() {
-                on_files.emit(files);
-            }
-        })
-    };
+    let on_open = open_chooser(input.clone());
+    let on_change = on_input_change(props.on_files.clone());
     let on_demo = {
         let on_demo = props.on_demo.clone();
         Callback::from(move |_: MouseEvent| on_demo.emit(()))
@@ -100,12 +46,12 @@ pub fn DropZone(props: &DropZoneProps) -> Html {
 
     html! {
         <section
-            class={classes!("dropzone", dragging.then_some("dragging"))}
+            class={classes!("dropzone", drop.dragging.then_some("dragging"))}
             aria-labelledby="drop-title"
-            ondragenter={on_drag_over.clone()}
-            ondragover={on_drag_over}
-            ondragleave={on_drag_leave}
-            ondrop={on_drop}
+            ondragenter={drop.on_drag_over.clone()}
+            ondragover={drop.on_drag_over}
+            ondragleave={drop.on_drag_leave}
+            ondrop={drop.on_drop}
         >
             <h2 id="drop-title">{"Drop load-test result files here"}</h2>
             <p class="hint">{"Several at once is fine, gzipped or not, of any size."}</p>
