@@ -283,10 +283,7 @@ fn schedule(rc: &Rc<RefCell<Inner>>) {
 fn failed(id: EntryId, code: &str, message: String) -> Action {
     Action::Pool(PoolEvent::Failed {
         id,
-        error: ErrorInfo {
-            code: code.into(),
-            message,
-        },
+        error: ErrorInfo::new(code, message),
     })
 }
 

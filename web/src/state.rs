@@ -354,10 +354,7 @@ mod tests {
         }));
         assert_eq!(s.entries[0].fraction(), 0.5);
         assert_eq!(s.entries[0].mb_per_s(), Some(0.0005));
-        let error = ErrorInfo {
-            code: "fmt".into(),
-            message: "f1.json: not a format".into(),
-        };
+        let error = ErrorInfo::new("fmt", "f1.json: not a format");
         s.apply(Action::Pool(PoolEvent::Failed {
             id: 1,
             error: error.clone(),
