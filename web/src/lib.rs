@@ -26,6 +26,7 @@ pub mod capacity_view;
 pub mod charts;
 pub mod components;
 pub mod display;
+pub mod mapping;
 pub mod pool;
 pub mod state;
 pub mod storage;
