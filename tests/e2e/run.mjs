@@ -921,7 +921,8 @@ await test("14 capacity from typed numbers equals verdict capacity --levels", as
   await assertNoSidewaysScroll(phone.page, "typed levels on a phone");
   await phonePanel.screenshot({ path: path.join(OUT, "14-typed-levels-phone.png") });
   await phone.context.close();
-  return `answer ${cli.answer.value} VUs (${cli.answer.low}–${cli.answer.high}), σ κ λ and the what-if as the CLI's: ${checked} numbers`;
+  const band = cli.answer.low === undefined ? "no band: typed numbers carry no intervals" : `band ${cli.answer.low}–${cli.answer.high}`;
+  return `answer ${cli.answer.value} VUs (${band}), σ κ λ and the what-if as the CLI's: ${checked} numbers`;
 });
 
 await browser.close();

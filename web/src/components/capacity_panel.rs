@@ -176,7 +176,11 @@ pub fn CapacityPanel(props: &CapacityPanelProps) -> Html {
         <section class={classes!("capacity", (!open).then_some("folded"))} aria-labelledby="capacity-title"
             data-capacity-levels={levels.to_string()} data-capacity-from={from.as_str()}>
             <div class="capacity-head">
-                <h2 id="capacity-title">{"Capacity"}</h2>
+                <h2 id="capacity-title">{"Capacity"}
+                    if *from == LevelsFrom::Typed {
+                        <span class="badge typed">{"from typed numbers"}</span>
+                    }
+                </h2>
                 if !open {
                     <p class="capacity-summary">{summary}</p>
                 }
@@ -289,7 +293,7 @@ fn usl_view(report: &CapacityReport) -> Html {
     let Some(u) = &report.usl else {
         return html! {};
     };
-    let sig = |v: f64| format!("{v:.3e}");
+    let sig = display::significant;
     html! {
         <p class="capacity-usl" data-usl-sigma={display::exact(u.sigma)} data-usl-kappa={display::exact(u.kappa)} data-usl-lambda={display::exact(u.lambda)}>
             {format!("USL fit ({} levels): σ = {}, κ = {}, λ = {} req/s per {}", u.levels, sig(u.sigma), sig(u.kappa), display::per_second(u.lambda), singular(&u.load))}
@@ -602,7 +606,7 @@ fn chart(report: &CapacityReport, points: &[CurvePoint], width: f64) -> Html {
                 }
             </svg>
             <figcaption>
-                {format!("Dots: measured {stat} per level with its 90% interval (one-sided 95% bounds). Line: the server model's {stat} (band: from the interval at one level). Red: the target. Shaded: the answer's band. Below: throughput, USL fit (solid) and server model (dashed).")}
+                {format!("Dots: {stat} per level, with its 90% interval (one-sided 95% bounds) where one is known. Line: the server model's {stat} (band: from the interval at one level). Red: the target. Shaded: the answer's band. Below: throughput, USL fit (solid) and server model (dashed).")}
             </figcaption>
         </figure>
     }

@@ -57,11 +57,14 @@ pub fn EntryCard(props: &EntryCardProps) -> Html {
             })
         })
     };
-    // A CSV no reader knows (or one read through a mapping) gets the form.
-    let wants_mapping = match &entry.status {
-        Status::Failed(e) => e.code == "csv-mapping" || e.code == "fmt",
-        _ => false,
+    // A CSV no reader knows gets the form open; a file not recognised at
+    // all may still be a CSV, so it gets the form folded.
+    let failed_code = match &entry.status {
+        Status::Failed(e) => e.code.as_str(),
+        _ => "",
     };
+    let wants_mapping = failed_code == "csv-mapping";
+    let unknown = failed_code == "fmt";
     let mapped = entry.options.csv_mapping.is_some();
     let tools = if !props.can_reread || entry.is_active() {
         html! {}
@@ -71,15 +74,15 @@ pub fn EntryCard(props: &EntryCardProps) -> Html {
                 if wants_mapping {
                     <MappingForm key={format!("map-{id}")} id={format!("map-{id}")} columns={entry.columns.clone()}
                         current={entry.options.csv_mapping.clone()} on_submit={remap.clone()} />
-                } else if mapped {
+                } else if mapped || unknown {
                     <details class="remap">
-                        <summary>{"Column mapping…"}</summary>
+                        <summary>{if mapped { "Column mapping…" } else { "A CSV? Map its columns…" }}</summary>
                         <MappingForm key={format!("map-{id}")} id={format!("map-{id}")} columns={entry.columns.clone()}
                             current={entry.options.csv_mapping.clone()} on_submit={remap} />
                     </details>
                 }
                 <ReadAs key={format!("as-{id}")} id={format!("as-{id}")} formats={props.formats.clone()}
-                    current={entry.options.clone()} detected={entry.format} on_submit={reread} />
+                    current={entry.options.clone()} detected={entry.format} open={unknown} on_submit={reread} />
             </div>
         }
     };
