@@ -875,6 +875,21 @@ await test("14 capacity from typed numbers equals verdict capacity --levels", as
   await area.fill(table.replace("155.09", "15x.09"));
   const bad = await panel.locator(".typed-error").textContent();
   assert(bad.includes("line 5") && bad.includes("p95_ms") && bad.includes("15x.09"), `error: ${bad}`);
+  // Numbers written as sentences become a table to check, read like the CLI reads that table.
+  await area.fill("p95 69 ms at 200 VUs (1083 req/s), 362 ms at 500 VUs (1090 req/s)");
+  await panel.getByRole("button", { name: "Turn these sentences into a table" }).click();
+  const converted = await area.inputValue();
+  assert(converted === "vus,throughput,p95_ms\n200,1083,69\n500,1090,362\n", `sentences became ${JSON.stringify(converted)}`);
+  await page.waitForSelector('section.capacity .typed-status[data-typed-levels="2"]');
+  const fromSentences = path.join(TMP, "sentences.csv");
+  fs.writeFileSync(fromSentences, converted);
+  const cliSentences = cliJsonAnyExit(["capacity", "--levels", fromSentences, "--target", "p95<200ms", "--json"]);
+  for (const key of ["value", "reason"]) {
+    const got = await panel.locator(".capacity-answer").getAttribute(`data-capacity-${key}`);
+    const want = cliSentences.answer[key] === undefined ? null : String(cliSentences.answer[key]);
+    assert(got === want, `sentences: answer ${key}: page ${got}, CLI ${want}`);
+  }
+  await panel.screenshot({ path: path.join(OUT, "14-sentences.png") });
   await area.fill(table);
   await page.waitForSelector('section.capacity[data-capacity-from="typed"] .typed-status[data-typed-levels="5"]');
   await panel.locator('select[name="statistic"]').selectOption({ label: "p95" });

@@ -30,6 +30,7 @@ pub mod mapping;
 pub mod pool;
 pub mod state;
 pub mod storage;
+pub mod typed_prose;
 pub mod wire;
 pub mod worker;
 

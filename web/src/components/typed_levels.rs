@@ -4,6 +4,8 @@
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
+use crate::typed_prose::sentences_to_table;
+
 #[derive(Properties, PartialEq)]
 pub struct TypedLevelsProps {
     pub text: String,
@@ -39,6 +41,16 @@ pub fn TypedLevels(props: &TypedLevelsProps) -> Html {
         },
         Err(why) => html! { <p class="typed-error" role="alert">{why.clone()}</p> },
     };
+    // Numbers written as sentences: offer them as a table to check.
+    let as_table = props
+        .result
+        .is_err()
+        .then(|| sentences_to_table(&props.text))
+        .flatten()
+        .map(|table| {
+            let on_input = props.on_input.clone();
+            Callback::from(move |_: MouseEvent| on_input.emit(table.clone()))
+        });
     html! {
         <div class="typed-levels">
             <label for="typed-levels-text">
@@ -46,11 +58,17 @@ pub fn TypedLevels(props: &TypedLevelsProps) -> Html {
                 {"Columns: "}<code>{"vus"}</code>{" (or concurrency, users, threads), "}<code>{"throughput"}</code>{" (req/s), and any of "}
                 <code>{"p50_ms … p99_ms"}</code>{", "}<code>{"mean_ms"}</code>{", "}<code>{"n"}</code>{", "}<code>{"error_rate"}</code>
                 {". Comma, semicolon, tab or spaces; cells may carry units (69 ms, 1.2 s). "}
-                {"For \u{201c}p95 69 ms at 200 VUs, 1083 req/s\u{201d} type the row "}<code>{"200,1083,69"}</code>{"."}
+                {"Sentences such as \u{201c}p95 69 ms at 200 VUs (1083 req/s), 362 ms at 500 VUs (1090 req/s)\u{201d} can be turned into that table."}
             </label>
             <textarea id="typed-levels-text" name="typed-levels" rows="7" spellcheck="false"
                 placeholder={EXAMPLE} value={props.text.clone()} {oninput} />
             {status}
+            if let Some(onclick) = as_table {
+                <p class="typed-convert">
+                    <button type="button" {onclick}>{"Turn these sentences into a table"}</button>
+                    <span class="muted">{" then check it: every row needs its load and throughput."}</span>
+                </p>
+            }
             <p class="typed-actions">
                 <span class="muted">{"Same as "}<code>{"verdict capacity --levels FILE --target …"}</code></span>
                 <button type="button" class="link" onclick={close}>{"Use the open runs instead"}</button>
