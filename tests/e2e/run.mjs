@@ -741,6 +741,217 @@ await test("11 capacity across five constant-VU runs matches verdict capacity", 
   return `answer ${want.value} VUs (${want.low}–${want.high}) as the CLI's, ${rows} levels`;
 });
 
+// ---------------------------------------------------------------- reading options, typed levels
+
+/** `verdict …` JSON; exit code 2 ("no answer") still prints it. */
+function cliJsonAnyExit(args) {
+  try {
+    return cliJson(args);
+  } catch (e) {
+    if (e.stdout?.length) return JSON.parse(e.stdout.toString());
+    throw e;
+  }
+}
+
+/** No sideways scroll at this width. */
+async function assertNoSidewaysScroll(page, what) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert(overflow <= 0, `${what}: the page scrolls sideways by ${overflow}px`);
+}
+
+/** The real JMeter CSV with neutral column names, so that no reader recognises it. */
+function neutralCsv() {
+  const text = fs.readFileSync(path.join(FIXTURES, "generic_csv/jmeter/results.jtl"), "utf8");
+  const header = "started_ms,took_ms,route,code,message,worker,kind,passed,why,size,g,a,ttfb,connect";
+  const rows = text.slice(text.indexOf("\n") + 1);
+  const file = path.join(TMP, "export.csv");
+  fs.writeFileSync(file, `${header}\n${rows}`);
+  return { name: "export.csv", path: file, bytes: fs.readFileSync(file), columns: header.split(",") };
+}
+
+await test("13 a CSV the user maps in the app matches verdict summary --csv-...", async () => {
+  const csv = neutralCsv();
+  const mapping = { latency: "took_ms", "latency-unit": "ms", timestamp: "started_ms", "timestamp-unit": "ms",
+    label: "route", status: "code", success: "passed" };
+  const flags = ["--csv-latency", "took_ms", "--csv-latency-unit", "ms", "--csv-timestamp", "started_ms",
+    "--csv-timestamp-unit", "ms", "--csv-label", "route", "--csv-status", "code", "--csv-success", "passed"];
+  const cliCsv = cliJson(["summary", "--json", ...flags, csv.path]).runs[0];
+  const hgrmPath = path.join(TMP, "12Krps.hgrm");
+  fs.copyFileSync(path.join(FIXTURES, "hdrhistogram/HdrHistogram__HdrHistogram__12Krps"), hgrmPath);
+  const hgrm = { name: "12Krps.hgrm", path: hgrmPath, bytes: fs.readFileSync(hgrmPath) };
+  const cliHgrmDefault = cliReport([hgrm.path]).runs[0];
+  const cliHgrmUs = cliJson(["summary", "--json", "--format", "hgrm", "--hdr-unit", "us", hgrm.path]).runs[0];
+
+  const { context, page, problems } = await openPage();
+  await waitState(page, "run.csv.gz", ["done"]);
+  await dropFiles(page, [csv, hgrm]);
+
+  // The CSV fails with its columns offered in a mapping form.
+  assert(await waitState(page, csv.name, ["done", "failed"]) === "failed", "a CSV no reader knows should ask for a mapping");
+  const csvCard = card(page, csv.name);
+  const alert = csvCard.locator(".error");
+  assert(await alert.getAttribute("data-code") === "csv-mapping", "error code is not csv-mapping");
+  const message = await alert.textContent();
+  assert(message.includes("export.csv") && message.includes("took_ms"), `error does not name the file and columns: ${message}`);
+  const offered = await csvCard.locator('form.mapping select[name="latency"] option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+  assert(JSON.stringify(offered) === JSON.stringify(csv.columns), `offered columns ${offered}`);
+  await csvCard.locator("form.mapping").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(OUT, "13-mapping-form.png") });
+  for (const [field, value] of Object.entries(mapping)) {
+    await csvCard.locator(`form.mapping select[name="${field}"]`).selectOption(value);
+  }
+  const same = await csvCard.locator(".cli-equivalent code").textContent();
+  assert(same.endsWith(flags.join(" ")), `the CLI equivalent shown is "${same}"`);
+  await csvCard.getByRole("button", { name: "Read with this mapping" }).click();
+  assert(await waitState(page, csv.name, ["done", "failed"]) === "done", "the mapped CSV did not read");
+  assert(await csvCard.locator(".badge").filter({ hasText: "generic-csv" }).count() === 1, "no generic-csv badge");
+  let checked = await compareWithCli(csvCard, cliCsv);
+
+  // The .hgrm as detected (values taken as ms), then read as µs.
+  assert(await waitState(page, hgrm.name, ["done", "failed"]) === "done", "the .hgrm did not read");
+  const hgrmCard = card(page, hgrm.name);
+  checked += await compareWithCli(hgrmCard, cliHgrmDefault);
+  await hgrmCard.locator("details.read-as > summary").click();
+  await hgrmCard.locator('details.read-as select[name="format"]').selectOption("hgrm");
+  await hgrmCard.locator('details.read-as select[name="hdr-unit"]').selectOption("us");
+  await hgrmCard.locator("details.read-as").screenshot({ path: path.join(OUT, "13-read-as.png") });
+  await hgrmCard.getByRole("button", { name: "Read again" }).click();
+  await page.waitForFunction((n) => {
+    const el = document.querySelector(`article.entry[data-file="${n}"][data-state="done"] dl[data-endpoint="*overall*"] [data-metric="p50"]`);
+    return el !== null;
+  }, hgrm.name, { timeout: 30_000 });
+  await page.waitForFunction(([n, want]) => {
+    const el = document.querySelector(`article.entry[data-file="${n}"][data-state="done"] dl[data-endpoint="*overall*"] [data-metric="p50"]`);
+    return el && Number(el.dataset.value) === want;
+  }, [hgrm.name, cliHgrmUs.latency_ms.p50], { timeout: 30_000 });
+  checked += await compareWithCli(hgrmCard, cliHgrmUs);
+  assert(cliHgrmUs.latency_ms.p50 < cliHgrmDefault.latency_ms.p50, "the unit made no difference");
+  await page.screenshot({ path: path.join(OUT, "13-mapped.png"), fullPage: true });
+
+  // A forced format that does not fit gives a clear error, and Read as… stays to undo it.
+  await hgrmCard.locator("details.read-as > summary").click();
+  await hgrmCard.locator('details.read-as select[name="format"]').selectOption("k6-ndjson");
+  await hgrmCard.getByRole("button", { name: "Read again" }).click();
+  assert(await waitState(page, hgrm.name, ["done", "failed"]) === "failed", "an .hgrm read as k6-ndjson should fail");
+  const wrong = await hgrmCard.locator(".error-message").textContent();
+  assert(wrong.includes(hgrm.name) && /line \d+/.test(wrong), `the error does not name the file and line: ${wrong}`);
+  assert(await hgrmCard.locator("details.read-as").count() === 1, "Read as… is gone after an error");
+  assert(problems.length === 0, problems.join("\n"));
+  await context.close();
+
+  // The form on a phone.
+  const phone = await openPage({ width: 390, height: 844 });
+  await waitState(phone.page, "run.csv.gz", ["done"]);
+  await dropFiles(phone.page, [csv]);
+  await waitState(phone.page, csv.name, ["failed"]);
+  await card(phone.page, csv.name).locator("form.mapping").scrollIntoViewIfNeeded();
+  await assertNoSidewaysScroll(phone.page, "mapping form on a phone");
+  await phone.page.screenshot({ path: path.join(OUT, "13-mapping-phone.png") });
+  await phone.context.close();
+  return `${checked} numbers equal to the CLI's (mapped CSV, .hgrm as ms and as µs)`;
+});
+
+await test("14 capacity from typed numbers equals verdict capacity --levels", async () => {
+  // Numbers as a report gives them: no raw samples, no intervals.
+  const table = [
+    "vus,throughput,mean_ms,p95_ms",
+    "10,18.18,49.92,110.62",
+    "25,45.28,51.95,116.16",
+    "50,89.85,56.22,125.40",
+    "100,175.57,68.67,155.09",
+    "200,288.63,192.33,428.24",
+  ].join("\n");
+  const file = path.join(TMP, "levels.csv");
+  fs.writeFileSync(file, `${table}\n`);
+  const cli = cliJsonAnyExit(["capacity", "--levels", file, "--target", "p95<200ms", "--json"]);
+  const cli2 = cliJsonAnyExit(["capacity", "--levels", file, "--target", "p95<200ms", "--instances", "2", "--json"]);
+  assert(cli.answer.value !== undefined, `the CLI gives no answer: ${cli.answer.message}`);
+
+  const { context, page, problems } = await openPage();
+  await waitState(page, "run.csv.gz", ["done"]);
+  // The demo alone has no capacity answer: its panel folds to one line below the run.
+  const panel = page.locator("section.capacity");
+  await panel.waitFor();
+  const below = await page.evaluate(() => {
+    const run = document.querySelector('article.entry[data-file="run.csv.gz"]').getBoundingClientRect();
+    return document.querySelector("section.capacity").getBoundingClientRect().top >= run.bottom;
+  });
+  assert(below, "the capacity panel is above the demo run");
+  assert(await panel.evaluate((el) => el.classList.contains("folded")), "with no answer the capacity panel should be folded");
+  const line = await panel.locator(".capacity-summary").textContent();
+  assert(/Not enough evidence/.test(line), `folded line: ${line}`);
+
+  await panel.getByRole("button", { name: "Capacity from numbers…" }).click();
+  const area = panel.locator("textarea#typed-levels-text");
+  // A bad cell is named by line and column.
+  await area.fill(table.replace("155.09", "15x.09"));
+  const bad = await panel.locator(".typed-error").textContent();
+  assert(bad.includes("line 5") && bad.includes("p95_ms") && bad.includes("15x.09"), `error: ${bad}`);
+  // Numbers written as sentences become a table to check, read like the CLI reads that table.
+  await area.fill("p95 69 ms at 200 VUs (1083 req/s), 362 ms at 500 VUs (1090 req/s)");
+  await panel.getByRole("button", { name: "Turn these sentences into a table" }).click();
+  const converted = await area.inputValue();
+  assert(converted === "vus,throughput,p95_ms\n200,1083,69\n500,1090,362\n", `sentences became ${JSON.stringify(converted)}`);
+  await page.waitForSelector('section.capacity .typed-status[data-typed-levels="2"]');
+  const fromSentences = path.join(TMP, "sentences.csv");
+  fs.writeFileSync(fromSentences, converted);
+  const cliSentences = cliJsonAnyExit(["capacity", "--levels", fromSentences, "--target", "p95<200ms", "--json"]);
+  for (const key of ["value", "reason"]) {
+    const got = await panel.locator(".capacity-answer").getAttribute(`data-capacity-${key}`);
+    const want = cliSentences.answer[key] === undefined ? null : String(cliSentences.answer[key]);
+    assert(got === want, `sentences: answer ${key}: page ${got}, CLI ${want}`);
+  }
+  await panel.screenshot({ path: path.join(OUT, "14-sentences.png") });
+  await area.fill(table);
+  await page.waitForSelector('section.capacity[data-capacity-from="typed"] .typed-status[data-typed-levels="5"]');
+  await panel.locator('select[name="statistic"]').selectOption({ label: "p95" });
+  await panel.locator('input[name="limit"]').fill("200");
+  const answer = panel.locator(".capacity-answer");
+  for (const key of ["value", "low", "high", "reason"]) {
+    const got = await answer.getAttribute(`data-capacity-${key}`);
+    const want = cli.answer[key] === undefined || cli.answer[key] === null ? null : String(cli.answer[key]);
+    assert(got === want, `answer ${key}: page ${got}, CLI ${want}`);
+  }
+  const usl = panel.locator(".capacity-usl");
+  let checked = 4;
+  for (const key of ["sigma", "kappa", "lambda"]) {
+    const got = Number(await usl.getAttribute(`data-usl-${key}`));
+    const want = cli.usl[key];
+    // The fit goes through exp/ln/sqrt from two maths libraries: last digits may differ.
+    assert(Math.abs(got - want) <= 1e-9 * Math.max(Math.abs(want), 1e-12), `USL ${key}: page ${got}, CLI ${want}`);
+    checked++;
+  }
+  const rows = await panel.locator("table.capacity-levels tbody tr[data-level]").count();
+  assert(rows === cli.levels.length, `${rows} level rows, CLI ${cli.levels.length}`);
+  const intervals = await panel.locator("table.capacity-levels tbody tr td:nth-child(4)").allTextContents();
+  assert(intervals.every((t) => t === "–"), `typed numbers should carry no intervals: ${intervals}`);
+  const labels = await panel.locator("table.capacity-levels tbody td.label").allTextContents();
+  assert(labels.every((l) => l.startsWith("typed numbers line")), `levels not labelled as typed: ${labels}`);
+  await panel.scrollIntoViewIfNeeded();
+  await panel.screenshot({ path: path.join(OUT, "14-typed-levels.png") });
+  // A what-if recomputes like the CLI's --instances.
+  await panel.locator('input[name="instances"]').fill("2");
+  const whatIf = await panel.locator(".capacity-what-if").getAttribute("data-what-if-vus");
+  const wantWhatIf = cli2.what_if?.max_vus?.value;
+  assert(whatIf === (wantWhatIf === undefined ? null : String(wantWhatIf)), `what-if: page ${whatIf}, CLI ${wantWhatIf}`);
+  checked++;
+  assert(problems.length === 0, problems.join("\n"));
+  await context.close();
+
+  const phone = await openPage({ width: 390, height: 844 });
+  await waitState(phone.page, "run.csv.gz", ["done"]);
+  await phone.page.screenshot({ path: path.join(OUT, "14-demo-phone.png"), fullPage: true });
+  const phonePanel = phone.page.locator("section.capacity");
+  await phonePanel.getByRole("button", { name: "Capacity from numbers…" }).click();
+  await phonePanel.locator("textarea#typed-levels-text").fill(table);
+  await phone.page.waitForSelector('section.capacity .capacity-answer[data-capacity-value]');
+  await assertNoSidewaysScroll(phone.page, "typed levels on a phone");
+  await phonePanel.screenshot({ path: path.join(OUT, "14-typed-levels-phone.png") });
+  await phone.context.close();
+  const band = cli.answer.low === undefined ? "no band: typed numbers carry no intervals" : `band ${cli.answer.low}–${cli.answer.high}`;
+  return `answer ${cli.answer.value} VUs (${band}), σ κ λ and the what-if as the CLI's: ${checked} numbers`;
+});
+
 await browser.close();
 await server.close();
 const passed = results.filter((r) => r.ok).length;

@@ -1,7 +1,7 @@
 //! The page: header, drop zone, one panel per file.
 
 use std::cell::Cell;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
@@ -11,6 +11,7 @@ use web_sys::{Blob, File};
 use yew::prelude::*;
 
 use verdict_core::compare::Comparison;
+use verdict_core::IngestOptions;
 
 use crate::analysis::{self, HeldRun};
 use crate::components::capacity_panel::CapacityPanel;
@@ -127,13 +128,17 @@ fn Workbench() -> Html {
         })
     };
     let width = crate::components::use_viewport_width();
+    // The files themselves (handles, not bytes), so a file can be read again
+    // with other options. Outside the state: a `Blob` is not page data.
+    let blobs = use_mut_ref(HashMap::<EntryId, (Blob, String)>::new);
 
     let add = {
-        let (pool, next_id, next_batch, dispatcher) = (
+        let (pool, next_id, next_batch, dispatcher, blobs) = (
             pool.clone(),
             next_id.clone(),
             next_batch.clone(),
             state.dispatcher(),
+            blobs.clone(),
         );
         Rc::new(move |incoming: Vec<Incoming>| -> Vec<EntryId> {
             let batch = next_batch.get();
@@ -150,7 +155,8 @@ fn Workbench() -> Html {
                     size: blob.size() as u64,
                     demo,
                 });
-                pool.add(id, blob, name);
+                blobs.borrow_mut().insert(id, (blob.clone(), name.clone()));
+                pool.add(id, blob, name, IngestOptions::default());
             }
             ids
         })
@@ -208,21 +214,33 @@ fn Workbench() -> Html {
         let pool = pool.clone();
         Callback::from(move |id: EntryId| pool.cancel(id))
     };
+    let on_reread = {
+        let (pool, state, next_id, blobs) =
+            (pool.clone(), state.clone(), next_id.clone(), blobs.clone());
+        Callback::from(move |(old, options): (EntryId, IngestOptions)| {
+            let Some((blob, name)) = blobs.borrow_mut().remove(&old) else {
+                return;
+            };
+            pool.cancel(old);
+            forget_kept(&state, old);
+            let id = next_id.get();
+            next_id.set(id + 1);
+            state.dispatch(Action::Reread {
+                old,
+                id,
+                options: options.clone(),
+            });
+            blobs.borrow_mut().insert(id, (blob.clone(), name.clone()));
+            pool.add(id, blob, name, options);
+        })
+    };
     let on_close = {
-        let (pool, state) = (pool.clone(), state.clone());
+        let (pool, state, blobs) = (pool.clone(), state.clone(), blobs.clone());
         Callback::from(move |id: EntryId| {
             pool.cancel(id);
+            blobs.borrow_mut().remove(&id);
             // A closed panel is not brought back by the next reload.
-            if let Some(key) = state
-                .entries
-                .iter()
-                .find(|e| e.id == id)
-                .and_then(|e| e.saved)
-            {
-                wasm_bindgen_futures::spawn_local(async move {
-                    let _ = storage::remove(key).await;
-                });
-            }
+            forget_kept(&state, id);
             state.dispatch(Action::Remove(id));
         })
     };
@@ -329,16 +347,12 @@ fn Workbench() -> Html {
             _ => None,
         })
         .collect();
-    // Capacity needs two load levels: two runs, or one staged run cut into plateaus.
+    // Load levels for the capacity panel: several runs, or one staged run cut into plateaus.
     let with_levels: Vec<_> = entries
         .iter()
         .filter(|e| matches!(e.status, Status::Done { .. }))
         .filter_map(|e| e.levels.clone().map(|l| (e.name.clone(), l)))
         .collect();
-    let show_capacity = with_levels.len() >= 2
-        || with_levels
-            .iter()
-            .any(|(_, l)| l.as_ref().as_ref().is_ok_and(|s| s.levels.len() >= 2));
 
     let comparable = state.analyses();
     let any_done = !done.is_empty();
@@ -391,10 +405,25 @@ fn Workbench() -> Html {
                     {format!("Analyses of your files (never the files) are kept in this browser so that a reload loses nothing: {kept} kept. ")}
                     <button type="button" class="link" onclick={on_clear_kept}>{"Clear kept analyses"}</button>
                 </p>
-                <DropZone on_files={on_files} on_demo={on_demo} formats={formats} />
+                <DropZone on_files={on_files} on_demo={on_demo} formats={formats.clone()} />
                 if let Some(notice) = &state.notice {
                     <p class="notice" role="alert">{notice}</p>
                 }
+                // The runs first: panels across runs follow them.
+                <section class="entries" aria-label="Files">
+                    for entry in entries {
+                        <EntryCard
+                            key={entry.order}
+                            entry={entry.clone()}
+                            width={width}
+                            on_cancel={on_cancel.clone()}
+                            on_close={on_close.clone()}
+                            formats={formats.clone()}
+                            can_reread={blobs.borrow().contains_key(&entry.id)}
+                            on_reread={on_reread.clone()}
+                        />
+                    }
+                </section>
                 if done.len() >= 2 {
                     <CompareTable runs={done} />
                 }
@@ -409,23 +438,10 @@ fn Workbench() -> Html {
                         waiting_for={compare_waiting}
                     />
                 }
-                if show_capacity {
-                    <CapacityPanel runs={with_levels} width={width} />
-                }
+                <CapacityPanel runs={with_levels} width={width} />
                 if !shareable.is_empty() {
                     <SharePanel runs={shareable} comparison={(comparable.len() >= 2).then(|| (*shown_comparison).clone()).flatten()} />
                 }
-                <section class="entries" aria-label="Files">
-                    for entry in entries {
-                        <EntryCard
-                            key={entry.id}
-                            entry={entry.clone()}
-                            width={width}
-                            on_cancel={on_cancel.clone()}
-                            on_close={on_close.clone()}
-                        />
-                    }
-                </section>
             </main>
             {footer()}
         </div>
@@ -441,6 +457,20 @@ fn incoming_files(files: Vec<File>) -> Vec<Incoming> {
             demo: false,
         })
         .collect()
+}
+
+/// Drops a file's kept analysis from the browser's store, if it has one.
+fn forget_kept(state: &UseReducerHandle<AppState>, id: EntryId) {
+    if let Some(key) = state
+        .entries
+        .iter()
+        .find(|e| e.id == id)
+        .and_then(|e| e.saved)
+    {
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = storage::remove(key).await;
+        });
+    }
 }
 
 /// Dropping a file outside the drop zone would make the browser navigate

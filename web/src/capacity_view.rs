@@ -5,8 +5,66 @@
 use std::rc::Rc;
 
 use verdict_core::capacity::{
-    analyse, curve, CapacityOptions, CapacityReport, CurvePoint, LevelSet, Scenario, Target,
+    analyse, curve, levels_from_table, CapacityOptions, CapacityReport, CurvePoint, LevelSet,
+    Scenario, Target,
 };
+
+use crate::display;
+
+/// Where the capacity panel takes its levels from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LevelsFrom {
+    /// The open runs (what the workers sent).
+    Runs,
+    /// A table the user typed or pasted.
+    Typed,
+}
+
+impl LevelsFrom {
+    /// For `data-capacity-from`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LevelsFrom::Runs => "runs",
+            LevelsFrom::Typed => "typed",
+        }
+    }
+}
+
+/// How typed levels are named in labels and messages ("typed numbers line 3").
+pub const TYPED_SOURCE: &str = "typed numbers";
+
+/// The typed table read by the core's table reader (`verdict capacity
+/// --levels`); `Ok(None)` while nothing is typed.
+pub fn read_typed(text: &str) -> Result<Option<LevelSet>, String> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    levels_from_table(TYPED_SOURCE, text).map(Some)
+}
+
+/// The panel folded to one line: the answer, or why there is none.
+pub fn summary_line(from: LevelsFrom, report: Option<&CapacityReport>, target: &Target) -> String {
+    let Some(r) = report else {
+        return match from {
+            LevelsFrom::Runs => "Needs load levels: runs at two or more VU counts, or one staged run held at several plateaus. Or type the numbers from a report.".into(),
+            LevelsFrom::Typed => "Type or paste a table of levels below.".into(),
+        };
+    };
+    match (r.answer.value, r.answer.low, r.answer.high) {
+        (Some(v), Some(lo), Some(hi)) => format!(
+            "Up to {} VUs (band {}–{}) keep {target}.",
+            display::count(v),
+            display::count(lo),
+            display::count(hi)
+        ),
+        (Some(v), _, _) => format!("Up to {} VUs keep {target}.", display::count(v)),
+        (None, _, _) => format!(
+            "Not enough evidence for {target} from {} load level{}.",
+            r.levels.len(),
+            if r.levels.len() == 1 { "" } else { "s" }
+        ),
+    }
+}
 
 /// Statistics the worker computes for every level (the core's standard ones
 /// plus `verdict_rpc`'s extras), offered as targets.
@@ -127,6 +185,15 @@ mod tests {
         assert_eq!(expected.answer.value, Some(134));
         assert_eq!(points.len(), CURVE_STEPS);
         assert!(report.notes.iter().any(|n| n.contains("c left out")));
+        // The same table typed in the panel: the same answer, labelled as typed.
+        let typed = read_typed(&format!("{header}{}\n", rows.join("\n")))?.ok_or("no levels")?;
+        assert_eq!(typed.levels[0].label, "typed numbers line 2");
+        let (from_typed, _) = compute(typed, &Question::default());
+        assert_eq!(from_typed.answer, expected.answer);
+        assert_eq!(read_typed("  \n"), Ok(None));
+        assert!(read_typed("vus,p95_ms\n10,5\n").is_err_and(|e| e.contains("line 1")));
+        let line = summary_line(LevelsFrom::Typed, Some(&from_typed), &from_typed.target);
+        assert!(line.starts_with("Up to 134 VUs"), "{line}");
         assert_eq!(optional_number(" "), Ok(None));
         assert_eq!(optional_number("1.5"), Ok(Some(1.5)));
         assert!(optional_number("x").is_err());

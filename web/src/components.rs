@@ -10,12 +10,15 @@ pub mod endpoint_table;
 pub mod entry_card;
 pub mod file_drop;
 pub mod headline;
+pub mod mapping_form;
 pub mod overlay_chart;
+pub mod read_as;
 pub mod run_view;
 pub mod share_panel;
 pub mod shared_view;
 pub mod status_chart;
 pub mod timeline_chart;
+pub mod typed_levels;
 
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;

@@ -43,6 +43,19 @@ pub fn axis_ms(v: f64) -> String {
     }
 }
 
+/// Three significant digits for any magnitude: `0`, `1.86`, `7.31e-6`.
+pub fn significant(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return plain(v);
+    }
+    if (1e-3..1e6).contains(&v.abs()) {
+        let decimals = (2 - v.abs().log10().floor() as i32).max(0) as usize;
+        format!("{v:.decimals$}")
+    } else {
+        format!("{v:.2e}")
+    }
+}
+
 /// A tick value without float dust: `0.6000000000000001` → `0.6`.
 pub fn plain(v: f64) -> String {
     let rounded = (v * 1e6).round() / 1e6;
@@ -162,6 +175,15 @@ mod tests {
             assert_eq!(exact(v).parse::<f64>(), Ok(v));
         }
         assert_eq!(exact(14577.0), "14577");
+    }
+
+    #[test]
+    fn significant_digits_for_fit_parameters() {
+        assert_eq!(significant(0.0), "0");
+        assert_eq!(significant(1.8645323653492627), "1.86");
+        assert_eq!(significant(7.307285480131384e-6), "7.31e-6");
+        assert_eq!(significant(0.0123), "0.0123");
+        assert_eq!(significant(369.9), "370");
     }
 
     #[test]

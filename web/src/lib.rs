@@ -26,9 +26,11 @@ pub mod capacity_view;
 pub mod charts;
 pub mod components;
 pub mod display;
+pub mod mapping;
 pub mod pool;
 pub mod state;
 pub mod storage;
+pub mod typed_prose;
 pub mod wire;
 pub mod worker;
 

@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::rc::{Rc, Weak};
 
 use js_sys::{Array, ArrayBuffer, Uint8Array};
+use verdict_core::IngestOptions;
 use verdict_rpc::{ErrorInfo, Request, Response, PROTOCOL_VERSION};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -85,6 +86,7 @@ struct Job {
     id: EntryId,
     blob: Blob,
     name: String,
+    options: IngestOptions,
 }
 
 struct Active {
@@ -156,12 +158,14 @@ impl Pool {
         self.inner.borrow().max_workers
     }
 
-    /// Queues a file (or any blob) for reading.
-    pub fn add(&self, id: EntryId, blob: Blob, name: String) {
-        self.inner
-            .borrow_mut()
-            .queue
-            .push_back(Job { id, blob, name });
+    /// Queues a file (or any blob) for reading with `options`.
+    pub fn add(&self, id: EntryId, blob: Blob, name: String, options: IngestOptions) {
+        self.inner.borrow_mut().queue.push_back(Job {
+            id,
+            blob,
+            name,
+            options,
+        });
         schedule(&self.inner);
     }
 
@@ -226,7 +230,7 @@ fn schedule(rc: &Rc<RefCell<Inner>>) {
                 let open = Request::Open {
                     file_name: job.name.clone(),
                     size: size as u64,
-                    options: Default::default(),
+                    options: job.options.clone(),
                 };
                 if let Err(e) = post(&slot.worker, &open) {
                     actions.push(failed(
@@ -283,10 +287,7 @@ fn schedule(rc: &Rc<RefCell<Inner>>) {
 fn failed(id: EntryId, code: &str, message: String) -> Action {
     Action::Pool(PoolEvent::Failed {
         id,
-        error: ErrorInfo {
-            code: code.into(),
-            message,
-        },
+        error: ErrorInfo::new(code, message),
     })
 }
 

@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use verdict_core::capacity::LevelSet;
-use verdict_core::{Format, RunSummary};
+use verdict_core::{Format, IngestOptions, RunSummary};
 use verdict_rpc::{ErrorInfo, FormatInfo};
 use yew::Reducible;
 
@@ -39,6 +39,13 @@ pub struct Entry {
     pub id: EntryId,
     /// Files added together (one drop, one pick) share a batch.
     pub batch: u32,
+    /// Place within its batch: a file read again keeps its place.
+    pub order: u32,
+    /// How the file is read (forced format, units, column mapping).
+    pub options: IngestOptions,
+    /// The columns of a CSV no reader recognised, as the worker listed
+    /// them; kept when the file is read again, for the mapping form.
+    pub columns: Vec<String>,
     pub name: String,
     pub size: u64,
     pub demo: bool,
@@ -131,6 +138,13 @@ pub enum Action {
         size: u64,
         demo: bool,
     },
+    /// A file is read again under a new id with other options; its panel
+    /// keeps its place and starts over.
+    Reread {
+        old: EntryId,
+        id: EntryId,
+        options: IngestOptions,
+    },
     /// News from the pool.
     Pool(PoolEvent),
     /// The user closed a file's panel.
@@ -168,7 +182,7 @@ impl AppState {
     /// its files were given.
     pub fn in_display_order(&self) -> Vec<&Entry> {
         let mut entries: Vec<&Entry> = self.entries.iter().collect();
-        entries.sort_by_key(|e| (std::cmp::Reverse(e.batch), e.id));
+        entries.sort_by_key(|e| (std::cmp::Reverse(e.batch), e.order));
         entries
     }
 
@@ -189,6 +203,9 @@ impl AppState {
                 self.entries.push(Entry {
                     id,
                     batch,
+                    order: id,
+                    options: IngestOptions::default(),
+                    columns: Vec::new(),
                     name,
                     size,
                     demo,
@@ -210,6 +227,9 @@ impl AppState {
             } => self.entries.push(Entry {
                 id,
                 batch,
+                order: id,
+                options: IngestOptions::default(),
+                columns: Vec::new(),
                 name,
                 size,
                 demo: false,
@@ -223,6 +243,17 @@ impl AppState {
                 restored: true,
                 levels: None,
             }),
+            Action::Reread { old, id, options } => {
+                if let Some(e) = self.entry_mut(old) {
+                    e.id = id;
+                    e.options = options;
+                    e.format = None;
+                    e.status = Status::Queued;
+                    e.saved = None;
+                    e.restored = false;
+                    e.levels = None;
+                }
+            }
             Action::Saved { id, key } => {
                 if let Some(e) = self.entry_mut(id) {
                     e.saved = Some(key);
@@ -289,7 +320,12 @@ impl AppState {
                     analysis: analysis.map(Rc::new),
                 };
             }
-            PoolEvent::Failed { error, .. } => entry.status = Status::Failed(error),
+            PoolEvent::Failed { error, .. } => {
+                if !error.columns.is_empty() {
+                    entry.columns = error.columns.clone();
+                }
+                entry.status = Status::Failed(error);
+            }
             PoolEvent::Cancelled { .. } => {
                 if entry.is_active() {
                     entry.status = Status::Cancelled;
@@ -354,10 +390,7 @@ mod tests {
         }));
         assert_eq!(s.entries[0].fraction(), 0.5);
         assert_eq!(s.entries[0].mb_per_s(), Some(0.0005));
-        let error = ErrorInfo {
-            code: "fmt".into(),
-            message: "f1.json: not a format".into(),
-        };
+        let error = ErrorInfo::new("fmt", "f1.json: not a format");
         s.apply(Action::Pool(PoolEvent::Failed {
             id: 1,
             error: error.clone(),
@@ -412,6 +445,34 @@ mod tests {
         }
         let order: Vec<EntryId> = s.in_display_order().iter().map(|e| e.id).collect();
         assert_eq!(order, [3, 1, 2, 0]);
+    }
+
+    #[test]
+    fn a_file_read_again_keeps_its_place_and_the_columns_it_listed() {
+        let mut s = AppState::default();
+        for id in [1, 2] {
+            s.apply(added(id));
+        }
+        let mut error = ErrorInfo::new("csv-mapping", "f1.json: map its columns");
+        error.columns = vec!["ts".into(), "took".into()];
+        s.apply(Action::Pool(PoolEvent::Failed { id: 1, error }));
+        let options = IngestOptions {
+            format: Some(Format::Hgrm),
+            ..IngestOptions::default()
+        };
+        s.apply(Action::Reread {
+            old: 1,
+            id: 7,
+            options: options.clone(),
+        });
+        let order: Vec<EntryId> = s.in_display_order().iter().map(|e| e.id).collect();
+        assert_eq!(order, [7, 2]);
+        let e = &s.entries[0];
+        assert_eq!((&e.status, &e.options), (&Status::Queued, &options));
+        assert_eq!(e.columns, ["ts", "took"]);
+        // News about the old id no longer lands anywhere.
+        s.apply(Action::Pool(PoolEvent::Started { id: 1 }));
+        assert_eq!(s.entries[0].status, Status::Queued);
     }
 
     #[test]

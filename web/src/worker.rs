@@ -29,10 +29,10 @@ pub fn run() {
     // A panic aborts the Wasm instance; tell the page why before it does, so
     // the file shows a reason instead of a silently dead worker.
     std::panic::set_hook(Box::new(|info| {
-        post(&Response::Error(ErrorInfo {
-            code: "internal".into(),
-            message: format!("internal error in the worker: {info}"),
-        }));
+        post(&Response::Error(ErrorInfo::new(
+            "internal",
+            format!("internal error in the worker: {info}"),
+        )));
     }));
     let engine = RefCell::new(Engine::new());
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {

@@ -130,9 +130,11 @@ fn other_responses_cross_the_wire() {
             formats: Vec::new(),
         },
         Response::Cancelled,
+        Response::Error(ErrorInfo::new("fmt", "notes.txt: not a format")),
         Response::Error(ErrorInfo {
-            code: "fmt".into(),
-            message: "notes.txt: not a format".into(),
+            code: "csv-mapping".into(),
+            message: "export.csv: map its columns".into(),
+            columns: vec!["ts".into(), "took (µs)".into(), "route".into()],
         }),
     ] {
         assert_eq!(

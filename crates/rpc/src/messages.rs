@@ -107,23 +107,39 @@ pub struct ErrorInfo {
     pub code: String,
     /// One sentence naming the file and the position.
     pub message: String,
+    /// For a CSV no format recognised (`csv-mapping`): its columns, which
+    /// the page offers in its column-mapping form. Left out by older
+    /// workers, hence the default.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<String>,
 }
 
 impl ErrorInfo {
+    /// An error with a code and a message, and no columns.
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> ErrorInfo {
+        ErrorInfo {
+            code: code.into(),
+            message: message.into(),
+            columns: Vec::new(),
+        }
+    }
+
     /// A protocol violation by the page.
     pub fn protocol(message: impl Into<String>) -> ErrorInfo {
-        ErrorInfo {
-            code: "protocol".into(),
-            message: message.into(),
-        }
+        ErrorInfo::new("protocol", message)
     }
 }
 
 impl From<&verdict_core::IngestError> for ErrorInfo {
     fn from(e: &verdict_core::IngestError) -> ErrorInfo {
+        let columns = match e {
+            verdict_core::IngestError::UnrecognisedCsv { columns, .. } => columns.clone(),
+            _ => Vec::new(),
+        };
         ErrorInfo {
             code: e.code().into(),
             message: e.to_string(),
+            columns,
         }
     }
 }

@@ -286,9 +286,11 @@ fn messages_round_trip_through_serde() {
             bytes_done: 1 << 40,
         },
         Response::Cancelled,
+        Response::Error(verdict_rpc::ErrorInfo::new("fmt", "x.txt: not a format")),
         Response::Error(verdict_rpc::ErrorInfo {
-            code: "fmt".into(),
-            message: "x.txt: not a format".into(),
+            code: "csv-mapping".into(),
+            message: "x.csv: map its columns".into(),
+            columns: vec!["ts".into(), "elapsed".into()],
         }),
     ];
     for r in responses {
@@ -388,4 +390,112 @@ fn levels_from_five_constant_vu_runs_give_the_core_answer() {
     )
     .expect("parses");
     assert!(matches!(back, Response::Levels { levels: Some(s), .. } if s.levels.len() == 5));
+}
+
+/// The real JMeter CSV with neutral column names, so no reader recognises it:
+/// what a user of a tool Verdict has no reader for would drop.
+fn neutral_csv() -> (Vec<u8>, Vec<String>) {
+    let jtl = fixture("generic_csv/jmeter/results.jtl");
+    let text = String::from_utf8(jtl).expect("the fixture is UTF-8");
+    let (_, rows) = text.split_once('\n').expect("a header line");
+    let header =
+        "started_ms,took_ms,route,code,message,worker,kind,passed,why,size,g,a,ttfb,connect";
+    let columns = header.split(',').map(String::from).collect();
+    (format!("{header}\n{rows}").into_bytes(), columns)
+}
+
+#[test]
+fn an_unrecognised_csv_error_lists_its_columns_and_a_mapping_reads_it() {
+    use verdict_core::formats::generic_csv::{CsvColumn, CsvMapping, TimestampMarks};
+    use verdict_core::time::DurationUnit;
+    let (bytes, header) = neutral_csv();
+    let mut engine = Engine::new();
+    engine.handle(open("export.csv", &bytes));
+    let mut answers = Vec::new();
+    for (seq, slice) in bytes.chunks(50_000).enumerate() {
+        answers = engine.handle(Request::Chunk {
+            seq: seq as u32,
+            bytes: slice.to_vec(),
+        });
+        if matches!(answers.last(), Some(Response::Error(_))) {
+            break;
+        }
+    }
+    if !matches!(answers.last(), Some(Response::Error(_))) {
+        answers = engine.handle(Request::Finish);
+    }
+    let Some(Response::Error(error)) = answers.last() else {
+        panic!("expected an error, got {answers:?}");
+    };
+    assert_eq!(error.code, "csv-mapping");
+    assert_eq!(error.columns, header, "the columns the mapping form offers");
+    assert!(error.message.contains("export.csv"), "{}", error.message);
+
+    // The same file again with the mapping the form builds from those columns.
+    let name = |i: usize| Some(CsvColumn::Name(header[i].clone()));
+    let options = IngestOptions {
+        csv_mapping: Some(CsvMapping {
+            latency: CsvColumn::Name(header[1].clone()),
+            latency_unit: DurationUnit::Millis,
+            timestamp: name(0),
+            timestamp_unit: None,
+            timestamp_marks: TimestampMarks::Start,
+            label: name(2),
+            status: name(3),
+            success: name(7),
+        }),
+        ..IngestOptions::default()
+    };
+    engine.handle(Request::Open {
+        file_name: "export.csv".into(),
+        size: bytes.len() as u64,
+        options: options.clone(),
+    });
+    for (seq, slice) in bytes.chunks(50_000).enumerate() {
+        let acks = engine.handle(Request::Chunk {
+            seq: seq as u32,
+            bytes: slice.to_vec(),
+        });
+        assert!(
+            matches!(acks.last(), Some(Response::Ack { .. })),
+            "{acks:?}"
+        );
+    }
+    let done = engine.handle(Request::Finish);
+    let Some(Response::Done(summary)) = done.last() else {
+        panic!("expected Done, got {done:?}");
+    };
+    let direct = Session::read_all("export.csv", options, &bytes)
+        .expect("reads")
+        .summary();
+    assert_eq!(summary.format, Format::GenericCsv);
+    assert_eq!(summary.requests, direct.requests);
+    assert_eq!(summary.errors, direct.errors);
+    assert_eq!(summary.latency_ms, direct.latency_ms);
+    // The same numbers as the original JMeter file read by its own reader.
+    let jmeter = Session::read_all(
+        "results.jtl",
+        IngestOptions::default(),
+        &fixture("generic_csv/jmeter/results.jtl"),
+    )
+    .expect("reads")
+    .summary();
+    assert_eq!(summary.requests, jmeter.requests);
+    assert_eq!(summary.latency_ms, jmeter.latency_ms);
+    // truth.json, counted from every row.
+    assert_eq!((summary.requests, summary.errors), (Some(4249), Some(13)));
+}
+
+#[test]
+fn an_error_from_a_worker_without_columns_still_reads() {
+    // What a worker from before the `columns` field sends.
+    let old = r#"{"Error":{"code":"fmt","message":"x.txt: not a format"}}"#;
+    let parsed: Response = serde_json::from_str(old).expect("parses");
+    assert_eq!(
+        parsed,
+        Response::Error(verdict_rpc::ErrorInfo::new("fmt", "x.txt: not a format"))
+    );
+    // And a new error without columns is written the old way.
+    let json = serde_json::to_string(&parsed).expect("serializes");
+    assert_eq!(json, old);
 }

@@ -1,8 +1,10 @@
-//! "How many VUs keep p95 under 200 ms?" across the open runs: the target and
-//! what-if knobs, the answer with its band, the levels table and a chart of
-//! the measured percentiles against the fitted model. Everything recomputes
-//! on every input; the fit is cheap and runs on the page from the levels the
-//! workers sent (the histograms stay in the workers).
+//! "How many VUs keep p95 under 200 ms?" across the open runs, or from
+//! numbers the user types: the target and what-if knobs, the answer with its
+//! band, the USL fit, the levels table and a chart of the percentiles against
+//! the fitted model. Everything recomputes on every input; the fit is cheap
+//! and runs on the page from the levels the workers sent (the histograms stay
+//! in the workers). Without an answer the panel folds to one line, so that
+//! it does not push the runs down.
 
 use std::rc::Rc;
 
@@ -10,8 +12,11 @@ use verdict_core::capacity::{CapacityReport, CurvePoint, LevelSet};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::capacity_view::{combine, compute, optional_number, Question, STATISTICS};
+use crate::capacity_view::{
+    combine, compute, optional_number, read_typed, summary_line, LevelsFrom, Question, STATISTICS,
+};
 use crate::charts::{nice_max, nice_ticks, polyline, Linear};
+use crate::components::typed_levels::TypedLevels;
 use crate::display;
 
 #[derive(Properties, PartialEq)]
@@ -32,9 +37,56 @@ pub fn CapacityPanel(props: &CapacityPanelProps) -> Html {
     let think_text = use_state(String::new);
     let arrival_text = use_state(String::new);
     let input_error = use_state(|| None::<String>);
+    let from = use_state(|| LevelsFrom::Runs);
+    let typed_text = use_state(String::new);
+    // `None`: folded or not by whether there is an answer; then the user's.
+    let expanded = use_state(|| None::<bool>);
 
-    let set = combine(&props.runs);
-    let (report, points) = compute(set, &question);
+    let typed = read_typed(&typed_text);
+    let set = match *from {
+        LevelsFrom::Runs => Some(combine(&props.runs)),
+        LevelsFrom::Typed => typed.as_ref().ok().and_then(|s| s.clone()),
+    };
+    let computed = set
+        .filter(|s| !s.levels.is_empty())
+        .map(|s| compute(s, &question));
+    let has_answer = computed
+        .as_ref()
+        .is_some_and(|(r, _)| r.answer.value.is_some());
+    {
+        // Unfold once an answer appears; a later knob that loses it does not fold.
+        let expanded = expanded.clone();
+        use_effect_with(has_answer, move |has| {
+            if *has && expanded.is_none() {
+                expanded.set(Some(true));
+            }
+        });
+    }
+    let open = *from == LevelsFrom::Typed || expanded.unwrap_or(has_answer);
+    let toggle = {
+        let expanded = expanded.clone();
+        Callback::from(move |_: MouseEvent| expanded.set(Some(!open)))
+    };
+    let use_typed = {
+        let (from, expanded) = (from.clone(), expanded.clone());
+        Callback::from(move |_: MouseEvent| {
+            from.set(LevelsFrom::Typed);
+            expanded.set(Some(true));
+        })
+    };
+    let use_runs = {
+        let from = from.clone();
+        Callback::from(move |()| from.set(LevelsFrom::Runs))
+    };
+    let on_typed = {
+        let typed_text = typed_text.clone();
+        Callback::from(move |text: String| typed_text.set(text))
+    };
+    let summary = summary_line(
+        *from,
+        computed.as_ref().map(|(r, _)| r),
+        &question.options().target,
+    );
 
     let on_stat = {
         let question = question.clone();
@@ -108,9 +160,88 @@ pub fn CapacityPanel(props: &CapacityPanelProps) -> Html {
     };
 
     let slider_max = (question.limit_ms * 2.0).max(1000.0);
+    let levels = computed.as_ref().map_or(0, |(r, _)| r.levels.len());
+    let knobs = Knobs {
+        on_stat,
+        on_limit,
+        on_instances,
+        on_think,
+        on_arrival,
+        think_text: (*think_text).clone(),
+        arrival_text: (*arrival_text).clone(),
+        input_error: (*input_error).clone(),
+        slider_max,
+    };
     html! {
-        <section class="capacity" aria-labelledby="capacity-title" data-capacity-levels={report.levels.len().to_string()}>
-            <h2 id="capacity-title">{"Capacity"}</h2>
+        <section class={classes!("capacity", (!open).then_some("folded"))} aria-labelledby="capacity-title"
+            data-capacity-levels={levels.to_string()} data-capacity-from={from.as_str()}>
+            <div class="capacity-head">
+                <h2 id="capacity-title">{"Capacity"}
+                    if *from == LevelsFrom::Typed {
+                        <span class="badge typed">{"from typed numbers"}</span>
+                    }
+                </h2>
+                if !open {
+                    <p class="capacity-summary">{summary}</p>
+                }
+                <div class="capacity-head-actions">
+                    if computed.is_some() && *from == LevelsFrom::Runs {
+                        <button type="button" class="link" aria-expanded={open.to_string()} aria-controls="capacity-body" onclick={toggle}>
+                            {if open { "Hide" } else { "Show levels and fit" }}
+                        </button>
+                    }
+                    if *from == LevelsFrom::Runs {
+                        <button type="button" class="link" onclick={use_typed}>{"Capacity from numbers…"}</button>
+                    }
+                </div>
+            </div>
+            if *from == LevelsFrom::Typed {
+                <TypedLevels text={(*typed_text).clone()} result={typed.clone().map(|s| s.map_or(0, |s| s.levels.len()))}
+                    on_input={on_typed} on_close={use_runs} />
+            }
+            if open {
+                if let Some((report, points)) = &computed {
+                    {details(props, report, points, &question, knobs)}
+                }
+            }
+        </section>
+    }
+}
+
+/// The knobs of the capacity question, rendered above the answer.
+struct Knobs {
+    on_stat: Callback<Event>,
+    on_limit: Callback<InputEvent>,
+    on_instances: Callback<InputEvent>,
+    on_think: Callback<InputEvent>,
+    on_arrival: Callback<InputEvent>,
+    think_text: String,
+    arrival_text: String,
+    input_error: Option<String>,
+    slider_max: f64,
+}
+
+/// The unfolded panel: knobs, answer, what-ifs, USL fit, chart, levels.
+fn details(
+    props: &CapacityPanelProps,
+    report: &CapacityReport,
+    points: &[CurvePoint],
+    question: &Question,
+    knobs: Knobs,
+) -> Html {
+    let Knobs {
+        on_stat,
+        on_limit,
+        on_instances,
+        on_think,
+        on_arrival,
+        think_text,
+        arrival_text,
+        input_error,
+        slider_max,
+    } = knobs;
+    html! {
+        <div id="capacity-body">
             <form class="capacity-knobs" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
                 <label>{"Target "}
                     <select name="statistic" onchange={on_stat}>
@@ -126,24 +257,25 @@ pub fn CapacityPanel(props: &CapacityPanelProps) -> Html {
                 <input type="range" name="limit-slider" aria-label="Latency limit (ms)" min="1" max={slider_max.round().to_string()} step="1"
                     value={question.limit_ms.round().to_string()} oninput={on_limit} />
                 <label>{"Think time "}
-                    <input type="number" name="think-time" min="0" step="any" placeholder="as tested" value={(*think_text).clone()} oninput={on_think} />
+                    <input type="number" name="think-time" min="0" step="any" placeholder="as tested" value={think_text} oninput={on_think} />
                     {" s"}
                 </label>
                 <label>{"Instances "}
                     <input type="number" name="instances" min="1" step="1" value={question.instances.to_string()} oninput={on_instances} />
                 </label>
                 <label>{"Arrival rate "}
-                    <input type="number" name="arrival-rate" min="0" step="any" placeholder="none" value={(*arrival_text).clone()} oninput={on_arrival} />
+                    <input type="number" name="arrival-rate" min="0" step="any" placeholder="none" value={arrival_text} oninput={on_arrival} />
                     {" req/s"}
                 </label>
             </form>
-            if let Some(why) = &*input_error {
+            if let Some(why) = &input_error {
                 <p class="notice" role="alert">{why}</p>
             }
-            {answer_view(&report)}
-            {what_if_view(&report)}
-            {chart(&report, &points, crate::components::chart_width(props.width))}
-            {levels_table(&report)}
+            {answer_view(report)}
+            {what_if_view(report)}
+            {usl_view(report)}
+            {chart(report, points, crate::components::chart_width(props.width))}
+            {levels_table(report)}
             if !report.notes.is_empty() || report.usl_refusal.is_some() || report.model_refusal.is_some() {
                 <ul class="capacity-notes">
                     for n in report.notes.iter().chain(&report.answer.notes) { <li>{n}</li> }
@@ -151,8 +283,30 @@ pub fn CapacityPanel(props: &CapacityPanelProps) -> Html {
                     if let Some(r) = &report.model_refusal { <li>{format!("Server model: {r}")}</li> }
                 </ul>
             }
-        </section>
+        </div>
     }
+}
+
+/// The USL fit of throughput against load (σ contention, κ coherency, λ
+/// throughput of one VU), with exact values for scraping.
+fn usl_view(report: &CapacityReport) -> Html {
+    let Some(u) = &report.usl else {
+        return html! {};
+    };
+    let sig = display::significant;
+    html! {
+        <p class="capacity-usl" data-usl-sigma={display::exact(u.sigma)} data-usl-kappa={display::exact(u.kappa)} data-usl-lambda={display::exact(u.lambda)}>
+            {format!("USL fit ({} levels): σ = {}, κ = {}, λ = {} req/s per {}", u.levels, sig(u.sigma), sig(u.kappa), display::per_second(u.lambda), singular(&u.load))}
+            if let Some(n) = u.n_star {
+                {format!("; throughput peaks near {} {}", display::concurrency(n), u.load)}
+            }
+        </p>
+    }
+}
+
+/// "VUs" → "VU", for "per VU".
+fn singular(load: &str) -> &str {
+    load.strip_suffix('s').unwrap_or(load)
 }
 
 fn opt_attr<T: ToString>(v: Option<T>) -> Option<AttrValue> {
@@ -452,7 +606,7 @@ fn chart(report: &CapacityReport, points: &[CurvePoint], width: f64) -> Html {
                 }
             </svg>
             <figcaption>
-                {format!("Dots: measured {stat} per level with its 90% interval (one-sided 95% bounds). Line: the server model's {stat} (band: from the interval at one level). Red: the target. Shaded: the answer's band. Below: throughput, USL fit (solid) and server model (dashed).")}
+                {format!("Dots: {stat} per level, with its 90% interval (one-sided 95% bounds) where one is known. Line: the server model's {stat} (band: from the interval at one level). Red: the target. Shaded: the answer's band. Below: throughput, USL fit (solid) and server model (dashed).")}
             </figcaption>
         </figure>
     }

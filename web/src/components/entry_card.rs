@@ -1,7 +1,11 @@
 //! One file's panel: its name, then progress, an error, or the analysis.
 
+use verdict_core::IngestOptions;
+use verdict_rpc::FormatInfo;
 use yew::prelude::*;
 
+use crate::components::mapping_form::MappingForm;
+use crate::components::read_as::ReadAs;
 use crate::components::run_view::RunView;
 use crate::display;
 use crate::state::{Entry, EntryId, Status};
@@ -12,6 +16,12 @@ pub struct EntryCardProps {
     pub width: f64,
     pub on_cancel: Callback<EntryId>,
     pub on_close: Callback<EntryId>,
+    /// What the workers read, for "Read as…".
+    pub formats: Vec<FormatInfo>,
+    /// Whether the page still holds the file (not for kept analyses).
+    pub can_reread: bool,
+    /// Read the file again with these options.
+    pub on_reread: Callback<(EntryId, IngestOptions)>,
 }
 
 #[component]
@@ -34,6 +44,48 @@ pub fn EntryCard(props: &EntryCardProps) -> Html {
         Status::Cancelled => "cancelled",
     };
     let title_id = format!("entry-title-{id}");
+    let reread = {
+        let on_reread = props.on_reread.clone();
+        Callback::from(move |options: IngestOptions| on_reread.emit((id, options)))
+    };
+    let remap = {
+        let (reread, current) = (reread.clone(), entry.options.clone());
+        Callback::from(move |mapping| {
+            reread.emit(IngestOptions {
+                csv_mapping: Some(mapping),
+                ..current.clone()
+            })
+        })
+    };
+    // A CSV no reader knows gets the form open; a file not recognised at
+    // all may still be a CSV, so it gets the form folded.
+    let failed_code = match &entry.status {
+        Status::Failed(e) => e.code.as_str(),
+        _ => "",
+    };
+    let wants_mapping = failed_code == "csv-mapping";
+    let unknown = failed_code == "fmt";
+    let mapped = entry.options.csv_mapping.is_some();
+    let tools = if !props.can_reread || entry.is_active() {
+        html! {}
+    } else {
+        html! {
+            <div class="entry-tools">
+                if wants_mapping {
+                    <MappingForm key={format!("map-{id}")} id={format!("map-{id}")} columns={entry.columns.clone()}
+                        current={entry.options.csv_mapping.clone()} on_submit={remap.clone()} />
+                } else if mapped || unknown {
+                    <details class="remap">
+                        <summary>{if mapped { "Column mapping…" } else { "A CSV? Map its columns…" }}</summary>
+                        <MappingForm key={format!("map-{id}")} id={format!("map-{id}")} columns={entry.columns.clone()}
+                            current={entry.options.csv_mapping.clone()} on_submit={remap} />
+                    </details>
+                }
+                <ReadAs key={format!("as-{id}")} id={format!("as-{id}")} formats={props.formats.clone()}
+                    current={entry.options.clone()} detected={entry.format} open={unknown} on_submit={reread} />
+            </div>
+        }
+    };
 
     let body = match &entry.status {
         Status::Queued => html! {
@@ -100,22 +152,27 @@ pub fn EntryCard(props: &EntryCardProps) -> Html {
                 <button type="button" class="close" onclick={close} aria-label={format!("Close {}", entry.name)} title="Close">{"×"}</button>
             </header>
             {body}
+            {tools}
         </article>
     }
 }
 
 /// The error as the core wrote it, minus the list of every supported format
-/// that "unknown format" errors end with (the page lists them above).
+/// that "unknown format" errors end with (the page lists them above) and the
+/// mapping flags that unrecognised CSV errors end with.
 fn shown_message(message: &str) -> &str {
-    message
-        .split_once(". Supported: ")
-        .map_or(message, |(head, _)| head)
+    // The CLI's own advice on mapping columns: the form below replaces it.
+    [". Supported: ", ". To read it, "]
+        .iter()
+        .find_map(|cut| message.split_once(cut).map(|(head, _)| head))
+        .unwrap_or(message)
 }
 
 /// What a user can do about an error, by its stable code.
 fn error_help(code: &str) -> &'static str {
     match code {
-        "fmt" => "Verdict did not recognise the content. Check that this is a result file from a supported tool (see “all formats” above).",
+        "fmt" => "Verdict did not recognise the content. If it is a CSV with one row per request, map its columns below; or pick its format under “Read as…”.",
+        "csv-mapping" => "This CSV matches no tool's layout. Map its columns below and it is read as a generic CSV.",
         "corrupt" => "The file is in a known format but broken at the position above.",
         "empty" => "The file was read to the end but holds no request records.",
         "too-large" => "This format has to be read whole and the file is too large for that.",
