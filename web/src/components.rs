@@ -13,6 +13,9 @@ pub mod overlay_chart;
 pub mod run_view;
 pub mod share_panel;
 pub mod shared_view;
+pub mod sla_panel;
+pub mod sla_rules;
+pub mod sla_table;
 pub mod status_chart;
 pub mod timeline_chart;
 

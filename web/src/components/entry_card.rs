@@ -2,14 +2,20 @@
 
 use yew::prelude::*;
 
+use std::rc::Rc;
+
 use crate::components::run_view::RunView;
+use crate::components::sla_panel::SlaPanel;
 use crate::display;
+use crate::rules::Parsed;
 use crate::state::{Entry, EntryId, Status};
 
 #[derive(Properties, PartialEq)]
 pub struct EntryCardProps {
     pub entry: Entry,
     pub width: f64,
+    /// The SLA rules every run is checked against.
+    pub rules: Rc<Parsed>,
     pub on_cancel: Callback<EntryId>,
     pub on_close: Callback<EntryId>,
 }
@@ -71,7 +77,10 @@ pub fn EntryCard(props: &EntryCardProps) -> Html {
             elapsed_ms,
             ..
         } => html! {
-            <RunView summary={summary.clone()} width={props.width} elapsed_ms={*elapsed_ms} size={entry.size} />
+            <>
+                <SlaPanel id={id} summary={summary.clone()} held={entry.held} sla={entry.sla.clone()} rules={props.rules.clone()} />
+                <RunView summary={summary.clone()} width={props.width} elapsed_ms={*elapsed_ms} size={entry.size} />
+            </>
         },
         Status::Failed(error) => html! {
             <div class="error" role="alert" data-code={error.code.clone()}>
