@@ -181,8 +181,18 @@ pub fn SlaPanel(props: &SlaPanelProps) -> Html {
         }
     };
 
+    // For tests and scrapers: which request the table answers, and whether it has.
+    let state = match (&*props.rules, &props.sla.answer) {
+        (Parsed::Empty, _) => "no-rules",
+        (Parsed::Invalid(_), _) => "invalid-rules",
+        (_, None) if props.held => "evaluating",
+        (_, None) => "not-held",
+        (_, Some(Ok(_))) => "done",
+        (_, Some(Err(_))) => "error",
+    };
     html! {
-        <section class="sla-panel" aria-labelledby={format!("sla-title-{id}")} data-held={props.held.to_string()}>
+        <section class="sla-panel" aria-labelledby={format!("sla-title-{id}")} data-held={props.held.to_string()}
+            data-state={state} data-ticket={props.sla.ticket.to_string()}>
             <h3 id={format!("sla-title-{id}")}>{"SLA verdicts"}</h3>
             {body}
         </section>
