@@ -219,7 +219,10 @@ fn Workbench() -> Html {
             .map(|e| e.id)
             .collect();
         use_effect_with(((*rules_text).clone(), held), move |(text, held)| {
-            if matches!(&*parsed, Parsed::Rules(_)) {
+            if !matches!(&*parsed, Parsed::Rules(_)) {
+                // Rules that come back after a gap are evaluated afresh.
+                sent.borrow_mut().clear();
+            } else {
                 for &id in held {
                     if sent.borrow().get(&id) == Some(text) {
                         continue;

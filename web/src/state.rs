@@ -62,8 +62,18 @@ pub struct Entry {
 pub struct SlaState {
     /// The ticket of the latest request; older answers are dropped.
     pub ticket: u32,
-    /// The answer to that request (`None` while it is on its way).
+    /// The latest answer, kept on screen while a newer one is on its way
+    /// (so the table does not flicker as the user types).
     pub answer: Option<Result<Rc<Vec<Verdict>>, EvaluateError>>,
+    /// The ticket `answer` answers.
+    pub answered: u32,
+}
+
+impl SlaState {
+    /// Whether the answer shown is the answer to the latest request.
+    pub fn is_current(&self) -> bool {
+        self.answer.is_some() && self.answered == self.ticket
+    }
 }
 
 impl Entry {
@@ -267,10 +277,7 @@ impl AppState {
             Action::Remove(id) => self.entries.retain(|e| e.id != id),
             Action::Evaluating { id, ticket } => {
                 if let Some(e) = self.entry_mut(id) {
-                    e.sla = SlaState {
-                        ticket,
-                        answer: None,
-                    };
+                    e.sla.ticket = ticket;
                 }
             }
             Action::Notice(text) => self.notice = Some(text),
@@ -326,6 +333,7 @@ impl AppState {
                         entry.held = false;
                     }
                     entry.sla.answer = Some(verdicts.map(Rc::new));
+                    entry.sla.answered = ticket;
                 }
             }
             PoolEvent::Done {
@@ -464,6 +472,7 @@ mod tests {
             verdicts: Ok(Vec::new()),
         }));
         assert_eq!(s.entries[0].sla.answer, None, "ticket 1 is stale");
+        assert!(!s.entries[0].sla.is_current());
         let forgotten = EvaluateError::Forgotten { run: 3 };
         s.apply(Action::Pool(PoolEvent::Verdicts {
             id: 1,
@@ -471,6 +480,10 @@ mod tests {
             verdicts: Err(forgotten.clone()),
         }));
         assert_eq!(s.entries[0].sla.answer, Some(Err(forgotten)));
+        assert!(s.entries[0].sla.is_current());
+        // A newer request keeps the last answer on screen until it is answered.
+        s.apply(Action::Evaluating { id: 1, ticket: 3 });
+        assert!(s.entries[0].sla.answer.is_some() && !s.entries[0].sla.is_current());
         assert!(!s.entries[0].held, "a forgotten run is no longer held");
     }
 

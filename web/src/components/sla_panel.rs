@@ -91,6 +91,7 @@ pub fn SlaPanel(props: &SlaPanelProps) -> Html {
     let notes = use_state(String::new);
     let download_error = use_state(|| None::<String>);
     let id = props.id;
+    let current = props.sla.is_current();
 
     let body = match (&*props.rules, props.held, &props.sla.answer) {
         (Parsed::Empty, _, _) => html! {
@@ -166,7 +167,7 @@ pub fn SlaPanel(props: &SlaPanelProps) -> Html {
                             <SlaTable verdicts={verdicts.clone()} on_endpoint={Some(on_endpoint)} endpoints={endpoints} />
                         </div>
                     }
-                    <details class="report">
+                    <details class="report" hidden={!current}>
                         <summary>{"Readiness report…"}</summary>
                         <label for={notes_id.clone()}>{"Environment notes for the report (system version, hardware, data set, what else ran):"}</label>
                         <textarea id={notes_id} class="report-notes" rows="3" value={(*notes).clone()} oninput={on_notes} />
@@ -187,12 +188,13 @@ pub fn SlaPanel(props: &SlaPanelProps) -> Html {
         (Parsed::Invalid(_), _) => "invalid-rules",
         (_, None) if props.held => "evaluating",
         (_, None) => "not-held",
+        (_, Some(_)) if !current => "updating",
         (_, Some(Ok(_))) => "done",
         (_, Some(Err(_))) => "error",
     };
     html! {
-        <section class="sla-panel" aria-labelledby={format!("sla-title-{id}")} data-held={props.held.to_string()}
-            data-state={state} data-ticket={props.sla.ticket.to_string()}>
+        <section class={classes!("sla-panel", (state == "updating").then_some("updating"))} aria-labelledby={format!("sla-title-{id}")}
+            data-held={props.held.to_string()} data-state={state} data-ticket={props.sla.ticket.to_string()} aria-busy={(state == "updating").to_string()}>
             <h3 id={format!("sla-title-{id}")}>{"SLA verdicts"}</h3>
             {body}
         </section>
