@@ -51,12 +51,7 @@ fn broken_windows(windows: &[WindowVerdict], unit: &str) -> Vec<String> {
             let estimate = w
                 .estimate
                 .map_or(String::new(), |e| format!(": {}", render::value(unit, e)));
-            format!(
-                "{}–{} s{estimate} (n {})",
-                crate::display::plain(w.start_s),
-                crate::display::plain(w.end_s),
-                w.n
-            )
+            format!("{:.1}–{:.1} s{estimate} (n {})", w.start_s, w.end_s, w.n)
         })
         .collect()
 }
@@ -136,8 +131,13 @@ pub fn SlaTable(props: &SlaTableProps) -> Html {
                         }
                     </td>
                     <td data-label="Rule" class="rule">
-                        if let Some(name) = &v.rule_name { <span class="rule-name">{name.clone()}</span> }
-                        <code>{v.rule.clone()}</code>
+                        if let Some(name) = &v.rule_name {
+                            // A named rule's text (often long patterns) folds away.
+                            <span class="rule-name">{name.clone()}</span>
+                            <details class="rule-text"><summary>{"rule text"}</summary><code>{v.rule.clone()}</code></details>
+                        } else {
+                            <code>{v.rule.clone()}</code>
+                        }
                     </td>
                     <td data-label="Endpoint" class="endpoint">
                         {endpoint}
@@ -148,7 +148,7 @@ pub fn SlaTable(props: &SlaTableProps) -> Html {
                         {render::interval(v)}
                         <span hidden=true>{number("ci_low", v.ci_low, String::new())}{number("ci_high", v.ci_high, String::new())}</span>
                     </td>
-                    <td data-label="Limit" class="num">{v.op.clone()}{" "}{number(limit_key, limit_value, render::limit(v))}</td>
+                    <td data-label="Limit" class="num">{number(limit_key, limit_value, render::limit(v))}</td>
                     <td data-label="n" class="num">{count("n", v.n)}</td>
                     <td data-label="k6-style point" class="num point">
                         {point}
