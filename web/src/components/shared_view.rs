@@ -36,6 +36,18 @@ fn help(e: &SnapshotError) -> &'static str {
     }
 }
 
+/// `n FAIL · n INCONCLUSIVE · n PASS` as pills.
+fn counts_line(verdicts: &[verdict_core::sla::Verdict]) -> Html {
+    let (pass, fail, inconclusive) = verdict_core::sla::render::counts(verdicts);
+    html! {
+        <p class="sla-counts">
+            <span class="pill fail">{format!("{fail} FAIL")}</span>
+            <span class="pill inconclusive">{format!("{inconclusive} INCONCLUSIVE")}</span>
+            <span class="pill pass">{format!("{pass} PASS")}</span>
+        </p>
+    }
+}
+
 #[component]
 pub fn SharedView(props: &SharedViewProps) -> Html {
     let home =
@@ -82,6 +94,7 @@ pub fn SharedView(props: &SharedViewProps) -> Html {
             if let Some(verdicts) = verdicts {
                 <section class="sla-verdicts" aria-labelledby="shared-verdicts-title">
                     <h2 id="shared-verdicts-title">{"SLA verdicts"}</h2>
+                    {counts_line(&verdicts)}
                     <p class="bottom-line">{verdict_core::report::bottom_line(&verdicts)}</p>
                     <div class="sla-table-wrap">
                         <SlaTable verdicts={verdicts.clone()} />
