@@ -50,7 +50,8 @@ function cliValue(obj, metric) {
 /** Every [data-metric] inside one file's panel, grouped by data-endpoint. */
 async function scrape(card) {
   return card.evaluate((el) =>
-    [...el.querySelectorAll("[data-endpoint]")].map((row) => ({
+    // SLA verdict rows ([data-rule]) carry other keys; test 12 checks them.
+    [...el.querySelectorAll("[data-endpoint]:not([data-rule])")].map((row) => ({
       endpoint: row.dataset.endpoint,
       cells: [...row.querySelectorAll("[data-metric]")].map((c) => ({
         metric: c.dataset.metric,
@@ -186,7 +187,7 @@ await test("1 demo opens by default and matches the CLI", async () => {
   assert(maxTip.includes("max") && maxTip.includes("2.65 s"), `distribution tooltip at End: ${maxTip}`);
   // Sorting: p99 descending puts the slowest endpoint first.
   await page.getByRole("button", { name: /^p99$/ }).first().click();
-  const first = await card(page, "run.csv.gz").locator("tbody tr").first().getAttribute("data-endpoint");
+  const first = await card(page, "run.csv.gz").locator("table.endpoints tbody tr").first().getAttribute("data-endpoint");
   const slowest = [...run.endpoints].sort((a, b) => b.latency_ms.p99 - a.latency_ms.p99)[0].name;
   assert(first === slowest, `after sorting by p99, first row is ${first}, expected ${slowest}`);
   const aria = await card(page, "run.csv.gz").locator("th", { has: page.getByRole("button", { name: /^p99$/ }) }).first().getAttribute("aria-sort");
@@ -739,6 +740,236 @@ await test("11 capacity across five constant-VU runs matches verdict capacity", 
   assert(problems.length === 0, problems.join("\n"));
   await context.close();
   return `answer ${want.value} VUs (${want.low}–${want.high}) as the CLI's, ${rows} levels`;
+});
+
+// ---------------------------------------------------------------- SLA verdicts
+
+/** `verdict check FILE --sla RULES --json` (exit 1 or 2 still prints the JSON). */
+function cliCheck(file, rules) {
+  let out;
+  try {
+    out = execFileSync(CLI, ["check", file, "--sla", rules, "--json"], { stdio: ["ignore", "pipe", "pipe"] });
+  } catch (e) {
+    out = e.stdout;
+  }
+  return JSON.parse(out.toString());
+}
+
+const slaPanel = (page, name) => page.locator(`article.entry[data-file="${name}"] section.sla-panel`);
+
+/** Runs `action`, then waits until the panel shows the answer to a new evaluation. */
+async function reevaluated(page, name, action) {
+  const panel = slaPanel(page, name);
+  const before = await panel.getAttribute("data-ticket");
+  await action();
+  await page.waitForFunction(([n, t]) => {
+    const p = document.querySelector(`article.entry[data-file="${n}"] section.sla-panel`);
+    return p && p.dataset.ticket !== t && p.dataset.state === "done";
+  }, [name, before], { timeout: 20_000 });
+  return panel;
+}
+
+async function scrapeVerdicts(panel) {
+  return panel.evaluate((el) => [...el.querySelectorAll("tr[data-rule]")].map((r) => ({
+    rule: r.dataset.rule,
+    index: Number(r.dataset.ruleIndex),
+    endpoint: r.dataset.endpoint,
+    verdict: r.dataset.verdict,
+    point: r.dataset.pointVerdict ?? null,
+    metrics: Object.fromEntries([...r.querySelectorAll("[data-metric]")]
+      .map((c) => [c.dataset.metric, c.hasAttribute("data-value") ? c.dataset.value : null])),
+  })));
+}
+
+const COUNT_KEYS = new Set(["n", "needed_n"]);
+
+/** Every verdict row against the CLI's JSON: verdicts and counts exact, floats to 1e-9 relative. */
+function compareVerdicts(rows, cli, what) {
+  assert(rows.length === cli.verdicts.length, `${what}: page ${rows.length} verdict rows, CLI ${cli.verdicts.length}`);
+  assert(rows.length > 0, `${what}: no verdicts`);
+  let numbers = 0;
+  for (const v of cli.verdicts) {
+    const row = rows.find((r) => r.index === v.rule_index && r.endpoint === v.endpoint);
+    const at = `${what}: rule ${v.rule_index} (${v.rule}) on ${v.endpoint}`;
+    assert(row, `${at}: no row on the page`);
+    assert(row.rule === v.rule, `${at}: rule text ${row.rule}`);
+    assert(row.verdict === v.verdict, `${at}: page ${row.verdict}, CLI ${v.verdict}`);
+    assert(row.point === (v.point_verdict ?? null), `${at}: point verdict page ${row.point}, CLI ${v.point_verdict}`);
+    for (const key of ["estimate", "ci_low", "ci_high", "n", "point_estimate", v.limit_ms !== undefined ? "limit_ms" : "limit"]) {
+      assert(key in row.metrics, `${at}: no data-metric="${key}"`);
+    }
+    if (v.verdict === "inconclusive" && v.needed_n != null) assert("needed_n" in row.metrics, `${at}: no needed_n`);
+    for (const [key, got] of Object.entries(row.metrics)) {
+      const want = v[key] ?? null;
+      if (want === null) {
+        assert(got === null, `${at} ${key}: CLI null, page ${got}`);
+      } else if (COUNT_KEYS.has(key)) {
+        assert(Number(got) === want, `${at} ${key}: page ${got}, CLI ${want}`);
+      } else {
+        const diff = Math.abs(Number(got) - want);
+        assert(diff <= 1e-9 * Math.abs(want), `${at} ${key}: page ${got}, CLI ${want}`);
+      }
+      numbers++;
+    }
+  }
+  return numbers;
+}
+
+/** The page's rules, checked by the CLI on the same file and compared row by row. */
+async function checkAgainstCli(page, file, what) {
+  const rules = path.join(TMP, `page-rules-${what.replace(/\W+/g, "-")}.toml`);
+  fs.writeFileSync(rules, await page.inputValue("#rules-text"));
+  const cli = cliCheck(file.path, rules);
+  const rows = await scrapeVerdicts(slaPanel(page, file.name));
+  return { cli, rows, numbers: compareVerdicts(rows, cli, what) };
+}
+
+const TYPED_RULES = `title = "Typed in the app"
+
+[[rules]]
+rule = "p(95)<200"
+
+[[rules]]
+name = "search"
+rule = "endpoint \\"GET /api/search\\" p95 < 45ms"
+
+[[rules]]
+rule = "endpoints \\"GET /api/*\\" p99 < 150ms every 5s"
+
+[[rules]]
+rule = "error_rate < 0.1%"
+`;
+
+await test("12 SLA verdicts in the app equal verdict check --json", async () => {
+  const [file] = copies([["k6/thresholds/run.json.gz", "thresholds-run.json.gz"]]);
+  const { context, page, problems } = await openPage();
+  await waitState(page, "run.csv.gz", ["done"]);
+  // A first visit starts from k6's documented defaults, evaluated at once.
+  assert((await page.inputValue("#rules-text")).includes("http_req_failed"), "the first visit has no starting rules");
+  await page.waitForSelector('article.entry[data-file="run.csv.gz"] section.sla-panel[data-state="done"]');
+  await dropFiles(page, [file]);
+  await waitState(page, file.name, ["done"]);
+  await page.waitForSelector(`article.entry[data-file="${file.name}"] section.sla-panel[data-state="done"]`);
+  let numbers = 0;
+  let rowsSeen = 0;
+  const tally = ({ rows, numbers: n }) => { numbers += n; rowsSeen += rows.length; };
+
+  // 1. Presets.
+  tally(await checkAgainstCli(page, file, "k6 defaults"));
+  await reevaluated(page, file.name, () => page.click('button.preset[data-preset="tiered-api"]'));
+  const tiered = await checkAgainstCli(page, file, "tiered preset");
+  tally(tiered);
+  assert(new Set(tiered.rows.map((r) => r.verdict)).size >= 2, "the tiered preset gives one kind of verdict only");
+
+  // 2. Typed rules, k6 expressions included, with a windowed rule.
+  await reevaluated(page, file.name, () => page.fill("#rules-text", TYPED_RULES));
+  const typed = await checkAgainstCli(page, file, "typed rules");
+  tally(typed);
+  const search = () => slaPanel(page, file.name).locator('tr[data-rule-index="1"][data-endpoint="GET /api/search"]');
+  assert(await search().getAttribute("data-verdict") === "fail", "search p95 < 45ms should fail");
+  await slaPanel(page, file.name).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(OUT, "12-sla-typed.png"), fullPage: false });
+  // A failing rule lists the windows that broke it…
+  const windowed = typed.cli.verdicts.find((v) => v.rule_index === 2 && v.windows.some((w) => w.verdict === "fail"));
+  if (windowed) {
+    const detail = slaPanel(page, file.name).locator(`tr[data-rule-index="2"][data-endpoint="${windowed.endpoint}"] + tr.verdict-detail ul.windows li`);
+    const broke = windowed.windows.filter((w) => w.verdict === "fail").length;
+    assert(await detail.count() === Math.min(broke, 12) + (broke > 12 ? 1 : 0), `windows listed for ${windowed.endpoint}`);
+  }
+  // …and links to its endpoint's row, which gets the focus.
+  await search().locator("button.goto-endpoint").click();
+  const focused = await page.evaluate(() => document.activeElement?.closest("table.endpoints")
+    ? document.activeElement.dataset.endpoint : null);
+  assert(focused === "GET /api/search", `the endpoint row has no focus (${focused})`);
+
+  // 3. Editing a rule changes its verdict.
+  await reevaluated(page, file.name, () => page.fill("#rules-text", TYPED_RULES.replace("p95 < 45ms", "p95 < 5s")));
+  assert(await search().getAttribute("data-verdict") === "pass", "search p95 < 5s should pass");
+  tally(await checkAgainstCli(page, file, "edited rules"));
+  // A rule that does not read says where, and what was expected.
+  await page.fill("#rules-text", TYPED_RULES.replace('rule = "error_rate < 0.1%"', 'rule = "error_rate <"'));
+  const status = await page.locator(".rules-status.invalid").textContent({ timeout: 5000 });
+  assert(/rule 4/.test(status) && /expected/i.test(status), `rule error: ${status}`);
+
+  // 4. Import a k6 script's thresholds: the literal ones come in, the computed ones are named.
+  const script = path.join(FIXTURES, "k6/thresholds/script.js");
+  await reevaluated(page, file.name, () => page.setInputFiles("#rules-import", script));
+  const warnings = Number(await page.locator(".import-note").getAttribute("data-warnings"));
+  assert(warnings === 3, `import warnings: ${warnings}`);
+  const imported = await checkAgainstCli(page, file, "imported k6 script");
+  tally(imported);
+  const fromScript = cliCheck(file.path, script);
+  assert(JSON.stringify(fromScript) === JSON.stringify(imported.cli), "the imported rules differ from the CLI's import of script.js");
+
+  // 5. Download the rules as TOML: it reads back to the same rules and verdicts.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("button.download-toml")]);
+  const saved = path.join(TMP, "downloaded-sla.toml");
+  await download.saveAs(saved);
+  assert(JSON.stringify(cliCheck(file.path, saved)) === JSON.stringify(fromScript), "the downloaded TOML gives other verdicts");
+  const before = await page.inputValue("#rules-text");
+  await page.fill("#rules-text", "");
+  await page.waitForSelector('.rules-status[data-status="empty"]');
+  await page.screenshot({ path: path.join(OUT, "12-sla-empty.png") });
+  await reevaluated(page, file.name, () => page.setInputFiles("#rules-import", saved));
+  assert(await page.inputValue("#rules-text") === before, "the downloaded TOML does not read back to the same text");
+  tally(await checkAgainstCli(page, file, "downloaded TOML re-imported"));
+
+  // 6. The readiness report, as `verdict report` makes it, with the notes typed here.
+  const panel = slaPanel(page, file.name);
+  await panel.locator("details.report summary").click();
+  const notes = "Staging, 2 vCPU, data set v7 <b>not bold</b>";
+  await panel.locator("textarea.report-notes").fill(notes);
+  const [md] = await Promise.all([page.waitForEvent("download"), panel.locator("button.download-md").click()]);
+  const mdPath = path.join(TMP, "report.md");
+  await md.saveAs(mdPath);
+  const cliMd = execFileSync(CLI, ["report", file.path, "--sla", saved, "--markdown", "--note", notes], { stdio: ["ignore", "pipe", "pipe"] }).toString();
+  const undated = (t) => t.split("\n").filter((l) => !l.startsWith("_Generated ")).join("\n");
+  assert(undated(fs.readFileSync(mdPath, "utf8")) === undated(cliMd), "the Markdown report differs from verdict report --markdown");
+  const [html] = await Promise.all([page.waitForEvent("download"), panel.locator("button.download-html").click()]);
+  const htmlPath = path.join(TMP, "report.html");
+  await html.saveAs(htmlPath);
+  const htmlText = fs.readFileSync(htmlPath, "utf8");
+  assert(htmlText.includes("&lt;b&gt;not bold&lt;/b&gt;") && !/<script/i.test(htmlText), "the HTML report lacks the escaped notes or carries a script");
+  await panel.screenshot({ path: path.join(OUT, "12-sla-panel.png") });
+
+  // 7. A share link carries the verdicts, shown first.
+  const { link, preview } = await shareLink(page);
+  assert(/SLA verdicts and the rules behind them/.test(preview), `share preview: ${preview}`);
+  const shared = await context.newPage();
+  await shared.goto(link);
+  await shared.waitForSelector("section.sla-verdicts tr[data-rule]");
+  const sharedRows = await scrapeVerdicts(shared.locator("section.sla-verdicts"));
+  compareVerdicts(sharedRows, { verdicts: fromScript.verdicts }, "shared link");
+  const first = await shared.evaluate(() => {
+    const v = document.querySelector("section.sla-verdicts");
+    const e = document.querySelector("section.entries");
+    return Boolean(v.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING);
+  });
+  assert(first, "the shared view does not show the verdicts first");
+  await shared.screenshot({ path: path.join(OUT, "12-sla-shared.png") });
+  await shared.close();
+
+  // 8. The rules survive a reload.
+  await page.reload();
+  await waitState(page, "run.csv.gz", ["done"]);
+  assert(await page.inputValue("#rules-text") === before, "the rules were lost on reload");
+  assert(problems.length === 0, problems.join("\n"));
+  await context.close();
+
+  // 9. On a phone: verdict cards, no sideways scroll.
+  const phone = await openPage({ width: 390, height: 844 });
+  await waitState(phone.page, "run.csv.gz", ["done"]);
+  await phone.page.click('button.preset[data-preset="tiered-api"]');
+  await dropFiles(phone.page, [file]);
+  await waitState(phone.page, file.name, ["done"]);
+  await phone.page.waitForSelector(`article.entry[data-file="${file.name}"] section.sla-panel[data-state="done"]`);
+  const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert(overflow <= 0, `the phone layout scrolls sideways by ${overflow}px`);
+  await slaPanel(phone.page, file.name).screenshot({ path: path.join(OUT, "12-sla-phone.png") });
+  await phone.page.locator("section.sla-rules").screenshot({ path: path.join(OUT, "12-sla-rules-phone.png") });
+  assert(phone.problems.length === 0, phone.problems.join("\n"));
+  await phone.context.close();
+  return `${rowsSeen} verdict rows and ${numbers} numbers equal to verdict check --json`;
 });
 
 // ---------------------------------------------------------------- reading options, typed levels

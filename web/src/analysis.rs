@@ -4,6 +4,7 @@
 use std::rc::Rc;
 
 use verdict_core::compare::{compare_snapshots, CompareOptions, Comparison};
+use verdict_core::sla::Verdict;
 use verdict_core::snapshot::{self, Snapshot, SnapshotError, SnapshotRun};
 use verdict_core::RunSummary;
 
@@ -45,11 +46,19 @@ pub fn compare(baseline: &HeldRun, candidate: &HeldRun) -> Result<Comparison, St
     .map_err(|e| e.to_string())
 }
 
+/// SLA verdicts shown on the page, and the rules (SLA TOML) behind them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SlaShown {
+    pub verdicts: Vec<Verdict>,
+    pub rules: String,
+}
+
 /// A share link's snapshot and text: the runs (summaries and histograms, no
-/// time blocks), the comparison if any, optionally redacted.
+/// time blocks), the comparison and SLA verdicts if any, optionally redacted.
 pub fn share(
     runs: &[HeldRun],
     comparison: Option<&Comparison>,
+    sla: Option<&SlaShown>,
     redact: bool,
 ) -> Result<(Snapshot, String), String> {
     let mut s = Snapshot {
@@ -58,6 +67,11 @@ pub fn share(
             .map(serde_json::to_value)
             .transpose()
             .map_err(|e| e.to_string())?,
+        verdicts: sla
+            .map(|s| serde_json::to_value(&s.verdicts))
+            .transpose()
+            .map_err(|e| e.to_string())?,
+        sla_rules: sla.map(|s| serde_json::Value::String(s.rules.clone())),
         ..Snapshot::default()
     };
     if redact {
@@ -102,6 +116,12 @@ pub fn preview(s: &Snapshot, chars: usize) -> Vec<String> {
     if s.comparison.is_some() {
         lines.push("the comparison of two runs, with its verdicts".into());
     }
+    if let Some(n) = verdicts_of(s).map(|v| v.len()) {
+        lines.push(format!(
+            "{n} SLA verdict{} and the rules behind them",
+            if n == 1 { "" } else { "s" }
+        ));
+    }
     lines.push(if s.redacted {
         "endpoint names, file names and hosts are replaced by placeholders".into()
     } else {
@@ -123,6 +143,21 @@ pub fn comparison_of(s: &Snapshot) -> Option<Comparison> {
     s.comparison
         .clone()
         .and_then(|v| serde_json::from_value(v).ok())
+}
+
+/// The SLA verdicts a link carries, if they read as verdicts.
+pub fn verdicts_of(s: &Snapshot) -> Option<Vec<Verdict>> {
+    s.verdicts
+        .clone()
+        .and_then(|v| serde_json::from_value(v).ok())
+}
+
+/// The SLA rules (TOML) a link carries.
+pub fn rules_of(s: &Snapshot) -> Option<String> {
+    s.sla_rules
+        .as_ref()
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
 }
 
 #[cfg(test)]
@@ -154,7 +189,7 @@ mod tests {
         );
         let c = compare(&a, &b).expect("compares");
         assert_eq!(c.verdict, verdict_core::compare::Verdict::Regression);
-        let (s, text) = share(&[a.clone(), b], Some(&c), true).expect("shares");
+        let (s, text) = share(&[a.clone(), b], Some(&c), None, true).expect("shares");
         assert!(s.redacted);
         let url = link("https://example.org/verdict/#old", &text);
         assert!(url.starts_with("https://example.org/verdict/#s=vd1."));
@@ -169,7 +204,31 @@ mod tests {
             summary: a.summary.clone(),
             analysis: None,
         };
-        let (s, _) = share(&[tool], None, false).expect("shares");
+        let (s, _) = share(&[tool], None, None, false).expect("shares");
         assert!(s.runs[0].overall.is_none());
+    }
+
+    #[test]
+    fn sla_verdicts_travel_in_the_link_and_come_back_equal() {
+        let path = format!(
+            "{}/../tests/fixtures/k6/thresholds/run.json.gz",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let run =
+            Session::read_all("run.json.gz", IngestOptions::default(), &bytes).expect("reads");
+        let sla = verdict_core::sla::preset("tiered-api").expect("preset");
+        let shown = SlaShown {
+            verdicts: verdict_core::sla::evaluate(&sla, &run),
+            rules: verdict_core::sla::save_toml(&sla),
+        };
+        let held = held("k6/thresholds/run.json.gz");
+        let (_, text) = share(&[held], None, Some(&shown), false).expect("shares");
+        let opened = open(&text).expect("opens");
+        assert_eq!(verdicts_of(&opened), Some(shown.verdicts.clone()));
+        assert_eq!(rules_of(&opened), Some(shown.rules.clone()));
+        assert!(preview(&opened, text.len())
+            .iter()
+            .any(|l| l.contains(&format!("{} SLA verdicts", shown.verdicts.len()))));
     }
 }

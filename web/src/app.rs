@@ -19,9 +19,11 @@ use crate::components::compare_table::CompareTable;
 use crate::components::compare_view::CompareView;
 use crate::components::drop_zone::DropZone;
 use crate::components::entry_card::EntryCard;
-use crate::components::share_panel::SharePanel;
+use crate::components::share_panel::{SharePanel, SharedSla};
 use crate::components::shared_view::SharedView;
+use crate::components::sla_rules::SlaRules;
 use crate::pool::Pool;
+use crate::rules::{self, Parsed};
 use crate::state::{Action, AppState, EntryId, Status};
 use crate::storage;
 
@@ -222,6 +224,7 @@ fn Workbench() -> Html {
                 return;
             };
             pool.cancel(old);
+            pool.forget(old);
             forget_kept(&state, old);
             let id = next_id.get();
             next_id.set(id + 1);
@@ -234,11 +237,55 @@ fn Workbench() -> Html {
             pool.add(id, blob, name, options);
         })
     };
+    // The SLA rules, kept across reloads; every held run is evaluated on
+    // them in its worker whenever they change (and once when it is read).
+    let rules_text = use_state(rules::load);
+    let parsed = use_memo((*rules_text).clone(), |text| rules::parse(text));
+    let on_rules = {
+        let rules_text = rules_text.setter();
+        Callback::from(move |text: String| {
+            rules::save(&text);
+            rules_text.set(text);
+        })
+    };
+    {
+        let (pool, dispatcher, parsed) = (pool.clone(), state.dispatcher(), parsed.clone());
+        let sent = use_mut_ref(HashMap::<EntryId, String>::new);
+        let ticket = use_mut_ref(|| 0u32);
+        let held: Vec<EntryId> = state
+            .entries
+            .iter()
+            .filter(|e| e.held && matches!(e.status, Status::Done { .. }))
+            .map(|e| e.id)
+            .collect();
+        use_effect_with(((*rules_text).clone(), held), move |(text, held)| {
+            if !matches!(&*parsed, Parsed::Rules(_)) {
+                // Rules that come back after a gap are evaluated afresh.
+                sent.borrow_mut().clear();
+            } else {
+                for &id in held {
+                    if sent.borrow().get(&id) == Some(text) {
+                        continue;
+                    }
+                    sent.borrow_mut().insert(id, text.clone());
+                    let next = {
+                        let mut t = ticket.borrow_mut();
+                        *t = t.wrapping_add(1);
+                        *t
+                    };
+                    dispatcher.dispatch(Action::Evaluating { id, ticket: next });
+                    pool.evaluate(id, next, text.clone());
+                }
+            }
+        });
+    }
+
     let on_close = {
         let (pool, state, blobs) = (pool.clone(), state.clone(), blobs.clone());
         Callback::from(move |id: EntryId| {
             pool.cancel(id);
             blobs.borrow_mut().remove(&id);
+            pool.forget(id);
             // A closed panel is not brought back by the next reload.
             forget_kept(&state, id);
             state.dispatch(Action::Remove(id));
@@ -389,6 +436,27 @@ fn Workbench() -> Html {
         })
         .collect();
     let kept = state.entries.iter().filter(|e| e.saved.is_some()).count();
+    // The verdicts shown for the runs shared, and their rules, for the link.
+    let shared_sla = match &*parsed {
+        Parsed::Rules(sla) => {
+            let verdicts: Vec<_> = shareable
+                .iter()
+                .filter_map(|(id, _, _)| state.entries.iter().find(|e| e.id == *id))
+                .filter_map(|e| match &e.sla.answer {
+                    Some(Ok(v)) => Some(v.iter().cloned()),
+                    _ => None,
+                })
+                .flatten()
+                .collect();
+            (!verdicts.is_empty()).then(|| {
+                Rc::new(SharedSla {
+                    verdicts,
+                    rules: verdict_core::sla::save_toml(sla),
+                })
+            })
+        }
+        _ => None,
+    };
 
     let formats = state.formats.clone();
     let workers = pool.max_workers();
@@ -409,6 +477,7 @@ fn Workbench() -> Html {
                 if let Some(notice) = &state.notice {
                     <p class="notice" role="alert">{notice}</p>
                 }
+                <SlaRules text={(*rules_text).clone()} parsed={parsed.clone()} on_change={on_rules} />
                 // The runs first: panels across runs follow them.
                 <section class="entries" aria-label="Files">
                     for entry in entries {
@@ -416,6 +485,7 @@ fn Workbench() -> Html {
                             key={entry.order}
                             entry={entry.clone()}
                             width={width}
+                            rules={parsed.clone()}
                             on_cancel={on_cancel.clone()}
                             on_close={on_close.clone()}
                             formats={formats.clone()}
@@ -440,7 +510,7 @@ fn Workbench() -> Html {
                 }
                 <CapacityPanel runs={with_levels} width={width} />
                 if !shareable.is_empty() {
-                    <SharePanel runs={shareable} comparison={(comparable.len() >= 2).then(|| (*shown_comparison).clone()).flatten()} />
+                    <SharePanel runs={shareable} sla={shared_sla} comparison={(comparable.len() >= 2).then(|| (*shown_comparison).clone()).flatten()} />
                 }
             </main>
             {footer()}

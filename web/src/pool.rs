@@ -14,12 +14,12 @@
 //! page works under any sub-path.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::rc::{Rc, Weak};
 
 use js_sys::{Array, ArrayBuffer, Uint8Array};
 use verdict_core::IngestOptions;
-use verdict_rpc::{ErrorInfo, Request, Response, PROTOCOL_VERSION};
+use verdict_rpc::{ErrorInfo, EvaluateError, Request, Response, PROTOCOL_VERSION};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -61,6 +61,8 @@ struct Inner {
     next_key: u32,
     /// Whether the formats list from a worker's `Ready` went to the page.
     formats_sent: bool,
+    /// Which worker (slot key) holds each finished file's run, and its id there.
+    held: HashMap<EntryId, (u32, u32)>,
 }
 
 struct Slot {
@@ -110,6 +112,8 @@ struct Active {
     started_ms: f64,
     /// The analysis the worker kept, sent right before `Done`.
     kept: Option<String>,
+    /// The id the worker holds the run under, sent right before `Done`.
+    held_run: Option<u32>,
 }
 
 fn now_ms() -> f64 {
@@ -149,6 +153,7 @@ impl Pool {
                 emit,
                 next_key: 0,
                 formats_sent: false,
+                held: HashMap::new(),
             })),
         }
     }
@@ -190,6 +195,51 @@ impl Pool {
             }
         }
         emit_all(&self.inner, actions);
+    }
+}
+
+impl Pool {
+    /// Asks the worker holding `id`'s run for the verdicts of `sla` (SLA
+    /// TOML). The answer comes as [`PoolEvent::Verdicts`] with `ticket`; a run
+    /// no worker holds is answered at once with [`EvaluateError::Forgotten`].
+    pub fn evaluate(&self, id: EntryId, ticket: u32, sla: String) {
+        let failure = {
+            let inner = self.inner.borrow();
+            match inner.held.get(&id).and_then(|(key, run)| {
+                let slot = inner.slots.iter().find(|s| s.key == *key)?;
+                Some((slot, *run))
+            }) {
+                Some((slot, run)) => post(&slot.worker, &Request::Evaluate { run, ticket, sla })
+                    .err()
+                    .map(|e| {
+                        web_sys::console::error_1(&JsValue::from_str(&e));
+                        run
+                    }),
+                None => Some(0),
+            }
+        };
+        if let Some(run) = failure {
+            emit_all(
+                &self.inner,
+                vec![Action::Pool(PoolEvent::Verdicts {
+                    id,
+                    ticket,
+                    verdicts: Err(EvaluateError::Forgotten { run }),
+                })],
+            );
+        }
+    }
+
+    /// Lets the worker drop `id`'s run (its panel was closed).
+    pub fn forget(&self, id: EntryId) {
+        let mut inner = self.inner.borrow_mut();
+        if let Some((key, run)) = inner.held.remove(&id) {
+            if let Some(slot) = inner.slot_mut(key) {
+                if let Err(e) = post(&slot.worker, &Request::Forget { run }) {
+                    web_sys::console::error_1(&JsValue::from_str(&e));
+                }
+            }
+        }
     }
 }
 
@@ -254,6 +304,7 @@ fn schedule(rc: &Rc<RefCell<Inner>>) {
                     finishing: false,
                     started_ms: now_ms(),
                     kept: None,
+                    held_run: None,
                 });
                 actions.push(Action::Pool(PoolEvent::Started { id: job.id }));
                 started.push(slot.key);
@@ -474,6 +525,32 @@ fn on_response(rc: &Rc<RefCell<Inner>>, key: u32, response: Response) {
     let mut next = None::<fn(&Rc<RefCell<Inner>>, u32)>;
     {
         let mut inner = rc.borrow_mut();
+        // Verdicts may come back whatever the worker is reading meanwhile.
+        if let Response::Verdicts {
+            run,
+            ticket,
+            verdicts,
+        } = response
+        {
+            let id = inner
+                .held
+                .iter()
+                .find(|(_, held)| **held == (key, run))
+                .map(|(id, _)| *id);
+            drop(inner);
+            if let Some(id) = id {
+                emit_all(
+                    rc,
+                    vec![Action::Pool(PoolEvent::Verdicts {
+                        id,
+                        ticket,
+                        verdicts,
+                    })],
+                );
+            }
+            return;
+        }
+        let mut now_held = None;
         let Some(slot) = inner.slot_mut(key) else {
             return;
         };
@@ -518,6 +595,7 @@ fn on_response(rc: &Rc<RefCell<Inner>>, key: u32, response: Response) {
                 next = Some(pump);
             }
             (Response::Kept(text), SlotState::Busy(active)) => active.kept = Some(text),
+            (Response::Held { run }, SlotState::Busy(active)) => active.held_run = Some(run),
             (Response::Levels { levels, refusal }, SlotState::Busy(active)) => {
                 let levels = match (levels, refusal) {
                     (Some(set), _) => Ok(*set),
@@ -530,6 +608,10 @@ fn on_response(rc: &Rc<RefCell<Inner>>, key: u32, response: Response) {
             }
             (Response::Done(summary), SlotState::Busy(active)) => {
                 let elapsed_ms = now_ms() - active.started_ms;
+                if let Some(run) = active.held_run {
+                    now_held = Some((active.id, run));
+                    actions.push(Action::Pool(PoolEvent::Held { id: active.id }));
+                }
                 actions.push(Action::Pool(PoolEvent::Done {
                     id: active.id,
                     summary,
@@ -560,6 +642,7 @@ fn on_response(rc: &Rc<RefCell<Inner>>, key: u32, response: Response) {
                 | Response::Detected { .. }
                 | Response::Error(_)
                 | Response::Kept(_)
+                | Response::Held { .. }
                 | Response::Levels { .. }
                 | Response::Done(_),
                 SlotState::Draining,
@@ -569,6 +652,9 @@ fn on_response(rc: &Rc<RefCell<Inner>>, key: u32, response: Response) {
                     "unexpected worker message: {other:?}"
                 )));
             }
+        }
+        if let Some((id, run)) = now_held {
+            inner.held.insert(id, (key, run));
         }
     }
     emit_all(rc, actions);
@@ -586,6 +672,8 @@ fn on_worker_error(rc: &Rc<RefCell<Inner>>, key: u32, message: String) {
         };
         let slot = inner.slots.remove(index);
         slot.worker.terminate();
+        // Its runs are gone with it; evaluating them says so.
+        inner.held.retain(|_, (holder, _)| *holder != key);
         match slot.state {
             SlotState::Busy(active) => {
                 actions.push(failed(

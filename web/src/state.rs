@@ -4,8 +4,9 @@
 use std::rc::Rc;
 
 use verdict_core::capacity::LevelSet;
+use verdict_core::sla::Verdict;
 use verdict_core::{Format, IngestOptions, RunSummary};
-use verdict_rpc::{ErrorInfo, FormatInfo};
+use verdict_rpc::{ErrorInfo, EvaluateError, FormatInfo};
 use yew::Reducible;
 
 /// Identifies a file for its whole life on the page.
@@ -57,6 +58,29 @@ pub struct Entry {
     pub restored: bool,
     /// The run's capacity load levels, or why it has none (from the worker).
     pub levels: Option<Rc<Result<LevelSet, String>>>,
+    /// A worker holds the run, so SLA rules can be evaluated on it.
+    pub held: bool,
+    /// The SLA verdicts asked for last, and the answer once it came.
+    pub sla: SlaState,
+}
+
+/// The SLA evaluation of one run.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SlaState {
+    /// The ticket of the latest request; older answers are dropped.
+    pub ticket: u32,
+    /// The latest answer, kept on screen while a newer one is on its way
+    /// (so the table does not flicker as the user types).
+    pub answer: Option<Result<Rc<Vec<Verdict>>, EvaluateError>>,
+    /// The ticket `answer` answers.
+    pub answered: u32,
+}
+
+impl SlaState {
+    /// Whether the answer shown is the answer to the latest request.
+    pub fn is_current(&self) -> bool {
+        self.answer.is_some() && self.answered == self.ticket
+    }
 }
 
 impl Entry {
@@ -111,6 +135,16 @@ pub enum PoolEvent {
     Levels {
         id: EntryId,
         levels: Rc<Result<LevelSet, String>>,
+    },
+    /// A worker holds the run for SLA evaluation.
+    Held {
+        id: EntryId,
+    },
+    /// The answer to an SLA evaluation.
+    Verdicts {
+        id: EntryId,
+        ticket: u32,
+        verdicts: Result<Vec<Verdict>, EvaluateError>,
     },
     Done {
         id: EntryId,
@@ -167,6 +201,8 @@ pub enum Action {
     Saved { id: EntryId, key: f64 },
     /// The browser's store of analyses was emptied: restored panels go.
     StorageCleared,
+    /// SLA rules were sent for evaluation under `ticket`.
+    Evaluating { id: EntryId, ticket: u32 },
 }
 
 /// The page's state.
@@ -214,6 +250,8 @@ impl AppState {
                     saved: None,
                     restored: false,
                     levels: None,
+                    held: false,
+                    sla: SlaState::default(),
                 });
             }
             Action::Restored {
@@ -242,6 +280,8 @@ impl AppState {
                 saved: Some(key),
                 restored: true,
                 levels: None,
+                held: false,
+                sla: SlaState::default(),
             }),
             Action::Reread { old, id, options } => {
                 if let Some(e) = self.entry_mut(old) {
@@ -252,6 +292,8 @@ impl AppState {
                     e.saved = None;
                     e.restored = false;
                     e.levels = None;
+                    e.held = false;
+                    e.sla = SlaState::default();
                 }
             }
             Action::Saved { id, key } => {
@@ -266,6 +308,11 @@ impl AppState {
                 }
             }
             Action::Remove(id) => self.entries.retain(|e| e.id != id),
+            Action::Evaluating { id, ticket } => {
+                if let Some(e) = self.entry_mut(id) {
+                    e.sla.ticket = ticket;
+                }
+            }
             Action::Notice(text) => self.notice = Some(text),
             Action::Formats(formats) => self.formats = formats,
             Action::Pool(event) => self.pool_event(event),
@@ -278,6 +325,8 @@ impl AppState {
             | PoolEvent::Detected { id, .. }
             | PoolEvent::Progress { id, .. }
             | PoolEvent::Levels { id, .. }
+            | PoolEvent::Held { id }
+            | PoolEvent::Verdicts { id, .. }
             | PoolEvent::Done { id, .. }
             | PoolEvent::Failed { id, .. }
             | PoolEvent::Cancelled { id } => *id,
@@ -307,6 +356,19 @@ impl AppState {
                 }
             }
             PoolEvent::Levels { levels, .. } => entry.levels = Some(levels),
+            PoolEvent::Held { .. } => entry.held = true,
+            PoolEvent::Verdicts {
+                ticket, verdicts, ..
+            } => {
+                // An answer to rules the user has since changed is stale.
+                if ticket == entry.sla.ticket {
+                    if matches!(verdicts, Err(EvaluateError::Forgotten { .. })) {
+                        entry.held = false;
+                    }
+                    entry.sla.answer = Some(verdicts.map(Rc::new));
+                    entry.sla.answered = ticket;
+                }
+            }
             PoolEvent::Done {
                 summary,
                 elapsed_ms,
@@ -429,6 +491,35 @@ mod tests {
 
     fn summary() -> RunSummary {
         verdict_core::Run::new("x", Format::K6Ndjson).summary()
+    }
+
+    #[test]
+    fn only_the_latest_sla_answer_is_kept() {
+        let mut s = AppState::default();
+        s.apply(added(1));
+        s.apply(Action::Pool(PoolEvent::Held { id: 1 }));
+        assert!(s.entries[0].held);
+        s.apply(Action::Evaluating { id: 1, ticket: 1 });
+        s.apply(Action::Evaluating { id: 1, ticket: 2 });
+        s.apply(Action::Pool(PoolEvent::Verdicts {
+            id: 1,
+            ticket: 1,
+            verdicts: Ok(Vec::new()),
+        }));
+        assert_eq!(s.entries[0].sla.answer, None, "ticket 1 is stale");
+        assert!(!s.entries[0].sla.is_current());
+        let forgotten = EvaluateError::Forgotten { run: 3 };
+        s.apply(Action::Pool(PoolEvent::Verdicts {
+            id: 1,
+            ticket: 2,
+            verdicts: Err(forgotten.clone()),
+        }));
+        assert_eq!(s.entries[0].sla.answer, Some(Err(forgotten)));
+        assert!(s.entries[0].sla.is_current());
+        // A newer request keeps the last answer on screen until it is answered.
+        s.apply(Action::Evaluating { id: 1, ticket: 3 });
+        assert!(s.entries[0].sla.answer.is_some() && !s.entries[0].sla.is_current());
+        assert!(!s.entries[0].held, "a forgotten run is no longer held");
     }
 
     #[test]

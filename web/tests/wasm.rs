@@ -112,13 +112,59 @@ fn a_real_run_crosses_the_wire_exactly() {
     );
     // Before it, the run's capacity levels, then the analysis the page keeps,
     // which decodes to the same summary.
-    match done.as_slice() {
-        [Response::Levels { .. }, Response::Kept(text)] => {
+    let run = match done.as_slice() {
+        [Response::Levels { .. }, Response::Kept(text), Response::Held { run }] => {
             let kept = verdict_core::snapshot::decode(text).expect("decodes");
             assert_eq!(kept.runs[0].summary, direct(THRESHOLDS));
+            *run
         }
-        other => panic!("expected the levels and the kept analysis, got {other:?}"),
-    }
+        other => panic!("expected the levels, the kept analysis and Held, got {other:?}"),
+    };
+    // SLA verdicts on the held run cross the codec bit for bit, equal to
+    // the core's on the same file (what `verdict check --json` prints).
+    let rules =
+        verdict_core::sla::save_toml(&verdict_core::sla::preset("tiered-api").expect("preset"));
+    let answer = through_the_wire(
+        &mut engine,
+        JsValueRequest::Plain(Request::Evaluate {
+            run,
+            ticket: 7,
+            sla: rules.clone(),
+        }),
+    );
+    let sla = verdict_core::sla::load_sla("rules", &rules).expect("reads");
+    let core_run = Session::read_all("run.json.gz", IngestOptions::default(), THRESHOLDS)
+        .expect("fixture reads");
+    let expected = verdict_core::sla::evaluate(&sla, &core_run);
+    assert!(!expected.is_empty());
+    assert_eq!(
+        answer,
+        vec![Response::Verdicts {
+            run,
+            ticket: 7,
+            verdicts: Ok(expected)
+        }]
+    );
+    // A run let go of says so, through the codec too.
+    assert!(
+        through_the_wire(&mut engine, JsValueRequest::Plain(Request::Forget { run })).is_empty()
+    );
+    let answer = through_the_wire(
+        &mut engine,
+        JsValueRequest::Plain(Request::Evaluate {
+            run,
+            ticket: 8,
+            sla: rules,
+        }),
+    );
+    assert_eq!(
+        answer,
+        vec![Response::Verdicts {
+            run,
+            ticket: 8,
+            verdicts: Err(verdict_rpc::EvaluateError::Forgotten { run })
+        }]
+    );
 }
 
 #[wasm_bindgen_test]
@@ -131,6 +177,16 @@ fn other_responses_cross_the_wire() {
         },
         Response::Cancelled,
         Response::Error(ErrorInfo::new("fmt", "notes.txt: not a format")),
+        Response::Held { run: 3 },
+        Response::Verdicts {
+            run: 3,
+            ticket: 4,
+            verdicts: Err(verdict_rpc::EvaluateError::Rules {
+                line: Some(2),
+                position: "line 2, column 9".into(),
+                message: "expected a value".into(),
+            }),
+        },
         Response::Error(ErrorInfo {
             code: "csv-mapping".into(),
             message: "export.csv: map its columns".into(),

@@ -3,6 +3,7 @@
 use verdict_core::capacity::{levels_from_runs, PlateauOptions};
 use verdict_core::{Run, Session};
 
+use crate::held::HeldRuns;
 use crate::messages::{ErrorInfo, FormatInfo, Request, Response, PROTOCOL_VERSION};
 
 /// Quantiles computed for each level beyond the core's standard p50/p90/p95/p99,
@@ -35,13 +36,15 @@ struct OpenFile {
     format_sent: bool,
 }
 
-/// The worker's state machine: idle, or reading one file.
+/// The worker's state machine: idle, or reading one file; either way
+/// holding the last few runs it read, for SLA evaluation.
 ///
 /// `handle` never panics on any sequence of requests: out-of-order messages
 /// are answered with a `protocol` [`Response::Error`] and leave the engine idle.
 #[derive(Default)]
 pub struct Engine {
     open: Option<OpenFile>,
+    held: HeldRuns,
 }
 
 impl Engine {
@@ -68,6 +71,11 @@ impl Engine {
     /// Whether a file is open.
     pub fn is_busy(&self) -> bool {
         self.open.is_some()
+    }
+
+    /// The ids of the runs held, oldest first.
+    pub fn held_runs(&self) -> Vec<u32> {
+        self.held.ids()
     }
 
     /// Answers one request.
@@ -99,6 +107,15 @@ impl Engine {
             Request::Cancel => {
                 self.open = None;
                 vec![Response::Cancelled]
+            }
+            Request::Evaluate { run, ticket, sla } => vec![Response::Verdicts {
+                run,
+                ticket,
+                verdicts: self.held.evaluate(run, &sla),
+            }],
+            Request::Forget { run } => {
+                self.held.forget(run);
+                Vec::new()
             }
         }
     }
@@ -143,7 +160,7 @@ impl Engine {
         let announce_format = !open.format_sent;
         match open.session.finish() {
             Ok(run) => {
-                let mut out = Vec::with_capacity(3);
+                let mut out = Vec::with_capacity(5);
                 if announce_format {
                     out.push(Response::Detected { format: run.format });
                 }
@@ -151,7 +168,11 @@ impl Engine {
                 if let Some(text) = kept(&run) {
                     out.push(Response::Kept(text));
                 }
-                out.push(Response::Done(Box::new(run.summary())));
+                let summary = run.summary();
+                out.push(Response::Held {
+                    run: self.held.hold(run),
+                });
+                out.push(Response::Done(Box::new(summary)));
                 out
             }
             Err(e) => vec![Response::Error(ErrorInfo::from(&e))],

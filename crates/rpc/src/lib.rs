@@ -25,7 +25,9 @@
 #![warn(missing_docs)]
 
 mod engine;
+mod held;
 mod messages;
 
 pub use engine::Engine;
+pub use held::{EvaluateError, MAX_HELD_RUNS};
 pub use messages::{ErrorInfo, FormatInfo, Request, Response, PROTOCOL_VERSION};

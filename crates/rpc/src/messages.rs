@@ -4,12 +4,15 @@
 
 use serde::{Deserialize, Serialize};
 use verdict_core::capacity::LevelSet;
+use verdict_core::sla::Verdict;
 use verdict_core::{Format, IngestOptions, RunSummary};
+
+use crate::held::EvaluateError;
 
 /// Bumped on any breaking change to [`Request`] or [`Response`]. The worker
 /// announces it in [`Response::Ready`] so that a page talking to a stale,
 /// cached worker script notices instead of misreading messages.
-pub const PROTOCOL_VERSION: u32 = 3;
+pub const PROTOCOL_VERSION: u32 = 4;
 
 /// Page → worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -36,8 +39,26 @@ pub enum Request {
     /// End of the file: the worker answers [`Response::Done`] or [`Response::Error`].
     Finish,
     /// Drops the open file, if any. Always answered by [`Response::Cancelled`];
-    /// the worker is then ready for a new [`Request::Open`].
+    /// the worker is then ready for a new [`Request::Open`]. Held runs stay.
     Cancel,
+    /// Evaluates SLA rules on a run the worker holds (see [`Response::Held`]),
+    /// exactly as `verdict check` does. Allowed while a file is being read.
+    /// Always answered by one [`Response::Verdicts`] with the same `run`
+    /// and `ticket`.
+    Evaluate {
+        /// The held run.
+        run: u32,
+        /// Chosen by the page and echoed back, so that answers to rules the
+        /// user has since changed can be told apart and dropped.
+        ticket: u32,
+        /// The rules as Verdict SLA text (TOML, or JSON starting with `{`).
+        sla: String,
+    },
+    /// Lets go of a held run (its file was closed). Not answered.
+    Forget {
+        /// The held run.
+        run: u32,
+    },
 }
 
 /// Worker → page.
@@ -81,8 +102,26 @@ pub enum Response {
         /// Why it could not (no concurrency recorded, no steady hold, ...).
         refusal: Option<String>,
     },
+    /// The worker keeps the file's full run (exact histograms and time
+    /// windows) under this id, for [`Request::Evaluate`]. Sent right before
+    /// [`Response::Done`]. A worker holds at most
+    /// [`crate::MAX_HELD_RUNS`]; the oldest goes first.
+    Held {
+        /// The run's id in this worker.
+        run: u32,
+    },
     /// The file was read to the end.
     Done(Box<RunSummary>),
+    /// The answer to [`Request::Evaluate`]: one verdict per rule and
+    /// population, as `verdict check --json` lists them, or why there are none.
+    Verdicts {
+        /// The run evaluated.
+        run: u32,
+        /// The request's ticket.
+        ticket: u32,
+        /// The verdicts, or an unreadable rule text or a forgotten run.
+        verdicts: Result<Vec<Verdict>, EvaluateError>,
+    },
     /// The open file (if any) was dropped.
     Cancelled,
     /// The file cannot be read (or the page broke the protocol). The file is

@@ -68,12 +68,17 @@ fn ingest(engine: &mut Engine, name: &str, bytes: &[u8], chunk: usize) -> Box<Ru
         other => panic!("expected Done for {name}, got {other:?}"),
     };
     // Before `Done`: the format once, the capacity levels, and for files
-    // with samples the analysis the page keeps.
+    // with samples the analysis the page keeps; last, the held run's id.
     let mut levels = 0;
+    assert!(
+        matches!(answers.last(), Some(Response::Held { .. })),
+        "{name}: Held comes right before Done"
+    );
     for a in &answers {
         match a {
             Response::Detected { .. } => detected += 1,
             Response::Levels { .. } => levels += 1,
+            Response::Held { .. } => {}
             Response::Kept(text) => {
                 let kept = verdict_core::snapshot::decode(text).expect("the kept analysis decodes");
                 assert_eq!(

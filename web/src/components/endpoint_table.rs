@@ -189,7 +189,7 @@ pub fn EndpointTable(props: &EndpointTableProps) -> Html {
             html! { <th scope="row" class="endpoint-name">{row.name}</th> }
         };
         html! {
-            <tr data-endpoint={row.key.to_string()}>
+            <tr data-endpoint={row.key.to_string()} tabindex="-1">
                 {name}
                 for (metric, _, kind) in COLUMNS { {cell(row, metric, kind)} }
             </tr>

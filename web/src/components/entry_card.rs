@@ -1,5 +1,7 @@
 //! One file's panel: its name, then progress, an error, or the analysis.
 
+use std::rc::Rc;
+
 use verdict_core::IngestOptions;
 use verdict_rpc::FormatInfo;
 use yew::prelude::*;
@@ -7,13 +9,17 @@ use yew::prelude::*;
 use crate::components::mapping_form::MappingForm;
 use crate::components::read_as::ReadAs;
 use crate::components::run_view::RunView;
+use crate::components::sla_panel::SlaPanel;
 use crate::display;
+use crate::rules::Parsed;
 use crate::state::{Entry, EntryId, Status};
 
 #[derive(Properties, PartialEq)]
 pub struct EntryCardProps {
     pub entry: Entry,
     pub width: f64,
+    /// The SLA rules every run is checked against.
+    pub rules: Rc<Parsed>,
     pub on_cancel: Callback<EntryId>,
     pub on_close: Callback<EntryId>,
     /// What the workers read, for "Read as…".
@@ -123,7 +129,10 @@ pub fn EntryCard(props: &EntryCardProps) -> Html {
             elapsed_ms,
             ..
         } => html! {
-            <RunView summary={summary.clone()} width={props.width} elapsed_ms={*elapsed_ms} size={entry.size} />
+            <>
+                <SlaPanel id={id} summary={summary.clone()} held={entry.held} sla={entry.sla.clone()} rules={props.rules.clone()} />
+                <RunView summary={summary.clone()} width={props.width} elapsed_ms={*elapsed_ms} size={entry.size} />
+            </>
         },
         Status::Failed(error) => html! {
             <div class="error" role="alert" data-code={error.code.clone()}>

@@ -13,6 +13,9 @@ use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::analysis::{self, HeldRun};
+
+/// The SLA verdicts shown for the shared runs, and their rules.
+pub type SharedSla = analysis::SlaShown;
 use crate::state::EntryId;
 
 #[derive(Properties, PartialEq)]
@@ -20,6 +23,9 @@ pub struct SharePanelProps {
     /// Finished runs: (entry id, file name, run).
     pub runs: Vec<(EntryId, String, HeldRun)>,
     pub comparison: Option<Rc<Comparison>>,
+    /// The SLA verdicts of the shared runs, when rules are set.
+    #[prop_or_default]
+    pub sla: Option<Rc<SharedSla>>,
 }
 
 fn page_url() -> String {
@@ -67,24 +73,28 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
     let open = use_state(|| false);
     let redact = use_state(|| false);
     let with_comparison = use_state(|| true);
+    let with_sla = use_state(|| true);
     let copied = use_state(|| false);
     let textarea = use_node_ref();
 
     let ids: Vec<EntryId> = props.runs.iter().map(|r| r.0).collect();
     let comparison = props.comparison.clone().filter(|_| *with_comparison);
+    let sla = props.sla.clone().filter(|_| *with_sla);
     let result = {
         let runs: Vec<HeldRun> = props.runs.iter().map(|r| r.2.clone()).collect();
         use_memo(
-            (*open, *redact, ids, comparison.clone()),
-            move |(open, redact, _, comparison)| {
+            (*open, *redact, ids, comparison.clone(), sla),
+            move |(open, redact, _, comparison, sla)| {
                 if !*open || runs.is_empty() {
                     return None;
                 }
                 Some(
-                    analysis::share(&runs, comparison.as_deref(), *redact).map(|(s, text)| {
-                        let link = analysis::link(&page_url(), &text);
-                        (analysis::preview(&s, link.len()), link)
-                    }),
+                    analysis::share(&runs, comparison.as_deref(), sla.as_deref(), *redact).map(
+                        |(s, text)| {
+                            let link = analysis::link(&page_url(), &text);
+                            (analysis::preview(&s, link.len()), link)
+                        },
+                    ),
                 )
             },
         )
@@ -108,6 +118,13 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
         let (with_comparison, copied) = (with_comparison.clone(), copied.clone());
         Callback::from(move |v| {
             with_comparison.set(v);
+            copied.set(false);
+        })
+    };
+    let set_sla = {
+        let (with_sla, copied) = (with_sla.clone(), copied.clone());
+        Callback::from(move |v| {
+            with_sla.set(v);
             copied.set(false);
         })
     };
@@ -136,6 +153,9 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
                         {checkbox("share-redact", "Replace endpoint names, file names and hosts by placeholders", *redact, set_redact)}
                         if props.comparison.is_some() {
                             {checkbox("share-comparison", "Include the comparison shown above", *with_comparison, set_comparison)}
+                        }
+                        if props.sla.is_some() {
+                            {checkbox("share-sla", "Include the SLA verdicts and their rules", *with_sla, set_sla)}
                         }
                     </div>
                     {match result.as_ref() {

@@ -10,6 +10,7 @@ use yew::prelude::*;
 use crate::analysis;
 use crate::components::comparison_report::ComparisonReport;
 use crate::components::run_view::RunView;
+use crate::components::sla_table::SlaTable;
 
 #[derive(Properties, PartialEq)]
 pub struct SharedViewProps {
@@ -32,6 +33,18 @@ fn help(e: &SnapshotError) -> &'static str {
         }
         "not-a-snapshot" => "The address does not hold a Verdict analysis after #s=.",
         _ => "The link does not hold an analysis this page can show.",
+    }
+}
+
+/// `n FAIL · n INCONCLUSIVE · n PASS` as pills.
+fn counts_line(verdicts: &[verdict_core::sla::Verdict]) -> Html {
+    let (pass, fail, inconclusive) = verdict_core::sla::render::counts(verdicts);
+    html! {
+        <p class="sla-counts">
+            <span class="pill fail">{format!("{fail} FAIL")}</span>
+            <span class="pill inconclusive">{format!("{inconclusive} INCONCLUSIVE")}</span>
+            <span class="pill pass">{format!("{pass} PASS")}</span>
+        </p>
     }
 }
 
@@ -68,10 +81,8 @@ pub fn SharedView(props: &SharedViewProps) -> Html {
             run_named(&c.candidate.source)?,
         ))
     });
-    let verdicts = s
-        .verdicts
-        .as_ref()
-        .map(|v| serde_json::to_string_pretty(v).unwrap_or_default());
+    let verdicts = analysis::verdicts_of(s).map(Rc::new);
+    let rules = analysis::rules_of(s);
     html! {
         <section class="shared" data-redacted={s.redacted.to_string()}>
             <p class="shared-banner" role="note">
@@ -80,16 +91,26 @@ pub fn SharedView(props: &SharedViewProps) -> Html {
                 if s.redacted { {"Names were replaced by placeholders before sharing. "} }
                 {home}
             </p>
+            if let Some(verdicts) = verdicts {
+                <section class="sla-verdicts" aria-labelledby="shared-verdicts-title">
+                    <h2 id="shared-verdicts-title">{"SLA verdicts"}</h2>
+                    {counts_line(&verdicts)}
+                    <p class="bottom-line">{verdict_core::report::bottom_line(&verdicts)}</p>
+                    <div class="sla-table-wrap">
+                        <SlaTable verdicts={verdicts.clone()} />
+                    </div>
+                    if let Some(text) = rules {
+                        <details class="shared-rules">
+                            <summary>{"The rules (SLA TOML)"}</summary>
+                            <pre>{text}</pre>
+                        </details>
+                    }
+                </section>
+            }
             if let Some(c) = comparison {
                 <section class="comparison" aria-labelledby="shared-comparison-title">
                     <h2 id="shared-comparison-title">{"Verdict: baseline against candidate"}</h2>
                     <ComparisonReport comparison={c} runs={compared} width={props.width} />
-                </section>
-            }
-            if let Some(text) = verdicts {
-                <section class="sla-verdicts" aria-labelledby="shared-verdicts-title">
-                    <h2 id="shared-verdicts-title">{"SLA verdicts"}</h2>
-                    <pre>{text}</pre>
                 </section>
             }
             <section class="entries" aria-label="Evidence">

@@ -1,0 +1,196 @@
+//! The verdict table: each rule × endpoint with its verdict, estimate,
+//! bounds, limit, n and the k6-style point verdict beside it, and below a
+//! failing or undecided row, why — with the time windows that broke it.
+//!
+//! Hooks: each row is `tr[data-rule][data-rule-index][data-endpoint]
+//! [data-verdict][data-point-verdict]`, each number `[data-metric]` with the
+//! `verdict check --json` key and `data-value`, the unrounded number
+//! (absent when the CLI has `null`).
+
+use std::rc::Rc;
+
+use verdict_core::sla::render;
+use verdict_core::sla::{Basis, Outcome, Verdict, WindowVerdict};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct SlaTableProps {
+    pub verdicts: Rc<Vec<Verdict>>,
+    /// Shows an endpoint's row in the endpoint table, when there is one.
+    #[prop_or_default]
+    pub on_endpoint: Option<Callback<String>>,
+    /// The endpoint names that have a row to go to.
+    #[prop_or_default]
+    pub endpoints: Rc<Vec<String>>,
+}
+
+fn number(metric: &'static str, value: Option<f64>, text: String) -> Html {
+    html! {
+        <span data-metric={metric} data-value={value.map(|v| v.to_string())}>{text}</span>
+    }
+}
+
+fn count(metric: &'static str, value: Option<u64>) -> Html {
+    html! {
+        <span data-metric={metric} data-value={value.map(|v| v.to_string())}>
+            {value.map_or("—".to_string(), crate::display::count)}
+        </span>
+    }
+}
+
+fn outcome_class(o: Outcome) -> &'static str {
+    o.as_str()
+}
+
+/// The windows a rule broke in, as `12–22 s`.
+fn broken_windows(windows: &[WindowVerdict], unit: &str) -> Vec<String> {
+    windows
+        .iter()
+        .filter(|w| w.verdict == Outcome::Fail)
+        .map(|w| {
+            let estimate = w
+                .estimate
+                .map_or(String::new(), |e| format!(": {}", render::value(unit, e)));
+            format!("{:.1}–{:.1} s{estimate} (n {})", w.start_s, w.end_s, w.n)
+        })
+        .collect()
+}
+
+/// What the verdict rests on, said beside it when it is not an interval.
+fn basis_label(v: &Verdict) -> Option<&'static str> {
+    match v.basis {
+        Basis::Interval => None,
+        Basis::Observed => Some("observed fact, no sampling interval"),
+        Basis::ToolReported => Some("point verdict on the tool's own summary, no interval"),
+        Basis::NoData => Some("no data"),
+    }
+}
+
+#[component]
+pub fn SlaTable(props: &SlaTableProps) -> Html {
+    let mut sorted: Vec<&Verdict> = props.verdicts.iter().collect();
+    sorted.sort_by_key(|v| (std::cmp::Reverse(v.verdict), v.rule_index));
+    let several_runs = props
+        .verdicts
+        .iter()
+        .any(|v| v.run != props.verdicts[0].run);
+
+    let row = |v: &Verdict| {
+        let class = outcome_class(v.verdict);
+        let goto = props
+            .on_endpoint
+            .clone()
+            .filter(|_| v.verdict != Outcome::Pass && props.endpoints.contains(&v.endpoint));
+        let endpoint = match goto {
+            Some(on) => {
+                let name = v.endpoint.clone();
+                let onclick = Callback::from(move |_: MouseEvent| on.emit(name.clone()));
+                html! {
+                    <button type="button" class="link goto-endpoint" title="Show this endpoint's row in the table below" {onclick}>
+                        {v.endpoint.clone()}
+                    </button>
+                }
+            }
+            None if v.endpoint == verdict_core::sla::population::OVERALL => {
+                html! { {"all requests"} }
+            }
+            None => html! { {v.endpoint.clone()} },
+        };
+        let (limit_key, limit_value) = match (v.limit_ms, v.limit) {
+            (Some(ms), _) => ("limit_ms", Some(ms)),
+            (None, l) => ("limit", l),
+        };
+        let point = match (v.point_verdict, v.point_estimate) {
+            (Some(p), e) => format!(
+                "{}{}",
+                p.upper(),
+                e.map_or(String::new(), |e| format!(
+                    " at {}",
+                    render::value(&v.unit, e)
+                ))
+            ),
+            (None, _) => "—".into(),
+        };
+        let why = render::why(v).filter(|_| v.verdict != Outcome::Pass);
+        let broken = broken_windows(&v.windows, &v.unit);
+        let detail = why.is_some() || !broken.is_empty() || v.reason.is_some();
+        html! {
+            <>
+                <tr class={classes!("verdict-row", class)}
+                    data-rule={v.rule.clone()}
+                    data-rule-index={v.rule_index.to_string()}
+                    data-run={v.run.clone()}
+                    data-endpoint={v.endpoint.clone()}
+                    data-verdict={v.verdict.as_str()}
+                    data-point-verdict={v.point_verdict.map(Outcome::as_str)}>
+                    <td data-label="Verdict">
+                        <span class={classes!("tag", class)}>{v.verdict.upper()}</span>
+                        if let Some(label) = basis_label(v) { <span class="basis">{label}</span> }
+                        if v.verdict == Outcome::Inconclusive && v.needed_n.is_some() {
+                            <span class="needed">{"decided at ≈ "}{count("needed_n", v.needed_n)}{" requests"}</span>
+                        }
+                    </td>
+                    <td data-label="Rule" class="rule">
+                        if let Some(name) = &v.rule_name {
+                            // A named rule's text (often long patterns) folds away.
+                            <span class="rule-name">{name.clone()}</span>
+                            <details class="rule-text"><summary>{"rule text"}</summary><code>{v.rule.clone()}</code></details>
+                        } else {
+                            <code>{v.rule.clone()}</code>
+                        }
+                    </td>
+                    <td data-label="Endpoint" class="endpoint">
+                        {endpoint}
+                        if several_runs { <span class="muted run-name">{v.run.clone()}</span> }
+                    </td>
+                    <td data-label="Estimate" class="num">{number("estimate", v.estimate, render::estimate(v))}</td>
+                    <td data-label={format!("Bounds ({}%)", verdict_core::sla::measure::pct(v.confidence))} class="num bounds">
+                        {render::interval(v)}
+                        <span hidden=true>{number("ci_low", v.ci_low, String::new())}{number("ci_high", v.ci_high, String::new())}</span>
+                    </td>
+                    <td data-label="Limit" class="num">{number(limit_key, limit_value, render::limit(v))}</td>
+                    <td data-label="n" class="num">{count("n", v.n)}</td>
+                    <td data-label="k6-style point" class="num point">
+                        {point}
+                        <span hidden=true>{number("point_estimate", v.point_estimate, String::new())}</span>
+                    </td>
+                </tr>
+                if detail {
+                    <tr class={classes!("verdict-detail", class)}>
+                        <td colspan="8">
+                            if let Some(w) = why { <p>{w}</p> }
+                            if let Some(r) = v.reason.as_ref().filter(|_| v.basis == Basis::NoData) { <p>{r.clone()}</p> }
+                            if !broken.is_empty() {
+                                <p class="windows-title">{format!("Broke in {} of {} time windows:", broken.len(), v.windows.len())}</p>
+                                <ul class="windows">
+                                    for w in broken.iter().take(12) { <li>{w.clone()}</li> }
+                                    if broken.len() > 12 { <li>{format!("and {} more", broken.len() - 12)}</li> }
+                                </ul>
+                            }
+                        </td>
+                    </tr>
+                }
+            </>
+        }
+    };
+
+    html! {
+        <table class="sla-table">
+            <thead>
+                <tr>
+                    <th scope="col">{"Verdict"}</th>
+                    <th scope="col">{"Rule"}</th>
+                    <th scope="col">{"Endpoint"}</th>
+                    <th scope="col" class="num">{"Estimate"}</th>
+                    <th scope="col" class="num">{"Bounds"}</th>
+                    <th scope="col" class="num">{"Limit"}</th>
+                    <th scope="col" class="num">{"n"}</th>
+                    <th scope="col" class="num" title="The statistic as k6 computes it, against the limit, with no interval">{"k6-style point"}</th>
+                </tr>
+            </thead>
+            <tbody>
+                for v in sorted { {row(v)} }
+            </tbody>
+        </table>
+    }
+}
