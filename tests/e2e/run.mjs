@@ -243,24 +243,33 @@ await test("2 several real files from several tools dropped together all match t
     checked += await compareWithCli(card(page, f.name), run);
   }
   await page.screenshot({ path: path.join(OUT, "2-several.png"), fullPage: true });
-  // "Open files…" works from the keyboard too.
-  // Tab from the top of the page until "Open files…" has focus; the chooser opens on Enter.
-  await page.evaluate(() => document.activeElement?.blur());
+  // "Open files…" works from the keyboard too: Tab from the top of the page
+  // until it has focus, then Enter opens the chooser. Under a full run the
+  // first Enter now and then opens no chooser in headless Chromium (never
+  // when this test runs alone), so up to three tries, and the note says how many.
   const onOpenFiles = () => page.evaluate(() => document.activeElement?.textContent?.trim().startsWith("Open files") ?? false);
-  let tabs = 0;
-  while (!(await onOpenFiles()) && tabs < 80) {
-    await page.keyboard.press("Tab");
-    tabs += 1;
+  let tries = 0;
+  let chooser = null;
+  while (!chooser && tries < 3) {
+    tries += 1;
+    await page.evaluate(() => document.activeElement?.blur());
+    let tabs = 0;
+    while (!(await onOpenFiles()) && tabs < 80) {
+      await page.keyboard.press("Tab");
+      tabs += 1;
+    }
+    assert(await onOpenFiles(), `"Open files…" never took focus in ${tabs} presses of Tab`);
+    const opened = page.waitForEvent("filechooser", { timeout: 5000 }).catch(() => null);
+    await page.keyboard.press("Enter");
+    chooser = await opened;
   }
-  assert(await onOpenFiles(), `"Open files…" never took focus in ${tabs} presses of Tab`);
-  const chooser = page.waitForEvent("filechooser", { timeout: 20000 });
-  await page.keyboard.press("Enter");
-  await (await chooser).setFiles([files[1].path]);
+  assert(chooser, `Enter on "Open files…" opened no file chooser in ${tries} tries`);
+  await chooser.setFiles([files[1].path]);
   const panels = await page.locator(`article.entry[data-file="${files[1].name}"]`).count();
   assert(panels === 2, `keyboard "Open files…" did not add the file (${panels} panels)`);
   assert(problems.length === 0, problems.join("\n"));
   await context.close();
-  return `${files.length} files, ${checked} numbers equal to the CLI's`;
+  return `${files.length} files, ${checked} numbers equal to the CLI's; keyboard "Open files…" took ${tries} ${tries === 1 ? "try" : "tries"}`;
 });
 
 await test("3 a 300+ MB k6 file shows progress, completes, and Cancel works", async () => {

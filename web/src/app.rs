@@ -401,7 +401,15 @@ fn Workbench() -> Html {
         .filter_map(|e| e.levels.clone().map(|l| (e.name.clone(), l)))
         .collect();
 
-    let comparable = state.analyses();
+    // The demo is compared (and shared) only when it is all there is.
+    let own_files = entries
+        .iter()
+        .any(|e| !e.demo && matches!(e.status, Status::Done { .. }));
+    let comparable: Vec<_> = state
+        .analyses()
+        .into_iter()
+        .filter(|(id, ..)| !(own_files && entries.iter().any(|e| e.id == *id && e.demo)))
+        .collect();
     let any_done = !done.is_empty();
     // Files dropped on "Compare" that are still being read.
     let compare_waiting: Vec<String> = compare_pick
@@ -415,9 +423,6 @@ fn Workbench() -> Html {
         })
         .unwrap_or_default();
     // The demo is shared only when it is all there is.
-    let own_files = entries
-        .iter()
-        .any(|e| !e.demo && matches!(e.status, Status::Done { .. }));
     let shareable: Vec<(EntryId, String, HeldRun)> = entries
         .iter()
         .filter(|e| !(own_files && e.demo))

@@ -441,7 +441,7 @@ pub fn html(input: &ReportInput<'_>) -> String {
     );
     out.push_str("<h2>Environment and notes</h2>");
     if input.notes.trim().is_empty() {
-        out.push_str("<p class=\"muted\">No notes were given. (Add them with <code>--note</code> or <code>--notes FILE</code>: system version, hardware, data set, what else ran.)</p>");
+        out.push_str("<p class=\"muted\">No notes were given (system version, hardware, data set, what else ran).</p>");
     } else {
         let _ = write!(
             out,
