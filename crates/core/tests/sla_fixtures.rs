@@ -407,6 +407,21 @@ fn windows_and_warm_up_on_a_staged_run() {
         .first()
         .is_some_and(|w| w.verdict == Outcome::Inconclusive));
     assert!(v.needed_n.is_some());
+    // The sample size that would decide it counts requests per window, and
+    // the explanation compares it with the undecided windows, not the run.
+    assert!(verdict_core::sla::render::needed_is_per_window(v));
+    let most = v
+        .windows
+        .iter()
+        .filter(|w| w.verdict == Outcome::Inconclusive)
+        .map(|w| w.n)
+        .max()
+        .unwrap_or(0);
+    let why = verdict_core::sla::render::why(v).unwrap_or_default();
+    assert!(
+        why.contains("per window") && why.contains(&format!("at most {most}")),
+        "{why}"
+    );
     assert_eq!(v.n, Some(samples.len() as u64));
     assert_eq!(
         v.windows.iter().map(|w| w.n).sum::<u64>(),

@@ -127,7 +127,7 @@ pub fn SlaTable(props: &SlaTableProps) -> Html {
                         <span class={classes!("tag", class)}>{v.verdict.upper()}</span>
                         if let Some(label) = basis_label(v) { <span class="basis">{label}</span> }
                         if v.verdict == Outcome::Inconclusive && v.needed_n.is_some() {
-                            <span class="needed">{"decided at ≈ "}{count("needed_n", v.needed_n)}{if per_window(v) { " requests per window" } else { " requests" }}</span>
+                            <span class="needed">{"decided at ≈ "}{count("needed_n", v.needed_n)}{if render::needed_is_per_window(v) { " requests per window" } else { " requests" }}</span>
                         }
                     </td>
                     <td data-label="Rule" class="rule">
@@ -193,11 +193,4 @@ pub fn SlaTable(props: &SlaTableProps) -> Html {
             </tbody>
         </table>
     }
-}
-
-/// Whether the rule judges every window: then the sample size that would
-/// decide it counts requests per window, not in the whole run.
-fn per_window(v: &Verdict) -> bool {
-    // The rule text is the core's canonical form, which writes a window as ` every <span>`.
-    v.rule.contains(" every ")
 }

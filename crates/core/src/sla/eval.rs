@@ -23,6 +23,9 @@ use crate::run::{Run, ToolReport};
 use crate::summary::{EndpointSummary, LatencyMs};
 use crate::time::Micros;
 
+/// The note that says a windowed rule's `needed_n` counts requests per window.
+pub const NEEDED_PER_WINDOW: &str =
+    "needed_n is per window: the undecided windows need about that many requests each";
 /// Dispersion factor above which request outcomes count as dependent.
 const VIF_THRESHOLD: f64 = 1.5;
 /// Time blocks for the dependence check.
@@ -642,10 +645,7 @@ fn windowed(rule: &Rule, pop: &Population<'_>, mut v: Verdict) -> Verdict {
             .filter_map(|(_, m)| m.needed)
             .max();
         if v.needed_n.is_some() {
-            v.notes.push(
-                "needed_n is per window: the undecided windows need about that many requests each"
-                    .into(),
-            );
+            v.notes.push(NEEDED_PER_WINDOW.into());
         }
     }
     v.windows = results.into_iter().map(|(w, _)| w).collect();

@@ -75,12 +75,32 @@ pub fn why(v: &Verdict) -> Option<String> {
         return None;
     }
     Some(match v.needed_n {
+        Some(n) if needed_is_per_window(v) => {
+            let undecided: Vec<u64> = v
+                .windows
+                .iter()
+                .filter(|w| w.verdict == Outcome::Inconclusive)
+                .map(|w| w.n)
+                .collect();
+            let most = undecided.iter().copied().max().unwrap_or(0);
+            format!(
+                "the interval straddles the limit in {} window{}; about {n} requests per window (the undecided ones hold at most {most}) would decide it if the observed rate of slow or failed requests holds",
+                undecided.len(),
+                if undecided.len() == 1 { "" } else { "s" }
+            )
+        }
         Some(n) => format!(
             "the interval straddles the limit; about {n} requests (now {}) would decide it if the observed rate of slow or failed requests holds",
             v.n.unwrap_or(0)
         ),
         None => "the interval straddles the limit, and the estimate sits on it: more requests will not decide it".into(),
     })
+}
+
+/// Whether `needed_n` counts requests per window (a windowed rule), not in
+/// the whole run.
+pub fn needed_is_per_window(v: &Verdict) -> bool {
+    v.notes.iter().any(|n| n == super::eval::NEEDED_PER_WINDOW)
 }
 
 /// Counts of (pass, fail, inconclusive).
