@@ -61,11 +61,29 @@ fn split_glued(word: &str) -> (String, Option<String>) {
     (word[..at].to_string(), Some(word[at..].to_string()))
 }
 
+/// Drops thousands separators ("1,083 req/s" → "1083 req/s"): a comma with a
+/// digit before it and exactly three digits after. Commas that separate
+/// clauses are followed by a space, so they stay.
+fn without_thousands_separators(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let digit = |i: usize| chars.get(i).is_some_and(char::is_ascii_digit);
+    chars
+        .iter()
+        .enumerate()
+        .filter(|&(i, &c)| {
+            let separator =
+                c == ',' && i > 0 && digit(i - 1) && (1..=3).all(|k| digit(i + k)) && !digit(i + 4);
+            !separator
+        })
+        .map(|(_, &c)| c)
+        .collect()
+}
+
 /// The sentences as a table, or `None` when they hold no load level.
 pub fn sentences_to_table(text: &str) -> Option<String> {
     let mut rows: Vec<Row> = Vec::new();
     let mut last_stat: Option<String> = None;
-    let lower = text.to_lowercase();
+    let lower = without_thousands_separators(&text.to_lowercase());
     for clause in lower.split([',', ';', '\n']).flat_map(|c| c.split(" and ")) {
         let mut words: Vec<String> = Vec::new();
         for w in clause.split_whitespace() {
@@ -173,6 +191,15 @@ mod tests {
         );
         let set = levels_from_table("typed numbers", &table.unwrap_or_default());
         assert!(set.is_ok_and(|s| s.levels.len() == 2));
+    }
+
+    #[test]
+    fn thousands_separators_are_not_clause_breaks() {
+        let text = "p95 69 ms at 200 VUs (1,083 req/s), 362 ms at 1,500 VUs, 12,090 req/s";
+        assert_eq!(
+            sentences_to_table(text).as_deref(),
+            Some("vus,throughput,p95_ms\n200,1083,69\n1500,12090,362\n")
+        );
     }
 
     #[test]
