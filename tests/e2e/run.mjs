@@ -885,6 +885,12 @@ await test("12 SLA verdicts in the app equal verdict check --json", async () => 
     const broke = windowed.windows.filter((w) => w.verdict === "fail").length;
     assert(await detail.count() === Math.min(broke, 12) + (broke > 12 ? 1 : 0), `windows listed for ${windowed.endpoint}`);
   }
+  // …shades, on the run's timeline, every window in which a failing rule broke…
+  const brokenWindows = new Set(typed.cli.verdicts.filter((v) => v.verdict === "fail")
+    .flatMap((v) => v.windows.filter((w) => w.verdict === "fail").map((w) => `${w.start_s},${w.end_s}`)));
+  const shaded = await card(page, file.name).locator("figure.timeline svg rect.broken-window").count();
+  assert(brokenWindows.size > 0 && shaded === brokenWindows.size, `timeline shades ${shaded} windows, the CLI has ${brokenWindows.size} broken`);
+  await card(page, file.name).locator("figure.timeline").screenshot({ path: path.join(OUT, "12-sla-timeline.png") });
   // …and links to its endpoint's row, which gets the focus.
   await search().locator("button.goto-endpoint").click();
   const focused = await page.evaluate(() => document.activeElement?.closest("table.endpoints")

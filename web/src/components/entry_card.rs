@@ -2,6 +2,7 @@
 
 use std::rc::Rc;
 
+use verdict_core::sla::Outcome;
 use verdict_core::IngestOptions;
 use verdict_rpc::FormatInfo;
 use yew::prelude::*;
@@ -131,7 +132,7 @@ pub fn EntryCard(props: &EntryCardProps) -> Html {
         } => html! {
             <>
                 <SlaPanel id={id} summary={summary.clone()} held={entry.held} sla={entry.sla.clone()} rules={props.rules.clone()} />
-                <RunView summary={summary.clone()} width={props.width} elapsed_ms={*elapsed_ms} size={entry.size} />
+                <RunView summary={summary.clone()} width={props.width} elapsed_ms={*elapsed_ms} size={entry.size} broken={broken_windows(entry)} />
             </>
         },
         Status::Failed(error) => html! {
@@ -190,4 +191,21 @@ fn error_help(code: &str) -> &'static str {
         "protocol" => "The page and its worker disagree; reload the page.",
         _ => "",
     }
+}
+
+/// The time windows in which a rule failed, per the verdicts shown, each once.
+fn broken_windows(entry: &Entry) -> Vec<(f64, f64)> {
+    let Some(Ok(verdicts)) = &entry.sla.answer else {
+        return Vec::new();
+    };
+    let mut out: Vec<(f64, f64)> = verdicts
+        .iter()
+        .filter(|v| v.verdict == Outcome::Fail)
+        .flat_map(|v| v.windows.iter())
+        .filter(|w| w.verdict == Outcome::Fail)
+        .map(|w| (w.start_s, w.end_s))
+        .collect();
+    out.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    out.dedup();
+    out
 }

@@ -20,6 +20,9 @@ pub struct RunViewProps {
     pub width: f64,
     pub elapsed_ms: f64,
     pub size: u64,
+    /// Windows in which an SLA rule failed (seconds since the run start).
+    #[prop_or_default]
+    pub broken: Vec<(f64, f64)>,
 }
 
 #[component]
@@ -111,7 +114,7 @@ pub fn RunView(props: &RunViewProps) -> Html {
                 </p>
             } else {
                 <div class="charts">
-                    <TimelineChart timeline={s.timeline.clone()} errors_known={s.errors.is_some()} width={width} />
+                    <TimelineChart timeline={s.timeline.clone()} errors_known={s.errors.is_some()} width={width} broken={props.broken.clone()} />
                     <div class="chart-pair">
                         <DistributionChart points={s.distribution.clone()} width={half} />
                         <StatusChart codes={s.status_codes.clone()} total={total} width={half} />

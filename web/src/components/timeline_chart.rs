@@ -16,6 +16,10 @@ pub struct TimelineChartProps {
     /// instead of claiming there were none).
     pub errors_known: bool,
     pub width: f64,
+    /// Time windows (seconds since the run start) in which an SLA rule
+    /// failed, shaded so the eye finds them.
+    #[prop_or_default]
+    pub broken: Vec<(f64, f64)>,
 }
 
 const LEFT: f64 = 52.0;
@@ -219,6 +223,7 @@ pub fn TimelineChart(props: &TimelineChartProps) -> Html {
                     <li><span class="swatch p99" />{"p99"}</li>
                     if has_vus { <li><span class="swatch vus" />{"VUs (right axis)"}</li> }
                     <li><span class="swatch errors" />{"errors"}</li>
+                    if !props.broken.is_empty() { <li><span class="swatch broken" />{"SLA rule broken"}</li> }
                 </ul>
             </figcaption>
             <svg viewBox={format!("0 0 {w} {h}")} width="100%" role="img" aria-label={label} tabindex="0"
@@ -242,6 +247,16 @@ pub fn TimelineChart(props: &TimelineChartProps) -> Html {
                 <path class="line p50" d={line(|p| p.p50_ms)} />
                 <path class="line p95" d={line(|p| p.p95_ms)} />
                 <path class="line p99" d={line(|p| p.p99_ms)} />
+                // A lane along the top edge, not a full-height shade: a rule
+                // broken all run long would otherwise grey out the chart.
+                for &(a, b) in props.broken.iter() {
+                    if x.map(b.min(t1)) > x.map(a.max(t0)) {
+                        <rect class="broken-window" x={format!("{:.1}", x.map(a.max(t0)))} y={(TOP - 6.0).to_string()}
+                              width={format!("{:.1}", x.map(b.min(t1)) - x.map(a.max(t0)))} height="5">
+                            <title>{format!("SLA rule broken {} – {}", seconds_label(a), seconds_label(b))}</title>
+                        </rect>
+                    }
+                }
                 <g class="strip">
                     <line class="baseline" x1={x0.to_string()} x2={x1.to_string()} y1={strip_bottom.to_string()} y2={strip_bottom.to_string()} />
                     <text class="axis-title" x="4" y={(strip_top + 12.0).to_string()}>{"errors"}</text>
