@@ -229,6 +229,7 @@ async fn run_view_carries_exact_values_for_scraping() {
         width: 1200.0,
         elapsed_ms: 500.0,
         size: 1000,
+        broken: Vec::new(),
     };
     yew::Renderer::<RunView>::with_root_and_props(root.clone(), props).render();
     sleep(20).await;
