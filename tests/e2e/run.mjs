@@ -515,6 +515,9 @@ await test("6 two files dropped on Compare: the real difference between two leve
   for (const f of [base, cand]) assert(await waitState(page, f.name, ["done", "failed"]) === "done", `${f.name} did not finish`);
   const chosen = async (id) => page.$eval(id, (s) => s.options[s.selectedIndex].textContent);
   await page.waitForSelector("#compare-baseline");
+  // Once the user's own files are in, the demo is not offered for comparing.
+  const offered = await page.$eval("#compare-baseline", (s) => [...s.options].map((o) => o.textContent));
+  assert(!offered.some((o) => o.startsWith("run.csv.gz")), `the demo is offered for comparing: ${offered.join(", ")}`);
   assert((await chosen("#compare-baseline")).startsWith(base.name), `baseline after the drop: ${await chosen("#compare-baseline")}`);
   assert((await chosen("#compare-candidate")).startsWith(cand.name), `candidate after the drop: ${await chosen("#compare-candidate")}`);
   // Swap turns them round, and back.
