@@ -1,18 +1,12 @@
 //! Drives the engine the way the page does: real k6 files split into
 //! chunks, with the answers checked message by message.
 
-use std::path::PathBuf;
+mod common;
 
+use common::{feed, fixture};
 use serde_json::Value;
 use verdict_core::{Format, IngestOptions, RunSummary, Session};
 use verdict_rpc::{Engine, Request, Response, PROTOCOL_VERSION};
-
-fn fixture(rel: &str) -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures")
-        .join(rel);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
 
 fn truth(rel: &str) -> Value {
     serde_json::from_slice(&fixture(rel)).expect("truth.json is JSON")
@@ -347,14 +341,13 @@ fn levels_from_five_constant_vu_runs_give_the_core_answer() {
             Session::read_all("run.json.gz", IngestOptions::default(), &bytes)
                 .expect("fixture reads"),
         );
-        engine.handle(open("run.json.gz", &bytes));
-        for (seq, slice) in bytes.chunks(65_536).enumerate() {
-            engine.handle(Request::Chunk {
-                seq: seq as u32,
-                bytes: slice.to_vec(),
-            });
-        }
-        let answers = engine.handle(Request::Finish);
+        let answers = feed(
+            &mut engine,
+            "run.json.gz",
+            &bytes,
+            IngestOptions::default(),
+            65_536,
+        );
         let set = answers
             .into_iter()
             .find_map(|a| match a {
@@ -451,22 +444,7 @@ fn an_unrecognised_csv_error_lists_its_columns_and_a_mapping_reads_it() {
         }),
         ..IngestOptions::default()
     };
-    engine.handle(Request::Open {
-        file_name: "export.csv".into(),
-        size: bytes.len() as u64,
-        options: options.clone(),
-    });
-    for (seq, slice) in bytes.chunks(50_000).enumerate() {
-        let acks = engine.handle(Request::Chunk {
-            seq: seq as u32,
-            bytes: slice.to_vec(),
-        });
-        assert!(
-            matches!(acks.last(), Some(Response::Ack { .. })),
-            "{acks:?}"
-        );
-    }
-    let done = engine.handle(Request::Finish);
+    let done = feed(&mut engine, "export.csv", &bytes, options.clone(), 50_000);
     let Some(Response::Done(summary)) = done.last() else {
         panic!("expected Done, got {done:?}");
     };

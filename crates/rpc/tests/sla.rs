@@ -3,20 +3,14 @@
 //! (what `verdict check` prints), the held runs are bounded, and bad rule
 //! text comes back with its line.
 
-use std::path::PathBuf;
+mod common;
 
+use common::{feed, fixture};
 use verdict_core::sla::{evaluate, load_sla, preset, save_toml, Outcome, Verdict};
 use verdict_core::{IngestOptions, Run, Session};
 use verdict_rpc::{Engine, EvaluateError, Request, Response, MAX_HELD_RUNS};
 
 const THRESHOLDS_RUN: &str = "k6/thresholds/run.json.gz";
-
-fn fixture(rel: &str) -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures")
-        .join(rel);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
 
 fn direct(rel: &str) -> Run {
     Session::read_all("run.json.gz", IngestOptions::default(), &fixture(rel))
@@ -25,25 +19,13 @@ fn direct(rel: &str) -> Run {
 
 /// Reads a file through the engine as the page does; returns the held id.
 fn read(engine: &mut Engine, rel: &str) -> u32 {
-    let bytes = fixture(rel);
-    assert!(engine
-        .handle(Request::Open {
-            file_name: "run.json.gz".into(),
-            size: bytes.len() as u64,
-            options: IngestOptions::default(),
-        })
-        .is_empty());
-    for (seq, slice) in bytes.chunks(64 << 10).enumerate() {
-        let answers = engine.handle(Request::Chunk {
-            seq: seq as u32,
-            bytes: slice.to_vec(),
-        });
-        assert!(
-            matches!(answers.last(), Some(Response::Ack { .. })),
-            "{answers:?}"
-        );
-    }
-    let answers = engine.handle(Request::Finish);
+    let answers = feed(
+        engine,
+        "run.json.gz",
+        &fixture(rel),
+        IngestOptions::default(),
+        64 << 10,
+    );
     match &answers[answers.len().saturating_sub(2)..] {
         [Response::Held { run }, Response::Done(_)] => *run,
         other => panic!("expected Held then Done, got {other:?}"),
