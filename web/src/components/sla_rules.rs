@@ -9,9 +9,10 @@ use verdict_core::sla::import::load_rules;
 use verdict_core::sla::{save_toml, PRESETS};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use web_sys::{File, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use crate::components::file_drop::on_input_change;
 use crate::rules::{preset_label, preset_text, Parsed};
 
 #[derive(Properties, PartialEq)]
@@ -61,18 +62,11 @@ pub fn SlaRules(props: &SlaRulesProps) -> Html {
     };
     let on_import = {
         let (on_change, note) = (props.on_change.clone(), import_note.clone());
-        Callback::from(move |e: Event| {
-            let Some(input) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-            else {
+        // The input is cleared, so the same file can be picked again after an edit.
+        on_input_change(Callback::from(move |files: Vec<File>| {
+            let Some(file) = files.into_iter().next() else {
                 return;
             };
-            let Some(file) = input.files().and_then(|f| f.get(0)) else {
-                return;
-            };
-            // The same file can be picked again after an edit.
-            input.set_value("");
             let (on_change, note) = (on_change.clone(), note.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let name = file.name();
@@ -100,7 +94,7 @@ pub fn SlaRules(props: &SlaRulesProps) -> Html {
                     Err(e) => note.set(Some(ImportNote::Failed(e.to_string()))),
                 }
             });
-        })
+        }))
     };
     let on_download = {
         let parsed = props.parsed.clone();
