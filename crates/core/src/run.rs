@@ -553,7 +553,7 @@ impl Run {
         endpoints.sort_by(|a, b| a.name.cmp(&b.name));
         s.endpoints = endpoints;
         s.timeline = self.timeline_summary();
-        s.distribution = distribution(&self.overall.hist);
+        s.distribution = distribution(&self.overall.hist, self.overall.min_ms, self.overall.max_ms);
         if self.errors_unknown {
             s.errors = None;
             s.error_rate = None;
@@ -569,9 +569,10 @@ impl Run {
         let origin = self.timeline.origin_us();
         let width = self.timeline.width_us();
         let start = self.first_activity_us.unwrap_or(origin);
-        let q = |h: &hdrhistogram::Histogram<u32>, p: f64| {
-            (!h.is_empty()).then(|| h.value_at_quantile(p) as f64 / 1000.0)
-        };
+        // Windows keep no exact min/max of their own: the run's bound them.
+        let (min, max) = (self.overall.min_ms, self.overall.max_ms);
+        let q =
+            |h: &hdrhistogram::Histogram<u32>, p: f64| crate::series::percentile_ms(h, p, min, max);
         TimelineSummary {
             bucket_s: width as f64 / 1e6,
             points: self
@@ -607,8 +608,13 @@ fn statuses(s: &Series) -> BTreeMap<String, u64> {
 }
 
 /// The percentile spectrum (as HdrHistogram's `outputPercentileDistribution`,
-/// 4 ticks per halving of 1 − p: about 4·log2(n) points, so it stays small).
-pub(crate) fn distribution(h: &hdrhistogram::Histogram<u64>) -> Vec<PercentilePoint> {
+/// 4 ticks per halving of 1 − p: about 4·log2(n) points, so it stays small),
+/// each value clamped to the exact `[min_ms, max_ms]` like every percentile.
+pub(crate) fn distribution(
+    h: &hdrhistogram::Histogram<u64>,
+    min_ms: f64,
+    max_ms: f64,
+) -> Vec<PercentilePoint> {
     if h.is_empty() {
         return Vec::new();
     }
@@ -616,7 +622,11 @@ pub(crate) fn distribution(h: &hdrhistogram::Histogram<u64>) -> Vec<PercentilePo
     for v in h.iter_quantiles(4) {
         let p = PercentilePoint {
             percentile: v.quantile_iterated_to() * 100.0,
-            value_ms: v.value_iterated_to() as f64 / 1000.0,
+            value_ms: crate::series::clamp_to_range(
+                v.value_iterated_to() as f64 / 1000.0,
+                min_ms,
+                max_ms,
+            ),
             count: 0,
         };
         if out.last().is_some_and(|l| l.percentile == p.percentile) {

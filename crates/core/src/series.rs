@@ -29,6 +29,47 @@ pub fn ms_to_us(ms: f64) -> (u64, bool) {
     }
 }
 
+/// The quantile (0..=1) of a percentage as the summary uses it: `99.9` →
+/// exactly `0.999`. Plain `99.9 / 100.0` is `0.9990000000000001`, which moves
+/// the nearest rank up by one whenever 0.999·n is a whole number, so an SLA
+/// rule's p99.9 would differ from the table's.
+pub fn quantile_of_percent(p: f64) -> f64 {
+    (p * 1e6).round() / 1e8
+}
+
+/// Keeps `value_ms` inside the exact `[min_ms, max_ms]` of its population,
+/// when both are known (finite and in order).
+pub fn clamp_to_range(value_ms: f64, min_ms: f64, max_ms: f64) -> f64 {
+    if min_ms.is_finite() && max_ms.is_finite() && min_ms <= max_ms {
+        value_ms.clamp(min_ms, max_ms)
+    } else {
+        value_ms
+    }
+}
+
+/// The `q` quantile (0..=1) of `h` in ms: nearest rank (the sample of rank
+/// ⌈q·n⌉) read off the histogram, clamped to the exact `[min_ms, max_ms]`.
+/// The histogram alone reports its bucket's upper edge, up to 0.1% above the
+/// sample: left unclamped, p99.9 could read 292 ms beside a max of 291 ms,
+/// and one request of 765 ms would give p50 = 765.439. Every percentile
+/// Verdict reports from samples goes through here, so the tables, the JSON,
+/// the SLA estimates and the timeline agree. `None` for an empty histogram.
+pub fn percentile_ms<T: hdrhistogram::Counter>(
+    h: &Histogram<T>,
+    q: f64,
+    min_ms: f64,
+    max_ms: f64,
+) -> Option<f64> {
+    if h.is_empty() {
+        return None;
+    }
+    Some(clamp_to_range(
+        h.value_at_quantile(q) as f64 / 1000.0,
+        min_ms,
+        max_ms,
+    ))
+}
+
 /// Counters and a histogram for one population of requests.
 #[derive(Debug, Clone)]
 pub struct Series {
@@ -150,7 +191,7 @@ impl Series {
         if n == 0 {
             return crate::summary::LatencyMs::default();
         }
-        let q = |p: f64| Some(self.hist.value_at_quantile(p) as f64 / 1000.0);
+        let q = |p: f64| percentile_ms(&self.hist, p, self.min_ms, self.max_ms);
         crate::summary::LatencyMs {
             min: Some(self.min_ms),
             mean: Some(self.sum_ns as f64 / 1e6 / n as f64),

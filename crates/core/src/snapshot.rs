@@ -507,7 +507,12 @@ fn read_payload(bytes: &[u8]) -> Result<Snapshot, SnapshotError> {
                 .map(|_| histogram::read(&mut r, &walk).map_err(at))
                 .collect::<Result<Vec<_>, _>>()?;
             check_counts(i, &summary, &overall, &endpoints)?;
-            summary.distribution = crate::run::distribution(&overall);
+            // Clamped to the exact min and max the summary carries, as when read.
+            summary.distribution = crate::run::distribution(
+                &overall,
+                summary.latency_ms.min.unwrap_or(f64::NAN),
+                summary.latency_ms.max.unwrap_or(f64::NAN),
+            );
             SnapshotRun {
                 summary,
                 overall: Some(overall),

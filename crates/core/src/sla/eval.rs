@@ -20,6 +20,7 @@ use super::population::{
 };
 use super::verdict::{Basis, Outcome, Verdict, WindowVerdict};
 use crate::run::{Run, ToolReport};
+use crate::series::quantile_of_percent;
 use crate::summary::{EndpointSummary, LatencyMs};
 use crate::time::Micros;
 
@@ -173,7 +174,8 @@ fn measure_totals(
     let none = || "no requests".to_string();
     match &rule.statistic {
         Statistic::Percentile(p) => {
-            measure::percentile(t, p / 100.0, alpha, vif, rule.op, limit).ok_or_else(none)
+            measure::percentile(t, quantile_of_percent(*p), alpha, vif, rule.op, limit)
+                .ok_or_else(none)
         }
         Statistic::Mean => measure::mean(t, alpha, rule.op, limit).ok_or_else(none),
         s @ (Statistic::Min | Statistic::Max) => measure::extreme(t, s).ok_or_else(none),
@@ -215,11 +217,20 @@ fn point_only(rule: &Rule, t: &Totals, span_s: f64) -> Option<f64> {
     if t.requests == 0 {
         return None;
     }
+    let (min, max) = match t.exact {
+        Some((_, lo, hi)) => (lo, hi),
+        None => (
+            h.lowest_equivalent(h.min()) as f64 / 1000.0,
+            h.highest_equivalent(h.max()) as f64 / 1000.0,
+        ),
+    };
     Some(match &rule.statistic {
-        Statistic::Percentile(p) => h.value_at_quantile(p / 100.0) as f64 / 1000.0,
+        Statistic::Percentile(p) => {
+            crate::series::percentile_ms(h, quantile_of_percent(*p), min, max)?
+        }
         Statistic::Mean => h.mean() / 1000.0,
-        Statistic::Max => h.highest_equivalent(h.max()) as f64 / 1000.0,
-        Statistic::Min => h.lowest_equivalent(h.min()) as f64 / 1000.0,
+        Statistic::Max => max,
+        Statistic::Min => min,
         Statistic::ErrorRate => t.errors as f64 / t.requests as f64,
         Statistic::Throughput if span_s > 0.0 => t.requests as f64 / span_s,
         Statistic::Apdex { t_ms } => measure::apdex(t, *t_ms, 0.05, rule.op, 0.0)?.estimate,
@@ -385,7 +396,7 @@ fn dependence(
     let g = pop.granularity_us();
     let width = align_up(((end - from) / DEPENDENCE_BLOCKS).max(g), g);
     let threshold_us = match &rule.statistic {
-        Statistic::Percentile(p) => Some(totals.hist.value_at_quantile(p / 100.0)),
+        Statistic::Percentile(p) => Some(totals.hist.value_at_quantile(quantile_of_percent(*p))),
         _ => None,
     };
     let mut blocks: Vec<(f64, f64)> = Vec::new();

@@ -11,6 +11,7 @@ use hdrhistogram::Histogram;
 use super::model::{Op, Statistic};
 use super::population::Totals;
 use super::verdict::{Basis, Outcome};
+use crate::series::{clamp_to_range, percentile_ms};
 use crate::stats::{normal_quantile, proportion_bounds, quantile_ranks, smallest_deciding_n};
 
 /// Samples beyond which a sample-size search gives up.
@@ -127,7 +128,11 @@ pub fn percentile(
     if n == 0 {
         return None;
     }
-    let estimate = h.value_at_quantile(q) as f64 / 1000.0;
+    // The same function as the summary's percentiles, on the same histogram
+    // and exact min/max: the estimate equals the headline figure by construction.
+    let (min, max) = t.exact.map_or((f64::NAN, f64::NAN), |(_, lo, hi)| (lo, hi));
+    let clamp = |x: f64| clamp_to_range(x, min, max);
+    let estimate = percentile_ms(h, q, min, max)?;
     let n_eff = ((n as f64 / vif).floor() as u64).max(1);
     let ranks = quantile_ranks(n_eff, q, alpha);
     // Ranks among n_eff samples, as positions among the n we have.
@@ -140,11 +145,13 @@ pub fn percentile(
     };
     let low = ranks
         .lower
-        .map(|r| rank_bucket(h, scale(r, false)).0 as f64 / 1000.0);
+        .map(|r| clamp(rank_bucket(h, scale(r, false)).0 as f64 / 1000.0));
     let high = ranks
         .upper
-        .map(|r| rank_bucket(h, scale(r, true)).2 as f64 / 1000.0);
+        .map(|r| clamp(rank_bucket(h, scale(r, true)).2 as f64 / 1000.0));
+    // k6 interpolates between samples, so its value lies in [min, max] too.
     let (point, range) = k6_percentile(h, q);
+    let (point, range) = (clamp(point), (clamp(range.0), clamp(range.1)));
     let mut method = format!(
         "order-statistic bounds (distribution-free, binomial ranks) read off the HDR histogram; estimate = nearest rank; one-sided {}% each",
         pct(1.0 - alpha)
