@@ -124,6 +124,9 @@ pub struct JmeterCsvDecoder {
     state: State,
     fatal: Option<IngestError>,
     warned_local_time: bool,
+    /// Line of the last record when it had no line end: JMeter ends every
+    /// row with one, so such a record was cut mid-write (a killed run).
+    unterminated: Option<u64>,
 }
 
 impl Default for JmeterCsvDecoder {
@@ -133,6 +136,7 @@ impl Default for JmeterCsvDecoder {
             state: State::Start,
             fatal: None,
             warned_local_time: false,
+            unterminated: None,
         }
     }
 }
@@ -147,7 +151,11 @@ impl Decoder for JmeterCsvDecoder {
 
     fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
         let mut records = std::mem::take(&mut self.records);
-        records.finish(run, &mut |run, n, rec| self.record(run, n, rec));
+        // Only the unterminated tail is handed over here.
+        records.finish(run, &mut |run, n, rec| {
+            self.unterminated = Some(n);
+            self.record(run, n, rec)
+        });
         self.records = records;
         if let State::Buffering { .. } = self.state {
             self.choose_layout(run);
@@ -263,6 +271,14 @@ impl JmeterCsvDecoder {
     }
 
     fn sample(&mut self, run: &mut Run, n: u64, fields: &[String], layout: &Layout) {
+        if self.unterminated == Some(n) && fields.len() < layout.columns.len() {
+            run.warn(format!(
+                "the last row (line {n}) has {} of {} fields and no line end: it was cut while being written (the run was stopped?) and is not counted",
+                fields.len(),
+                layout.columns.len()
+            ));
+            return run.skip_line(n, "incomplete final row (cut mid-write)");
+        }
         let get = |i: Option<usize>| i.and_then(|i| fields.get(i)).map(String::as_str);
         let Some(elapsed) = get(layout.elapsed) else {
             return run.skip_line(
