@@ -1,5 +1,5 @@
 # The two commands a newcomer needs:
-#   make serve   build and serve the app on http://127.0.0.1:8080 (demo run open)
+#   make serve   build and serve the release app on http://127.0.0.1:8080 (demo run open)
 #   make test    install what is missing, then run every check and test
 .PHONY: serve test dist bench cli
 
