@@ -36,6 +36,7 @@ pub mod group;
 pub mod lines;
 pub mod report;
 pub mod run;
+pub mod saved;
 pub mod series;
 pub mod session;
 pub mod sla;

@@ -258,7 +258,7 @@ impl Snapshot {
     }
 }
 
-fn clean_strings(v: &mut Value) {
+pub(crate) fn clean_strings(v: &mut Value) {
     match v {
         Value::String(s) if s.chars().any(wire::is_forbidden_char) => *s = wire::clean_text(s),
         Value::Array(items) => items.iter_mut().for_each(clean_strings),
