@@ -118,10 +118,11 @@ pub fn run(a: &SaveArgs) -> ExitCode {
         .map(|m| m.len())
         .sum();
     eprintln!(
-        "saved {}: {} requests, {} endpoints, {} (the input: {}); no raw samples",
+        "saved {}: {} requests, {} endpoint{}, {} (the input: {}); no raw samples",
         out.display(),
         run.overall.requests,
         run.endpoints.len(),
+        if run.endpoints.len() == 1 { "" } else { "s" },
         human(bytes.len() as u64),
         human(raw)
     );
