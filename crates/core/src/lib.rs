@@ -30,6 +30,7 @@
 pub mod capacity;
 pub mod compare;
 pub mod error;
+pub mod export;
 pub mod format;
 pub mod formats;
 pub mod group;

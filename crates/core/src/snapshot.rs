@@ -132,7 +132,7 @@ pub struct Snapshot {
 
 /// The name a run's summary shows for an endpoint (`METHOD name` when the
 /// name has several methods), as [`Run::summary`] builds it.
-fn display_name(run: &Run, e: &EndpointSeries) -> String {
+pub(crate) fn display_name(run: &Run, e: &EndpointSeries) -> String {
     let several = run
         .endpoints
         .iter()
