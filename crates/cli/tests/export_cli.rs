@@ -155,3 +155,139 @@ fn export_refuses_what_has_no_histograms() {
     assert_eq!(verdict(&["export", &tool_summary]).status.code(), Some(64));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The README's DuckDB query (the ```sql block of the export section).
+fn readme_query() -> String {
+    let readme = std::fs::read_to_string(format!("{}/../../README.md", env!("CARGO_MANIFEST_DIR")))
+        .expect("README");
+    let section = readme
+        .split("(`verdict export`)")
+        .nth(1)
+        .expect("the export section");
+    let sql = section.split("```sql\n").nth(1).expect("a sql block");
+    sql.split("```").next().expect("closed").to_string()
+}
+
+#[test]
+fn rows_hold_each_run_and_endpoint_and_the_readme_query_runs_in_duckdb() {
+    let dir = scratch("rows");
+    // Three builds of main at rising load, and a branch run the query leaves out.
+    let runs = [
+        ("010", "main", "101"),
+        ("050", "main", "102"),
+        ("025", "feature", "103"),
+        ("200", "main", "104"),
+    ];
+    let mut saved = Vec::new();
+    for (vus, branch, build) in runs {
+        let f = dir.join(format!("vus_{vus}.verdict"));
+        let (b, n) = (format!("branch={branch}"), format!("build={build}"));
+        let out = verdict(&[
+            "save",
+            &level(vus),
+            "-o",
+            s(&f),
+            "--label",
+            &b,
+            "--label",
+            &n,
+        ]);
+        assert_eq!(out.status.code(), Some(0));
+        saved.push(f);
+    }
+    let rows_path = dir.join("rows.ndjson");
+    let mut args = vec!["export", "--rows", s(&rows_path)];
+    args.extend(saved.iter().map(|p| s(p)));
+    assert_eq!(verdict(&args).status.code(), Some(0));
+    let text = std::fs::read_to_string(&rows_path).expect("rows");
+    let rows: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object a line"))
+        .collect();
+    // One row per endpoint and one for the whole run, for each run.
+    for ((vus, _, build), f) in runs.iter().zip(&saved) {
+        let want = summary(&level(vus));
+        let mine: Vec<&Value> = rows
+            .iter()
+            .filter(|r| r["labels"]["build"] == *build)
+            .collect();
+        let endpoints = want["endpoints"].as_array().expect("endpoints");
+        assert_eq!(mine.len(), endpoints.len() + 1, "{f:?}");
+        let overall = mine
+            .iter()
+            .find(|r| r["endpoint"] == "*overall*")
+            .expect("an overall row");
+        assert_eq!(overall["requests"], want["requests"]);
+        assert_eq!(overall["p99_ms"], want["latency_ms"]["p99"]);
+        assert_eq!(overall["start"], want["start"]);
+        for e in endpoints {
+            let row = mine
+                .iter()
+                .find(|r| r["endpoint"] == e["name"])
+                .expect("a row per endpoint");
+            assert_eq!(row["errors"], e["errors"]);
+            assert_eq!(row["p95_ms"], e["latency_ms"]["p95"]);
+            assert_eq!(row["rps"], e["rps"]);
+        }
+    }
+    // The histograms in the rows merge back to the runs' merged histogram:
+    // written as an interval log, Verdict reads them as one run.
+    let hlog = dir.join("from-rows.hlog");
+    let mut log = String::from("#[Histogram log format version 1.3]\n");
+    for r in rows.iter().filter(|r| r["endpoint"] == "*overall*") {
+        let h = r["histogram"].as_str().expect("a histogram");
+        log.push_str(&format!("0.000,1.000,1.000,{h}\n"));
+    }
+    std::fs::write(&hlog, log).expect("writes");
+    let merged = json(&verdict(&[
+        "summary",
+        "--json",
+        "--merge",
+        &level("010"),
+        &level("050"),
+        &level("025"),
+        &level("200"),
+    ]))["runs"][0]
+        .clone();
+    let back = json(&verdict(&[
+        "summary",
+        "--json",
+        "--hdr-unit",
+        "us",
+        s(&hlog),
+    ]))["runs"][0]
+        .clone();
+    assert_eq!(back["requests"], merged["requests"]);
+    for p in LATENCIES {
+        assert_eq!(back["latency_ms"][p], merged["latency_ms"][p], "{p}");
+    }
+
+    let Some(python) = python_with("duckdb") else {
+        return;
+    };
+    let query = dir.join("query.sql");
+    std::fs::write(&query, readme_query()).expect("writes");
+    let script = format!(
+        "{}/../../tests/python/duckdb_query.py",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let out = Command::new(&python)
+        .args([script.as_str(), s(&query), s(&rows_path)])
+        .output()
+        .expect("runs python");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let result: Vec<Value> = serde_json::from_slice(&out.stdout).expect("JSON rows");
+    // The main builds, oldest first, with the whole run's p95 of each.
+    let builds: Vec<&str> = result.iter().filter_map(|r| r["build"].as_str()).collect();
+    assert_eq!(builds, ["101", "102", "104"]);
+    for (r, vus) in result.iter().zip(["010", "050", "200"]) {
+        let want = summary(&level(vus));
+        assert_eq!(r["p95_ms"], want["latency_ms"]["p95"], "{vus}");
+        assert_eq!(r["requests"], want["requests"], "{vus}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
