@@ -11,6 +11,14 @@ for component in rustfmt clippy; do
 done
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 
+echo "== Python packages the export tests read Verdict's output with (HdrHistogram, DuckDB)"
+venv=target/pytools
+if ! "$venv/bin/python" -c "import hdrh, duckdb" 2>/dev/null; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q hdrhistogram duckdb
+fi
+export VERDICT_PYTHON="$PWD/$venv/bin/python"
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy -D warnings"

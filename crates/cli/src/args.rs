@@ -15,6 +15,8 @@ USAGE:
                     [--alpha A] [--fdr]
     verdict share FILE... [--redact] [--compare]
     verdict share --decode TEXT|- [--json]
+    verdict save FILE... -o NAME.verdict [--label KEY=VALUE]...
+    verdict export FILE... --hlog OUT.hlog | --rows OUT.ndjson
     verdict capacity FILE... --target 'p95<200ms' [--json] [what-if options]
     verdict capacity --levels TABLE.csv --target 'p95<200ms' [--json]
     verdict check FILE... [--sla FILE | --preset NAME] [--json] [--junit FILE] [--markdown]
@@ -29,6 +31,12 @@ COMMANDS:
                the change, its significance and interval, a verdict, and a load check
     share      the analysis as share-link text for the web page (summaries and histograms,
                never raw samples); --decode shows what a link holds
+    save       one run as an analysis file (.verdict: histograms, counters, time windows;
+               never raw samples) that every command reads like a result file; several
+               FILEs (generators of one test) are merged exactly first
+    export     --hlog: an HdrHistogram interval log of one run (one tagged histogram per
+               endpoint per time window, values in µs); --rows: one JSON line per run ×
+               endpoint (*overall* for the whole run) for a warehouse, with the histogram
     capacity   most VUs (and req/s) that keep a percentile under a target, with a USL fit;
                FILEs are one run per load level, or one staged run cut into its plateaus;
                TABLE has a header naming its columns (vus, throughput, p95_ms, n, mean_ms, ...)
@@ -42,7 +50,7 @@ OPTIONS:
     --json           print the stable JSON document instead of tables
     -h, --help       this text
 
-READING OPTIONS (summary, check, report, compare, share, capacity):
+READING OPTIONS (summary, check, report, compare, share, save, export, capacity):
     --format NAME    read every file as NAME instead of detecting it (see `verdict formats`)
     --hdr-unit UNIT  the unit of the values in HdrHistogram files (.hlog, .hgrm), which
                      those files do not state: s, ms, us or ns (without it Verdict assumes
@@ -104,6 +112,8 @@ pub enum Command {
     Summary(Box<SummaryArgs>),
     Compare(Box<crate::compare_cmd::CompareArgs>),
     Share(crate::share_cmd::ShareArgs),
+    Save(crate::save_cmd::SaveArgs),
+    Export(crate::export_cmd::ExportArgs),
     Capacity(crate::capacity::CapacityArgs),
     Check(crate::check::CheckArgs),
     Report(crate::check::CheckArgs),
@@ -132,6 +142,8 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
         "formats" => Ok(Command::Formats),
         "compare" => Ok(Command::Compare(Box::new(crate::compare_cmd::parse(it)?))),
         "share" => Ok(Command::Share(crate::share_cmd::parse(it)?)),
+        "save" => Ok(Command::Save(crate::save_cmd::parse(it)?)),
+        "export" => Ok(Command::Export(crate::export_cmd::parse(it)?)),
         "capacity" => crate::capacity::parse_args(it).map(Command::Capacity),
         "check" => crate::check::parse("check", &mut it).map(Command::Check),
         "report" => crate::check::parse("report", &mut it).map(Command::Report),

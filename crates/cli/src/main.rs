@@ -6,8 +6,10 @@ mod capacity;
 mod capacity_output;
 mod check;
 mod compare_cmd;
+mod export_cmd;
 mod inputs;
 mod output;
+mod save_cmd;
 mod share_cmd;
 
 use std::io::{self, Write};
@@ -38,6 +40,8 @@ fn main() -> ExitCode {
         Ok(Command::Summary(a)) => summary(&a),
         Ok(Command::Compare(a)) => compare_cmd::run(&a),
         Ok(Command::Share(a)) => share_cmd::run(&a),
+        Ok(Command::Save(a)) => save_cmd::run(&a),
+        Ok(Command::Export(a)) => export_cmd::run(&a),
         Ok(Command::Capacity(a)) => capacity::run(&a),
         Ok(Command::Check(a)) => check::check(&a),
         Ok(Command::Report(a)) => check::report(&a),

@@ -101,6 +101,9 @@ pub enum Format {
     /// Locust worker reports, one JSON object per line (as Taurus' Locust executor logs them).
     #[serde(rename = "locust-worker-ldjson")]
     LocustWorkerLdjson,
+    /// A Verdict analysis file (`verdict save`): one run's histograms and counters.
+    #[serde(rename = "verdict")]
+    Verdict,
 }
 
 impl Format {
@@ -133,6 +136,7 @@ impl Format {
         Format::LocustExceptionsCsv,
         Format::LocustJson,
         Format::LocustWorkerLdjson,
+        Format::Verdict,
     ];
 
     /// The stable name (`k6-ndjson`).
@@ -165,6 +169,7 @@ impl Format {
             Format::LocustExceptionsCsv => "locust-exceptions-csv",
             Format::LocustJson => "locust-json",
             Format::LocustWorkerLdjson => "locust-worker-ldjson",
+            Format::Verdict => "verdict",
         }
     }
 

@@ -40,6 +40,7 @@ pub mod vegeta;
 pub mod vegeta_csv;
 pub mod vegeta_gob;
 pub mod vegeta_json;
+pub mod verdict_file;
 pub mod wrk;
 pub mod xml;
 
@@ -72,4 +73,5 @@ pub static REGISTRY: &[FormatSpec] = &[
     locust_failures::EXCEPTIONS_SPEC,
     locust_json::SPEC,
     locust_workers::SPEC,
+    verdict_file::SPEC,
 ];

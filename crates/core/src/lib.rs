@@ -30,12 +30,14 @@
 pub mod capacity;
 pub mod compare;
 pub mod error;
+pub mod export;
 pub mod format;
 pub mod formats;
 pub mod group;
 pub mod lines;
 pub mod report;
 pub mod run;
+pub mod saved;
 pub mod series;
 pub mod session;
 pub mod sla;

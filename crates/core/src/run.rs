@@ -100,6 +100,16 @@ pub struct Diagnostics {
     pub clamped: u64,
 }
 
+/// What an analysis file records about a run besides its numbers.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunMeta {
+    /// The raw result files the run was read from (several once generators'
+    /// files are merged); empty means just [`Run::source`].
+    pub sources: Vec<String>,
+    /// `key=value` labels given when saving (`--label`): branch, build, environment.
+    pub labels: BTreeMap<String, String>,
+}
+
 /// The aggregates of one run.
 #[derive(Debug, Clone)]
 pub struct Run {
@@ -119,6 +129,8 @@ pub struct Run {
     /// Failures grouped by cause, as the tool reported them.
     pub failures: Vec<FailureSummary>,
     pub diagnostics: Diagnostics,
+    /// Where the run came from and what the user called it (kept in analysis files).
+    pub meta: RunMeta,
     relative_time: bool,
     time_resolution_us: i64,
     errors_unknown: bool,
@@ -167,6 +179,7 @@ impl Run {
             thresholds: Vec::new(),
             failures: Vec::new(),
             diagnostics: Diagnostics::default(),
+            meta: RunMeta::default(),
             relative_time: false,
             time_resolution_us: 0,
             errors_unknown: false,
@@ -193,6 +206,45 @@ impl Run {
     /// Marks timestamps as relative to the test start (no wall-clock start is known).
     pub fn set_relative_time(&mut self) {
         self.relative_time = true;
+    }
+
+    /// Whether timestamps are relative to the test start.
+    pub fn relative_time(&self) -> bool {
+        self.relative_time
+    }
+
+    /// The truncation of timestamps (µs; 0 when exact).
+    pub fn time_resolution_us(&self) -> i64 {
+        self.time_resolution_us
+    }
+
+    /// Whether the input cannot tell failed requests from good ones.
+    pub fn errors_unknown(&self) -> bool {
+        self.errors_unknown
+    }
+
+    /// The raw result files behind this run.
+    pub fn sources(&self) -> Vec<String> {
+        if self.meta.sources.is_empty() {
+            vec![self.source.clone()]
+        } else {
+            self.meta.sources.clone()
+        }
+    }
+
+    /// Adds an endpoint read back from an analysis file, indexed as if its
+    /// requests had been recorded here.
+    pub(crate) fn restore_endpoint(&mut self, ep: EndpointSeries) {
+        let i = if &*ep.name == OTHER_ENDPOINTS && ep.method.is_empty() {
+            let i = self.endpoints.len();
+            self.endpoints.push(EndpointSeries::default());
+            self.other_endpoints = Some(i);
+            i
+        } else {
+            self.endpoint_index(&ep.name, &ep.method)
+        };
+        self.window_bytes += ep.windows.packed_bytes();
+        self.endpoints[i] = ep;
     }
 
     fn endpoint_index(&mut self, name: &str, method: &str) -> usize {
@@ -379,6 +431,17 @@ impl Run {
     /// Merges another run into this one, exactly: histograms and counters add.
     /// Tool-reported aggregates cannot be merged; the caller must refuse those.
     pub fn merge(&mut self, other: &Run) {
+        let mut sources = self.sources();
+        sources.extend(other.sources());
+        self.meta.sources = sources;
+        // Labels both runs agree on (or that only one has) describe the merge.
+        for (k, v) in &other.meta.labels {
+            if self.meta.labels.get(k).is_some_and(|mine| mine != v) {
+                self.meta.labels.remove(k);
+            } else {
+                self.meta.labels.insert(k.clone(), v.clone());
+            }
+        }
         self.source = format!("{} + {}", self.source, other.source);
         self.overall.merge(&other.overall);
         for ep in &other.endpoints {

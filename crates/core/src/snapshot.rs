@@ -132,7 +132,7 @@ pub struct Snapshot {
 
 /// The name a run's summary shows for an endpoint (`METHOD name` when the
 /// name has several methods), as [`Run::summary`] builds it.
-fn display_name(run: &Run, e: &EndpointSeries) -> String {
+pub(crate) fn display_name(run: &Run, e: &EndpointSeries) -> String {
     let several = run
         .endpoints
         .iter()
@@ -258,7 +258,7 @@ impl Snapshot {
     }
 }
 
-fn clean_strings(v: &mut Value) {
+pub(crate) fn clean_strings(v: &mut Value) {
     match v {
         Value::String(s) if s.chars().any(wire::is_forbidden_char) => *s = wire::clean_text(s),
         Value::Array(items) => items.iter_mut().for_each(clean_strings),

@@ -97,6 +97,27 @@ impl Timeline {
         self.origin_us
     }
 
+    /// A timeline read back from an analysis file. The width must be a
+    /// second times a power of two and the origin a multiple of it, as every
+    /// timeline keeps them, so that it still merges exactly.
+    pub(crate) fn from_parts(
+        origin_us: Micros,
+        width_us: i64,
+        buckets: Vec<Bucket>,
+    ) -> Option<Timeline> {
+        let power_of_two_seconds = width_us >= INITIAL_WIDTH_US
+            && width_us % INITIAL_WIDTH_US == 0
+            && ((width_us / INITIAL_WIDTH_US) as u64).is_power_of_two();
+        (power_of_two_seconds
+            && origin_us.rem_euclid(width_us) == 0
+            && buckets.len() <= MAX_BUCKETS)
+            .then(|| Timeline {
+                origin_us,
+                width_us,
+                buckets: buckets.into(),
+            })
+    }
+
     /// The buckets, oldest first.
     pub fn buckets(&self) -> impl ExactSizeIterator<Item = &Bucket> {
         self.buckets.iter()

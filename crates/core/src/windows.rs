@@ -109,6 +109,48 @@ fn unpack(bytes: &[u8]) -> Histogram<u32> {
 }
 
 impl EndpointWindows {
+    /// Windows read back from an analysis file: `windows[i]` starts at
+    /// `origin_us + i·width_us` and holds (requests, errors, latencies).
+    /// `None` unless the width is the base times a power of two and the
+    /// origin a multiple of it, which exact merging relies on.
+    pub(crate) fn from_stored(
+        width_us: i64,
+        origin_us: Micros,
+        windows: Vec<(u64, u64, Histogram<u32>)>,
+    ) -> Option<EndpointWindows> {
+        let ok = width_us >= BASE_WIDTH_US
+            && width_us % BASE_WIDTH_US == 0
+            && ((width_us / BASE_WIDTH_US) as u64).is_power_of_two()
+            && origin_us.rem_euclid(width_us) == 0
+            && windows.len() <= MAX_WINDOWS;
+        if !ok {
+            return None;
+        }
+        let windows: Vec<Packed> = windows
+            .into_iter()
+            .map(|(requests, errors, hist)| Packed {
+                requests,
+                errors,
+                hist: pack(&hist),
+            })
+            .collect();
+        Some(EndpointWindows {
+            width_us,
+            origin_us,
+            packed_bytes: windows.iter().map(|w| w.hist.len()).sum(),
+            windows,
+            pending: Vec::new(),
+        })
+    }
+
+    /// Stored window `i` as (requests, errors, latencies), empty ones
+    /// included (buffered samples are not: read from [`flushed`](Self::flushed)).
+    pub(crate) fn stored(&self, i: usize) -> Option<(u64, u64, Histogram<u32>)> {
+        self.windows
+            .get(i)
+            .map(|w| (w.requests, w.errors, unpack(&w.hist)))
+    }
+
     /// Window width now in use (µs).
     pub fn width_us(&self) -> i64 {
         self.width_us

@@ -155,6 +155,8 @@ pub struct HlogDecoder {
     start_time_us: Option<Micros>,
     base_time_us: Option<Micros>,
     relative: bool,
+    /// Tags percent-encoded, as `verdict export --hlog` writes them.
+    percent_tags: bool,
     pending: Vec<Pending>,
     intervals: u64,
 }
@@ -191,6 +193,7 @@ impl HlogDecoder {
         self.intervals += 1;
         let times = self.times(data.start_us, data.length_us, run);
         let name = match data.tag {
+            Some(tag) if self.percent_tags => crate::export::decode_tag(tag),
             Some(tag) => tag.to_string(),
             None => self
                 .untagged_name
@@ -230,6 +233,9 @@ impl HlogDecoder {
                 Some(t) => self.base_time_us = Some(t),
                 None => run.skip_line(n, "#[BaseTime: …] without a number of seconds"),
             }
+        } else if comment.starts_with(crate::export::HLOG_MARK) {
+            self.writer_unit = Some((DurationUnit::Micros, "Verdict writes microseconds"));
+            self.percent_tags = true;
         } else if comment.contains("jHiccup") {
             self.writer_unit = Some((DurationUnit::Nanos, "jHiccup records nanoseconds"));
         } else if let Some(op) = comment.strip_prefix("[Logging for:") {

@@ -48,7 +48,7 @@ impl Writer {
         self.bytes.push(v as u8);
     }
 
-    fn string(&mut self, s: &str) {
+    pub fn string(&mut self, s: &str) {
         self.varint(s.len() as u64);
         self.bytes.extend_from_slice(s.as_bytes());
     }
@@ -182,7 +182,7 @@ impl<'a> Reader<'a> {
         Ok(n as usize)
     }
 
-    fn string(&mut self) -> Result<String, WireError> {
+    pub fn string(&mut self) -> Result<String, WireError> {
         let n = self.count(1)?;
         let start = self.pos;
         let raw = self.take(n)?;
