@@ -15,7 +15,7 @@ echo "== Python packages the export tests read Verdict's output with (HdrHistogr
 venv=target/pytools
 if ! "$venv/bin/python" -c "import hdrh, duckdb" 2>/dev/null; then
   python3 -m venv "$venv"
-  "$venv/bin/pip" install -q hdrhistogram duckdb
+  "$venv/bin/pip" install -q hdrhistogram==0.10.8 duckdb==2.0.1
 fi
 export VERDICT_PYTHON="$PWD/$venv/bin/python"
 
