@@ -22,6 +22,8 @@ use crate::windows::{EndpointWindows, WINDOW_BUDGET_BYTES};
 pub const MAX_ENDPOINTS: usize = 300;
 /// Name of the row that collects endpoints beyond [`MAX_ENDPOINTS`].
 pub const OTHER_ENDPOINTS: &str = "(other endpoints)";
+/// Name of the row that collects transactions beyond [`MAX_ENDPOINTS`].
+pub const OTHER_TRANSACTIONS: &str = "(other transactions)";
 /// Skipped lines quoted as examples.
 pub const MAX_SKIPPED_EXAMPLES: usize = 5;
 const MAX_TAG_VALUES: usize = 16;
@@ -118,6 +120,9 @@ pub struct Run {
     pub thresholds: Vec<ToolThreshold>,
     /// Failures grouped by cause, as the tool reported them.
     pub failures: Vec<FailureSummary>,
+    /// Transactions (JMeter Transaction Controller samples): journeys over
+    /// several requests, kept apart so they never count as requests.
+    pub transactions: BTreeMap<Box<str>, Series>,
     pub diagnostics: Diagnostics,
     relative_time: bool,
     time_resolution_us: i64,
@@ -166,6 +171,7 @@ impl Run {
             tool: None,
             thresholds: Vec::new(),
             failures: Vec::new(),
+            transactions: BTreeMap::new(),
             diagnostics: Diagnostics::default(),
             relative_time: false,
             time_resolution_us: 0,
@@ -260,6 +266,34 @@ impl Run {
                 end - us as i64
             };
             self.first_activity_us = min_opt(self.first_activity_us, Some(start));
+        }
+    }
+
+    /// Records one transaction (a journey over several requests): it gets
+    /// its own table and never counts as a request.
+    pub fn transaction(&mut self, name: &str, duration_ms: f64, failed: bool, status: &str) {
+        let (us, clamped) = ms_to_us(duration_ms);
+        if clamped {
+            self.diagnostics.clamped += 1;
+        }
+        let ms = if duration_ms.is_finite() {
+            duration_ms.max(0.0)
+        } else {
+            0.0
+        };
+        let key: &str =
+            if self.transactions.len() >= MAX_ENDPOINTS && !self.transactions.contains_key(name) {
+                OTHER_TRANSACTIONS
+            } else {
+                name
+            };
+        match self.transactions.get_mut(key) {
+            Some(series) => series.record(ms, us, failed, status),
+            None => {
+                let mut series = Series::default();
+                series.record(ms, us, failed, status);
+                self.transactions.insert(key.into(), series);
+            }
         }
     }
 
@@ -424,6 +458,14 @@ impl Run {
                 None => self.failures.push(f.clone()),
             }
         }
+        for (name, series) in &other.transactions {
+            match self.transactions.get_mut(name) {
+                Some(mine) => mine.merge(series),
+                None => {
+                    self.transactions.insert(name.clone(), series.clone());
+                }
+            }
+        }
         self.diagnostics.skipped_lines += other.diagnostics.skipped_lines;
         self.diagnostics.clamped += other.diagnostics.clamped;
         for ex in &other.diagnostics.examples {
@@ -492,6 +534,22 @@ impl Run {
             distribution: Vec::new(),
             thresholds: self.thresholds.clone(),
             failures: self.failures.clone(),
+            transactions: self
+                .transactions
+                .iter()
+                .map(|(name, t)| EndpointSummary {
+                    name: name.to_string(),
+                    method: None,
+                    requests: Some(t.requests),
+                    errors: Some(t.errors),
+                    error_rate: rate(Some(t.errors), Some(t.requests)),
+                    rps: None,
+                    latency_ms: t.latency(),
+                    status_codes: statuses(t),
+                    groups: Vec::new(),
+                    scenarios: Vec::new(),
+                })
+                .collect(),
         };
         if !self.has_samples() {
             if let Some(tool) = &self.tool {

@@ -198,7 +198,7 @@ impl Session {
                 if let Some(w) = self.gzip_broken.take() {
                     run.warn(w);
                 }
-                if !run.has_samples() && run.tool.is_none() {
+                if !run.has_samples() && run.tool.is_none() && run.transactions.is_empty() {
                     let details = if run.diagnostics.examples.is_empty() {
                         "The file holds no request records.".to_string()
                     } else {
