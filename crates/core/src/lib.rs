@@ -27,6 +27,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod activity;
 pub mod capacity;
 pub mod compare;
 pub mod error;

@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::activity::{human_duration, Activity, Split};
 use crate::format::Format;
 use crate::series::{ms_to_us, Series};
 use crate::summary::{
@@ -123,6 +124,9 @@ pub struct Run {
     /// Transactions (JMeter Transaction Controller samples): journeys over
     /// several requests, kept apart so they never count as requests.
     pub transactions: BTreeMap<Box<str>, Series>,
+    /// Busy intervals, kept when the format may hold several runs appended
+    /// to one file (see [`Run::track_idle_gaps`]).
+    pub activity: Option<Activity>,
     pub diagnostics: Diagnostics,
     relative_time: bool,
     time_resolution_us: i64,
@@ -172,6 +176,7 @@ impl Run {
             thresholds: Vec::new(),
             failures: Vec::new(),
             transactions: BTreeMap::new(),
+            activity: None,
             diagnostics: Diagnostics::default(),
             relative_time: false,
             time_resolution_us: 0,
@@ -194,6 +199,14 @@ impl Run {
     /// not as zero.
     pub fn set_errors_unknown(&mut self) {
         self.errors_unknown = true;
+    }
+
+    /// Keeps track of when requests were in flight, so that runs appended to
+    /// one file (hours or months apart) are measured by their active time.
+    pub fn track_idle_gaps(&mut self) {
+        if self.activity.is_none() {
+            self.activity = Some(Activity::default());
+        }
     }
 
     /// Marks timestamps as relative to the test start (no wall-clock start is known).
@@ -266,6 +279,9 @@ impl Run {
                 end - us as i64
             };
             self.first_activity_us = min_opt(self.first_activity_us, Some(start));
+            if let Some(a) = &mut self.activity {
+                a.add(start, end);
+            }
         }
     }
 
@@ -430,6 +446,11 @@ impl Run {
         self.timeline.merge_sum_concurrency(&other.timeline);
         self.first_activity_us = min_opt(self.first_activity_us, other.first_activity_us);
         self.last_end_us = max_opt(self.last_end_us, other.last_end_us);
+        match (&mut self.activity, &other.activity) {
+            (Some(mine), Some(theirs)) => mine.merge(theirs),
+            (None, Some(theirs)) => self.activity = Some(theirs.clone()),
+            _ => {}
+        }
         self.checks.passes += other.checks.passes;
         self.checks.fails += other.checks.fails;
         // Instances run side by side: their concurrency adds up per window.
@@ -481,19 +502,37 @@ impl Run {
         self.time_resolution_us = self.time_resolution_us.max(other.time_resolution_us);
     }
 
-    /// Seconds from the first activity to the last request end.
+    /// Seconds from the first activity to the last request end, without
+    /// the idle gaps between runs appended to one file.
     pub fn duration_s(&self) -> Option<f64> {
+        let idle = self.split().map_or(0, |s| s.idle_us);
         match (self.first_activity_us, self.last_end_us) {
-            (Some(a), Some(b)) if b + self.time_resolution_us > a => {
-                Some((b + self.time_resolution_us - a) as f64 / 1e6)
+            (Some(a), Some(b)) if b + self.time_resolution_us - idle > a => {
+                Some((b + self.time_resolution_us - idle - a) as f64 / 1e6)
             }
             _ => None,
         }
     }
 
+    /// Runs appended to one file, found by their idle gaps.
+    pub fn split(&self) -> Option<Split> {
+        self.activity.as_ref().and_then(Activity::split)
+    }
+
     /// The plain-data view of this run.
     pub fn summary(&self) -> RunSummary {
         let mut warnings = self.diagnostics.warnings.clone();
+        if let Some(split) = self.split() {
+            warnings.push(format!(
+                "the file holds {} runs appended to one another (idle gaps of {} in all, the longest {} from {}): duration and rates use the {} the requests were active, not the {} span",
+                split.runs,
+                human_duration(split.idle_us),
+                human_duration(split.longest_us),
+                format_rfc3339(split.longest_at_us),
+                human_duration(split.span_us - split.idle_us),
+                human_duration(split.span_us),
+            ));
+        }
         if self.diagnostics.clamped > 0 {
             warnings.push(format!(
                 "{} durations were negative, not a number, or longer than an hour, and were clamped",

@@ -282,3 +282,87 @@ fn csv_sub_results_follow_the_same_rule_as_xml() {
         );
     }
 }
+
+/// Seconds requests were in flight, and how many stretches, from
+/// (start ms, elapsed ms) pairs: idle gaps over a minute are not counted.
+fn active_seconds(mut spans: Vec<(i64, i64)>) -> (f64, usize) {
+    spans.sort();
+    let (mut active, mut runs) = (0i64, 0usize);
+    let mut current: Option<(i64, i64)> = None;
+    for (ts, t) in spans {
+        match current {
+            Some((s, e)) if ts <= e + 60_000 => current = Some((s, e.max(ts + t))),
+            _ => {
+                if let Some((s, e)) = current {
+                    active += e - s;
+                }
+                runs += 1;
+                current = Some((ts, ts + t));
+            }
+        }
+    }
+    if let Some((s, e)) = current {
+        active += e - s;
+    }
+    (active as f64 / 1000.0, runs)
+}
+
+fn check_appended(s: &verdict_core::summary::RunSummary, spans: Vec<(i64, i64)>) {
+    let (active, runs) = active_seconds(spans);
+    assert_eq!(runs, 2);
+    let d = s.duration_s.expect("duration");
+    assert!((d - active).abs() < 1e-9, "{d} vs {active}");
+    let rps = s.rps.expect("rps");
+    let n = s.requests.expect("requests") as f64;
+    assert!((rps - n / active).abs() < 1e-9);
+    assert!(
+        s.warnings
+            .iter()
+            .any(|w| w.contains("2 runs appended") && w.contains("active")),
+        "{:?}",
+        s.warnings
+    );
+}
+
+#[test]
+fn two_runs_appended_to_one_csv_use_active_time() {
+    // JMeter run twice with the same -l, 90 s apart (run.sh): it appends
+    // rows without a second header.
+    let raw = text("jmeter/real_appended/appended.jtl");
+    let rows = complete_rows(&raw);
+    let s = read_everywhere("jmeter/real_appended/appended.jtl", Format::JmeterCsv);
+    let spans = rows
+        .iter()
+        .filter(|r| !r[4].starts_with("Number of samples in transaction"))
+        .map(|r| (r[0].parse().expect("ts"), r[1].parse().expect("t")))
+        .collect();
+    check_appended(&s, spans);
+}
+
+#[test]
+fn two_runs_appended_to_one_xml_use_active_time() {
+    // In XML, JMeter reopens the file before `</testResults>`.
+    let xml = text("jmeter/real_appended/appended_xml.jtl.gz");
+    let s = read_everywhere(
+        "jmeter/real_appended/appended_xml.jtl.gz",
+        Format::JmeterXml,
+    );
+    let spans = xml
+        .lines()
+        .filter(|l| l.starts_with("<httpSample ") || l.starts_with("  <httpSample "))
+        .filter(|l| l.starts_with('<') || !l.contains("lb=\"http://"))
+        .map(|l| {
+            (
+                attr(l, "ts").parse().expect("ts"),
+                attr(l, "t").parse().expect("t"),
+            )
+        })
+        .collect();
+    check_appended(&s, spans);
+}
+
+#[test]
+fn one_run_has_no_split_warning() {
+    let s = read_everywhere("jmeter/real_tx/tx.jtl", Format::JmeterCsv);
+    assert!(!s.warnings.iter().any(|w| w.contains("runs appended")));
+}

@@ -54,6 +54,8 @@ fn success_from_code(code: &str) -> bool {
 
 /// Records one sample into `run`.
 pub fn record(run: &mut Run, s: &Sample<'_>) {
+    // `-l` appends to an existing JTL: one file may hold several runs.
+    run.track_idle_gaps();
     let failed = !s.success.unwrap_or_else(|| success_from_code(s.code));
     let end_us = s
         .start_us
