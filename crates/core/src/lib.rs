@@ -45,6 +45,7 @@ pub mod stats;
 pub mod summary;
 pub mod time;
 pub mod timeline;
+pub mod utf16;
 pub mod windows;
 
 pub use error::IngestError;
