@@ -125,6 +125,23 @@ pub fn run_table(r: &RunSummary) -> String {
         ReportedBy::Samples => "latency in ms; pXX = nearest-rank percentile from an HDR histogram (3 significant digits)",
         ReportedBy::Tool => "latency in ms, copied from the tool's summary (its own percentile definition); - = not in the file",
     });
+    if !r.transactions.is_empty() {
+        let _ = writeln!(
+            out,
+            "  transactions (journeys over several requests; not counted as requests):"
+        );
+        for t in &r.transactions {
+            let [a, b, c, d, f, g] = latency_cells(&t.latency_ms);
+            let _ = writeln!(
+                out,
+                "    {}  count {}  failed {} ({})  p50 {a}  p90 {b}  p95 {c}  p99 {d}  p99.9 {f}  max {g}",
+                t.name,
+                num(t.requests),
+                num(t.errors),
+                pct(t.error_rate)
+            );
+        }
+    }
     if let Some(c) = r.checks {
         let _ = writeln!(out, "  checks: {} passed, {} failed", c.passes, c.fails);
     }

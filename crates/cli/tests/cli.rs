@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{fixture, json, verdict};
+use common::{fixture, json, stdout, verdict};
 
 use serde_json::Value;
 
@@ -172,4 +172,25 @@ fn table_output_names_the_percentile_method() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("GET /api/search"), "{text}");
     assert!(text.contains("nearest-rank"), "{text}");
+}
+
+#[test]
+fn jmeter_transactions_have_their_own_table_and_json_list() {
+    let file = fixture("jmeter/real_tx/tx.jtl");
+    let text = stdout(&verdict(&["summary", &file]));
+    assert!(text.contains("transactions (journeys"), "{text}");
+    assert!(text.contains("TX checkout"), "{text}");
+    let doc = json(&verdict(&["summary", "--json", &file]));
+    let run = &doc["runs"][0];
+    let names: Vec<&str> = run["transactions"]
+        .as_array()
+        .expect("transactions list")
+        .iter()
+        .filter_map(|t| t["name"].as_str())
+        .collect();
+    assert_eq!(names, ["TX browse", "TX checkout"]);
+    let endpoints = run["endpoints"].as_array().expect("endpoints");
+    assert!(endpoints
+        .iter()
+        .all(|e| !e["name"].as_str().unwrap_or("").starts_with("TX ")));
 }

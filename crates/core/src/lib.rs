@@ -27,6 +27,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod activity;
 pub mod capacity;
 pub mod compare;
 pub mod error;
@@ -46,6 +47,7 @@ pub mod stats;
 pub mod summary;
 pub mod time;
 pub mod timeline;
+pub mod utf16;
 pub mod windows;
 
 pub use error::IngestError;

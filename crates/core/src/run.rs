@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::activity::{human_duration, Activity, Split};
 use crate::format::Format;
 use crate::series::{ms_to_us, Series};
 use crate::summary::{
@@ -22,6 +23,8 @@ use crate::windows::{EndpointWindows, WINDOW_BUDGET_BYTES};
 pub const MAX_ENDPOINTS: usize = 300;
 /// Name of the row that collects endpoints beyond [`MAX_ENDPOINTS`].
 pub const OTHER_ENDPOINTS: &str = "(other endpoints)";
+/// Name of the row that collects transactions beyond [`MAX_ENDPOINTS`].
+pub const OTHER_TRANSACTIONS: &str = "(other transactions)";
 /// Skipped lines quoted as examples.
 pub const MAX_SKIPPED_EXAMPLES: usize = 5;
 const MAX_TAG_VALUES: usize = 16;
@@ -128,6 +131,12 @@ pub struct Run {
     pub thresholds: Vec<ToolThreshold>,
     /// Failures grouped by cause, as the tool reported them.
     pub failures: Vec<FailureSummary>,
+    /// Transactions (JMeter Transaction Controller samples): journeys over
+    /// several requests, kept apart so they never count as requests.
+    pub transactions: BTreeMap<Box<str>, Series>,
+    /// Busy intervals, kept when the format may hold several runs appended
+    /// to one file (see [`Run::track_idle_gaps`]).
+    pub activity: Option<Activity>,
     pub diagnostics: Diagnostics,
     /// Where the run came from and what the user called it (kept in analysis files).
     pub meta: RunMeta,
@@ -178,6 +187,8 @@ impl Run {
             tool: None,
             thresholds: Vec::new(),
             failures: Vec::new(),
+            transactions: BTreeMap::new(),
+            activity: None,
             diagnostics: Diagnostics::default(),
             meta: RunMeta::default(),
             relative_time: false,
@@ -201,6 +212,14 @@ impl Run {
     /// not as zero.
     pub fn set_errors_unknown(&mut self) {
         self.errors_unknown = true;
+    }
+
+    /// Keeps track of when requests were in flight, so that runs appended to
+    /// one file (hours or months apart) are measured by their active time.
+    pub fn track_idle_gaps(&mut self) {
+        if self.activity.is_none() {
+            self.activity = Some(Activity::default());
+        }
     }
 
     /// Marks timestamps as relative to the test start (no wall-clock start is known).
@@ -312,6 +331,37 @@ impl Run {
                 end - us as i64
             };
             self.first_activity_us = min_opt(self.first_activity_us, Some(start));
+            if let Some(a) = &mut self.activity {
+                a.add(start, end);
+            }
+        }
+    }
+
+    /// Records one transaction (a journey over several requests): it gets
+    /// its own table and never counts as a request.
+    pub fn transaction(&mut self, name: &str, duration_ms: f64, failed: bool, status: &str) {
+        let (us, clamped) = ms_to_us(duration_ms);
+        if clamped {
+            self.diagnostics.clamped += 1;
+        }
+        let ms = if duration_ms.is_finite() {
+            duration_ms.max(0.0)
+        } else {
+            0.0
+        };
+        let key: &str =
+            if self.transactions.len() >= MAX_ENDPOINTS && !self.transactions.contains_key(name) {
+                OTHER_TRANSACTIONS
+            } else {
+                name
+            };
+        match self.transactions.get_mut(key) {
+            Some(series) => series.record(ms, us, failed, status),
+            None => {
+                let mut series = Series::default();
+                series.record(ms, us, failed, status);
+                self.transactions.insert(key.into(), series);
+            }
         }
     }
 
@@ -459,6 +509,11 @@ impl Run {
         self.timeline.merge_sum_concurrency(&other.timeline);
         self.first_activity_us = min_opt(self.first_activity_us, other.first_activity_us);
         self.last_end_us = max_opt(self.last_end_us, other.last_end_us);
+        match (&mut self.activity, &other.activity) {
+            (Some(mine), Some(theirs)) => mine.merge(theirs),
+            (None, Some(theirs)) => self.activity = Some(theirs.clone()),
+            _ => {}
+        }
         self.checks.passes += other.checks.passes;
         self.checks.fails += other.checks.fails;
         // Instances run side by side: their concurrency adds up per window.
@@ -487,6 +542,14 @@ impl Run {
                 None => self.failures.push(f.clone()),
             }
         }
+        for (name, series) in &other.transactions {
+            match self.transactions.get_mut(name) {
+                Some(mine) => mine.merge(series),
+                None => {
+                    self.transactions.insert(name.clone(), series.clone());
+                }
+            }
+        }
         self.diagnostics.skipped_lines += other.diagnostics.skipped_lines;
         self.diagnostics.clamped += other.diagnostics.clamped;
         for ex in &other.diagnostics.examples {
@@ -502,19 +565,37 @@ impl Run {
         self.time_resolution_us = self.time_resolution_us.max(other.time_resolution_us);
     }
 
-    /// Seconds from the first activity to the last request end.
+    /// Seconds from the first activity to the last request end, without
+    /// the idle gaps between runs appended to one file.
     pub fn duration_s(&self) -> Option<f64> {
+        let idle = self.split().map_or(0, |s| s.idle_us);
         match (self.first_activity_us, self.last_end_us) {
-            (Some(a), Some(b)) if b + self.time_resolution_us > a => {
-                Some((b + self.time_resolution_us - a) as f64 / 1e6)
+            (Some(a), Some(b)) if b + self.time_resolution_us - idle > a => {
+                Some((b + self.time_resolution_us - idle - a) as f64 / 1e6)
             }
             _ => None,
         }
     }
 
+    /// Runs appended to one file, found by their idle gaps.
+    pub fn split(&self) -> Option<Split> {
+        self.activity.as_ref().and_then(Activity::split)
+    }
+
     /// The plain-data view of this run.
     pub fn summary(&self) -> RunSummary {
         let mut warnings = self.diagnostics.warnings.clone();
+        if let Some(split) = self.split() {
+            warnings.push(format!(
+                "the file holds {} runs appended to one another (idle gaps of {} in all, the longest {} from {}): duration and rates use the {} the requests were active, not the {} span",
+                split.runs,
+                human_duration(split.idle_us),
+                human_duration(split.longest_us),
+                format_rfc3339(split.longest_at_us),
+                human_duration(split.span_us - split.idle_us),
+                human_duration(split.span_us),
+            ));
+        }
         if self.diagnostics.clamped > 0 {
             warnings.push(format!(
                 "{} durations were negative, not a number, or longer than an hour, and were clamped",
@@ -555,6 +636,22 @@ impl Run {
             distribution: Vec::new(),
             thresholds: self.thresholds.clone(),
             failures: self.failures.clone(),
+            transactions: self
+                .transactions
+                .iter()
+                .map(|(name, t)| EndpointSummary {
+                    name: name.to_string(),
+                    method: None,
+                    requests: Some(t.requests),
+                    errors: Some(t.errors),
+                    error_rate: rate(Some(t.errors), Some(t.requests)),
+                    rps: None,
+                    latency_ms: t.latency(),
+                    status_codes: statuses(t),
+                    groups: Vec::new(),
+                    scenarios: Vec::new(),
+                })
+                .collect(),
         };
         if !self.has_samples() {
             if let Some(tool) = &self.tool {

@@ -13,6 +13,7 @@ use flate2::write::MultiGzDecoder;
 use crate::error::IngestError;
 use crate::format::{detect, Decoder, Format, IngestOptions, SNIFF_LOOKAHEAD};
 use crate::run::Run;
+use crate::utf16::Utf16;
 
 /// Compressed bytes handed to the inflater at a time, so that one large
 /// chunk (the browser sends MiBs) never inflates into a huge buffer.
@@ -41,6 +42,9 @@ pub struct Session {
     stage: Stage,
     gunzip: Option<MultiGzDecoder<Vec<u8>>>,
     gzip_broken: Option<String>,
+    /// First plain bytes, held until a UTF-16 BOM can be told apart.
+    bom: Option<Vec<u8>>,
+    utf16: Option<Utf16>,
     bytes_in: u64,
     bytes_decoded: u64,
 }
@@ -54,6 +58,8 @@ impl Session {
             stage: Stage::Magic(Vec::new()),
             gunzip: None,
             gzip_broken: None,
+            bom: Some(Vec::new()),
+            utf16: None,
             bytes_in: 0,
             bytes_decoded: 0,
         }
@@ -125,7 +131,40 @@ impl Session {
         Ok(())
     }
 
+    /// Plain (inflated) bytes: UTF-16 with a BOM becomes UTF-8 here.
     fn plain(&mut self, bytes: &[u8]) -> Result<(), IngestError> {
+        if let Some(mut held) = self.bom.take() {
+            held.extend_from_slice(bytes);
+            if held.len() < 2 {
+                self.bom = Some(held);
+                return Ok(());
+            }
+            self.utf16 = Utf16::detect(&held);
+            let start = if self.utf16.is_some() { 2 } else { 0 };
+            return self.plain(&held[start..]);
+        }
+        match &mut self.utf16 {
+            Some(t) => {
+                let text = t.feed(bytes);
+                self.text(&text)
+            }
+            None => self.text(bytes),
+        }
+    }
+
+    /// Flushes the BOM check and the transcoder at the end of input.
+    fn end_plain(&mut self) -> Result<(), IngestError> {
+        if let Some(held) = self.bom.take() {
+            self.text(&held)?;
+        }
+        if let Some(t) = &mut self.utf16 {
+            let rest = t.finish();
+            self.text(&rest)?;
+        }
+        Ok(())
+    }
+
+    fn text(&mut self, bytes: &[u8]) -> Result<(), IngestError> {
         if bytes.is_empty() {
             return Ok(());
         }
@@ -185,6 +224,7 @@ impl Session {
             let rest = std::mem::take(gz.get_mut());
             self.plain(&rest)?;
         }
+        self.end_plain()?;
         if let Stage::Sniffing(buf) = &mut self.stage {
             let buf = std::mem::take(buf);
             self.start_decoding(&buf, true)?;
@@ -198,7 +238,7 @@ impl Session {
                 if let Some(w) = self.gzip_broken.take() {
                     run.warn(w);
                 }
-                if !run.has_samples() && run.tool.is_none() {
+                if !run.has_samples() && run.tool.is_none() && run.transactions.is_empty() {
                     let details = if run.diagnostics.examples.is_empty() {
                         "The file holds no request records.".to_string()
                     } else {

@@ -162,4 +162,9 @@ pub struct RunSummary {
     pub thresholds: Vec<ToolThreshold>,
     /// Failures grouped by cause, as the tool reported them (empty when it does not).
     pub failures: Vec<FailureSummary>,
+    /// Transactions (JMeter Transaction Controller samples), by name: each
+    /// spans several requests, so they are never counted among `requests`.
+    /// `requests` here counts transactions; `rps` is not given.
+    #[serde(default)]
+    pub transactions: Vec<EndpointSummary>,
 }

@@ -237,9 +237,16 @@ fn wrk_socket_errors_minutes_and_no_latency_flag() {
         WRK_WITHOUT_LATENCY_FLAG.as_bytes(),
         &IngestOptions::default(),
     );
+    // The 7 non-2xx responses may be among the 2 + 120 read/timeout errors:
+    // counted once (the larger), plus the 155 connect errors.
     assert_eq!(
         (s.requests, s.errors, s.duration_s),
-        (Some(15_329), Some(7 + 155 + 2 + 120), Some(120.0))
+        (Some(15_329), Some((2 + 120) + 155), Some(120.0))
+    );
+    assert!(
+        s.warnings.iter().any(|w| w.contains("between 277 and 284")),
+        "{:?}",
+        s.warnings
     );
     assert_eq!(
         (s.latency_ms.mean, s.latency_ms.max, s.latency_ms.p50),
@@ -350,4 +357,108 @@ fn markdown_around_the_output_is_ignored() {
     let s = summary_everywhere("results.md", md.as_bytes(), &IngestOptions::default());
     assert_eq!(s.requests, Some(15_329));
     assert_eq!(s.skipped_lines, 0);
+}
+
+/// The number after `key` in wrk's printed text (`Non-2xx or 3xx responses: 487`,
+/// `read 487,`, `1937 requests in`).
+fn printed_count(text: &str, key: &str) -> u64 {
+    let after = |k: &str| {
+        let i = text.find(k)? + k.len();
+        text[i..]
+            .trim_start_matches([' ', ':'])
+            .split(|c: char| !c.is_ascii_digit())
+            .next()?
+            .parse()
+            .ok()
+    };
+    if key == "read " {
+        let line = text
+            .lines()
+            .find(|l| l.contains("Socket errors:"))
+            .expect("socket line");
+        let i = line.find("read ").expect("read") + 5;
+        return line[i..]
+            .split(',')
+            .next()
+            .and_then(|n| n.trim().parse().ok())
+            .expect("read");
+    }
+    if key == "requests" {
+        let line = text
+            .lines()
+            .find(|l| l.contains(" requests in "))
+            .expect("requests line");
+        return line
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse().ok())
+            .expect("count");
+    }
+    after(key).unwrap_or_else(|| panic!("no {key}"))
+}
+
+fn raw_counter(s: &RunSummary, message: &str) -> Option<u64> {
+    s.failures
+        .iter()
+        .find(|f| f.message == message)
+        .map(|f| f.count)
+}
+
+#[test]
+fn wrk_errors_and_read_errors_of_the_same_responses_never_exceed_requests() {
+    // overlap_server.py answers every /fail with a 500 and drops the
+    // connection: wrk counts each exchange as a non-2xx response and a
+    // read error (printed error rate: 200%).
+    let text = String::from_utf8(fixture("wrk/overlap_fail/stdout.txt")).expect("utf-8");
+    let s = read("wrk/overlap_fail/stdout.txt");
+    let requests = printed_count(&text, "requests");
+    let non2xx = printed_count(&text, "Non-2xx or 3xx responses");
+    let read_errors = printed_count(&text, "read ");
+    assert_eq!(
+        non2xx + read_errors,
+        2 * requests,
+        "the fixture overlaps fully"
+    );
+    assert_eq!(s.requests, Some(requests));
+    assert_eq!(s.errors, Some(requests));
+    assert_eq!(s.error_rate, Some(1.0));
+    assert_eq!(raw_counter(&s, "Non-2xx or 3xx responses"), Some(non2xx));
+    assert_eq!(raw_counter(&s, "socket errors: read"), Some(read_errors));
+    assert!(
+        s.warnings
+            .iter()
+            .any(|w| w.contains("may be the same responses")),
+        "{:?}",
+        s.warnings
+    );
+}
+
+#[test]
+fn wrk_overlapping_counters_count_each_response_once() {
+    // One /mixed request in four gets a 500 and a dropped connection.
+    let text = String::from_utf8(fixture("wrk/overlap_mixed/stdout.txt")).expect("utf-8");
+    let s = read("wrk/overlap_mixed/stdout.txt");
+    let requests = printed_count(&text, "requests");
+    let non2xx = printed_count(&text, "Non-2xx or 3xx responses");
+    let read_errors = printed_count(&text, "read ");
+    assert_eq!(s.requests, Some(requests));
+    assert_eq!(s.errors, Some(non2xx.max(read_errors)));
+    // The server fails one request in four.
+    let rate = s.error_rate.expect("rate");
+    assert!((rate - 0.25).abs() < 0.01, "{rate}");
+    assert_eq!(raw_counter(&s, "socket errors: read"), Some(read_errors));
+    assert_eq!(raw_counter(&s, "socket errors: connect"), None);
+    let warning = s
+        .warnings
+        .iter()
+        .find(|w| w.contains("may be the same responses"))
+        .expect("overlap warning");
+    assert!(
+        warning.contains(&format!(
+            "between {} and {}",
+            non2xx.max(read_errors),
+            non2xx + read_errors
+        )),
+        "{warning}"
+    );
 }

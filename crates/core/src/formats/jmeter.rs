@@ -24,6 +24,17 @@ pub struct Sample<'a> {
     /// `None` when the file has no success column.
     pub success: Option<bool>,
     pub all_threads: Option<f64>,
+    /// A Transaction Controller sample (see [`is_transaction`]).
+    pub transaction: bool,
+}
+
+/// What JMeter's `TransactionController` writes as the response message of
+/// its own sample ("Number of samples in transaction : 2, number of failing
+/// samples : 1"): the one mark such samples always carry, in CSV and XML.
+pub fn is_transaction(response_message: &str) -> bool {
+    response_message
+        .trim_start()
+        .starts_with("Number of samples in transaction")
 }
 
 /// Label used when a sample has none.
@@ -43,11 +54,30 @@ fn success_from_code(code: &str) -> bool {
 
 /// Records one sample into `run`.
 pub fn record(run: &mut Run, s: &Sample<'_>) {
+    // `-l` appends to an existing JTL: one file may hold several runs.
+    run.track_idle_gaps();
     let failed = !s.success.unwrap_or_else(|| success_from_code(s.code));
     let end_us = s
         .start_us
         .map(|t| t.saturating_add((s.elapsed_ms * 1000.0).round() as i64));
     let code = s.code.trim();
+    if s.transaction {
+        // A journey over its child samples, which are the requests.
+        run.transaction(
+            if s.label.is_empty() {
+                NO_LABEL
+            } else {
+                s.label
+            },
+            s.elapsed_ms,
+            failed,
+            if code.is_empty() { "-" } else { code },
+        );
+        if let Some(threads) = s.all_threads {
+            run.concurrency(end_us, threads);
+        }
+        return;
+    }
     run.request(&Request {
         end_us,
         duration_ms: s.elapsed_ms,

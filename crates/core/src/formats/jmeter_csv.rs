@@ -12,6 +12,8 @@
 //! The delimiter is whatever the header uses (`default_delimiter`: `,`, tab,
 //! `;`…). Values containing the delimiter are double-quoted.
 
+use std::collections::HashMap;
+
 use crate::error::IngestError;
 use crate::format::{first_line, strip_bom, Decoder, Format, FormatSpec, IngestOptions};
 use crate::formats::csv::split_fields;
@@ -127,6 +129,9 @@ pub struct JmeterCsvDecoder {
     /// Line of the last record when it had no line end: JMeter ends every
     /// row with one, so such a record was cut mid-write (a killed run).
     unterminated: Option<u64>,
+    sub_results: SubResults,
+    /// Samples the transactions say they hold ("Number of samples in transaction : N").
+    transaction_children: u64,
 }
 
 impl Default for JmeterCsvDecoder {
@@ -137,6 +142,8 @@ impl Default for JmeterCsvDecoder {
             fatal: None,
             warned_local_time: false,
             unterminated: None,
+            sub_results: SubResults::default(),
+            transaction_children: 0,
         }
     }
 }
@@ -159,6 +166,13 @@ impl Decoder for JmeterCsvDecoder {
         self.records = records;
         if let State::Buffering { .. } = self.state {
             self.choose_layout(run);
+        }
+        self.sub_results.finish(run);
+        if self.transaction_children > run.overall.requests {
+            run.warn(format!(
+                "the transactions hold {} samples but the file has {} requests: a Transaction Controller with \"Generate parent sample\" writes only the transaction to a CSV JTL (save as XML to keep its requests)",
+                self.transaction_children, run.overall.requests
+            ));
         }
         self.fatal.clone().map_or(Ok(()), Err)
     }
@@ -311,17 +325,155 @@ impl JmeterCsvDecoder {
                 }
             },
         };
+        if let Some(n) = get(layout.response_message).and_then(transaction_children) {
+            self.transaction_children = self.transaction_children.saturating_add(n);
+        }
+        let row = Row {
+            start_us,
+            elapsed_ms: elapsed,
+            label: get(layout.label).unwrap_or("").to_string(),
+            code: get(layout.response_code).unwrap_or("").to_string(),
+            success: get(layout.success).map(parse_success),
+            all_threads: get(layout.all_threads).and_then(|v| v.trim().parse::<f64>().ok()),
+            transaction: get(layout.response_message).is_some_and(jmeter::is_transaction),
+            thread: get(layout.thread_name).map(str::to_string),
+        };
+        self.sub_results.route(run, row);
+    }
+}
+
+/// N of a transaction's "Number of samples in transaction : N, …".
+fn transaction_children(message: &str) -> Option<u64> {
+    if !jmeter::is_transaction(message) {
+        return None;
+    }
+    let (_, rest) = message.split_once(':')?;
+    rest.split(',').next()?.trim().parse().ok()
+}
+
+/// One CSV row, owned so that it can wait for its parent.
+#[derive(Debug, Clone)]
+struct Row {
+    start_us: Option<crate::time::Micros>,
+    elapsed_ms: f64,
+    label: String,
+    code: String,
+    success: Option<bool>,
+    all_threads: Option<f64>,
+    transaction: bool,
+    thread: Option<String>,
+}
+
+impl Row {
+    fn record(&self, run: &mut Run) {
         jmeter::record(
             run,
             &Sample {
-                start_us,
-                elapsed_ms: elapsed,
-                label: get(layout.label).unwrap_or(""),
-                code: get(layout.response_code).unwrap_or(""),
-                success: get(layout.success).map(parse_success),
-                all_threads: get(layout.all_threads).and_then(|v| v.trim().parse::<f64>().ok()),
+                start_us: self.start_us,
+                elapsed_ms: self.elapsed_ms,
+                label: &self.label,
+                code: &self.code,
+                success: self.success,
+                all_threads: self.all_threads,
+                transaction: self.transaction,
             },
         );
+    }
+
+    fn end_us(&self) -> Option<crate::time::Micros> {
+        self.start_us
+            .map(|t| t.saturating_add((self.elapsed_ms * 1000.0).round() as i64))
+    }
+
+    /// `P` when the label is `P-<digits>`: how JMeter names sub-results.
+    fn parent_label(&self) -> Option<&str> {
+        let (base, n) = self.label.rsplit_once('-')?;
+        (!base.is_empty() && is_integer(n) && !n.starts_with('-')).then_some(base)
+    }
+
+    /// Whether `self` lies inside `parent`'s time span on its thread.
+    fn inside(&self, parent: &Row) -> bool {
+        match (
+            self.start_us,
+            self.end_us(),
+            parent.start_us,
+            parent.end_us(),
+        ) {
+            // 1 ms slack: JMeter rounds each elapsed to whole ms.
+            (Some(s), Some(e), Some(ps), Some(pe)) => s >= ps && e <= pe + 1000,
+            _ => false,
+        }
+    }
+}
+
+/// Sub-results written as rows (JMeter 5's CSV: redirect hops and embedded
+/// resources as `label-0`, `label-1`… on the parent's thread, inside its
+/// span) are part of their parent sample, as XML nests them: not counted.
+/// They may come before their parent or after it, so candidates wait until
+/// the thread's next row.
+#[derive(Debug, Default)]
+struct SubResults {
+    threads: HashMap<String, ThreadRows>,
+    folded: u64,
+}
+
+#[derive(Debug, Default)]
+struct ThreadRows {
+    last: Option<Row>,
+    pending: Vec<Row>,
+}
+
+/// Candidates kept per thread before they are counted as they are.
+const MAX_PENDING: usize = 64;
+/// Threads tracked; beyond this, rows are counted as they come.
+const MAX_THREADS: usize = 100_000;
+
+impl SubResults {
+    fn route(&mut self, run: &mut Run, row: Row) {
+        let Some(thread) = row.thread.clone().filter(|_| row.start_us.is_some()) else {
+            return row.record(run);
+        };
+        if self.threads.len() >= MAX_THREADS && !self.threads.contains_key(&thread) {
+            return row.record(run);
+        }
+        let rows = self.threads.entry(thread).or_default();
+        if let Some(base) = row.parent_label() {
+            if let Some(last) = &rows.last {
+                // A transaction's children are its requests, never folded.
+                if last.label == base && !last.transaction && row.inside(last) {
+                    self.folded += 1;
+                    return;
+                }
+            }
+            if rows.pending.len() >= MAX_PENDING {
+                rows.pending.remove(0).record(run);
+            }
+            rows.pending.push(row);
+            return;
+        }
+        for p in std::mem::take(&mut rows.pending) {
+            if !row.transaction && p.parent_label() == Some(row.label.as_str()) && p.inside(&row) {
+                self.folded += 1;
+            } else {
+                p.record(run);
+            }
+        }
+        row.record(run);
+        rows.last = Some(row);
+    }
+
+    fn finish(&mut self, run: &mut Run) {
+        for rows in self.threads.values_mut() {
+            for p in std::mem::take(&mut rows.pending) {
+                p.record(run);
+            }
+        }
+        if self.folded > 0 {
+            run.warn(format!(
+                "{} rows are sub-results (label-N: redirect hops or embedded resources inside their parent sample's time, on its thread); they are part of their parent and not counted as requests",
+                self.folded
+            ));
+        }
     }
 }
 

@@ -293,6 +293,8 @@ pub struct Layout {
     pub elapsed: Option<usize>,
     pub label: Option<usize>,
     pub response_code: Option<usize>,
+    pub response_message: Option<usize>,
+    pub thread_name: Option<usize>,
     pub success: Option<usize>,
     pub all_threads: Option<usize>,
     /// Field per column (`None` = a sample variable), for messages.
@@ -308,6 +310,8 @@ impl Layout {
             elapsed: find(Elapsed),
             label: find(Label),
             response_code: find(ResponseCode),
+            response_message: find(ResponseMessage),
+            thread_name: find(ThreadName),
             success: find(Success),
             all_threads: find(AllThreads),
             columns,

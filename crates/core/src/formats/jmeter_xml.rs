@@ -76,6 +76,9 @@ pub struct JmeterXmlDecoder {
     depth: usize,
     root_seen: bool,
     child: Option<ChildSample>,
+    /// Inside a Transaction Controller's parent sample: its direct children
+    /// are the requests.
+    in_transaction: bool,
     fatal: Option<IngestError>,
 }
 
@@ -149,6 +152,11 @@ impl JmeterXmlDecoder {
                     }
                 } else if self.depth == 1 {
                     self.top_level(run, line, name, attrs, empty);
+                } else if self.depth == 2 && self.in_transaction {
+                    // Samples only (responseData and the like are not).
+                    if attr(attrs, "t").is_some() || attr(attrs, "lb").is_some() {
+                        attribute_sample(run, line, name, attrs);
+                    }
                 } else if self.depth == 2 {
                     if let Some(c) = &mut self.child {
                         c.reading = CHILD_FIELDS
@@ -170,6 +178,7 @@ impl JmeterXmlDecoder {
                         }
                     }
                     1 => {
+                        self.in_transaction = false;
                         if let Some(c) = self.child.take() {
                             child_sample(run, &c);
                         }
@@ -198,44 +207,58 @@ impl JmeterXmlDecoder {
             });
             return;
         }
-        let Some(elapsed) = attr(attrs, "t") else {
-            return run.skip_line(
+        if attribute_sample(run, line, name, attrs) && !empty {
+            self.in_transaction = true;
+        }
+    }
+}
+
+/// Records a sample written as attributes; returns whether it was a
+/// Transaction Controller sample.
+fn attribute_sample(run: &mut Run, line: u64, name: &str, attrs: &[(String, String)]) -> bool {
+    let Some(elapsed) = attr(attrs, "t") else {
+        run.skip_line(
                 line,
                 format!("<{name}> has no t (elapsed) attribute: the file was saved with jmeter.save.saveservice.time=false, so it holds no response times"),
             );
-        };
-        let Some(elapsed_ms) = number(elapsed) else {
-            return run.skip_line(line, format!("<{name}> t=\"{elapsed}\" is not a number"));
-        };
-        let start_us = match attr(attrs, "ts") {
-            None => None,
-            Some(ts) => match ts
-                .trim()
-                .parse::<i64>()
-                .ok()
-                .and_then(|ms| ms.checked_mul(1000))
-            {
-                Some(t) => Some(t),
-                None => {
-                    return run.skip_line(
-                        line,
-                        format!("<{name}> ts=\"{ts}\" is not epoch milliseconds"),
-                    )
-                }
-            },
-        };
-        jmeter::record(
-            run,
-            &Sample {
-                start_us,
-                elapsed_ms,
-                label: attr(attrs, "lb").unwrap_or(""),
-                code: attr(attrs, "rc").unwrap_or(""),
-                success: attr(attrs, "s").map(parse_success),
-                all_threads: attr(attrs, "na").and_then(number),
-            },
-        );
-    }
+        return false;
+    };
+    let Some(elapsed_ms) = number(elapsed) else {
+        run.skip_line(line, format!("<{name}> t=\"{elapsed}\" is not a number"));
+        return false;
+    };
+    let start_us = match attr(attrs, "ts") {
+        None => None,
+        Some(ts) => match ts
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|ms| ms.checked_mul(1000))
+        {
+            Some(t) => Some(t),
+            None => {
+                run.skip_line(
+                    line,
+                    format!("<{name}> ts=\"{ts}\" is not epoch milliseconds"),
+                );
+                return false;
+            }
+        },
+    };
+    let transaction = attr(attrs, "rm").is_some_and(jmeter::is_transaction);
+    jmeter::record(
+        run,
+        &Sample {
+            start_us,
+            elapsed_ms,
+            label: attr(attrs, "lb").unwrap_or(""),
+            code: attr(attrs, "rc").unwrap_or(""),
+            success: attr(attrs, "s").map(parse_success),
+            all_threads: attr(attrs, "na").and_then(number),
+            transaction,
+        },
+    );
+    transaction
 }
 
 /// Records a sample written as child elements (`<elapsedTime>12</elapsedTime>`…).
@@ -273,6 +296,7 @@ fn child_sample(run: &mut Run, c: &ChildSample) {
             code: &code,
             success: value("success").as_deref().map(parse_success),
             all_threads: value("allThreads").as_deref().and_then(number),
+            transaction: false,
         },
     );
 }

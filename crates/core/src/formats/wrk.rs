@@ -19,8 +19,14 @@
 //!
 //! A tool summary: every figure is copied as printed, units converted exactly.
 //! `Socket errors:` and `Non-2xx or 3xx responses:` lines appear only when
-//! non-zero; errors are their sum (wrk counts status > 399 as "Non-2xx or
-//! 3xx", and connect/read/write errors are not part of its request count).
+//! non-zero (wrk counts status > 399 as "Non-2xx or 3xx"). The counters may
+//! describe the same exchange: a server that answers 500 and drops the
+//! connection gives a non-2xx response *and* a read error; a timed-out
+//! request may still complete with a 500. So when non-2xx responses and
+//! read or timeout errors are both present, errors count the larger of the
+//! two once (plus connect and write errors, which never have a response),
+//! with a warning giving the range; otherwise they are the sum. Errors never
+//! exceed requests. The raw counters are kept as the run's failures.
 //! Lines around the output (a command line, notes, Markdown) are ignored, so
 //! output pasted into a text or `.md` file reads too; a file holding several
 //! runs gives the first, with a warning naming the others.
@@ -31,7 +37,7 @@ use crate::formats::decimal::{parse_scaled, Decimal};
 use crate::formats::hgrm::{Spectrum, SpectrumLine};
 use crate::lines::{Line, LineSplitter};
 use crate::run::{Run, ToolReport};
-use crate::summary::{EndpointSummary, LatencyMs};
+use crate::summary::{EndpointSummary, FailureSummary, LatencyMs};
 
 /// Registry entry.
 pub const SPEC: FormatSpec = FormatSpec {
@@ -131,9 +137,24 @@ struct Figures {
     uncorrected: bool,
     requests: Option<u64>,
     duration_s: Option<f64>,
-    socket_errors: u64,
+    socket_errors: SocketErrors,
     status_errors: u64,
     rps: Option<f64>,
+}
+
+/// wrk's `Socket errors: connect N, read N, write N, timeout N`.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+struct SocketErrors {
+    connect: u64,
+    read: u64,
+    write: u64,
+    timeout: u64,
+}
+
+impl SocketErrors {
+    fn total(&self) -> u64 {
+        self.connect + self.read + self.write + self.timeout
+    }
 }
 
 /// Streaming decoder for wrk / wrk2 text.
@@ -205,7 +226,7 @@ impl WrkDecoder {
             self.section = Section::None;
         } else if let Some(rest) = text.strip_prefix("Socket errors:") {
             match socket_errors(rest) {
-                Some(total) => f.socket_errors = total,
+                Some(counts) => f.socket_errors = counts,
                 None => run.skip_line(
                     n,
                     "expected \"Socket errors: connect N, read N, write N, timeout N\"",
@@ -284,7 +305,7 @@ impl WrkDecoder {
         if f.uncorrected {
             run.warn("wrk2 also printed latencies without coordinated-omission correction; the figures shown are the corrected ones (\"Recorded Latency\")");
         }
-        let errors = f.requests.map(|_| f.status_errors + f.socket_errors);
+        let errors = f.requests.map(|requests| errors(f, requests, run));
         let endpoint = EndpointSummary {
             name: f.url.clone(),
             method: None,
@@ -314,20 +335,69 @@ impl WrkDecoder {
     }
 }
 
-/// `connect 0, read 5, write 0, timeout 12` → their sum.
-fn socket_errors(rest: &str) -> Option<u64> {
-    let mut total = 0u64;
+/// Failed requests from wrk's counters (see the module notes), keeping the
+/// raw counters as the run's failures.
+fn errors(f: &Figures, requests: u64, run: &mut Run) -> u64 {
+    let sock = f.socket_errors;
+    for (message, count) in [
+        ("Non-2xx or 3xx responses", f.status_errors),
+        ("socket errors: connect", sock.connect),
+        ("socket errors: read", sock.read),
+        ("socket errors: write", sock.write),
+        ("socket errors: timeout", sock.timeout),
+    ] {
+        if count > 0 {
+            run.failures.push(FailureSummary {
+                endpoint: Some(f.url.clone()),
+                method: None,
+                message: message.to_string(),
+                count,
+            });
+        }
+    }
+    let sum = f.status_errors.saturating_add(sock.total());
+    let may_overlap = f.status_errors > 0 && sock.read + sock.timeout > 0;
+    let counted = if may_overlap {
+        f.status_errors.max(sock.read + sock.timeout) + sock.connect + sock.write
+    } else {
+        sum
+    };
+    let errors = counted.min(requests);
+    if may_overlap {
+        run.warn(format!(
+            "wrk counted {} non-2xx/3xx responses and {} socket read/timeout errors, which may be the same responses (a server that answers an error and drops the connection gives both; a timed-out request may still complete): errors counted as {errors}, between {} and {} of {requests} requests",
+            f.status_errors,
+            sock.read + sock.timeout,
+            errors,
+            sum.min(requests),
+        ));
+    } else if sum > requests {
+        run.warn(format!(
+            "wrk counted {sum} errors ({} socket errors, which have no response) for {requests} completed requests: errors capped at the request count",
+            sock.total()
+        ));
+    }
+    errors
+}
+
+/// `connect 0, read 5, write 0, timeout 12`.
+fn socket_errors(rest: &str) -> Option<SocketErrors> {
+    let mut out = SocketErrors::default();
     for part in rest.split(',') {
         let mut kv = part.split_whitespace();
         let (Some(kind), Some(count), None) = (kv.next(), kv.next(), kv.next()) else {
             return None;
         };
-        if !matches!(kind, "connect" | "read" | "write" | "timeout") {
-            return None;
+        let count = count.parse::<u64>().ok()?;
+        match kind {
+            "connect" => out.connect = count,
+            "read" => out.read = count,
+            "write" => out.write = count,
+            "timeout" => out.timeout = count,
+            _ => return None,
         }
-        total += count.parse::<u64>().ok()?;
     }
-    Some(total)
+    Some(out)
 }
 
 impl Decoder for WrkDecoder {
@@ -406,7 +476,12 @@ mod tests {
         assert_eq!(threads_line("2 threads and ten connections"), None);
         assert_eq!(
             socket_errors(" connect 0, read 5, write 1, timeout 12"),
-            Some(18)
+            Some(SocketErrors {
+                connect: 0,
+                read: 5,
+                write: 1,
+                timeout: 12
+            })
         );
         assert_eq!(socket_errors(" connect 0, read x"), None);
     }
