@@ -46,6 +46,7 @@ pub mod stats;
 pub mod summary;
 pub mod time;
 pub mod timeline;
+pub mod trend;
 pub mod windows;
 
 pub use error::IngestError;
