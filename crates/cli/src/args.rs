@@ -13,6 +13,8 @@ USAGE:
     verdict compare BASE CAND [--json | --markdown] [--fail-on-regression]
                     [--tolerance PCT] [--error-tolerance PCT] [--load-tolerance PCT]
                     [--alpha A] [--fdr]
+    verdict trend FILE... [--json | --markdown] [--fail-on-regression] [--by LABEL | --in-order]
+                  [the test options of compare]
     verdict share FILE... [--redact] [--compare]
     verdict share --decode TEXT|- [--json]
     verdict save FILE... -o NAME.verdict [--label KEY=VALUE]...
@@ -29,6 +31,9 @@ COMMANDS:
     summary    per-endpoint latency percentiles, errors and throughput of each run
     compare    baseline against candidate: per-endpoint p50/p95/p99, errors and req/s,
                the change, its significance and interval, a verdict, and a load check
+    trend      runs of one service over time (start-time order, or --by a saved label):
+               per endpoint p50/p95/p99, errors and req/s of each run, and each step from
+               one run to the next tested as compare tests it, regressions flagged
     share      the analysis as share-link text for the web page (summaries and histograms,
                never raw samples); --decode shows what a link holds
     save       one run as an analysis file (.verdict: histograms, counters, time windows;
@@ -50,7 +55,7 @@ OPTIONS:
     --json           print the stable JSON document instead of tables
     -h, --help       this text
 
-READING OPTIONS (summary, check, report, compare, share, save, export, capacity):
+READING OPTIONS (summary, check, report, compare, trend, share, save, export, capacity):
     --format NAME    read every file as NAME instead of detecting it (see `verdict formats`)
     --hdr-unit UNIT  the unit of the values in HdrHistogram files (.hlog, .hgrm), which
                      those files do not state: s, ms, us or ns (without it Verdict assumes
@@ -100,7 +105,7 @@ CAPACITY OPTIONS:
                           a quarter of the hold, at most 30 s)
 
 EXIT CODES:
-    0 ok · 1 a regression (compare --fail-on-regression) · 64 usage error
+    0 ok · 1 a regression (compare or trend --fail-on-regression) · 64 usage error
     65 nothing usable in an input (or a damaged link) · 66 a file not found or unreadable
     capacity: 2 = the analysis ran but there is not enough evidence for an answer
     check/report: 0 all PASS · 1 some FAIL · 2 no FAIL but some INCONCLUSIVE
@@ -111,6 +116,7 @@ EXIT CODES:
 pub enum Command {
     Summary(Box<SummaryArgs>),
     Compare(Box<crate::compare_cmd::CompareArgs>),
+    Trend(Box<crate::trend_cmd::TrendArgs>),
     Share(crate::share_cmd::ShareArgs),
     Save(crate::save_cmd::SaveArgs),
     Export(crate::export_cmd::ExportArgs),
@@ -141,6 +147,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
         "-h" | "--help" | "help" => Ok(Command::Help),
         "formats" => Ok(Command::Formats),
         "compare" => Ok(Command::Compare(Box::new(crate::compare_cmd::parse(it)?))),
+        "trend" => Ok(Command::Trend(Box::new(crate::trend_cmd::parse(it)?))),
         "share" => Ok(Command::Share(crate::share_cmd::parse(it)?)),
         "save" => Ok(Command::Save(crate::save_cmd::parse(it)?)),
         "export" => Ok(Command::Export(crate::export_cmd::parse(it)?)),

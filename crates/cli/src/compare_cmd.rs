@@ -38,6 +38,32 @@ fn percent_arg(name: &str, value: Option<String>) -> Result<f64, String> {
     }
 }
 
+/// Takes one of the test options (`--fdr`, `--tolerance`, `--error-tolerance`,
+/// `--load-tolerance`, `--alpha`) that `compare` and `trend` share; false
+/// when `flag` is none of them.
+pub fn accept_option(
+    options: &mut CompareOptions,
+    flag: &str,
+    value: &mut dyn FnMut() -> Option<String>,
+) -> Result<bool, String> {
+    match flag {
+        "--fdr" => options.adjustment = Adjustment::BenjaminiHochberg,
+        "--tolerance" => options.latency_tolerance = percent_arg(flag, value())?,
+        "--error-tolerance" => options.error_tolerance = percent_arg(flag, value())?,
+        "--load-tolerance" => options.load_tolerance = percent_arg(flag, value())?,
+        "--alpha" => {
+            let v = value().ok_or("--alpha needs a value")?;
+            options.alpha = v
+                .parse::<f64>()
+                .ok()
+                .filter(|x| *x > 0.0 && *x <= 0.5)
+                .ok_or(format!("--alpha: \"{v}\" is not a level in (0, 0.5]"))?;
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
 /// Parses the arguments after `compare`.
 pub fn parse(args: impl Iterator<Item = String>) -> Result<CompareArgs, String> {
     let mut a = CompareArgs::default();
@@ -56,18 +82,7 @@ pub fn parse(args: impl Iterator<Item = String>) -> Result<CompareArgs, String> 
             "--json" => a.json = true,
             "--markdown" => a.markdown = true,
             "--fail-on-regression" => a.fail_on_regression = true,
-            "--fdr" => a.options.adjustment = Adjustment::BenjaminiHochberg,
-            "--tolerance" => a.options.latency_tolerance = percent_arg(&flag, value(&mut it))?,
-            "--error-tolerance" => a.options.error_tolerance = percent_arg(&flag, value(&mut it))?,
-            "--load-tolerance" => a.options.load_tolerance = percent_arg(&flag, value(&mut it))?,
-            "--alpha" => {
-                let v = value(&mut it).ok_or("--alpha needs a value")?;
-                a.options.alpha = v
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|x| *x > 0.0 && *x <= 0.5)
-                    .ok_or(format!("--alpha: \"{v}\" is not a level in (0, 0.5]"))?;
-            }
+            f if accept_option(&mut a.options, f, &mut || value(&mut it))? => {}
             s if s.starts_with('-') && s != "-" => return Err(format!("unknown option {s}")),
             _ => files.push(PathBuf::from(arg)),
         }
@@ -144,7 +159,7 @@ pub fn run(a: &CompareArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn ms(v: f64) -> String {
+pub(crate) fn ms(v: f64) -> String {
     if !v.is_finite() {
         "-".into()
     } else if v >= 1000.0 {

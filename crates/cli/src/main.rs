@@ -11,6 +11,7 @@ mod inputs;
 mod output;
 mod save_cmd;
 mod share_cmd;
+mod trend_cmd;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -39,6 +40,7 @@ fn main() -> ExitCode {
         }
         Ok(Command::Summary(a)) => summary(&a),
         Ok(Command::Compare(a)) => compare_cmd::run(&a),
+        Ok(Command::Trend(a)) => trend_cmd::run(&a),
         Ok(Command::Share(a)) => share_cmd::run(&a),
         Ok(Command::Save(a)) => save_cmd::run(&a),
         Ok(Command::Export(a)) => export_cmd::run(&a),

@@ -47,6 +47,7 @@ pub mod stats;
 pub mod summary;
 pub mod time;
 pub mod timeline;
+pub mod trend;
 pub mod utf16;
 pub mod windows;
 
