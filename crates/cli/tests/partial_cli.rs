@@ -151,3 +151,35 @@ fn the_count_of_passes_says_partial_data() {
     let text = stdout(&o);
     assert!(text.contains("0 FAIL, 0 INCONCLUSIVE, 2 PASS\n"), "{text}");
 }
+
+#[test]
+fn a_comparison_with_a_cut_run_says_partial_on_its_verdict() {
+    let whole = fixture(WHOLE);
+    let o = verdict(&["compare", &whole, &whole, "--json"]);
+    let doc = json(&o);
+    assert_eq!(doc["candidate"]["partial"], false);
+    assert!(!stdout(&verdict(&["compare", &whole, &whole])).contains("partial"));
+    for rel in CUT {
+        let cut = fixture(rel);
+        let doc = json(&verdict(&["compare", &whole, &cut, "--json"]));
+        assert_eq!(doc["baseline"]["partial"], false, "{rel}");
+        assert_eq!(doc["candidate"]["partial"], true, "{rel}");
+        assert!(
+            doc["candidate"]["partial_reason"]
+                .as_str()
+                .is_some_and(|r| !r.is_empty()),
+            "{rel}"
+        );
+        for args in [vec![], vec!["--markdown"]] {
+            let mut a = vec!["compare", whole.as_str(), cut.as_str()];
+            a.extend(args);
+            let text = stdout(&verdict(&a));
+            let verdict_line = text
+                .lines()
+                .find(|l| l.contains("verdict: "))
+                .unwrap_or_default();
+            assert!(verdict_line.contains("on partial data"), "{rel}: {text}");
+            assert!(text.contains("PARTIAL: "), "{rel}: {text}");
+        }
+    }
+}
