@@ -124,3 +124,36 @@ fn a_k6_file_cut_inside_a_line_of_a_metric_it_ignores_is_partial() {
     let why = s.partial_reason.unwrap_or_default();
     assert!(why.contains("ends in the middle of a line"), "{why}");
 }
+
+#[test]
+fn a_merge_with_a_cut_file_is_partial_and_names_that_file() {
+    let whole = fixture("k6/constant_vus/vus_010/run.json.gz");
+    let cut = fixture("k6/cut/mid_line.json.gz");
+    let read_run = |name: &str, bytes: &[u8]| {
+        read(name, bytes, &IngestOptions::default(), 4096).unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    let mut merged = read_run("whole.json.gz", &whole);
+    merged.merge(&read_run("whole-again.json.gz", &whole));
+    assert!(!merged.summary().partial);
+    merged.merge(&read_run("cut.json.gz", &cut));
+    let s = merged.summary();
+    assert!(s.partial);
+    let why = s.partial_reason.unwrap_or_default();
+    assert!(why.starts_with("cut.json.gz: "), "{why}");
+    assert!(!why.contains("whole"), "{why}");
+}
+
+/// Two public JMeter XML results that end without `</testResults>` (JMeter
+/// stopped before it closed them) are partial, with JMeter's cut named.
+#[test]
+fn public_jmeter_xml_files_that_stop_before_their_end_are_partial() {
+    for rel in [
+        "jmeter/public/error-bug1.jtl.gz",
+        "jmeter/public/standard-errors.jtl.gz",
+    ] {
+        let s = summary(rel, &fixture(rel), 4096);
+        assert!(s.partial, "{rel}");
+        let why = s.partial_reason.unwrap_or_default();
+        assert!(why.contains("before </testResults>"), "{rel}: {why}");
+    }
+}
