@@ -174,14 +174,18 @@ fn load(a: &CheckArgs, runs: &[Run]) -> Result<Sla, u8> {
     Ok(imported.sla)
 }
 
-fn exit_for(verdicts: &[Verdict], input_code: u8) -> ExitCode {
+fn exit_for(verdicts: &[Verdict], runs: &[Run], input_code: u8) -> ExitCode {
     if input_code != 0 {
         return ExitCode::from(input_code);
     }
     let (_, fail, inconclusive) = counts(verdicts);
+    // A PASS on a cut or damaged file is not a pass: never exit 0 on it,
+    // not even when no rule applied to the part that was read.
+    let partial =
+        verdicts.iter().any(|v| v.partial) || runs.iter().any(|r| r.partial_reason().is_some());
     ExitCode::from(if fail > 0 {
         1
-    } else if inconclusive > 0 {
+    } else if inconclusive > 0 || partial {
         2
     } else {
         0
@@ -194,6 +198,8 @@ struct CheckJson<'a> {
     pass: usize,
     fail: usize,
     inconclusive: usize,
+    /// Some run was read from a cut or damaged file (and so every verdict on it).
+    partial: bool,
     verdicts: &'a [Verdict],
 }
 
@@ -233,6 +239,8 @@ pub fn check(a: &CheckArgs) -> ExitCode {
             pass,
             fail,
             inconclusive,
+            partial: verdicts.iter().any(|v| v.partial)
+                || runs.iter().any(|r| r.partial_reason().is_some()),
             verdicts: &verdicts,
         };
         serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
@@ -244,26 +252,30 @@ pub fn check(a: &CheckArgs) -> ExitCode {
     if let Err(code) = write_out(&text) {
         return ExitCode::from(code);
     }
-    exit_for(&verdicts, input_code)
+    exit_for(&verdicts, &runs, input_code)
 }
 
 /// The verdicts as a plain-text table.
 fn table(title: Option<&str>, verdicts: &[Verdict]) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
-    let (pass, fail, inconclusive) = counts(verdicts);
+    let (_, fail, inconclusive) = counts(verdicts);
     let _ = writeln!(
         out,
-        "{}: {fail} FAIL, {inconclusive} INCONCLUSIVE, {pass} PASS",
-        title.unwrap_or("SLA verdicts")
+        "{}: {fail} FAIL, {inconclusive} INCONCLUSIVE, {}",
+        title.unwrap_or("SLA verdicts"),
+        render::pass_count(verdicts)
     );
+    if let Some(line) = render::partial_line(verdicts) {
+        let _ = writeln!(out, "  {line}");
+    }
     let mut rows: Vec<[String; 8]> = vec![[
         "verdict", "rule", "endpoint", "estimate", "bounds", "limit", "n", "k6 point",
     ]
     .map(String::from)];
     for v in verdicts {
         rows.push([
-            v.verdict.upper().to_string(),
+            v.label(),
             v.rule_name.clone().unwrap_or_else(|| v.rule.clone()),
             v.endpoint.clone(),
             render::estimate(v),
@@ -288,11 +300,14 @@ fn table(title: Option<&str>, verdicts: &[Verdict]) -> String {
     }
     let mut runs: Vec<&str> = verdicts.iter().map(|v| v.run.as_str()).collect();
     runs.dedup();
-    for v in verdicts.iter().filter(|v| v.verdict != Outcome::Pass) {
+    for v in verdicts
+        .iter()
+        .filter(|v| v.verdict != Outcome::Pass || v.partial)
+    {
         let _ = writeln!(
             out,
             "\n  {} {} [{}{}]",
-            v.verdict.upper(),
+            v.label(),
             v.rule,
             v.endpoint,
             if runs.len() > 1 {
@@ -370,7 +385,7 @@ pub fn report(a: &CheckArgs) -> ExitCode {
             }
         }
     }
-    exit_for(&verdicts, input_code)
+    exit_for(&verdicts, &runs, input_code)
 }
 
 fn now_rfc3339() -> String {

@@ -278,13 +278,27 @@ fn run_line(label: &str, r: &verdict_core::compare::RunInfo) -> String {
     if let Some(c) = r.peak_concurrency {
         parts.push(format!("peak concurrency {c}"));
     }
+    if r.partial {
+        parts.push(format!(
+            "PARTIAL: {}",
+            r.partial_reason
+                .as_deref()
+                .unwrap_or("the file was cut or damaged")
+        ));
+    }
     format!("{label} {}: {}", r.source, parts.join(", "))
 }
 
 fn headline(c: &Comparison) -> String {
     format!(
-        "verdict: {} ({} statistics regressed, {} improved; α = {}, tolerance ±{:.0}% latency, ±{:.2} pp errors)",
+        "verdict: {}{} ({} statistics regressed, {} improved; α = {}, tolerance ±{:.0}% latency, ±{:.2} pp errors)",
         c.verdict.as_str().to_uppercase(),
+        // A run read from a cut file: the verdict itself says so.
+        if c.baseline.partial || c.candidate.partial {
+            " on partial data"
+        } else {
+            ""
+        },
         c.regressions,
         c.improvements,
         c.options.alpha,

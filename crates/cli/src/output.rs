@@ -40,9 +40,10 @@ fn latency_cells(l: &LatencyMs) -> [String; 6] {
 /// Renders one run as text.
 pub fn run_table(r: &RunSummary) -> String {
     let mut out = String::new();
-    let origin = match r.reported_by {
-        ReportedBy::Samples => "computed from per-request samples",
-        ReportedBy::Tool => "as reported by the tool (no per-request samples)",
+    let origin = match (r.reported_by, r.partial) {
+        (ReportedBy::Samples, false) => "computed from per-request samples".to_string(),
+        (ReportedBy::Tool, false) => "as reported by the tool (no per-request samples)".to_string(),
+        (_, true) => r.provenance(),
     };
     let _ = writeln!(out, "{} [{}; {}]", r.source, r.format, origin);
     let mut head = vec![

@@ -737,6 +737,8 @@ fn run_info(s: &RunSummary, overall: &Histogram<u64>, blocks: usize) -> RunInfo 
         rps: s.rps,
         peak_concurrency: s.peak_concurrency,
         time_blocks: blocks,
+        partial: s.partial,
+        partial_reason: s.partial_reason.clone(),
     }
 }
 

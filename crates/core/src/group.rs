@@ -135,6 +135,13 @@ fn combine_locust(parts: Vec<(Role, Run)>) -> Run {
         }
         base.failures.extend(part.failures.iter().cloned());
         base.diagnostics.skipped_lines += part.diagnostics.skipped_lines;
+        // A cut member file makes the combined run partial too.
+        for c in &part.diagnostics.cut {
+            let c = format!("{}: {c}", part.source);
+            if !base.diagnostics.cut.contains(&c) {
+                base.diagnostics.cut.push(c);
+            }
+        }
         for ex in &part.diagnostics.examples {
             if base.diagnostics.examples.len() < crate::run::MAX_SKIPPED_EXAMPLES {
                 base.diagnostics.examples.push(ex.clone());

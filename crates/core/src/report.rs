@@ -66,8 +66,30 @@ fn confidence_text(verdicts: &[Verdict]) -> String {
     }
 }
 
+/// Where a run's figures come from, for the runs table.
+fn figures(r: &RunSummary) -> &'static str {
+    match (r.reported_by, r.partial) {
+        (ReportedBy::Samples, false) => "per-request samples",
+        (ReportedBy::Samples, true) => "per-request samples, PARTIAL (file cut or damaged)",
+        (ReportedBy::Tool, false) => "tool's summary",
+        (ReportedBy::Tool, true) => "tool's summary, PARTIAL (file cut or damaged)",
+    }
+}
+
 /// The one-paragraph conclusion: what the verdicts allow one to say.
 pub fn bottom_line(verdicts: &[Verdict]) -> String {
+    let line = whole_run_bottom_line(verdicts);
+    match render::partial_line(verdicts) {
+        // The conclusion itself says it rests on part of the file.
+        Some(partial) if verdicts.iter().all(|v| v.verdict == Outcome::Pass) => format!(
+            "Not shown: every rule check passes on the requests read, but the file was cut or damaged, so this is no evidence about the whole run. {partial}."
+        ),
+        Some(partial) => format!("On partial data: {line} {partial}."),
+        None => line,
+    }
+}
+
+fn whole_run_bottom_line(verdicts: &[Verdict]) -> String {
     let (pass, fail, inconclusive) = counts(verdicts);
     let conf = confidence_text(verdicts);
     let checks = |n: usize| if n == 1 { "check" } else { "checks" };
@@ -186,7 +208,7 @@ fn verdict_rows(out: &mut String, verdicts: &[Verdict], several_runs: bool) {
         let _ = write!(
             out,
             "<tr class=\"{c}\"><td><span class=\"tag {c}\">{}</span></td><td>{rule}</td><td>{endpoint}</td><td class=\"num\">{}</td><td>{} <span class=\"muted\">limit {}</span>{strip}</td><td class=\"num\">{}</td><td class=\"hide-narrow\">{point}</td></tr>",
-            v.verdict.upper(),
+            esc(&v.label()),
             esc(&render::estimate(v)),
             esc(&render::interval(v)),
             esc(&render::limit(v)),
@@ -248,19 +270,22 @@ fn verdict_rows(out: &mut String, verdicts: &[Verdict], several_runs: bool) {
 
 fn run_section(out: &mut String, r: &RunSummary, verdicts: &[Verdict]) {
     let _ = write!(out, "<h2>Evidence: {}</h2>", esc(&r.source));
-    let origin = match r.reported_by {
-        ReportedBy::Samples => {
+    let origin = match (r.reported_by, r.partial) {
+        (ReportedBy::Samples, false) => {
             "computed here from every request, through HDR histograms (3 significant digits)"
+                .to_string()
         }
-        ReportedBy::Tool => {
+        (ReportedBy::Tool, false) => {
             "as reported by the tool in its summary (its own definitions; no per-request samples)"
+                .to_string()
         }
+        (_, true) => r.provenance(),
     };
     let _ = write!(
         out,
         "<p class=\"muted\">Format {}; figures {}.</p>",
         esc(r.format.as_str()),
-        origin
+        esc(&origin)
     );
     out.push_str("<div class=\"facts\">");
     fact(
@@ -409,10 +434,10 @@ const METHOD: &[&str] = &[
 /// The report as one self-contained HTML page.
 pub fn html(input: &ReportInput<'_>) -> String {
     let verdicts = input.verdicts;
-    let (pass, fail, inconclusive) = counts(verdicts);
+    let (_, fail, inconclusive) = counts(verdicts);
     let overall = if fail > 0 {
         "fail"
-    } else if inconclusive > 0 || verdicts.is_empty() {
+    } else if inconclusive > 0 || verdicts.is_empty() || verdicts.iter().any(|v| v.partial) {
         "inconclusive"
     } else {
         "pass"
@@ -436,8 +461,9 @@ pub fn html(input: &ReportInput<'_>) -> String {
     );
     let _ = write!(
         out,
-        "<section class=\"bottom {overall}\"><div>{}</div><div class=\"pills\"><span class=\"pill fail\">{fail} FAIL</span><span class=\"pill inconclusive\">{inconclusive} INCONCLUSIVE</span><span class=\"pill pass\">{pass} PASS</span></div></section>",
-        esc(&bottom_line(verdicts))
+        "<section class=\"bottom {overall}\"><div>{}</div><div class=\"pills\"><span class=\"pill fail\">{fail} FAIL</span><span class=\"pill inconclusive\">{inconclusive} INCONCLUSIVE</span><span class=\"pill pass\">{}</span></div></section>",
+        esc(&bottom_line(verdicts)),
+        render::pass_count(verdicts)
     );
     out.push_str("<h2>Environment and notes</h2>");
     if input.notes.trim().is_empty() {
@@ -456,10 +482,7 @@ pub fn html(input: &ReportInput<'_>) -> String {
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
             esc(&r.source),
             esc(r.format.as_str()),
-            match r.reported_by {
-                ReportedBy::Samples => "per-request samples",
-                ReportedBy::Tool => "tool's summary",
-            },
+            figures(r),
             esc(r.start.as_deref().unwrap_or("—")),
             r.duration_s.map_or("—".into(), |d| format!("{d:.1} s")),
             r.requests.map_or("—".into(), |n| n.to_string()),
@@ -496,11 +519,12 @@ pub fn markdown(input: &ReportInput<'_>) -> String {
         input.runs.len(),
         input.sla.rules.len()
     );
-    let (pass, fail, inconclusive) = counts(verdicts);
+    let (_, fail, inconclusive) = counts(verdicts);
     let _ = writeln!(
         out,
-        "**{}**\n\n{fail} FAIL · {inconclusive} INCONCLUSIVE · {pass} PASS\n",
-        bottom_line(verdicts)
+        "**{}**\n\n{fail} FAIL · {inconclusive} INCONCLUSIVE · {}\n",
+        bottom_line(verdicts),
+        render::pass_count(verdicts)
     );
     out.push_str("## Environment and notes\n\n");
     if input.notes.trim().is_empty() {
@@ -519,10 +543,7 @@ pub fn markdown(input: &ReportInput<'_>) -> String {
             "| {} | {} | {} | {} | {} | {} |",
             md_cell(&r.source),
             r.format.as_str(),
-            match r.reported_by {
-                ReportedBy::Samples => "per-request samples",
-                ReportedBy::Tool => "tool's summary",
-            },
+            figures(r),
             r.duration_s.map_or("—".into(), |d| format!("{d:.1} s")),
             r.requests.map_or("—".into(), |n| n.to_string()),
             r.peak_concurrency.map_or("—".into(), |c| format!("{c}"))

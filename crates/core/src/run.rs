@@ -62,6 +62,10 @@ pub struct IntervalHistogram<'a> {
     pub name: &'a str,
 }
 
+/// The words of the reason [`crate::Session`] gives for a last line cut
+/// mid-way (that line is also counted as skipped).
+pub const MID_LINE: &str = "ends in the middle of a line";
+
 /// Pre-aggregated numbers copied from a tool's own summary.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ToolReport {
@@ -101,6 +105,10 @@ pub struct Diagnostics {
     pub warnings: Vec<String>,
     /// Durations outside the histogram range (negative, NaN, over an hour).
     pub clamped: u64,
+    /// Why the file was not read to its end (a cut gzip stream, a last line
+    /// cut mid-way, a document that stops before its close): what follows
+    /// the cut is missing from every number.
+    pub cut: Vec<String>,
 }
 
 /// What an analysis file records about a run besides its numbers.
@@ -473,6 +481,36 @@ impl Run {
         }
     }
 
+    /// The file stops before its end (or is damaged beyond some point): the
+    /// results are from the data before it. Warns, and marks the run partial.
+    pub fn cut(&mut self, message: impl Into<String>) {
+        let m = message.into();
+        self.warn(m.clone());
+        if !self.diagnostics.cut.contains(&m) {
+            self.diagnostics.cut.push(m);
+        }
+    }
+
+    /// Why this run's numbers are not from the whole file, if they are not:
+    /// the file was cut (see [`Run::cut`]), or lines that could not be read
+    /// were skipped (each may have been a request). `None`: every request in
+    /// the file was read.
+    pub fn partial_reason(&self) -> Option<String> {
+        let mut reasons = self.diagnostics.cut.clone();
+        let skipped = self.diagnostics.skipped_lines;
+        // A cut mid-line is one skipped line, already said by the cut.
+        let said = usize::from(self.diagnostics.cut.iter().any(|c| c.contains(MID_LINE)));
+        if skipped > said as u64 {
+            let n = skipped - said as u64;
+            reasons.push(format!(
+                "{n} line{} could not be read and {} skipped (each may have been a request)",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "was" } else { "were" }
+            ));
+        }
+        (!reasons.is_empty()).then(|| reasons.join("; "))
+    }
+
     /// Whether any per-request sample was recorded.
     pub fn has_samples(&self) -> bool {
         self.overall.requests > 0
@@ -552,6 +590,12 @@ impl Run {
         }
         self.diagnostics.skipped_lines += other.diagnostics.skipped_lines;
         self.diagnostics.clamped += other.diagnostics.clamped;
+        for c in &other.diagnostics.cut {
+            let c = format!("{}: {c}", other.source);
+            if !self.diagnostics.cut.contains(&c) {
+                self.diagnostics.cut.push(c);
+            }
+        }
         for ex in &other.diagnostics.examples {
             if self.diagnostics.examples.len() < MAX_SKIPPED_EXAMPLES {
                 self.diagnostics.examples.push(ex.clone());
@@ -652,7 +696,10 @@ impl Run {
                     scenarios: Vec::new(),
                 })
                 .collect(),
+            partial: false,
+            partial_reason: self.partial_reason(),
         };
+        s.partial = s.partial_reason.is_some();
         if !self.has_samples() {
             if let Some(tool) = &self.tool {
                 s.reported_by = ReportedBy::Tool;

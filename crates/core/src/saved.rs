@@ -22,7 +22,7 @@
 //!                       checks, peak_concurrency, thresholds, failures,
 //!                       diagnostics, relative_time, time_resolution_us,
 //!                       errors_unknown, tool, endpoints: [{name, method,
-//!                       groups, scenarios}]}}
+//!                       groups, scenarios}], transactions: [name]}}
 //!   series     the whole run, then each endpoint in document order:
 //!              requests errors sum_ns:i128-le min_ms:f64-le max_ms:f64-le
 //!              statuses: count, then (text, count) each; histogram
@@ -30,6 +30,8 @@
 //!              (requests errors histogram) per window
 //!   timeline   origin_us:zigzag width_us count, then per bucket
 //!              requests errors histogram concurrency (0, or 1 + f64-le)
+//!   transactions  the series of each name in the document's `transactions`
+//!              (JMeter Transaction Controllers; absent in older files)
 //! ```
 //!
 //! Histograms use the snapshot's sparse bucket list ([`histogram`]). The
@@ -288,12 +290,14 @@ fn document(run: &Run) -> Result<Value, SavedError> {
                 "examples": to_json(&d.examples)?,
                 "warnings": &d.warnings,
                 "clamped": d.clamped,
+                "cut": &d.cut,
             },
             "relative_time": run.relative_time(),
             "time_resolution_us": run.time_resolution_us(),
             "errors_unknown": run.errors_unknown(),
             "tool": match &run.tool { Some(t) => tool_json(t)?, None => Value::Null },
             "endpoints": endpoints,
+            "transactions": run.transactions.keys().map(|k| &**k).collect::<Vec<_>>(),
         },
     }))
 }
@@ -339,6 +343,9 @@ pub fn save(run: &Run) -> Result<Vec<u8>, SavedError> {
                 write_f64(&mut w, c);
             }
         }
+    }
+    for series in run.transactions.values() {
+        write_series(&mut w, series, &walk)?;
     }
     if w.bytes.len() > MAX_DECOMPRESSED {
         return Err(SavedError::TooLarge {
@@ -452,6 +459,8 @@ pub fn load(bytes: &[u8]) -> Result<(Run, SavedMeta), SavedError> {
         examples: take(&mut diag, "examples")?,
         warnings: take(&mut diag, "warnings")?,
         clamped: take(&mut diag, "clamped")?,
+        // A run saved from a cut file stays partial when read back.
+        cut: take(&mut diag, "cut")?,
     };
     if take::<bool>(&mut d, "relative_time")? {
         run.set_relative_time();
@@ -465,6 +474,10 @@ pub fn load(bytes: &[u8]) -> Result<(Run, SavedMeta), SavedError> {
         Some(v) => Some(tool_from_json(v)?),
     };
     let names: Vec<Value> = take(&mut d, "endpoints")?;
+    let transactions: Vec<String> = take(&mut d, "transactions")?;
+    if transactions.len() > crate::run::MAX_ENDPOINTS + 1 {
+        return Err(invalid(format!("{} transactions", transactions.len())));
+    }
     if names.len() > crate::run::MAX_ENDPOINTS + 1 {
         return Err(invalid(format!("{} endpoints", names.len())));
     }
@@ -535,6 +548,10 @@ pub fn load(bytes: &[u8]) -> Result<(Run, SavedMeta), SavedError> {
     }
     run.timeline = Timeline::from_parts(origin, width, buckets)
         .ok_or_else(|| invalid("the timeline is not aligned as Verdict keeps it"))?;
+    for name in transactions {
+        let series = read_series(&mut r, &walk)?;
+        run.transactions.insert(name.into(), series);
+    }
     if !r.at_end() {
         return Err(SavedError::Damaged {
             offset: plain.len() - r.remaining(),

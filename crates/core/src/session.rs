@@ -47,6 +47,9 @@ pub struct Session {
     utf16: Option<Utf16>,
     bytes_in: u64,
     bytes_decoded: u64,
+    /// The last decoded byte: a text file whose last line is unreadable and
+    /// has no newline after it was cut mid-line.
+    last_byte: Option<u8>,
 }
 
 impl Session {
@@ -62,6 +65,7 @@ impl Session {
             utf16: None,
             bytes_in: 0,
             bytes_decoded: 0,
+            last_byte: None,
         }
     }
 
@@ -169,6 +173,7 @@ impl Session {
             return Ok(());
         }
         self.bytes_decoded += bytes.len() as u64;
+        self.last_byte = bytes.last().copied();
         match &mut self.stage {
             Stage::Sniffing(buf) => {
                 buf.extend_from_slice(bytes);
@@ -234,9 +239,34 @@ impl Session {
                 mut decoder,
                 mut run,
             } => {
+                let skipped_before = run.diagnostics.skipped_lines;
+                let examples_before = run.diagnostics.examples.len();
                 decoder.finish(&mut run)?;
+                let last_line_skipped = run.diagnostics.skipped_lines > skipped_before;
+                let last_line = run
+                    .diagnostics
+                    .examples
+                    .last()
+                    .filter(|_| run.diagnostics.examples.len() > examples_before)
+                    .map_or(String::new(), |e| format!("line {}, ", e.line));
                 if let Some(w) = self.gzip_broken.take() {
-                    run.warn(w);
+                    run.cut(w);
+                } else if last_line_skipped
+                    && self.last_byte.is_some_and(|b| b != b'\n')
+                    && !run
+                        .diagnostics
+                        .cut
+                        .iter()
+                        .any(|c| c.contains(crate::run::MID_LINE))
+                {
+                    // Line-based readers skip an unreadable last line at the
+                    // end of input; with no newline after it, the file was cut.
+                    run.cut(format!(
+                        "the file {} ({last_line}byte {} of the {}data), which could not be read: it was cut; results are from the lines before it",
+                        crate::run::MID_LINE,
+                        self.bytes_decoded,
+                        if self.bytes_decoded != self.bytes_in { "decompressed " } else { "" }
+                    ));
                 }
                 if !run.has_samples() && run.tool.is_none() && run.transactions.is_empty() {
                     let details = if run.diagnostics.examples.is_empty() {

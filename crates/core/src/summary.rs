@@ -167,4 +167,33 @@ pub struct RunSummary {
     /// `requests` here counts transactions; `rps` is not given.
     #[serde(default)]
     pub transactions: Vec<EndpointSummary>,
+    /// The numbers are not from the whole file: it was cut (a truncated or
+    /// corrupt gzip stream, a last line cut mid-way, a document that stops
+    /// before its end) or unreadable lines were skipped. Every SLA verdict on
+    /// such a run says so, and `verdict check` never exits 0 on it.
+    #[serde(default)]
+    pub partial: bool,
+    /// Why, in one sentence per cause (joined by `; `), when `partial`.
+    #[serde(default)]
+    pub partial_reason: Option<String>,
+}
+
+impl RunSummary {
+    /// Where the numbers come from, in words: "computed from every request in
+    /// the file" only when that is true.
+    pub fn provenance(&self) -> String {
+        match (self.reported_by, &self.partial_reason) {
+            (ReportedBy::Samples, None) => "computed from every request in the file".into(),
+            (ReportedBy::Samples, Some(why)) => format!(
+                "PARTIAL: computed from the {} requests read, not the whole file ({why})",
+                self.requests.unwrap_or(0)
+            ),
+            (ReportedBy::Tool, None) => {
+                "as reported by the tool itself (the file holds no per-request samples)".into()
+            }
+            (ReportedBy::Tool, Some(why)) => format!(
+                "PARTIAL: as reported by the tool itself, from the part of the file that could be read ({why})"
+            ),
+        }
+    }
 }

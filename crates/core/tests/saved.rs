@@ -26,6 +26,10 @@ const FIXTURES: &[&str] = &[
     "k6/thresholds/run.json.gz",
     "k6/constant_vus/vus_010/summary.json",
     "jmeter/public/standard-errors.jtl.gz",
+    // Transaction Controller samples, and a cut file: both survive saving.
+    "jmeter/real_tx/tx.jtl",
+    "jmeter/real_tx/tx.xml",
+    "k6/cut/mid_line.json.gz",
     "artillery/real/report.json",
     "hdrhistogram/HdrHistogram__HdrHistogram__jHiccup-2.0.7S.logV2.hlog",
 ];

@@ -200,3 +200,48 @@ fn bad_rule_text_says_where_and_what_was_expected() {
         other => panic!("{other:?}"),
     }
 }
+
+/// A real k6 run cut mid-line, read through the engine as the page reads it:
+/// the summary the page shows is partial with the reason, and every verdict
+/// on the run the worker holds says so; the same run whole is not partial.
+#[test]
+fn a_cut_file_read_by_the_worker_is_partial_in_its_summary_and_verdicts() {
+    for (rel, partial) in [
+        ("k6/constant_vus/vus_010/run.json.gz", false),
+        ("k6/cut/mid_line.json.gz", true),
+        ("k6/cut/truncated.json.gz", true),
+    ] {
+        let mut engine = Engine::new();
+        let answers = feed(
+            &mut engine,
+            "run.json.gz",
+            &fixture(rel),
+            IngestOptions::default(),
+            64 << 10,
+        );
+        let (id, summary) = match &answers[answers.len().saturating_sub(2)..] {
+            [Response::Held { run }, Response::Done(s)] => (*run, s.clone()),
+            other => panic!("{rel}: expected Held then Done, got {other:?}"),
+        };
+        assert_eq!(
+            summary.partial, partial,
+            "{rel}: {:?}",
+            summary.partial_reason
+        );
+        assert_eq!(summary.partial_reason.is_some(), partial, "{rel}");
+        let verdicts = evaluate_in(
+            &mut engine,
+            id,
+            1,
+            "[[rules]]\nrule = \"p95 < 10s\"\n\n[[rules]]\nrule = \"error_rate < 50%\"\n",
+        )
+        .unwrap_or_else(|e| panic!("{rel}: {e}"));
+        assert!(!verdicts.is_empty(), "{rel}");
+        for v in &verdicts {
+            assert_eq!(v.verdict, Outcome::Pass, "{rel}: {v:?}");
+            assert_eq!(v.partial, partial, "{rel}: {v:?}");
+            assert_eq!(v.partial_reason, summary.partial_reason, "{rel}");
+            assert_eq!(v.label().ends_with("on partial data"), partial, "{rel}");
+        }
+    }
+}

@@ -150,11 +150,24 @@ pub fn ComparisonReport(props: &ComparisonReportProps) -> Html {
         if let Some(c) = r.peak_concurrency {
             parts.push(format!("peak {} VUs", display::concurrency(c)));
         }
+        if r.partial {
+            parts.push(format!(
+                "PARTIAL: {}",
+                r.partial_reason
+                    .as_deref()
+                    .unwrap_or("the file was cut or damaged")
+            ));
+        }
         html! { <li><strong>{label}</strong>{format!(" {} — {}", r.source, parts.join(", "))}</li> }
     };
     html! {
         <div class="comparison-report" data-verdict={verdict_key(c.verdict)}>
-            <p class="verdict-line">{verdict_badge(c.verdict)}{" "}{headline}</p>
+            <p class="verdict-line">{verdict_badge(c.verdict)}
+                // A run read from a cut file is said on the verdict itself.
+                if let Some(line) = c.partial_line() {
+                    {" "}<span class="partial" data-partial="true">{line}</span>
+                }
+                {" "}{headline}</p>
             <ul class="compared-runs">
                 {run_line("Baseline", &c.baseline)}
                 {run_line("Candidate", &c.candidate)}

@@ -81,7 +81,15 @@ pub fn Headline(props: &HeadlineProps) -> Html {
         },
     ];
 
+    // A cut or damaged file is said in the headline, not only in a note below.
+    let partial = s.partial.then(|| {
+        html! {
+            <p class="partial-banner" data-partial="true">{s.provenance()}</p>
+        }
+    });
     html! {
+        <>
+        {partial}
         <dl class="headline" data-endpoint="*overall*">
             for f in figures {
                 <div class={classes!("figure", (f.metric == "error_rate" && s.errors.unwrap_or(0) > 0).then_some("bad"))}
@@ -91,5 +99,6 @@ pub fn Headline(props: &HeadlineProps) -> Html {
                 </div>
             }
         </dl>
+        </>
     }
 }

@@ -2,7 +2,6 @@
 
 use std::rc::Rc;
 
-use verdict_core::summary::ReportedBy;
 use verdict_core::RunSummary;
 use yew::prelude::*;
 
@@ -36,13 +35,9 @@ pub fn RunView(props: &RunViewProps) -> Html {
         width
     };
 
-    let origin = match s.reported_by {
-        ReportedBy::Samples => "computed from every request in the file",
-        ReportedBy::Tool => {
-            "as reported by the tool itself (the file holds no per-request samples)"
-        }
-    };
-    let mut provenance = vec![s.format.as_str().to_string(), origin.to_string()];
+    // "every request in the file" only when it is true (see `RunSummary::provenance`).
+    let origin = s.provenance();
+    let mut provenance = vec![s.format.as_str().to_string(), origin];
     if let Some(start) = &s.start {
         provenance.push(format!(
             "started {}",

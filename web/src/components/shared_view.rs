@@ -38,12 +38,12 @@ fn help(e: &SnapshotError) -> &'static str {
 
 /// `n FAIL · n INCONCLUSIVE · n PASS` as pills.
 fn counts_line(verdicts: &[verdict_core::sla::Verdict]) -> Html {
-    let (pass, fail, inconclusive) = verdict_core::sla::render::counts(verdicts);
+    let (_, fail, inconclusive) = verdict_core::sla::render::counts(verdicts);
     html! {
         <p class="sla-counts">
             <span class="pill fail">{format!("{fail} FAIL")}</span>
             <span class="pill inconclusive">{format!("{inconclusive} INCONCLUSIVE")}</span>
-            <span class="pill pass">{format!("{pass} PASS")}</span>
+            <span class="pill pass">{verdict_core::sla::render::pass_count(verdicts)}</span>
         </p>
     }
 }

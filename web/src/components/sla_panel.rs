@@ -157,7 +157,7 @@ pub fn SlaPanel(props: &SlaPanelProps) -> Html {
                     <p class="sla-counts" data-pass={pass.to_string()} data-fail={fail.to_string()} data-inconclusive={inconclusive.to_string()}>
                         <span class="pill fail">{format!("{fail} FAIL")}</span>
                         <span class="pill inconclusive">{format!("{inconclusive} INCONCLUSIVE")}</span>
-                        <span class="pill pass">{format!("{pass} PASS")}</span>
+                        <span class="pill pass">{verdict_core::sla::render::pass_count(verdicts)}</span>
                     </p>
                     <p class="bottom-line">{report::bottom_line(verdicts)}</p>
                     if verdicts.is_empty() {

@@ -124,7 +124,10 @@ pub fn SlaTable(props: &SlaTableProps) -> Html {
                     data-verdict={v.verdict.as_str()}
                     data-point-verdict={v.point_verdict.map(Outcome::as_str)}>
                     <td data-label="Verdict">
-                        <span class={classes!("tag", class)}>{v.verdict.upper()}</span>
+                        // The verdict text itself says when the file was cut.
+                        <span class={classes!("tag", class, v.partial.then_some("partial"))}
+                              data-partial={v.partial.then_some("true")}
+                              title={v.partial_reason.clone()}>{v.label()}</span>
                         if let Some(label) = basis_label(v) { <span class="basis">{label}</span> }
                         if v.verdict == Outcome::Inconclusive && v.needed_n.is_some() {
                             <span class="needed">{"decided at ≈ "}{count("needed_n", v.needed_n)}{if render::needed_is_per_window(v) { " requests per window" } else { " requests" }}</span>

@@ -247,6 +247,12 @@ pub struct RunInfo {
     pub peak_concurrency: Option<f64>,
     /// Time blocks the dependence estimate and block bootstrap used.
     pub time_blocks: usize,
+    /// The run was read from a cut or damaged file (as in its summary): the
+    /// comparison rests on the part that was read.
+    #[serde(default)]
+    pub partial: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partial_reason: Option<String>,
 }
 
 /// Whether the two runs were driven at the same load.
@@ -287,5 +293,24 @@ impl Comparison {
     /// All rows, the whole run first.
     pub fn rows(&self) -> impl Iterator<Item = &RowComparison> {
         std::iter::once(&self.overall).chain(&self.endpoints)
+    }
+
+    /// `on partial data (candidate x.json.gz: the file …)` when a run was read
+    /// from a cut or damaged file: the verdict line says so, not only a note.
+    pub fn partial_line(&self) -> Option<String> {
+        let runs: Vec<String> = [("baseline", &self.baseline), ("candidate", &self.candidate)]
+            .iter()
+            .filter(|(_, r)| r.partial)
+            .map(|(label, r)| {
+                format!(
+                    "{label} {}: {}",
+                    r.source,
+                    r.partial_reason
+                        .as_deref()
+                        .unwrap_or("the file was cut or damaged")
+                )
+            })
+            .collect();
+        (!runs.is_empty()).then(|| format!("on partial data ({})", runs.join("; ")))
     }
 }

@@ -220,7 +220,7 @@ impl Decoder for GatlingBinaryDecoder {
 
     fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
         if !self.stopped && !self.buf.is_empty() {
-            run.warn(format!(
+            run.cut(format!(
                 "the log ends inside record {} (byte {}): it was cut off; the records before it are counted",
                 self.records + 1,
                 self.offset
@@ -256,7 +256,7 @@ impl GatlingBinaryDecoder {
                     if self.records == 0 {
                         return Err(self.malformed(run, reason));
                     }
-                    run.warn(format!(
+                    run.cut(format!(
                         "record {} at byte {} cannot be read ({reason}); the records before it are counted. Gatling's binary layout changes between versions: re-run Gatling's own report, or export with a matching version",
                         self.records + 1,
                         self.offset

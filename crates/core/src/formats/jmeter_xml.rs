@@ -98,7 +98,7 @@ impl Decoder for JmeterXmlDecoder {
         }
         let inside_tag = self.tokens.finish();
         if inside_tag || self.depth > 0 {
-            run.warn(format!(
+            run.cut(format!(
                 "the XML ends at line {} before </testResults>: JMeter was probably stopped before it closed the file; samples up to the cut are counted",
                 self.tokens.line()
             ));

@@ -118,7 +118,19 @@ impl Decoder for K6NdjsonDecoder {
     }
 
     fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
-        self.lines.finish(|n, line| handle(n, line, run));
+        self.lines.finish(|n, line| match line {
+            // k6 ends every line with a newline: a last line without one that
+            // is not a whole JSON object was cut mid-write, even when its
+            // metric is one that would be ignored.
+            Line::Text(t) if !t.trim_ascii().is_empty() && !t.trim_ascii().ends_with(b"}") => {
+                run.skip_line(n, "the line is cut off by the end of the file");
+                run.cut(format!(
+                    "the file {} (line {n}): it was cut; results are from the lines before it",
+                    crate::run::MID_LINE
+                ));
+            }
+            line => handle(n, line, run),
+        });
         Ok(())
     }
 }

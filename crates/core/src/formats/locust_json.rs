@@ -350,7 +350,7 @@ impl Decoder for LocustJsonDecoder {
                     reason: b.reason.clone(),
                 });
             }
-            run.warn(format!(
+            run.cut(format!(
                 "the file is cut or broken at byte {} ({}); the {} entries before it are used",
                 b.offset, b.reason, self.entries
             ));

@@ -81,7 +81,7 @@ impl Decoder for VegetaGobDecoder {
                             reason: format!("not a gob stream of Vegeta results ({reason}); convert it with `vegeta encode --to json`"),
                         });
                     }
-                    run.warn(format!(
+                    run.cut(format!(
                         "gob message {} at byte {} cannot be read ({reason}); the results before it are counted",
                         self.messages + 1,
                         self.offset
@@ -98,7 +98,7 @@ impl Decoder for VegetaGobDecoder {
 
     fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
         if !self.stopped && !self.buf.is_empty() {
-            run.warn(format!(
+            run.cut(format!(
                 "the file ends inside gob message {} (byte {}): it was cut off; the results before it are counted",
                 self.messages + 1,
                 self.offset

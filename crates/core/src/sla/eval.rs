@@ -82,6 +82,12 @@ pub fn evaluate_rule(rule: &Rule, index: usize, run: &Run) -> Vec<Verdict> {
                 .collect(),
         }
     };
+    if let Some(why) = run.partial_reason() {
+        for v in &mut out {
+            v.partial = true;
+            v.partial_reason = Some(why.clone());
+        }
+    }
     if let Some(k6) = &rule.k6 {
         let recorded = run
             .thresholds
@@ -139,6 +145,8 @@ fn base(rule: &Rule, index: usize, run: &Run, endpoint: &str) -> Verdict {
         reason: None,
         notes: Vec::new(),
         windows: Vec::new(),
+        partial: false,
+        partial_reason: None,
     }
 }
 

@@ -103,6 +103,49 @@ pub fn needed_is_per_window(v: &Verdict) -> bool {
     v.notes.iter().any(|n| n == super::eval::NEEDED_PER_WINDOW)
 }
 
+/// Whether a PASS must not be taken as one: the run was read from a cut or
+/// damaged file. JUnit reports it as skipped and `verdict check` exits 2.
+pub fn unproven_pass(v: &Verdict) -> bool {
+    v.partial && v.verdict == Outcome::Pass
+}
+
+/// The distinct reasons for partial data among `verdicts`, with their runs.
+pub fn partial_runs(verdicts: &[Verdict]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for v in verdicts.iter().filter(|v| v.partial) {
+        let why = v.partial_reason.clone().unwrap_or_default();
+        if !out.iter().any(|(r, w)| *r == v.run && *w == why) {
+            out.push((v.run.clone(), why));
+        }
+    }
+    out
+}
+
+/// One line naming each partial run: `PARTIAL DATA: run.json.gz: the file …`.
+pub fn partial_line(verdicts: &[Verdict]) -> Option<String> {
+    let runs = partial_runs(verdicts);
+    (!runs.is_empty()).then(|| {
+        format!(
+            "PARTIAL DATA — these verdicts rest only on the requests read before the file was cut or damaged, not on the whole run: {}",
+            runs.iter()
+                .map(|(r, w)| format!("{r}: {w}"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        )
+    })
+}
+
+/// `N PASS`, or `N PASS on partial data` when some of them rest on a cut or
+/// damaged file: the count of passes says so wherever it is shown.
+pub fn pass_count(verdicts: &[Verdict]) -> String {
+    let (pass, _, _) = counts(verdicts);
+    if verdicts.iter().any(unproven_pass) {
+        format!("{pass} PASS on partial data")
+    } else {
+        format!("{pass} PASS")
+    }
+}
+
 /// Counts of (pass, fail, inconclusive).
 pub fn counts(verdicts: &[Verdict]) -> (usize, usize, usize) {
     let c = |o| verdicts.iter().filter(|v| v.verdict == o).count();
@@ -132,6 +175,10 @@ pub fn details(v: &Verdict) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "rule: {}", v.rule);
     let _ = writeln!(s, "endpoint: {}", v.endpoint);
+    let _ = writeln!(s, "verdict: {}", v.label());
+    if let Some(why) = v.partial_reason.as_deref().filter(|_| v.partial) {
+        let _ = writeln!(s, "partial data: {why}");
+    }
     let _ = writeln!(
         s,
         "estimate: {}  bounds: {}  limit: {}  n: {}",
@@ -182,6 +229,7 @@ pub fn junit(verdicts: &[Verdict]) -> String {
         }
     }
     let (_, fail, inconclusive) = counts(verdicts);
+    let inconclusive = inconclusive + verdicts.iter().filter(|v| unproven_pass(v)).count();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
@@ -193,7 +241,7 @@ pub fn junit(verdicts: &[Verdict]) -> String {
         let f = mine.iter().filter(|v| v.verdict == Outcome::Fail).count();
         let s = mine
             .iter()
-            .filter(|v| v.verdict == Outcome::Inconclusive)
+            .filter(|v| v.verdict == Outcome::Inconclusive || unproven_pass(v))
             .count();
         let _ = writeln!(
             out,
@@ -215,7 +263,7 @@ pub fn junit(verdicts: &[Verdict]) -> String {
             );
             let summary = format!(
                 "{}: {} {} (bounds {}, n {})",
-                v.verdict.upper(),
+                v.label(),
                 v.statistic,
                 estimate(v),
                 interval(v),
@@ -232,6 +280,13 @@ pub fn junit(verdicts: &[Verdict]) -> String {
                 }
                 Outcome::Inconclusive => {
                     let msg = format!("{summary}: {}", why(v).unwrap_or_default());
+                    let _ = writeln!(out, "      <skipped message=\"{}\"/>", xml(&msg));
+                }
+                Outcome::Pass if v.partial => {
+                    let msg = format!(
+                        "{summary}: {}",
+                        v.partial_reason.clone().unwrap_or_default()
+                    );
                     let _ = writeln!(out, "      <skipped message=\"{}\"/>", xml(&msg));
                 }
                 Outcome::Pass => {}
@@ -252,23 +307,30 @@ pub fn md_cell(s: &str) -> String {
         .replace(['\n', '\r'], " ")
 }
 
-fn icon(o: Outcome) -> &'static str {
-    match o {
-        Outcome::Pass => "✅ PASS",
-        Outcome::Fail => "❌ FAIL",
-        Outcome::Inconclusive => "⚠️ INCONCLUSIVE",
-    }
+fn icon(v: &Verdict) -> String {
+    let icon = match v.verdict {
+        // A PASS on partial data is not a green tick.
+        Outcome::Pass if v.partial => "⚠️",
+        Outcome::Pass => "✅",
+        Outcome::Fail => "❌",
+        Outcome::Inconclusive => "⚠️",
+    };
+    format!("{icon} {}", v.label())
 }
 
 /// A Markdown summary for a pull-request comment.
 pub fn markdown(title: Option<&str>, verdicts: &[Verdict]) -> String {
-    let (pass, fail, inconclusive) = counts(verdicts);
+    let (_, fail, inconclusive) = counts(verdicts);
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "### {}: {fail} FAIL · {inconclusive} INCONCLUSIVE · {pass} PASS\n",
-        md_cell(title.unwrap_or("SLA verdicts"))
+        "### {}: {fail} FAIL · {inconclusive} INCONCLUSIVE · {}\n",
+        md_cell(title.unwrap_or("SLA verdicts")),
+        pass_count(verdicts)
     );
+    if let Some(line) = partial_line(verdicts) {
+        let _ = writeln!(out, "**{}**\n", md_cell(&line));
+    }
     out.push_str("| Verdict | Rule | Endpoint | Estimate | Bounds | Limit | n | k6 point |\n");
     out.push_str("|---|---|---|---|---|---|---:|---|\n");
     let mut sorted: Vec<&Verdict> = verdicts.iter().collect();
@@ -277,7 +339,7 @@ pub fn markdown(title: Option<&str>, verdicts: &[Verdict]) -> String {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} | {} | {} |",
-            icon(v.verdict),
+            icon(v),
             md_cell(
                 &v.rule_name
                     .clone()
@@ -293,7 +355,7 @@ pub fn markdown(title: Option<&str>, verdicts: &[Verdict]) -> String {
     }
     let explained: Vec<&&Verdict> = sorted
         .iter()
-        .filter(|v| v.verdict != Outcome::Pass || !v.notes.is_empty())
+        .filter(|v| v.verdict != Outcome::Pass || v.partial || !v.notes.is_empty())
         .collect();
     if !explained.is_empty() {
         out.push('\n');
@@ -301,7 +363,7 @@ pub fn markdown(title: Option<&str>, verdicts: &[Verdict]) -> String {
             let _ = write!(
                 out,
                 "- **{}** `{}` on {}",
-                v.verdict.upper(),
+                v.label(),
                 md_cell(&v.rule),
                 md_cell(&v.endpoint)
             );

@@ -116,4 +116,24 @@ pub struct Verdict {
     pub notes: Vec<String>,
     /// Per-window results (windowed rules, or where a whole-run rule broke).
     pub windows: Vec<WindowVerdict>,
+    /// The run was read from a cut or damaged file (see the summary's
+    /// `partial`): the verdict rests on the requests read before the cut.
+    #[serde(default)]
+    pub partial: bool,
+    /// Why, as in the summary's `partial_reason`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partial_reason: Option<String>,
+}
+
+impl Verdict {
+    /// `PASS`, `FAIL`, `INCONCLUSIVE`, followed by ` on partial data` when
+    /// the run was read from a cut or damaged file: the verdict text itself
+    /// says so, wherever it is shown.
+    pub fn label(&self) -> String {
+        if self.partial {
+            format!("{} on partial data", self.verdict.upper())
+        } else {
+            self.verdict.upper().to_string()
+        }
+    }
 }
