@@ -1,38 +1,72 @@
 //! Baseline against candidate: for the whole run and each endpoint present
-//! in both, p50/p95/p99, error rate and throughput, with the change, whether
-//! it is significant, an interval for its size, and a verdict.
+//! in both, p50/p95/p99, error rate and throughput, with the change, an
+//! interval for its size, and a verdict read off that interval.
 //!
-//! Method (statistics.md §5, with the dependence of §4.3 taken seriously):
+//! Method (statistics.md §5, dependence as in §4.3; docs/compare.md):
 //! - **Dependence first.** Requests of the same seconds are alike: a GC pause
 //!   or a queue build-up slows all of them. Tests that take requests as
 //!   independent then find two halves of one run "significantly" different
-//!   far more often than their level says: on the k6 fixtures of 50, 100
-//!   and 200 VUs, Fisher's exact test at the pooled p95 calls two halves of
-//!   one run (one-second blocks dealt at random) different at the 5% level
-//!   in 72–98% of splits. Each run's time blocks (its timeline windows)
-//!   give a design effect per statistic ([`blocks`]).
-//! - **Whole-run percentiles**, when both runs have at least
-//!   [`MIN_BLOCKS_FOR_BOOTSTRAP`] blocks: a permutation test that deals the
-//!   blocks of both runs at random into two groups (blocks are the
-//!   independent units; exact when blocks are exchangeable), and a
-//!   percentile interval of candidate/baseline from a block bootstrap, both
-//!   with a fixed seed.
-//! - **Endpoint percentiles** (the run keeps no per-endpoint time blocks):
-//!   pool both histograms, take T = the pooled percentile, and compare the
-//!   shares of requests above T (Mood's median test generalised), each
-//!   run's variance inflated by the largest design effect its run shows;
-//!   the interval comes from the independent bootstrap with the sample size
-//!   shrunk by the same factor ([`bootstrap`]).
-//! - **Error rates**: the same proportion test on failed requests, and
-//!   Newcombe's hybrid-score interval (Wilson limits) for the difference.
-//! - **Runs without timestamps** can only be taken as independent: Fisher's
-//!   exact test, as statistics.md §5 states it, with a note.
-//! - **Many tests**: all p-values of a comparison form one family, adjusted
-//!   by Holm (default) or Benjamini–Hochberg.
+//!   far more often than their level says (Fisher's exact test at the pooled
+//!   p95 did so in 72–98% of random splits of the 50-, 100- and 200-VU k6
+//!   runs). Each run's time blocks (its timeline windows) give a design
+//!   effect D per statistic ([`blocks`]).
+//! - **One procedure per statistic** ([`inference`]): its p-value and its
+//!   interval at any level come from the same distribution, so "significant
+//!   at level γ" and "the interval at 1 − γ leaves out no change" are the
+//!   same statement.
+//!   - Whole-run percentiles, both runs with at least
+//!     [`MIN_BLOCKS_FOR_BOOTSTRAP`] blocks: a permutation test that deals
+//!     the time blocks of both runs at random into two groups (blocks are
+//!     the independent units; exact when they are exchangeable, with any
+//!     number of requests), its interval the log-ratio shifts it does not
+//!     reject.
+//!   - Endpoint percentiles (the run keeps no per-endpoint time blocks) and
+//!     runs with few blocks: each run's percentile resampled at its full
+//!     size, its spread around the estimate widened by √D; the p-value is
+//!     the share of ratio replicates beyond ×1, the interval their
+//!     percentiles. A large change decides with few requests, a small one
+//!     needs many; "insufficient data" only when a run has fewer than
+//!     [`MIN_EXPECTED_ABOVE`] requests above the percentile, with the count
+//!     that would do.
+//!   - Error rates: the difference of proportions with each run's counts
+//!     shrunk by its design effect, Agresti–Caffo variances, a t reference
+//!     on the blocks' degrees of freedom; interval d ± t·se.
+//! - **Many tests, one adjustment** (all statistics of a comparison are one
+//!   family): Holm (default) or Benjamini–Hochberg decide which tests
+//!   reject, and each interval is shown at the level its test was held to
+//!   ([`inference::levels`]): Holm's step-down level, or the
+//!   false-coverage-rate level R·α/m of Benjamini & Yekutieli for BH. The
+//!   verdict is then read off the interval: a regression's interval lies
+//!   above ×1, "no significant change" holds it.
 //! - **Verdicts**: "equivalent" needs the whole interval within ±δ; a
 //!   p-value above the level alone never claims "no regression".
 //! - **Load**: runs at different concurrency (or, when that is unknown,
-//!   throughput) are flagged: such a comparison is not like for like.
+//!   throughput) are not like for like: [`Comparison::headline`] is then
+//!   [`NOT_COMPARABLE`] whatever the rows say, and the rows stay.
+//!
+//! ```
+//! use verdict_core::compare::{compare, CompareOptions, Verdict};
+//! use verdict_core::{IngestOptions, Session};
+//!
+//! let run = |t0: u32| {
+//!     let mut text = String::new();
+//!     for i in 0..400u32 {
+//!         let (s, ms) = (i / 20, 10.0 + f64::from(i % 7) + if t0 > 0 { 15.0 } else { 0.0 });
+//!         text.push_str(&format!(
+//!             "{{\"metric\":\"http_req_duration\",\"type\":\"Point\",\"data\":{{\"time\":\"2026-01-01T00:{:02}:{:02}Z\",\"value\":{ms},\"tags\":{{\"name\":\"GET /\",\"method\":\"GET\",\"status\":\"200\"}}}}}}\n",
+//!             t0 + s / 60, s % 60
+//!         ));
+//!     }
+//!     Session::read_all("run.json", IngestOptions::default(), text.as_bytes()).expect("reads")
+//! };
+//! let (base, cand) = (run(0), run(1));
+//! let c = compare(&base, &cand, &CompareOptions::default()).expect("compares");
+//! let p50 = &c.overall.latency[0];
+//! let iv = p50.ratio_interval.expect("tested");
+//! // +15 ms on 10–16 ms: a regression, and its interval lies above ×1.
+//! assert_eq!(p50.verdict, Verdict::Regression);
+//! assert!(iv.low > 1.0);
+//! ```
 
 pub mod blocks;
 pub mod bootstrap;
@@ -58,18 +92,20 @@ pub use model::{
 pub use stats::{Adjustment, Interval};
 
 use blocks::{blocks_of, design_effect, Block, DesignEffect};
-use bootstrap::{log_ratio_replicates, Resampler};
+use bootstrap::{log_replicates, Resampler};
 use inference::{levels, Evidence, Spread};
 use sparse::Sparse;
 
 /// The percentiles compared.
 pub const QUANTILES: [(f64, &str); 3] = [(0.50, "p50"), (0.95, "p95"), (0.99, "p99")];
 /// A percentile resampled request by request is tested only if each run
-/// has at least this many effective requests (requests ÷ design effect)
-/// above it: with fewer, the bootstrap of an extreme order statistic calls
-/// two halves of one run different far more often than its level (17% at
-/// 5% with one, on random splits of the 200-VU k6 run).
+/// has at least this many requests above it: with fewer it is (nearly) the
+/// run's maximum, whose bootstrap distribution is degenerate and calls two
+/// halves of one run different far more often than its level.
 pub const MIN_EXPECTED_ABOVE: f64 = 5.0;
+/// From this percentile on, an endpoint's resampled percentile also needs
+/// [`MIN_EXPECTED_ABOVE`] effective requests above it.
+pub const EXTREME_QUANTILE: f64 = 0.99;
 /// Runs with fewer time blocks get the independent bootstrap.
 pub const MIN_BLOCKS_FOR_BOOTSTRAP: usize = 10;
 /// Name of the whole-run row.
@@ -523,20 +559,24 @@ struct Estimated {
     evidence: Vec<(Slot, Evidence)>,
 }
 
-/// The note of a percentile the data cannot test yet, and what would.
-fn too_few_note(label: &str, q: f64, n: [u64; 2], effects: [f64; 2]) -> String {
+/// The note of a percentile a run holds too few requests to estimate, and
+/// what would let the data decide.
+fn too_few_note(label: &str, q: f64, n: [u64; 2]) -> String {
     let needed = (MIN_EXPECTED_ABOVE / (1.0 - q)).round();
-    let effective = |k: usize| n[k] as f64 / effects[k].max(1.0);
-    let more = |k: usize| ((needed * effects[k].max(1.0)).ceil() - n[k] as f64).max(0.0);
     let short: Vec<String> = [(0, "baseline"), (1, "candidate")]
         .into_iter()
-        .filter(|(k, _)| effective(*k) < needed)
-        .map(|(k, which)| format!("about {} more requests in the {which}", more(k)))
+        .filter(|(k, _)| (n[*k] as f64) < needed)
+        .map(|(k, which)| {
+            format!(
+                "about {} more requests in the {which}",
+                (needed - n[k] as f64).max(0.0)
+            )
+        })
         .collect();
     format!(
-        "{label} needs at least {MIN_EXPECTED_ABOVE} requests above it in each run once dependence is allowed for, i.e. {needed} effective requests (requests ÷ design effect: {:.0} and {:.0} here); {} (or a longer run) would let the data decide",
-        effective(0).floor(),
-        effective(1).floor(),
+        "{label} is an estimate only with at least {MIN_EXPECTED_ABOVE} requests above it in each run, i.e. {needed} requests ({} and {} here); {} would let the data decide",
+        n[0],
+        n[1],
         short.join(" and ")
     )
 }
@@ -585,7 +625,8 @@ fn estimate(p: &Population<'_>, cx: &Context<'_>, seed: u64) -> Estimated {
             note: None,
         };
         // Blocks carry the dependence themselves; otherwise dependent
-        // requests count for fewer independent ones.
+        // requests widen the bootstrap by the square root of the design
+        // effect (variance × D).
         let effects = if by_blocks {
             [1.0, 1.0]
         } else if p.whole_run && cx.dependence_known {
@@ -595,16 +636,35 @@ fn estimate(p: &Population<'_>, cx: &Context<'_>, seed: u64) -> Estimated {
         } else {
             [1.0, 1.0]
         };
+        // The permutation test is exact with any number of requests; a
+        // resampled percentile needs a few requests above it, or it is the
+        // run's maximum and its bootstrap says nothing.
         let needed = (MIN_EXPECTED_ABOVE / (1.0 - q)).round();
-        let enough = (0..2).all(|k| hists[k].total as f64 / effects[k].max(1.0) >= needed);
         if hists.iter().any(|h| h.total == 0) {
             row.note = Some(format!("{label}: a run has no latencies here"));
-        } else if !enough {
-            row.note = Some(too_few_note(
-                label,
-                q,
-                [hists[0].total, hists[1].total],
-                effects,
+        } else if !by_blocks && hists.iter().any(|h| (h.total as f64) < needed) {
+            row.note = Some(too_few_note(label, q, [hists[0].total, hists[1].total]));
+        } else if !p.whole_run
+            && q >= EXTREME_QUANTILE
+            && (0..2).any(|k| hists[k].total as f64 / effects[k].max(1.0) < needed)
+        {
+            // An endpoint's extreme tail can come from one slow second:
+            // resampled with fewer effective requests above it, it called
+            // halves of one run different in a third of random splits.
+            row.note = Some(format!(
+                "{label} of an endpoint is tested only with at least {MIN_EXPECTED_ABOVE} requests above it once dependence is allowed for, i.e. {needed} effective requests (requests ÷ design effect: {:.0} and {:.0} here); about {:.0} requests in each run would let the data decide",
+                (hists[0].total as f64 / effects[0].max(1.0)).floor(),
+                (hists[1].total as f64 / effects[1].max(1.0)).floor(),
+                (needed * effects[0].max(effects[1]).max(1.0)).ceil()
+            ));
+        } else if p.whole_run
+            && !by_blocks
+            && (0..2).any(|k| hists[k].total as f64 / effects[k].max(1.0) < needed)
+        {
+            // Too few blocks to permute, each counted as one observation:
+            // that few cannot place a tail percentile.
+            row.note = Some(format!(
+                "{label}: a run has fewer than {MIN_BLOCKS_FOR_BOOTSTRAP} time blocks, each counted as one observation, and that few cannot place {label}; a run of at least {MIN_BLOCKS_FOR_BOOTSTRAP} s would let the data decide"
             ));
         } else {
             tested.push((i, effects));
@@ -628,15 +688,38 @@ fn estimate(p: &Population<'_>, cx: &Context<'_>, seed: u64) -> Estimated {
                 }
             }
         } else {
-            let of = |k: usize| {
-                let effects: Vec<f64> = tested.iter().map(|(_, e)| e[k]).collect();
-                Resampler::independent(&hists[k], &qs, &effects)
-            };
-            let replicates =
-                log_ratio_replicates(&of(0), &of(1), &qs, o.bootstrap_replicates, seed);
-            for ((i, effects), r) in tested.iter().zip(replicates) {
+            // Each run's percentiles resampled request by request at its
+            // full size (no small-sample bias of an extreme order
+            // statistic), their spread around the estimate then widened by
+            // √D for the dependence the run's time blocks show.
+            let logs = [0, 1].map(|k| {
+                let r = Resampler::independent(&hists[k], &qs, &vec![1.0; qs.len()]);
+                log_replicates(
+                    &r,
+                    &qs,
+                    o.bootstrap_replicates,
+                    seed ^ (k as u64 + 1).wrapping_mul(0xb5ad_4ece_da1c_e2a9),
+                )
+            });
+            for (t, ((i, effects), q)) in tested.iter().zip(&qs).enumerate() {
                 let row = &mut latency[*i];
-                match r.and_then(Spread::new) {
+                let point = |k: usize| {
+                    let v = hists[k].quantile(*q);
+                    (v > 0).then(|| (v as f64).ln())
+                };
+                let scaled = match (point(0), point(1), &logs[0][t], &logs[1][t]) {
+                    (Some(a), Some(b), Some(ra), Some(rb)) => {
+                        let (sa, sb) = (effects[0].max(1.0).sqrt(), effects[1].max(1.0).sqrt());
+                        Spread::new(
+                            ra.iter()
+                                .zip(rb)
+                                .map(|(ya, yb)| (b + sb * (yb - b)) - (a + sa * (ya - a)))
+                                .collect(),
+                        )
+                    }
+                    _ => None,
+                };
+                match scaled {
                     None => row.note = Some("a percentile of 0 ms: no ratio".into()),
                     Some(spread) => {
                         let e = Evidence::Bootstrap { spread };

@@ -185,6 +185,32 @@ pub fn log_ratio_replicates(
         .collect()
 }
 
+/// Bootstrap replicates of ln(quantile) of one run for each quantile in
+/// `qs`; `None` where a replicate is 0 µs (no logarithm).
+pub fn log_replicates(
+    resampler: &Resampler,
+    qs: &[f64],
+    replicates: u32,
+    seed: u64,
+) -> Vec<Option<Vec<f64>>> {
+    let mut rng = Rng::new(seed);
+    let mut scratch = Vec::new();
+    let mut out = vec![0u64; qs.len()];
+    let mut logs: Vec<Option<Vec<f64>>> =
+        vec![Some(Vec::with_capacity(replicates as usize)); qs.len()];
+    for _ in 0..replicates.max(2) {
+        resampler.replicate(qs, &mut rng, &mut scratch, &mut out);
+        for (k, v) in out.iter().enumerate() {
+            if *v == 0 {
+                logs[k] = None;
+            } else if let Some(l) = &mut logs[k] {
+                l.push((*v as f64).ln());
+            }
+        }
+    }
+    logs
+}
+
 /// The percentile interval of candidate/baseline at level 1 − alpha for
 /// each quantile in `qs`; `None` where a replicate is 0 µs (no ratio).
 pub fn ratio_intervals(
