@@ -26,8 +26,9 @@
 //!     the share of ratio replicates beyond ×1, the interval their
 //!     percentiles. A large change decides with few requests, a small one
 //!     needs many; "insufficient data" only when a run has fewer than
-//!     [`MIN_EXPECTED_ABOVE`] requests above the percentile, with the count
-//!     that would do.
+//!     [`MIN_EXPECTED_ABOVE`] requests above the percentile (for an
+//!     endpoint's p99, effective requests: see [`EXTREME_QUANTILE`]), with
+//!     the count that would do.
 //!   - Error rates: the difference of proportions with each run's counts
 //!     shrunk by its design effect, Agresti–Caffo variances, a t reference
 //!     on the blocks' degrees of freedom; interval d ± t·se.
