@@ -353,7 +353,7 @@ fn method_notes(blocks: &[Vec<Block>; 2], use_blocks: bool) -> Vec<String> {
     let fewest = blocks.iter().map(Vec::len).min().unwrap_or(0);
     if fewest == 0 {
         notes.push(
-            "a run has no timestamps: requests are taken as independent (Fisher's exact test), so tests may be too eager and intervals too narrow if latencies are autocorrelated".into(),
+            "a run has no timestamps: requests are taken as independent (bootstrap and error-rate test without a design effect), so tests may be too eager and intervals too narrow if latencies are autocorrelated".into(),
         );
     } else {
         notes.push(
@@ -368,7 +368,7 @@ fn method_notes(blocks: &[Vec<Block>; 2], use_blocks: bool) -> Vec<String> {
     }
     if use_blocks {
         notes.push(format!(
-            "whole-run percentiles: permutation test and bootstrap interval over the {} + {} time blocks (blocks, not requests, are the independent units)",
+            "whole-run percentiles: permutation test over the {} + {} time blocks (blocks, not requests, are the independent units), its interval the ratios that test does not reject",
             blocks[0].len(),
             blocks[1].len()
         ));
