@@ -92,6 +92,24 @@ fn saturated_level_is_a_regression_at_a_different_load() {
     assert_eq!(back.regressions, 0);
 }
 
+/// A comparison stored before `comparable` and `headline` existed (an older
+/// share link) still reads "not comparable" when its loads differed.
+#[test]
+fn an_older_comparison_without_a_headline_takes_it_from_its_load() {
+    let o = CompareOptions::default();
+    for (base, cand, comparable) in [("100", "200", false), ("100", "100", true)] {
+        let c = compare(&level(base), &level(cand), &o).expect("compares");
+        let mut v = serde_json::to_value(&c).expect("serialises");
+        let doc = v.as_object_mut().expect("an object");
+        doc.remove("comparable");
+        doc.remove("headline");
+        let old = Comparison::from_json(v).expect("reads");
+        assert_eq!(old.comparable, comparable, "{base} vs {cand}");
+        assert_eq!(old.headline, c.headline, "{base} vs {cand}");
+        assert_eq!(old, c);
+    }
+}
+
 #[test]
 fn a_run_compared_with_itself_shows_no_change() {
     for vus in ["010", "100", "200"] {

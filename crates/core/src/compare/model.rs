@@ -332,6 +332,22 @@ fn yes() -> bool {
 pub const NOT_COMPARABLE: &str = "not comparable: the load differs";
 
 impl Comparison {
+    /// Reads a comparison from its JSON (a share link's). One written before
+    /// `comparable` and `headline` existed takes them from its load check,
+    /// so a link of runs at different loads still reads "not comparable".
+    pub fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Error> {
+        let mut c: Self = serde_json::from_value(v)?;
+        if c.headline.is_empty() {
+            c.comparable = c.load.same_load;
+            c.headline = if c.comparable {
+                c.verdict.as_str().into()
+            } else {
+                NOT_COMPARABLE.into()
+            };
+        }
+        Ok(c)
+    }
+
     /// All rows, the whole run first.
     pub fn rows(&self) -> impl Iterator<Item = &RowComparison> {
         std::iter::once(&self.overall).chain(&self.endpoints)
