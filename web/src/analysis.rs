@@ -142,7 +142,7 @@ pub fn open(text: &str) -> Result<Snapshot, SnapshotError> {
 pub fn comparison_of(s: &Snapshot) -> Option<Comparison> {
     s.comparison
         .clone()
-        .and_then(|v| serde_json::from_value(v).ok())
+        .and_then(|v| Comparison::from_json(v).ok())
 }
 
 /// The SLA verdicts a link carries, if they read as verdicts.

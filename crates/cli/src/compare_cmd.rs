@@ -16,6 +16,9 @@ use crate::{EXIT_DATA, EXIT_USAGE};
 
 /// Exit status when `--fail-on-regression` finds one.
 const EXIT_REGRESSION: u8 = 1;
+/// Exit status under `--fail-on-regression` when the loads differ beyond
+/// the tolerance: the gate can say neither "regressed" nor "passed".
+const EXIT_NOT_COMPARABLE: u8 = 3;
 
 /// `verdict compare`.
 #[derive(Debug, PartialEq, Default)]
@@ -134,6 +137,13 @@ pub fn run(a: &CompareArgs) -> ExitCode {
             return ExitCode::from(EXIT_DATA);
         }
     };
+    if c.baseline_started_later {
+        // The order given is kept: the user may mean it.
+        eprintln!(
+            "verdict: warning: the baseline {} started after the candidate {}; the older run is usually the baseline (swap the files if that was not meant)",
+            c.baseline.source, c.candidate.source
+        );
+    }
     let text = if a.json {
         match serde_json::to_string_pretty(&c) {
             Ok(s) => s + "\n",
@@ -153,8 +163,13 @@ pub fn run(a: &CompareArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     }
-    if a.fail_on_regression && c.verdict == Verdict::Regression {
-        return ExitCode::from(EXIT_REGRESSION);
+    if a.fail_on_regression {
+        if !c.comparable {
+            return ExitCode::from(EXIT_NOT_COMPARABLE);
+        }
+        if c.verdict == Verdict::Regression {
+            return ExitCode::from(EXIT_REGRESSION);
+        }
     }
     ExitCode::SUCCESS
 }
@@ -291,14 +306,19 @@ fn run_line(label: &str, r: &verdict_core::compare::RunInfo) -> String {
 
 fn headline(c: &Comparison) -> String {
     format!(
-        "verdict: {}{} ({} statistics regressed, {} improved; α = {}, tolerance ±{:.0}% latency, ±{:.2} pp errors)",
-        c.verdict.as_str().to_uppercase(),
+        "verdict: {}{} ({}{} statistics regressed, {} improved; α = {}, tolerance ±{:.0}% latency, ±{:.2} pp errors)",
+        if c.comparable {
+            c.verdict.as_str().to_uppercase()
+        } else {
+            c.headline.replacen("not comparable", "NOT COMPARABLE", 1)
+        },
         // A run read from a cut file: the verdict itself says so.
         if c.baseline.partial || c.candidate.partial {
             " on partial data"
         } else {
             ""
         },
+        if c.comparable { "" } else { "in the rows below, " },
         c.regressions,
         c.improvements,
         c.options.alpha,
@@ -309,7 +329,7 @@ fn headline(c: &Comparison) -> String {
 
 fn footnotes(c: &Comparison) -> Vec<String> {
     let mut notes = vec![format!(
-        "interval: {:.0}% interval of candidate/baseline (latency) or of the difference (errors)",
+        "interval: of candidate/baseline (latency) or of the difference (errors), at the level its test was held to after the adjustment ({:.0}% before it), so a verdict never contradicts its interval",
         (1.0 - c.options.alpha) * 100.0
     )];
     notes.extend(c.notes.iter().cloned());

@@ -210,7 +210,7 @@ fn decode(text: &str, json: bool) -> ExitCode {
     if let Some(c) = s
         .comparison
         .clone()
-        .and_then(|v| serde_json::from_value::<Comparison>(v).ok())
+        .and_then(|v| Comparison::from_json(v).ok())
     {
         out.push_str(&crate::compare_cmd::plain(&c));
     }

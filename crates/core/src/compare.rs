@@ -1,41 +1,77 @@
 //! Baseline against candidate: for the whole run and each endpoint present
-//! in both, p50/p95/p99, error rate and throughput, with the change, whether
-//! it is significant, an interval for its size, and a verdict.
+//! in both, p50/p95/p99, error rate and throughput, with the change, an
+//! interval for its size, and a verdict read off that interval.
 //!
-//! Method (statistics.md §5, with the dependence of §4.3 taken seriously):
+//! Method (statistics.md §5, dependence as in §4.3; docs/compare.md):
 //! - **Dependence first.** Requests of the same seconds are alike: a GC pause
 //!   or a queue build-up slows all of them. Tests that take requests as
 //!   independent then find two halves of one run "significantly" different
-//!   far more often than their level says: on the k6 fixtures of 50, 100
-//!   and 200 VUs, Fisher's exact test at the pooled p95 calls two halves of
-//!   one run (one-second blocks dealt at random) different at the 5% level
-//!   in 72–98% of splits. Each run's time blocks (its timeline windows)
-//!   give a design effect per statistic ([`blocks`]).
-//! - **Whole-run percentiles**, when both runs have at least
-//!   [`MIN_BLOCKS_FOR_BOOTSTRAP`] blocks: a permutation test that deals the
-//!   blocks of both runs at random into two groups (blocks are the
-//!   independent units; exact when blocks are exchangeable), and a
-//!   percentile interval of candidate/baseline from a block bootstrap, both
-//!   with a fixed seed.
-//! - **Endpoint percentiles** (the run keeps no per-endpoint time blocks):
-//!   pool both histograms, take T = the pooled percentile, and compare the
-//!   shares of requests above T (Mood's median test generalised), each
-//!   run's variance inflated by the largest design effect its run shows;
-//!   the interval comes from the independent bootstrap with the sample size
-//!   shrunk by the same factor ([`bootstrap`]).
-//! - **Error rates**: the same proportion test on failed requests, and
-//!   Newcombe's hybrid-score interval (Wilson limits) for the difference.
-//! - **Runs without timestamps** can only be taken as independent: Fisher's
-//!   exact test, as statistics.md §5 states it, with a note.
-//! - **Many tests**: all p-values of a comparison form one family, adjusted
-//!   by Holm (default) or Benjamini–Hochberg.
+//!   far more often than their level says (Fisher's exact test at the pooled
+//!   p95 did so in 72–98% of random splits of the 50-, 100- and 200-VU k6
+//!   runs). Each run's time blocks (its timeline windows) give a design
+//!   effect D per statistic ([`blocks`]).
+//! - **One procedure per statistic** ([`inference`]): its p-value and its
+//!   interval at any level come from the same distribution, so "significant
+//!   at level γ" and "the interval at 1 − γ leaves out no change" are the
+//!   same statement.
+//!   - Whole-run percentiles, both runs with at least
+//!     [`MIN_BLOCKS_FOR_BOOTSTRAP`] blocks: a permutation test that deals
+//!     the time blocks of both runs at random into two groups (blocks are
+//!     the independent units; exact when they are exchangeable, with any
+//!     number of requests), its interval the log-ratio shifts it does not
+//!     reject.
+//!   - Endpoint percentiles (the run keeps no per-endpoint time blocks) and
+//!     runs with few blocks: each run's percentile resampled at its full
+//!     size, its spread around the estimate widened by √D; the p-value is
+//!     the share of ratio replicates beyond ×1, the interval their
+//!     percentiles. A large change decides with few requests, a small one
+//!     needs many; "insufficient data" only when a run has fewer than
+//!     [`MIN_EXPECTED_ABOVE`] requests above the percentile (for an
+//!     endpoint's p99, effective requests: see [`EXTREME_QUANTILE`]), with
+//!     the count that would do.
+//!   - Error rates: the difference of proportions with each run's counts
+//!     shrunk by its design effect, Agresti–Caffo variances, a t reference
+//!     on the blocks' degrees of freedom; interval d ± t·se.
+//! - **Many tests, one adjustment** (all statistics of a comparison are one
+//!   family): Holm (default) or Benjamini–Hochberg decide which tests
+//!   reject, and each interval is shown at the level its test was held to
+//!   ([`inference::levels`]): Holm's step-down level, or the
+//!   false-coverage-rate level R·α/m of Benjamini & Yekutieli for BH. The
+//!   verdict is then read off the interval: a regression's interval lies
+//!   above ×1, "no significant change" holds it.
 //! - **Verdicts**: "equivalent" needs the whole interval within ±δ; a
 //!   p-value above the level alone never claims "no regression".
 //! - **Load**: runs at different concurrency (or, when that is unknown,
-//!   throughput) are flagged: such a comparison is not like for like.
+//!   throughput) are not like for like: [`Comparison::headline`] is then
+//!   [`NOT_COMPARABLE`] whatever the rows say, and the rows stay.
+//!
+//! ```
+//! use verdict_core::compare::{compare, CompareOptions, Verdict};
+//! use verdict_core::{IngestOptions, Session};
+//!
+//! let run = |t0: u32| {
+//!     let mut text = String::new();
+//!     for i in 0..400u32 {
+//!         let (s, ms) = (i / 20, 10.0 + f64::from(i % 7) + if t0 > 0 { 15.0 } else { 0.0 });
+//!         text.push_str(&format!(
+//!             "{{\"metric\":\"http_req_duration\",\"type\":\"Point\",\"data\":{{\"time\":\"2026-01-01T00:{:02}:{:02}Z\",\"value\":{ms},\"tags\":{{\"name\":\"GET /\",\"method\":\"GET\",\"status\":\"200\"}}}}}}\n",
+//!             t0 + s / 60, s % 60
+//!         ));
+//!     }
+//!     Session::read_all("run.json", IngestOptions::default(), text.as_bytes()).expect("reads")
+//! };
+//! let (base, cand) = (run(0), run(1));
+//! let c = compare(&base, &cand, &CompareOptions::default()).expect("compares");
+//! let p50 = &c.overall.latency[0];
+//! let iv = p50.ratio_interval.expect("tested");
+//! // +15 ms on 10–16 ms: a regression, and its interval lies above ×1.
+//! assert_eq!(p50.verdict, Verdict::Regression);
+//! assert!(iv.low > 1.0);
+//! ```
 
 pub mod blocks;
 pub mod bootstrap;
+pub mod inference;
 pub mod model;
 pub mod sparse;
 pub mod stats;
@@ -52,19 +88,25 @@ use crate::summary::RunSummary;
 pub use model::{
     BlockPermutationTest, Change, CompareOptions, Comparison, ErrorRateComparison, IntervalMethod,
     LoadCheck, QuantileComparison, RowComparison, RunInfo, SignificanceTest, TestCounts,
-    TestMethod, Verdict,
+    TestMethod, Verdict, NOT_COMPARABLE,
 };
 pub use stats::{Adjustment, Interval};
 
 use blocks::{blocks_of, design_effect, Block, DesignEffect};
-use bootstrap::{ratio_intervals, Resampler};
+use bootstrap::{log_replicates, Resampler};
+use inference::{levels, Evidence, Spread};
 use sparse::Sparse;
 
 /// The percentiles compared.
 pub const QUANTILES: [(f64, &str); 3] = [(0.50, "p50"), (0.95, "p95"), (0.99, "p99")];
-/// A percentile is tested only if each run expects at least this many
-/// requests above it: fewer carry no information about the tail.
+/// A percentile resampled request by request is tested only if each run
+/// has at least this many requests above it: with fewer it is (nearly) the
+/// run's maximum, whose bootstrap distribution is degenerate and calls two
+/// halves of one run different far more often than its level.
 pub const MIN_EXPECTED_ABOVE: f64 = 5.0;
+/// From this percentile on, an endpoint's resampled percentile also needs
+/// [`MIN_EXPECTED_ABOVE`] effective requests above it.
+pub const EXTREME_QUANTILE: f64 = 0.99;
 /// Runs with fewer time blocks get the independent bootstrap.
 pub const MIN_BLOCKS_FOR_BOOTSTRAP: usize = 10;
 /// Name of the whole-run row.
@@ -145,6 +187,10 @@ struct Context<'a> {
     durations: [Option<f64>; 2],
     /// Both runs have enough time blocks to resample them.
     use_blocks: bool,
+    /// Each run's mean block size: the design effect when every request of
+    /// a block is alike, what a whole run with too few blocks to permute
+    /// is resampled with.
+    whole_blocks: [f64; 2],
     options: &'a CompareOptions,
 }
 
@@ -226,10 +272,12 @@ pub fn compare_snapshots(
         degrees_of_freedom: blocks.iter().map(Vec::len).min().unwrap_or(1).max(2) as f64 - 1.0,
         durations: [summaries[0].duration_s, summaries[1].duration_s],
         use_blocks,
+        whole_blocks: [0, 1]
+            .map(|k| DesignEffect::worst_case(&blocks[k], |b: &Block| (0, b.requests)).factor),
         options,
     };
 
-    let mut rows: Vec<RowComparison> = populations
+    let mut rows: Vec<Estimated> = populations
         .iter()
         .enumerate()
         .map(|(i, p)| {
@@ -239,8 +287,8 @@ pub fn compare_snapshots(
             estimate(p, &context, seed)
         })
         .collect();
-    adjust_all(&mut rows, options);
-    let mut rows: Vec<RowComparison> = rows.into_iter().map(|r| finish_row(r, options)).collect();
+    adjust_and_decide(&mut rows, options);
+    let mut rows: Vec<RowComparison> = rows.into_iter().map(|r| r.row).collect();
     let overall = rows.remove(0);
     let statistics: Vec<Verdict> = std::iter::once(&overall)
         .chain(&rows)
@@ -252,24 +300,46 @@ pub fn compare_snapshots(
         })
         .collect();
     let count = |v: Verdict| statistics.iter().filter(|s| **s == v).count();
-    notes.push(format!(
-        "p-values adjusted by {} over {} tests; intervals at {:.0}% are not adjusted",
-        match options.adjustment {
-            Adjustment::Holm => "Holm",
-            Adjustment::BenjaminiHochberg => "Benjamini–Hochberg",
-        },
-        statistics.len() - count(Verdict::InsufficientData),
-        (1.0 - options.alpha) * 100.0
-    ));
+    let tests = statistics.len() - count(Verdict::InsufficientData);
+    notes.push(match options.adjustment {
+        Adjustment::Holm => format!(
+            "Holm over {tests} tests: each interval is at the level its test was held to (from {:.2}% for the smallest p-value), so a verdict and its interval always agree",
+            (1.0 - options.alpha / tests.max(1) as f64) * 100.0
+        ),
+        Adjustment::BenjaminiHochberg => format!(
+            "Benjamini–Hochberg over {tests} tests: every interval at the false-coverage-adjusted level (Benjamini–Yekutieli), so a verdict and its interval always agree"
+        ),
+    });
+    let load = load_check(summaries[0], summaries[1], options.load_tolerance);
+    let verdict = combine(&statistics);
+    let starts = summaries.map(|s| {
+        s.start
+            .as_deref()
+            .and_then(|t| crate::time::parse_rfc3339(t.as_bytes()))
+    });
+    let baseline_started_later = matches!(starts, [Some(a), Some(b)] if a > b);
+    if baseline_started_later {
+        notes.push(
+            "the baseline started after the candidate: usually the older run is the baseline"
+                .into(),
+        );
+    }
 
     Ok(Comparison {
         baseline: run_info(summaries[0], overalls[0], blocks[0].len()),
         candidate: run_info(summaries[1], overalls[1], blocks[1].len()),
         options: *options,
-        load: load_check(summaries[0], summaries[1], options.load_tolerance),
+        comparable: load.same_load,
+        headline: if load.same_load {
+            verdict.as_str().into()
+        } else {
+            NOT_COMPARABLE.into()
+        },
+        baseline_started_later,
+        load,
         regressions: count(Verdict::Regression),
         improvements: count(Verdict::Improvement),
-        verdict: combine(&statistics),
+        verdict,
         overall,
         endpoints: rows,
         only_in_baseline,
@@ -283,7 +353,7 @@ fn method_notes(blocks: &[Vec<Block>; 2], use_blocks: bool) -> Vec<String> {
     let fewest = blocks.iter().map(Vec::len).min().unwrap_or(0);
     if fewest == 0 {
         notes.push(
-            "a run has no timestamps: requests are taken as independent (Fisher's exact test), so tests may be too eager and intervals too narrow if latencies are autocorrelated".into(),
+            "a run has no timestamps: requests are taken as independent (bootstrap and error-rate test without a design effect), so tests may be too eager and intervals too narrow if latencies are autocorrelated".into(),
         );
     } else {
         notes.push(
@@ -298,7 +368,7 @@ fn method_notes(blocks: &[Vec<Block>; 2], use_blocks: bool) -> Vec<String> {
     }
     if use_blocks {
         notes.push(format!(
-            "whole-run percentiles: permutation test and bootstrap interval over the {} + {} time blocks (blocks, not requests, are the independent units)",
+            "whole-run percentiles: permutation test over the {} + {} time blocks (blocks, not requests, are the independent units), its interval the ratios that test does not reject",
             blocks[0].len(),
             blocks[1].len()
         ));
@@ -401,17 +471,17 @@ fn ms(us: u64) -> f64 {
     us as f64 / 1000.0
 }
 
-/// Compares two proportions: Fisher's exact test when requests are taken as
-/// independent (`effects` unknown), else a cluster-robust t test.
-fn proportion_test(
-    threshold_ms: Option<f64>,
+/// The counts and effective sizes behind an error-rate test: a difference of
+/// proportions whose variance allows for each run's design effect (or none,
+/// when requests must be taken as independent).
+fn error_evidence(
     [(x1, n1), (x2, n2)]: [(u64, u64); 2],
     effects: Option<[f64; 2]>,
     degrees_of_freedom: f64,
-) -> SignificanceTest {
+) -> (SignificanceTest, Evidence) {
     let [d1, d2] = effects.unwrap_or([1.0, 1.0]);
     let counts = Some(TestCounts {
-        threshold_ms,
+        threshold_ms: None,
         baseline_count: x1,
         baseline_n: n1,
         candidate_count: x2,
@@ -419,48 +489,55 @@ fn proportion_test(
         baseline_design_effect: d1,
         candidate_design_effect: d2,
     });
-    if effects.is_none() {
-        let f = stats::fisher_exact(stats::Table { x1, n1, x2, n2 });
-        return SignificanceTest {
-            counts,
-            ..SignificanceTest::new(TestMethod::Fisher, f.greater, f.less)
-        };
-    }
-    let t = stats::robust_difference_t(
+    let (d, se) = stats::robust_difference(
         (x1 as f64 / d1, n1 as f64 / d1),
         (x2 as f64 / d2, n2 as f64 / d2),
     );
-    SignificanceTest {
+    let df = effects.is_some().then_some(degrees_of_freedom);
+    let evidence = Evidence::Difference { d, se, df };
+    let (worse, better) = evidence.p_sides();
+    let method = if effects.is_some() {
+        TestMethod::ClusterRobust
+    } else {
+        TestMethod::Wald
+    };
+    let test = SignificanceTest {
         counts,
-        degrees_of_freedom: Some(degrees_of_freedom),
-        ..SignificanceTest::new(
-            TestMethod::ClusterRobust,
-            stats::student_t_sf(t, degrees_of_freedom),
-            stats::student_t_sf(-t, degrees_of_freedom),
-        )
-    }
+        degrees_of_freedom: df,
+        ..SignificanceTest::new(method, worse, better)
+    };
+    (test, evidence)
 }
 
-/// Block permutation tests of the quantiles `qs` of the whole runs.
+/// Block permutation tests of the quantiles `qs` of two populations'
+/// time blocks.
 fn block_permutation_tests(
     qs: &[f64],
     [a, b]: [&[Block]; 2],
     permutations: u32,
     seed: u64,
-) -> Vec<SignificanceTest> {
+) -> Vec<Option<(SignificanceTest, Evidence)>> {
     fn refs(blocks: &[Block]) -> Vec<&Sparse> {
         blocks.iter().map(|b| &b.latencies).collect()
     }
     bootstrap::permutation_tests(&refs(a), &refs(b), qs, permutations, seed)
         .into_iter()
-        .map(|t| SignificanceTest {
-            blocks: Some(BlockPermutationTest {
-                baseline_blocks: a.len(),
-                candidate_blocks: b.len(),
-                permutations,
-                log_ratio: t.log_ratio,
-            }),
-            ..SignificanceTest::new(TestMethod::BlockPermutation, t.p_worse, t.p_better)
+        .map(|t| {
+            let evidence = Evidence::Permutation {
+                observed: t.log_ratio,
+                null: Spread::new(t.deals)?,
+            };
+            let (worse, better) = evidence.p_sides();
+            let test = SignificanceTest {
+                blocks: Some(BlockPermutationTest {
+                    baseline_blocks: a.len(),
+                    candidate_blocks: b.len(),
+                    permutations,
+                    log_ratio: t.log_ratio,
+                }),
+                ..SignificanceTest::new(TestMethod::BlockPermutation, worse, better)
+            };
+            Some((test, evidence))
         })
         .collect()
 }
@@ -469,15 +546,50 @@ fn rps(n: u64, duration_s: Option<f64>) -> Option<f64> {
     duration_s.filter(|d| *d > 0.0).map(|d| n as f64 / d)
 }
 
+/// Where a statistic sits in its row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Slot {
+    Latency(usize),
+    Errors,
+}
+
+/// A row before the multiplicity adjustment, with the evidence of each
+/// tested statistic.
+struct Estimated {
+    row: RowComparison,
+    evidence: Vec<(Slot, Evidence)>,
+}
+
+/// The note of a percentile a run holds too few requests to estimate, and
+/// what would let the data decide.
+fn too_few_note(label: &str, q: f64, n: [u64; 2]) -> String {
+    let needed = (MIN_EXPECTED_ABOVE / (1.0 - q)).round();
+    let short: Vec<String> = [(0, "baseline"), (1, "candidate")]
+        .into_iter()
+        .filter(|(k, _)| (n[*k] as f64) < needed)
+        .map(|(k, which)| {
+            format!(
+                "about {} more requests in the {which}",
+                (needed - n[k] as f64).max(0.0)
+            )
+        })
+        .collect();
+    format!(
+        "{label} is an estimate only with at least {MIN_EXPECTED_ABOVE} requests above it in each run, i.e. {needed} requests ({} and {} here); {} would let the data decide",
+        n[0],
+        n[1],
+        short.join(" and ")
+    )
+}
+
 /// Everything about one population before the multiplicity adjustment.
-fn estimate(p: &Population<'_>, cx: &Context<'_>, seed: u64) -> RowComparison {
+fn estimate(p: &Population<'_>, cx: &Context<'_>, seed: u64) -> Estimated {
     let o = cx.options;
     let [sa, sb] = p.series;
     let hists = [
         Sparse::from_histogram(sa.hist),
         Sparse::from_histogram(sb.hist),
     ];
-    let pooled = pooled_histogram(sa.hist, sb.hist);
     // The whole run measures its own dependence; an endpoint's latency is
     // assumed to be as dependent as the worst its run shows, its errors as
     // the run's errors.
@@ -491,15 +603,8 @@ fn estimate(p: &Population<'_>, cx: &Context<'_>, seed: u64) -> RowComparison {
         };
         [pick(0), pick(1)]
     };
-    let test = |threshold_ms, counts, effects| {
-        proportion_test(
-            threshold_ms,
-            counts,
-            cx.dependence_known.then_some(effects),
-            cx.degrees_of_freedom,
-        )
-    };
     let by_blocks = p.whole_run && cx.use_blocks;
+    let mut evidence = Vec::new();
 
     let mut latency: Vec<QuantileComparison> = Vec::new();
     let mut tested: Vec<(usize, [f64; 2])> = Vec::new();
@@ -515,47 +620,54 @@ fn estimate(p: &Population<'_>, cx: &Context<'_>, seed: u64) -> RowComparison {
             change,
             ratio_interval: None,
             interval_method: None,
+            confidence: None,
             test: None,
             verdict: Verdict::InsufficientData,
             note: None,
         };
-        let needed = (MIN_EXPECTED_ABOVE / (1.0 - q)).ceil();
-        let effects = effects_of(d, &cx.endpoint_effects);
         // Blocks carry the dependence themselves; otherwise dependent
-        // requests count for fewer independent ones.
-        let sizes: Vec<f64> = (0..2)
-            .map(|k| {
-                let n = hists[k].total as f64;
-                if by_blocks {
-                    n
-                } else {
-                    n / effects[k].max(1.0)
-                }
-            })
-            .collect();
-        if sizes.iter().any(|n| *n < needed) {
-            let shown = |n: f64| format!("{}", n.floor());
+        // requests widen the bootstrap by the square root of the design
+        // effect (variance × D).
+        let effects = if by_blocks {
+            [1.0, 1.0]
+        } else if p.whole_run && cx.dependence_known {
+            cx.whole_blocks
+        } else if cx.dependence_known {
+            effects_of(d, &cx.endpoint_effects)
+        } else {
+            [1.0, 1.0]
+        };
+        // The permutation test is exact with any number of requests; a
+        // resampled percentile needs a few requests above it, or it is the
+        // run's maximum and its bootstrap says nothing.
+        let needed = (MIN_EXPECTED_ABOVE / (1.0 - q)).round();
+        if hists.iter().any(|h| h.total == 0) {
+            row.note = Some(format!("{label}: a run has no latencies here"));
+        } else if !by_blocks && hists.iter().any(|h| (h.total as f64) < needed) {
+            row.note = Some(too_few_note(label, q, [hists[0].total, hists[1].total]));
+        } else if !p.whole_run
+            && q >= EXTREME_QUANTILE
+            && (0..2).any(|k| hists[k].total as f64 / effects[k].max(1.0) < needed)
+        {
+            // An endpoint's extreme tail can come from one slow second:
+            // resampled with fewer effective requests above it, it called
+            // halves of one run different in a third of random splits.
             row.note = Some(format!(
-                "{label} is tested with at least {needed} latencies in each run{} ({} and {} here)",
-                if by_blocks {
-                    ""
-                } else {
-                    ", counted as independent ones (n / design effect)"
-                },
-                shown(sizes[0]),
-                shown(sizes[1])
+                "{label} of an endpoint is tested only with at least {MIN_EXPECTED_ABOVE} requests above it once dependence is allowed for, i.e. {needed} effective requests (requests ÷ design effect: {:.0} and {:.0} here); about {:.0} requests in each run would let the data decide",
+                (hists[0].total as f64 / effects[0].max(1.0)).floor(),
+                (hists[1].total as f64 / effects[1].max(1.0)).floor(),
+                (needed * effects[0].max(effects[1]).max(1.0)).ceil()
+            ));
+        } else if p.whole_run
+            && !by_blocks
+            && (0..2).any(|k| hists[k].total as f64 / effects[k].max(1.0) < needed)
+        {
+            // Too few blocks to permute, each counted as one observation:
+            // that few cannot place a tail percentile.
+            row.note = Some(format!(
+                "{label}: a run has fewer than {MIN_BLOCKS_FOR_BOOTSTRAP} time blocks, each counted as one observation, and that few cannot place {label}; a run of at least {MIN_BLOCKS_FOR_BOOTSTRAP} s would let the data decide"
             ));
         } else {
-            let t = pooled.value_at_quantile(q);
-            row.test = Some(test(
-                Some(ms(t)),
-                [
-                    (hists[0].count_above(t), hists[0].total),
-                    (hists[1].count_above(t), hists[1].total),
-                ],
-                effects,
-            ));
-            row.verdict = Verdict::NoSignificantChange;
             tested.push((i, effects));
         }
         latency.push(row);
@@ -563,43 +675,65 @@ fn estimate(p: &Population<'_>, cx: &Context<'_>, seed: u64) -> RowComparison {
 
     if !tested.is_empty() {
         let qs: Vec<f64> = tested.iter().map(|(i, _)| QUANTILES[*i].0).collect();
-        let (resamplers, method) = if by_blocks {
-            let of = |b: &[Block]| {
-                let refs: Vec<&Sparse> = b.iter().map(|b| &b.latencies).collect();
-                Resampler::blocks(&refs)
-            };
-            (
-                [of(cx.blocks[0]), of(cx.blocks[1])],
-                IntervalMethod::BlockBootstrap,
-            )
-        } else {
-            let of = |k: usize| {
-                let effects: Vec<f64> = tested.iter().map(|(_, e)| e[k]).collect();
-                Resampler::independent(&hists[k], &qs, &effects)
-            };
-            ([of(0), of(1)], IntervalMethod::IidBootstrap)
-        };
-        let stats = ratio_intervals(
-            &resamplers[0],
-            &resamplers[1],
-            &qs,
-            o.bootstrap_replicates,
-            o.alpha,
-            seed,
-        );
-        for ((i, _), st) in tested.iter().zip(stats) {
-            let row = &mut latency[*i];
-            row.interval_method = Some(method);
-            match st {
-                None => row.note = Some("a percentile of 0 ms: no ratio".into()),
-                Some(st) => row.ratio_interval = Some(st.interval),
-            }
-        }
         if by_blocks {
-            let tests =
-                block_permutation_tests(&qs, cx.blocks, o.bootstrap_replicates, seed ^ 0x7e57);
+            let tests = block_permutation_tests(&qs, cx.blocks, o.bootstrap_replicates, seed);
             for ((i, _), t) in tested.iter().zip(tests) {
-                latency[*i].test = Some(t);
+                let row = &mut latency[*i];
+                match t {
+                    None => row.note = Some("the permutations gave no usable ratio".into()),
+                    Some((test, e)) => {
+                        row.test = Some(test);
+                        row.interval_method = Some(IntervalMethod::BlockPermutation);
+                        evidence.push((Slot::Latency(*i), e));
+                    }
+                }
+            }
+        } else {
+            // Each run's percentiles resampled request by request at its
+            // full size (no small-sample bias of an extreme order
+            // statistic), their spread around the estimate then widened by
+            // √D for the dependence the run's time blocks show.
+            let logs = [0, 1].map(|k| {
+                let r = Resampler::independent(&hists[k], &qs, &vec![1.0; qs.len()]);
+                log_replicates(
+                    &r,
+                    &qs,
+                    o.bootstrap_replicates,
+                    seed ^ (k as u64 + 1).wrapping_mul(0xb5ad_4ece_da1c_e2a9),
+                )
+            });
+            for (t, ((i, effects), q)) in tested.iter().zip(&qs).enumerate() {
+                let row = &mut latency[*i];
+                let point = |k: usize| {
+                    let v = hists[k].quantile(*q);
+                    (v > 0).then(|| (v as f64).ln())
+                };
+                let scaled = match (point(0), point(1), &logs[0][t], &logs[1][t]) {
+                    (Some(a), Some(b), Some(ra), Some(rb)) => {
+                        let (sa, sb) = (effects[0].max(1.0).sqrt(), effects[1].max(1.0).sqrt());
+                        Spread::new(
+                            ra.iter()
+                                .zip(rb)
+                                .map(|(ya, yb)| (b + sb * (yb - b)) - (a + sa * (ya - a)))
+                                .collect(),
+                        )
+                    }
+                    _ => None,
+                };
+                match scaled {
+                    None => row.note = Some("a percentile of 0 ms: no ratio".into()),
+                    Some(spread) => {
+                        let e = Evidence::Bootstrap { spread };
+                        let (worse, better) = e.p_sides();
+                        let n = |k: usize| hists[k].total as f64 / effects[k].max(1.0);
+                        row.test = Some(SignificanceTest {
+                            effective_n: Some([n(0), n(1)]),
+                            ..SignificanceTest::new(TestMethod::Bootstrap, worse, better)
+                        });
+                        row.interval_method = Some(IntervalMethod::IidBootstrap);
+                        evidence.push((Slot::Latency(*i), e));
+                    }
+                }
             }
         }
     }
@@ -611,22 +745,24 @@ fn estimate(p: &Population<'_>, cx: &Context<'_>, seed: u64) -> RowComparison {
             0.0
         }
     };
-    let [da, db] = effects_of(&cx.error_effects, &cx.error_effects);
-    let error_rate = cx.errors_known.then(|| ErrorRateComparison {
-        change: Change::new(rate(&sa), rate(&sb)),
-        difference_interval: stats::newcombe(
-            sa.errors as f64 / da,
-            sa.requests as f64 / da,
-            sb.errors as f64 / db,
-            sb.requests as f64 / db,
-            o.alpha,
-        ),
-        test: test(
-            None,
+    let error_rate = cx.errors_known.then(|| {
+        let (test, e) = error_evidence(
             [(sa.errors, sa.requests), (sb.errors, sb.requests)],
-            [da, db],
-        ),
-        verdict: Verdict::NoSignificantChange,
+            cx.dependence_known
+                .then(|| effects_of(&cx.error_effects, &cx.error_effects)),
+            cx.degrees_of_freedom,
+        );
+        evidence.push((Slot::Errors, e));
+        ErrorRateComparison {
+            change: Change::new(rate(&sa), rate(&sb)),
+            difference_interval: Interval {
+                low: -1.0,
+                high: 1.0,
+            },
+            confidence: None,
+            test,
+            verdict: Verdict::NoSignificantChange,
+        }
     });
     let rps = match (
         rps(sa.requests, cx.durations[0]),
@@ -635,81 +771,97 @@ fn estimate(p: &Population<'_>, cx: &Context<'_>, seed: u64) -> RowComparison {
         (Some(x), Some(y)) => Some(Change::new(x, y)),
         _ => None,
     };
-    RowComparison {
-        name: p.name.clone(),
-        method: p.method.clone(),
-        requests: Change::new(sa.requests as f64, sb.requests as f64),
-        rps,
-        latency,
-        error_rate,
-        verdict: Verdict::NoSignificantChange,
+    Estimated {
+        row: RowComparison {
+            name: p.name.clone(),
+            method: p.method.clone(),
+            requests: Change::new(sa.requests as f64, sb.requests as f64),
+            rps,
+            latency,
+            error_rate,
+            verdict: Verdict::NoSignificantChange,
+        },
+        evidence,
     }
 }
 
-/// Adjusts every p-value of the comparison as one family.
-fn adjust_all(rows: &mut [RowComparison], o: &CompareOptions) {
-    let mut tests: Vec<&mut SignificanceTest> = rows
-        .iter_mut()
-        .flat_map(|row| {
-            row.latency
-                .iter_mut()
-                .filter_map(|q| q.test.as_mut())
-                .chain(row.error_rate.as_mut().map(|e| &mut e.test))
+/// The verdict an interval gives against "no change" at `null` and the
+/// practical-equality band [lo, hi]; `higher_is_worse` for both scales.
+fn verdict_of(iv: Interval, null: f64, (lo, hi): (f64, f64)) -> Verdict {
+    if iv.low >= lo && iv.high <= hi {
+        Verdict::Equivalent
+    } else if iv.low > null {
+        Verdict::Regression
+    } else if iv.high < null {
+        Verdict::Improvement
+    } else {
+        Verdict::NoSignificantChange
+    }
+}
+
+/// Adjusts every test of the comparison as one family, and gives each
+/// statistic its interval at the level its test was held to: the verdict
+/// is then read off that interval, so it cannot contradict it.
+fn adjust_and_decide(rows: &mut [Estimated], o: &CompareOptions) {
+    let ps: Vec<f64> = rows
+        .iter()
+        .flat_map(|r| r.evidence.iter())
+        .map(|(_, e)| {
+            let (w, b) = e.p_sides();
+            (2.0 * w.min(b)).min(1.0)
         })
         .collect();
-    let raw: Vec<f64> = tests.iter().map(|t| t.p_value).collect();
-    let adjusted = stats::adjust(&raw, o.adjustment);
-    for (t, p) in tests.iter_mut().zip(adjusted) {
-        t.p_adjusted = p;
-        t.significant = p <= o.alpha;
-    }
-}
-
-fn verdict_for(test: &SignificanceTest, equivalent: bool) -> Verdict {
-    match (test.significant, equivalent) {
-        (_, true) => Verdict::Equivalent,
-        (true, false) if test.worse() => Verdict::Regression,
-        (true, false) => Verdict::Improvement,
-        (false, false) => Verdict::NoSignificantChange,
-    }
-}
-
-fn finish_row(mut row: RowComparison, o: &CompareOptions) -> RowComparison {
-    let (lo, hi) = (1.0 / (1.0 + o.latency_tolerance), 1.0 + o.latency_tolerance);
-    for q in &mut row.latency {
-        if let Some(t) = &q.test {
-            let equivalent = q
-                .ratio_interval
-                .is_some_and(|iv| iv.low >= lo && iv.high <= hi);
-            q.verdict = verdict_for(t, equivalent);
-            // Counts above the pooled percentile can, rarely, lean the other
-            // way than the percentiles themselves: claim nothing then.
-            let moved_up = q.change.candidate > q.change.baseline;
-            let moved_down = q.change.candidate < q.change.baseline;
-            if (q.verdict == Verdict::Regression && !moved_up)
-                || (q.verdict == Verdict::Improvement && !moved_down)
-            {
-                q.verdict = Verdict::NoSignificantChange;
-                q.note =
-                    Some("the test and the change in the percentile point different ways".into());
+    let adjusted = stats::adjust(&ps, o.adjustment);
+    let gammas = levels(&ps, o.alpha, o.adjustment);
+    let latency_band = (1.0 / (1.0 + o.latency_tolerance), 1.0 + o.latency_tolerance);
+    let error_band = (-o.error_tolerance, o.error_tolerance);
+    let mut k = 0;
+    for est in rows.iter_mut() {
+        for (slot, e) in &est.evidence {
+            let (gamma, p_adjusted) = (gammas[k], adjusted[k]);
+            k += 1;
+            let iv = e.interval(gamma);
+            match *slot {
+                Slot::Latency(i) => {
+                    let q = &mut est.row.latency[i];
+                    // The interval always holds the ratio shown.
+                    let point = q.change.candidate / q.change.baseline;
+                    let mut ratio = Interval {
+                        low: iv.low.exp(),
+                        high: iv.high.exp(),
+                    };
+                    if point.is_finite() {
+                        ratio.low = ratio.low.min(point);
+                        ratio.high = ratio.high.max(point);
+                    }
+                    q.ratio_interval = Some(ratio);
+                    q.confidence = Some(1.0 - gamma);
+                    q.verdict = verdict_of(ratio, 1.0, latency_band);
+                    if let Some(t) = &mut q.test {
+                        t.p_adjusted = p_adjusted;
+                        t.significant = ratio.low > 1.0 || ratio.high < 1.0;
+                    }
+                }
+                Slot::Errors => {
+                    if let Some(r) = &mut est.row.error_rate {
+                        r.difference_interval = iv;
+                        r.confidence = Some(1.0 - gamma);
+                        r.verdict = verdict_of(iv, 0.0, error_band);
+                        r.test.p_adjusted = p_adjusted;
+                        r.test.significant = iv.low > 0.0 || iv.high < 0.0;
+                    }
+                }
             }
         }
+        let all: Vec<Verdict> = est
+            .row
+            .latency
+            .iter()
+            .map(|q| q.verdict)
+            .chain(est.row.error_rate.as_ref().map(|e| e.verdict))
+            .collect();
+        est.row.verdict = combine(&all);
     }
-    if let Some(e) = &mut row.error_rate {
-        let iv = e.difference_interval;
-        e.verdict = verdict_for(
-            &e.test,
-            iv.low >= -o.error_tolerance && iv.high <= o.error_tolerance,
-        );
-    }
-    let all: Vec<Verdict> = row
-        .latency
-        .iter()
-        .map(|q| q.verdict)
-        .chain(row.error_rate.as_ref().map(|e| e.verdict))
-        .collect();
-    row.verdict = combine(&all);
-    row
 }
 
 /// The verdict of several statistics: any regression wins, then any
@@ -732,6 +884,7 @@ pub fn combine(verdicts: &[Verdict]) -> Verdict {
 fn run_info(s: &RunSummary, overall: &Histogram<u64>, blocks: usize) -> RunInfo {
     RunInfo {
         source: s.source.clone(),
+        start: s.start.clone(),
         requests: s.requests.unwrap_or(overall.len()),
         duration_s: s.duration_s,
         rps: s.rps,

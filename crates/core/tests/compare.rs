@@ -92,6 +92,24 @@ fn saturated_level_is_a_regression_at_a_different_load() {
     assert_eq!(back.regressions, 0);
 }
 
+/// A comparison stored before `comparable` and `headline` existed (an older
+/// share link) still reads "not comparable" when its loads differed.
+#[test]
+fn an_older_comparison_without_a_headline_takes_it_from_its_load() {
+    let o = CompareOptions::default();
+    for (base, cand, comparable) in [("100", "200", false), ("100", "100", true)] {
+        let c = compare(&level(base), &level(cand), &o).expect("compares");
+        let mut v = serde_json::to_value(&c).expect("serialises");
+        let doc = v.as_object_mut().expect("an object");
+        doc.remove("comparable");
+        doc.remove("headline");
+        let old = Comparison::from_json(v).expect("reads");
+        assert_eq!(old.comparable, comparable, "{base} vs {cand}");
+        assert_eq!(old.headline, c.headline, "{base} vs {cand}");
+        assert_eq!(old, c);
+    }
+}
+
 #[test]
 fn a_run_compared_with_itself_shows_no_change() {
     for vus in ["010", "100", "200"] {
@@ -264,7 +282,6 @@ fn false_alarms_stay_within_the_level() {
         eprintln!(
             "vus {vus}, split by {block:?}: any significant in {family:.3} of {splits} splits"
         );
-        assert!(family <= alpha, "vus {vus}, blocks {block:?}: {family}");
         for (test, (hits, n)) in &a.per_test {
             let rate = f64::from(*hits) / f64::from(*n);
             let chance = binomial_at_least(f64::from(*hits), f64::from(*n), alpha);
@@ -276,6 +293,7 @@ fn false_alarms_stay_within_the_level() {
                 "vus {vus}, blocks {block:?}, {test}: {rate}"
             );
         }
+        assert!(family <= alpha, "vus {vus}, blocks {block:?}: {family}");
     }
 }
 
@@ -307,4 +325,127 @@ fn latency_only_inputs_compare_no_error_rates() {
             _ => {}
         }
     }
+}
+
+/// Every k6 run file of the project's fixtures and, when present, of the
+/// shared real runs (the same file found twice is read once).
+fn every_k6_run() -> Vec<(String, Run)> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut entries: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("run.") && n.ends_with(".gz"))
+            {
+                out.push(p);
+            }
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut dirs = vec![root.join("tests/fixtures/k6")];
+    if let Ok(d) = std::env::var("VERDICT_REAL_FIXTURES") {
+        dirs.push(std::path::PathBuf::from(d).join("k6"));
+    }
+    dirs.push(root.join("../shared/fixtures/real/k6"));
+    dirs.push(std::path::PathBuf::from("/work/shared/fixtures/real/k6"));
+    let mut files = Vec::new();
+    for d in dirs {
+        walk(&d, &mut files);
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut runs = Vec::new();
+    for f in files {
+        let bytes = std::fs::read(&f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        if seen.insert(bytes.clone()) {
+            let name = f.display().to_string();
+            let raw = gunzip(&bytes);
+            let file = name.trim_end_matches(".gz").to_string();
+            runs.push((name, read(&file, &raw)));
+        }
+    }
+    runs
+}
+
+/// Over every ordered pair of real k6 runs, each statistic's verdict is
+/// what its own interval says: a regression's interval lies above "no
+/// change", an improvement's below, "no significant change" holds it,
+/// "equivalent" lies within the tolerance, and "insufficient data" shows no
+/// interval. The headline says "not comparable" exactly when the loads differ.
+#[test]
+fn no_verdict_contradicts_its_interval_over_every_pair_of_fixtures() {
+    let runs = every_k6_run();
+    assert!(runs.len() >= 8, "{} runs", runs.len());
+    let o = CompareOptions::default();
+    let band = (1.0 / (1.0 + o.latency_tolerance), 1.0 + o.latency_tolerance);
+    let mut decided = 0;
+    for (i, (na, a)) in runs.iter().enumerate() {
+        for (j, (nb, b)) in runs.iter().enumerate() {
+            if i == j {
+                continue;
+            }
+            let c = compare(a, b, &o).expect("compares");
+            let pair = format!("{na} → {nb}");
+            assert_eq!(c.comparable, c.load.same_load, "{pair}");
+            if c.comparable {
+                assert_eq!(c.headline, c.verdict.as_str(), "{pair}");
+            } else {
+                assert_eq!(c.headline, "not comparable: the load differs", "{pair}");
+            }
+            for row in c.rows() {
+                for q in &row.latency {
+                    let at = format!("{pair}: {} {}", row.name, q.statistic);
+                    let Some(iv) = q.ratio_interval else {
+                        assert_eq!(q.verdict, Verdict::InsufficientData, "{at}");
+                        assert!(q.note.is_some(), "{at}: no reason given");
+                        continue;
+                    };
+                    assert!(iv.low <= iv.high, "{at}: {iv:?}");
+                    let confidence = q.confidence.expect("level");
+                    assert!(confidence >= 1.0 - o.alpha - 1e-12, "{at}: {confidence}");
+                    match q.verdict {
+                        Verdict::Regression => assert!(iv.low > 1.0, "{at}: {iv:?}"),
+                        Verdict::Improvement => assert!(iv.high < 1.0, "{at}: {iv:?}"),
+                        Verdict::NoSignificantChange => {
+                            assert!(iv.low <= 1.0 && 1.0 <= iv.high, "{at}: {iv:?}")
+                        }
+                        Verdict::Equivalent => {
+                            assert!(iv.low >= band.0 && iv.high <= band.1, "{at}: {iv:?}")
+                        }
+                        Verdict::InsufficientData => panic!("{at}: an interval but no verdict"),
+                    }
+                    let t = q.test.expect("a test beside the interval");
+                    assert_eq!(t.significant, iv.low > 1.0 || iv.high < 1.0, "{at}");
+                    decided += usize::from(t.significant);
+                }
+                if let Some(e) = &row.error_rate {
+                    let at = format!("{pair}: {} errors", row.name);
+                    let iv = e.difference_interval;
+                    assert!(iv.low <= e.change.absolute + 1e-12, "{at}: {iv:?}");
+                    assert!(e.change.absolute <= iv.high + 1e-12, "{at}: {iv:?}");
+                    match e.verdict {
+                        Verdict::Regression => assert!(iv.low > 0.0, "{at}: {iv:?}"),
+                        Verdict::Improvement => assert!(iv.high < 0.0, "{at}: {iv:?}"),
+                        Verdict::NoSignificantChange => {
+                            assert!(iv.low <= 0.0 && 0.0 <= iv.high, "{at}: {iv:?}")
+                        }
+                        Verdict::Equivalent => assert!(
+                            iv.low >= -o.error_tolerance && iv.high <= o.error_tolerance,
+                            "{at}: {iv:?}"
+                        ),
+                        Verdict::InsufficientData => panic!("{at}: tested but undecided"),
+                    }
+                    assert_eq!(e.test.significant, iv.low > 0.0 || iv.high < 0.0, "{at}");
+                }
+            }
+        }
+    }
+    // Runs from 10 to 200 VUs differ: the check must have met decisions.
+    assert!(decided > 0);
 }

@@ -24,7 +24,8 @@ pub struct CompareViewProps {
     pub width: f64,
     /// The comparison now shown (for the share link), or `None`.
     pub on_result: Callback<Option<Rc<Comparison>>>,
-    /// (baseline, candidate) the user chose, if any; otherwise the two newest.
+    /// (baseline, candidate) the user chose, if any; otherwise the two newest,
+    /// the one that started first as the baseline ([`default_pair`]).
     pub picked: Option<(EntryId, EntryId)>,
     pub on_pick: Callback<(EntryId, EntryId)>,
     /// Two files dropped or chosen here: read them, then compare them.
@@ -75,13 +76,30 @@ fn two_files(files: Vec<File>) -> Result<Vec<File>, String> {
     }
 }
 
+/// (baseline, candidate) until the user picks: the two newest files, the
+/// run that started first as the baseline (the older file when a start time
+/// is unknown). `runs` is (entry, start), newest file first.
+pub fn default_pair(runs: &[(EntryId, Option<&str>)]) -> (EntryId, EntryId) {
+    let (newest, before) = (runs.first(), runs.get(1));
+    let id = |r: Option<&(EntryId, Option<&str>)>| r.map_or(0, |r| r.0);
+    let started = |r: Option<&(EntryId, Option<&str>)>| {
+        r.and_then(|r| r.1)
+            .and_then(|t| verdict_core::time::parse_rfc3339(t.as_bytes()))
+    };
+    match (started(before), started(newest)) {
+        (Some(b), Some(n)) if n < b => (id(newest), id(before)),
+        _ => (id(before), id(newest)),
+    }
+}
+
 #[component]
 pub fn CompareView(props: &CompareViewProps) -> Html {
-    // Newest as candidate, the one before as baseline, until the user picks.
-    let default = (
-        props.runs.get(1).map_or(0, |r| r.0),
-        props.runs.first().map_or(0, |r| r.0),
-    );
+    let starts: Vec<(EntryId, Option<&str>)> = props
+        .runs
+        .iter()
+        .map(|r| (r.0, r.2.start.as_deref()))
+        .collect();
+    let default = default_pair(&starts);
     let known = |id: EntryId| props.runs.iter().any(|r| r.0 == id);
     let (baseline, candidate) = match props.picked {
         Some((b, c)) if known(b) && known(c) => (b, c),
@@ -177,5 +195,22 @@ pub fn CompareView(props: &CompareViewProps) -> Html {
                 }}
             }
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_pair;
+
+    #[test]
+    fn the_run_that_started_first_is_the_default_baseline() {
+        let early = Some("2026-11-22T01:35:58.832031449Z");
+        let late = Some("2026-11-22T01:37:30.856517139Z");
+        // Newest file first: a later file holding an earlier run.
+        assert_eq!(default_pair(&[(7, early), (3, late)]), (7, 3));
+        assert_eq!(default_pair(&[(7, late), (3, early)]), (3, 7));
+        // Start unknown: the older file is the baseline.
+        assert_eq!(default_pair(&[(7, None), (3, early)]), (3, 7));
+        assert_eq!(default_pair(&[(7, early)]), (0, 7));
     }
 }

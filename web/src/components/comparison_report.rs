@@ -134,7 +134,12 @@ pub fn ComparisonReport(props: &ComparisonReportProps) -> Html {
         width
     };
     let headline = format!(
-        "{} statistic{} regressed, {} improved (α = {}, differences within ±{:.0}% latency or ±{:.2} points of error rate count as equal)",
+        "{}{} statistic{} regressed, {} improved (α = {}, differences within ±{:.0}% latency or ±{:.2} points of error rate count as equal)",
+        if c.comparable {
+            ""
+        } else {
+            "the runs were not driven at the same load, so no overall verdict; in the rows below "
+        },
         c.regressions,
         if c.regressions == 1 { "" } else { "s" },
         c.improvements,
@@ -161,13 +166,23 @@ pub fn ComparisonReport(props: &ComparisonReportProps) -> Html {
         html! { <li><strong>{label}</strong>{format!(" {} — {}", r.source, parts.join(", "))}</li> }
     };
     html! {
-        <div class="comparison-report" data-verdict={verdict_key(c.verdict)}>
-            <p class="verdict-line">{verdict_badge(c.verdict)}
-                // A run read from a cut file is said on the verdict itself.
-                if let Some(line) = c.partial_line() {
-                    {" "}<span class="partial" data-partial="true">{line}</span>
-                }
-                {" "}{headline}</p>
+        <div class="comparison-report" data-verdict={verdict_key(c.verdict)} data-comparable={c.comparable.to_string()}>
+            if c.comparable {
+                <p class="verdict-line">{verdict_badge(c.verdict)}
+                    // A run read from a cut file is said on the verdict itself.
+                    if let Some(line) = c.partial_line() {
+                        {" "}<span class="partial" data-partial="true">{line}</span>
+                    }
+                    {" "}{headline}</p>
+            } else {
+                <p class="verdict-line" data-headline={c.headline.clone()}>
+                    <span class="verdict not-comparable">{c.headline.clone()}</span>
+                    if let Some(line) = c.partial_line() {
+                        {" "}<span class="partial" data-partial="true">{line}</span>
+                    }
+                    {" — "}{headline}
+                </p>
+            }
             <ul class="compared-runs">
                 {run_line("Baseline", &c.baseline)}
                 {run_line("Candidate", &c.candidate)}
@@ -194,7 +209,7 @@ pub fn ComparisonReport(props: &ComparisonReportProps) -> Html {
                             <th scope="col" class="num">{"Baseline"}</th>
                             <th scope="col" class="num">{"Candidate"}</th>
                             <th scope="col" class="num">{"Change"}</th>
-                            <th scope="col" class="num" title="95% interval of candidate/baseline (latency) or of the difference (error rate)">{"Interval"}</th>
+                            <th scope="col" class="num" title="Interval of candidate/baseline (latency) or of the difference (error rate), at the level its test was held to after the adjustment: a verdict never contradicts it">{"Interval"}</th>
                             <th scope="col" class="num" title="p-value adjusted over every test of the comparison">{"p (adj.)"}</th>
                             <th scope="col">{"Verdict"}</th>
                         </tr>

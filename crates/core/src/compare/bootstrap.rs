@@ -153,16 +153,15 @@ pub struct RatioStats {
     pub interval: Interval,
 }
 
-/// The bootstrap distribution of candidate/baseline for each quantile in
-/// `qs`; `None` where a baseline replicate is 0 µs (no ratio).
-pub fn ratio_intervals(
+/// Bootstrap replicates of ln(candidate/baseline) for each quantile in
+/// `qs`; `None` where a replicate is 0 µs (no ratio).
+pub fn log_ratio_replicates(
     baseline: &Resampler,
     candidate: &Resampler,
     qs: &[f64],
     replicates: u32,
-    alpha: f64,
     seed: u64,
-) -> Vec<Option<RatioStats>> {
+) -> Vec<Option<Vec<f64>>> {
     let mut rng = Rng::new(seed);
     let mut scratch = Vec::new();
     let (mut a, mut b) = (vec![0u64; qs.len()], vec![0u64; qs.len()]);
@@ -175,24 +174,64 @@ pub fn ratio_intervals(
             if a[k] == 0 || b[k] == 0 {
                 undefined[k] = true;
             } else {
-                ratios[k].push(b[k] as f64 / a[k] as f64);
+                ratios[k].push((b[k] as f64 / a[k] as f64).ln());
             }
         }
     }
     ratios
         .into_iter()
         .zip(undefined)
-        .map(|(mut r, undefined)| {
-            if undefined || r.len() < 2 {
-                return None;
+        .map(|(r, undefined)| (!undefined && r.len() >= 2).then_some(r))
+        .collect()
+}
+
+/// Bootstrap replicates of ln(quantile) of one run for each quantile in
+/// `qs`; `None` where a replicate is 0 µs (no logarithm).
+pub fn log_replicates(
+    resampler: &Resampler,
+    qs: &[f64],
+    replicates: u32,
+    seed: u64,
+) -> Vec<Option<Vec<f64>>> {
+    let mut rng = Rng::new(seed);
+    let mut scratch = Vec::new();
+    let mut out = vec![0u64; qs.len()];
+    let mut logs: Vec<Option<Vec<f64>>> =
+        vec![Some(Vec::with_capacity(replicates as usize)); qs.len()];
+    for _ in 0..replicates.max(2) {
+        resampler.replicate(qs, &mut rng, &mut scratch, &mut out);
+        for (k, v) in out.iter().enumerate() {
+            if *v == 0 {
+                logs[k] = None;
+            } else if let Some(l) = &mut logs[k] {
+                l.push((*v as f64).ln());
             }
+        }
+    }
+    logs
+}
+
+/// The percentile interval of candidate/baseline at level 1 − alpha for
+/// each quantile in `qs`; `None` where a replicate is 0 µs (no ratio).
+pub fn ratio_intervals(
+    baseline: &Resampler,
+    candidate: &Resampler,
+    qs: &[f64],
+    replicates: u32,
+    alpha: f64,
+    seed: u64,
+) -> Vec<Option<RatioStats>> {
+    log_ratio_replicates(baseline, candidate, qs, replicates, seed)
+        .into_iter()
+        .map(|r| {
+            let mut r = r?;
             r.sort_by(f64::total_cmp);
             let tail = ((alpha / 2.0) * r.len() as f64).floor() as usize;
             let tail = tail.min((r.len() - 1) / 2);
             Some(RatioStats {
                 interval: Interval {
-                    low: r[tail],
-                    high: r[r.len() - 1 - tail],
+                    low: r[tail].exp(),
+                    high: r[r.len() - 1 - tail].exp(),
                 },
             })
         })
@@ -200,7 +239,7 @@ pub fn ratio_intervals(
 }
 
 /// The outcome of a block permutation test for one quantile.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PermutationTest {
     /// ln(candidate/baseline) of the observed runs (values + 1 µs, so that a
     /// 0 µs percentile still has a logarithm).
@@ -208,6 +247,8 @@ pub struct PermutationTest {
     /// One-sided p-values against "worse" and "better".
     pub p_worse: f64,
     pub p_better: f64,
+    /// ln ratio of every deal: the distribution under "no difference".
+    pub deals: Vec<f64>,
 }
 
 /// Block permutation tests of the quantiles `qs` between two runs' blocks.
@@ -264,6 +305,7 @@ pub fn permutation_tests(
     let mut rng = Rng::new(seed);
     let mut order: Vec<usize> = (0..all.len()).collect();
     let mut ratios = Vec::new();
+    let mut deals: Vec<Vec<f64>> = vec![Vec::with_capacity(permutations as usize); qs.len()];
     let (mut at_least, mut at_most) = (vec![0u32; qs.len()], vec![0u32; qs.len()]);
     let (mut sum, mut sum2) = (vec![0.0f64; qs.len()], vec![0.0f64; qs.len()]);
     let perms = permutations.max(1);
@@ -280,11 +322,14 @@ pub fn permutation_tests(
             at_most[k] += u32::from(ratios[k] <= observed[k] + 1e-12);
             sum[k] += ratios[k];
             sum2[k] += ratios[k] * ratios[k];
+            deals[k].push(ratios[k]);
         }
     }
     let resolution = 1.0 / (f64::from(perms) + 1.0);
-    (0..qs.len())
-        .map(|k| {
+    deals
+        .into_iter()
+        .enumerate()
+        .map(|(k, deals)| {
             let n = f64::from(perms);
             let mean = sum[k] / n;
             let sd = ((sum2[k] / n - mean * mean).max(0.0)).sqrt();
@@ -306,6 +351,7 @@ pub fn permutation_tests(
                 log_ratio: observed[k],
                 p_worse: tail(at_least[k], z).min(1.0),
                 p_better: tail(at_most[k], -z).min(1.0),
+                deals,
             }
         })
         .collect()

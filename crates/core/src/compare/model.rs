@@ -113,6 +113,15 @@ pub enum TestMethod {
     /// observed one. Blocks, not requests, are the independent units. Used
     /// for the whole run when both runs have enough blocks.
     BlockPermutation,
+    /// The bootstrap distribution of the percentile ratio (requests
+    /// resampled with the sample size shrunk by the design effect): the
+    /// share of replicates on the far side of ×1 is the p-value, the same
+    /// distribution's percentiles the interval. Endpoints, and whole runs
+    /// with few time blocks.
+    Bootstrap,
+    /// Agresti–Caffo adjusted Wald test of a difference of proportions with
+    /// requests taken as independent (runs without timestamps).
+    Wald,
 }
 
 /// The counts behind a proportion test.
@@ -159,6 +168,10 @@ pub struct SignificanceTest {
     pub degrees_of_freedom: Option<f64>,
     pub counts: Option<TestCounts>,
     pub blocks: Option<BlockPermutationTest>,
+    /// Requests each run counts for once dependence is allowed for
+    /// (requests / design effect), for tests that resample requests.
+    #[serde(default)]
+    pub effective_n: Option<[f64; 2]>,
 }
 
 impl SignificanceTest {
@@ -173,6 +186,7 @@ impl SignificanceTest {
             degrees_of_freedom: None,
             counts: None,
             blocks: None,
+            effective_n: None,
         }
     }
 
@@ -191,6 +205,9 @@ pub enum IntervalMethod {
     /// Resampling requests independently, with the sample size shrunk by
     /// the run's design effect.
     IidBootstrap,
+    /// Inverting the block permutation test: the ratios r for which
+    /// "candidate = r × baseline" is not rejected at the interval's level.
+    BlockPermutation,
 }
 
 /// One latency percentile in both runs.
@@ -202,9 +219,15 @@ pub struct QuantileComparison {
     pub quantile: f64,
     /// Milliseconds, read from each run's histogram.
     pub change: Change,
-    /// Interval of candidate/baseline at level 1 − alpha.
+    /// Interval of candidate/baseline at level `confidence`, from the same
+    /// procedure as the test: it excludes ×1 exactly when the statistic is
+    /// significant after the multiplicity adjustment.
     pub ratio_interval: Option<Interval>,
     pub interval_method: Option<IntervalMethod>,
+    /// Confidence level of `ratio_interval` (1 − the level its test was
+    /// held to after the adjustment, e.g. 0.9983 = 1 − 0.05/30).
+    #[serde(default)]
+    pub confidence: Option<f64>,
     pub test: Option<SignificanceTest>,
     pub verdict: Verdict,
     pub note: Option<String>,
@@ -215,8 +238,12 @@ pub struct QuantileComparison {
 pub struct ErrorRateComparison {
     /// Proportions (0.01 = 1%).
     pub change: Change,
-    /// Newcombe hybrid-score interval of candidate − baseline at level 1 − alpha.
+    /// Interval of candidate − baseline at level `confidence`, inverting the
+    /// row's test: it excludes 0 exactly when the change is significant.
     pub difference_interval: Interval,
+    /// Confidence level of `difference_interval` after the adjustment.
+    #[serde(default)]
+    pub confidence: Option<f64>,
     pub test: SignificanceTest,
     pub verdict: Verdict,
 }
@@ -241,6 +268,9 @@ pub struct RowComparison {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunInfo {
     pub source: String,
+    /// RFC 3339 start of the run, when known.
+    #[serde(default)]
+    pub start: Option<String>,
     pub requests: u64,
     pub duration_s: Option<f64>,
     pub rps: Option<f64>,
@@ -280,8 +310,19 @@ pub struct Comparison {
     pub endpoints: Vec<RowComparison>,
     pub only_in_baseline: Vec<String>,
     pub only_in_candidate: Vec<String>,
-    /// The worst verdict anywhere.
+    /// The worst verdict anywhere (the rows' own verdicts, whatever the load).
     pub verdict: Verdict,
+    /// False when the loads differ beyond the tolerance: the headline is
+    /// then "not comparable", not the rows' verdict.
+    #[serde(default = "yes")]
+    pub comparable: bool,
+    /// The one-line conclusion: "not comparable: the load differs", or the
+    /// text of `verdict`.
+    #[serde(default)]
+    pub headline: String,
+    /// The baseline started after the candidate (both start times known).
+    #[serde(default)]
+    pub baseline_started_later: bool,
     /// Statistics (over all rows) judged a regression.
     pub regressions: usize,
     pub improvements: usize,
@@ -289,7 +330,30 @@ pub struct Comparison {
     pub notes: Vec<String>,
 }
 
+fn yes() -> bool {
+    true
+}
+
+/// The headline when the loads differ beyond the tolerance.
+pub const NOT_COMPARABLE: &str = "not comparable: the load differs";
+
 impl Comparison {
+    /// Reads a comparison from its JSON (a share link's). One written before
+    /// `comparable` and `headline` existed takes them from its load check,
+    /// so a link of runs at different loads still reads "not comparable".
+    pub fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Error> {
+        let mut c: Self = serde_json::from_value(v)?;
+        if c.headline.is_empty() {
+            c.comparable = c.load.same_load;
+            c.headline = if c.comparable {
+                c.verdict.as_str().into()
+            } else {
+                NOT_COMPARABLE.into()
+            };
+        }
+        Ok(c)
+    }
+
     /// All rows, the whole run first.
     pub fn rows(&self) -> impl Iterator<Item = &RowComparison> {
         std::iter::once(&self.overall).chain(&self.endpoints)

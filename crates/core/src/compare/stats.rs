@@ -8,7 +8,7 @@
 //! distributions are the shared ones of [`crate::stats`].
 
 use crate::stats::{incomplete_beta, ln_gamma};
-pub use crate::stats::{normal_quantile, normal_sf, student_t_sf};
+pub use crate::stats::{normal_quantile, normal_sf, student_t_quantile, student_t_sf};
 
 fn ln_choose(n: u64, k: u64) -> f64 {
     ln_gamma(n as f64 + 1.0) - ln_gamma(k as f64 + 1.0) - ln_gamma((n - k) as f64 + 1.0)
@@ -140,6 +140,24 @@ pub fn robust_difference_t((x1, n1): (f64, f64), (x2, n2): (f64, f64)) -> f64 {
         p * (1.0 - p) / (n + 2.0)
     };
     (x2 / n2 - x1 / n1) / (variance(x1, n1) + variance(x2, n2)).sqrt()
+}
+
+/// p₂ − p₁ and its standard error, with each variance taken at the
+/// Agresti–Caffo adjusted proportion as [`robust_difference_t`] does: the
+/// test statistic is their ratio, the interval p₂ − p₁ ± t·se (Agresti &
+/// Caffo 2000), so the two never disagree.
+pub fn robust_difference((x1, n1): (f64, f64), (x2, n2): (f64, f64)) -> (f64, f64) {
+    if n1 <= 0.0 || n2 <= 0.0 {
+        return (0.0, f64::INFINITY);
+    }
+    let variance = |x: f64, n: f64| {
+        let p = (x + 1.0) / (n + 2.0);
+        p * (1.0 - p) / (n + 2.0)
+    };
+    (
+        x2 / n2 - x1 / n1,
+        (variance(x1, n1) + variance(x2, n2)).sqrt(),
+    )
 }
 
 /// A closed interval.
