@@ -20,6 +20,7 @@
 //! ```
 
 pub mod answer;
+pub mod band;
 pub mod from_run;
 pub mod level;
 pub mod linalg;
