@@ -11,8 +11,8 @@ use std::error::Error;
 
 use verdict_core::capacity::band::bracket;
 use verdict_core::capacity::{
-    analyse, levels_from_runs, parse_target, CapacityOptions, Level, LevelSet, PlateauOptions,
-    Scenario,
+    analyse, curve, levels_from_runs, levels_from_table, parse_target, CapacityOptions, Level,
+    LevelSet, PlateauOptions, Scenario,
 };
 use verdict_core::{IngestOptions, Run, Session};
 
@@ -206,5 +206,40 @@ fn the_five_real_runs_answer_within_the_100_to_200_gap() -> TestResult {
     assert_eq!((a.low, a.high), (Some(100), Some(199)), "{}", a.message);
     assert_eq!(a.band_source.as_deref(), Some("gap"));
     assert!(a.message.starts_with("about "), "{}", a.message);
+    // The model that misses a level is not drawn.
+    let fit = a.model_fit.as_ref().ok_or("no model fit")?;
+    assert!(!fit.fits && fit.levels == 5, "{}", fit.statement);
+    let points = curve(&report, &Scenario::default(), 20);
+    assert!(!points.is_empty());
+    assert!(points.iter().all(|p| p.model_percentile_ms.is_none()));
+    Ok(())
+}
+
+#[test]
+fn a_model_that_fits_every_level_is_drawn_and_may_narrow_the_gap() -> TestResult {
+    // statistics.md §3.3's table, made from the model itself.
+    let path = format!(
+        "{}/../../tests/fixtures/capacity/synthetic.csv",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+    let report = analyse(
+        levels_from_table("synthetic.csv", &text)?,
+        &CapacityOptions {
+            target: parse_target("p95<200ms")?,
+            scenario: Scenario::default(),
+        },
+    );
+    let a = &report.answer;
+    let fit = a.model_fit.as_ref().ok_or("no model fit")?;
+    assert!(fit.fits, "{}", fit.statement);
+    assert_eq!(a.scatter.as_ref().map(|s| s.tau), Some(0.0));
+    assert_eq!(a.band_source.as_deref(), Some("sampling"));
+    // Narrower than the 100–200 bracket, and still inside it.
+    let (low, high) = (a.low.ok_or("no low")?, a.high.ok_or("no high")?);
+    assert!(100 <= low && high < 200 && high - low < 50, "{}", a.message);
+    assert!(curve(&report, &Scenario::default(), 20)
+        .iter()
+        .any(|p| p.model_percentile_ms.is_some()));
     Ok(())
 }

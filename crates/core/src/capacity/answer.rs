@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::band::{bracket, model_fit, scatter, widened, Scatter};
+use super::band::{bracket, model_fit, scatter, widened, ModelFit, Scatter};
 use super::level::Level;
 use super::model::{ModelLimit, ServerModel};
 use super::pchip::{linear_first_crossing, Pchip};
@@ -90,6 +90,10 @@ pub struct Answer {
     /// Between-run scatter of ln pXX that widened every level's bounds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scatter: Option<Scatter>,
+    /// How the server model's pXX follows the measured levels; the model's
+    /// pXX curve is drawn only when it fits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model_fit: Option<ModelFit>,
     pub notes: Vec<String>,
 }
 
@@ -524,6 +528,7 @@ fn interpolate(
         crossings,
         band_source: Some(source.into()),
         narrow_at: narrow_at.clone(),
+        model_fit: fit,
         notes,
         ..Answer::default()
     };

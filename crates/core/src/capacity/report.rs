@@ -307,7 +307,11 @@ pub fn curve(report: &CapacityReport, scenario: &Scenario, steps: usize) -> Vec<
         .as_ref()
         .map(|w| w.rho_level)
         .or(report.answer.rho_level);
-    let ratios = rho_level(&report.levels, q, preferred).and_then(|l| rho(l, q));
+    // A model whose pXX misses the measured levels is not drawn (its fit says why).
+    let drawn = report.answer.model_fit.as_ref().is_none_or(|f| f.fits);
+    let ratios = rho_level(&report.levels, q, preferred)
+        .and_then(|l| rho(l, q))
+        .filter(|_| drawn);
     let k = scenario.instances.max(1);
     (1..=steps)
         .map(|i| {
