@@ -79,6 +79,7 @@ fn level_row(l: &Level, q: f64) -> Vec<String> {
         interval,
         l.think_time_s.map_or("-".into(), |z| format!("{z:.3}")),
         match l.generator_kept_up {
+            _ if l.saturated => "saturated".into(),
             Some(true) => "yes".into(),
             Some(false) => "NO".into(),
             None => "-".into(),

@@ -7,6 +7,16 @@
 //! only from a server-side USL + Little's-law model, labelled extrapolated.
 //! The method is statistics.md §1 and §3 of the design notes.
 //!
+//! The band carries more than each run's own sampling error (§3.6, module
+//! [`band`]): the scatter between runs (τ, from dips between neighbouring
+//! levels and from residuals around a smooth fit when they exceed what the
+//! levels' intervals explain) widens every level's bounds, and without a
+//! server model whose pXX follows every level the crossing can lie anywhere
+//! between the last level known to pass and the first known to fail, so that
+//! bracket is the band. `band_source` says which of `gap`, `scatter` or
+//! `sampling` set it, and `narrow_at` names the loads whose runs would
+//! narrow it. Only a model that fits is drawn.
+//!
 //! ```
 //! use verdict_core::capacity::{analyse, levels_from_table, parse_target, CapacityOptions, Scenario};
 //!
@@ -16,10 +26,22 @@
 //! let options = CapacityOptions { target: parse_target("p95<200ms")?, scenario: Scenario::default() };
 //! let report = analyse(levels, &options);
 //! assert_eq!(report.answer.value, Some(134));
+//! // The model follows every level here, so it narrows the 100–200 gap.
+//! let (low, high) = (report.answer.low.unwrap_or(0), report.answer.high.unwrap_or(0));
+//! assert!(100 <= low && low <= 134 && 134 <= high && high < 200);
+//!
+//! // Two typed numbers and no model: the band is the whole gap between them.
+//! let typed = "vus,throughput,p95_ms\n200,1083,69.23\n500,1083,362.14\n";
+//! let levels = levels_from_table("report.csv", typed).map_err(|e| e.to_string())?;
+//! let a = analyse(levels, &options).answer;
+//! assert_eq!((a.low, a.high), (Some(200), Some(499)));
+//! assert_eq!(a.band_source.as_deref(), Some("gap"));
+//! assert!(a.message.contains("between 200 and 499 on this evidence"));
 //! # Ok::<(), String>(())
 //! ```
 
 pub mod answer;
+pub mod band;
 pub mod from_run;
 pub mod level;
 pub mod linalg;

@@ -230,3 +230,70 @@ fn staged_run_is_cut_into_its_plateaus() -> TestResult {
     assert_eq!(total, num(&t, &["overall", "count"])? as u64);
     Ok(())
 }
+
+/// A level where the server sheds load, as a readiness report gives it: 65.5%
+/// fast 503s at 400 VUs, raw throughput above every healthy level's.
+fn shedding_level() -> verdict_core::capacity::Level {
+    use verdict_core::capacity::{Level, LevelOrigin, Percentile};
+    let mut l = Level::new("report: 400 VUs", LevelOrigin::Table, 400.0, 900.0);
+    l.set_counts(18_000, Some(11_790));
+    l.mean_ms = Some(40.0);
+    l.percentiles.insert(
+        "p95".into(),
+        Percentile {
+            value_ms: 150.0,
+            lower_ms: None,
+            upper_ms: None,
+        },
+    );
+    l.update_think_time();
+    l
+}
+
+#[test]
+fn a_level_shedding_load_is_saturated_and_left_out_of_the_fit() -> TestResult {
+    let mut set = levels_from_runs(&constant_runs(usize::MAX)?, &PlateauOptions::default(), &[])?;
+    set.levels.push(shedding_level());
+    let report = analyse(
+        set,
+        &CapacityOptions {
+            target: parse_target("p95<200ms")?,
+            scenario: Scenario::default(),
+        },
+    );
+    let sat = report
+        .levels
+        .iter()
+        .find(|l| l.concurrency == 400.0)
+        .ok_or("level missing")?;
+    assert!(sat.saturated, "{:?}", sat.notes);
+    assert_ne!(
+        sat.generator_kept_up,
+        Some(true),
+        "65.5% errors is never kept up"
+    );
+    assert!(
+        sat.notes.iter().any(|n| n.contains("65.5%")),
+        "{:?}",
+        sat.notes
+    );
+    // The real runs themselves are healthy (≤ 2% errors).
+    assert!(report
+        .levels
+        .iter()
+        .filter(|l| l.concurrency < 400.0)
+        .all(|l| !l.saturated));
+    let usl = report.usl.as_ref().ok_or("no usl")?;
+    assert_eq!(usl.levels, VUS.len(), "the saturated level entered the fit");
+    assert!(report
+        .notes
+        .iter()
+        .any(|n| n.contains("left out of the USL fit")));
+    // Its p95 (150 ms of fast failures) cannot move the answer past it.
+    let high = report
+        .answer
+        .high
+        .ok_or_else(|| report.answer.message.clone())?;
+    assert!(high <= 400, "{high}");
+    Ok(())
+}

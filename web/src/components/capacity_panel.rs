@@ -430,7 +430,7 @@ fn levels_table(report: &CapacityReport) -> Html {
                                 None => html! { <><td class="num">{"–"}</td><td class="num">{"–"}</td></> },
                             } }
                             <td class="num">{l.error_rate.map_or("–".to_string(), display::percent)}</td>
-                            <td>{match l.generator_kept_up { Some(true) => "kept up", Some(false) => "fell behind", None => "–" }}</td>
+                            <td>{match l.generator_kept_up { _ if l.saturated => "saturated (left out)", Some(true) => "kept up", Some(false) => "fell behind", None => "–" }}</td>
                             <td class="label" title={l.notes.join("\n")}>{&l.label}</td>
                         </tr>
                     }

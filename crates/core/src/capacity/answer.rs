@@ -10,6 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::band::{bracket, model_fit, scatter, widened, ModelFit, Scatter};
 use super::level::Level;
 use super::model::{ModelLimit, ServerModel};
 use super::pchip::{linear_first_crossing, Pchip};
@@ -78,6 +79,21 @@ pub struct Answer {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rho_level: Option<f64>,
     pub crossings: Vec<MethodCrossing>,
+    /// What sets the band's width: `gap` (no model earns narrowing the space
+    /// between the last level known to pass and the first known to fail),
+    /// `scatter` (between-run scatter), `sampling` (each run's own samples).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub band_source: Option<String>,
+    /// Loads (VUs) whose runs would narrow the band most.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub narrow_at: Vec<u64>,
+    /// Between-run scatter of ln pXX that widened every level's bounds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scatter: Option<Scatter>,
+    /// How the server model's pXX follows the measured levels; the model's
+    /// pXX curve is drawn only when it fits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model_fit: Option<ModelFit>,
     pub notes: Vec<String>,
 }
 
@@ -196,6 +212,31 @@ pub fn answer(levels: &[Level], target: Target, model: Result<&ServerModel, &str
             violated = true;
         }
     }
+    // Between-run scatter widens every level's bounds before any crossing.
+    let refs: Vec<&Level> = points.iter().map(|p| p.level).collect();
+    let spread = scatter(&refs, target.quantile);
+    let points: Vec<Point> = if spread.tau > 0.0 {
+        points
+            .into_iter()
+            .map(|p| match widened(p.level, target.quantile, spread.tau) {
+                Some((lo, hi)) => Point {
+                    lower: Some(lo.exp()),
+                    upper: Some(hi.exp()),
+                    ..p
+                },
+                None => p,
+            })
+            .collect()
+    } else {
+        points
+    };
+    if spread.tau > 0.0 {
+        notes.push(format!(
+            "the levels scatter more than their own intervals allow (between-run spread about {:.0}% of {stat}, from the {}); every level's bounds are widened by it",
+            spread.tau.exp_m1() * 100.0,
+            if spread.source == "dips" { "dips between neighbouring levels" } else { "residuals around a smooth fit across levels" }
+        ));
+    }
     let raw: Vec<f64> = points.iter().map(|p| p.value.ln()).collect();
     let y = if violated {
         notes.push(format!("{stat} dips between some levels within sampling error; adjacent levels were pooled (PAVA, weighted by requests)"));
@@ -258,7 +299,9 @@ pub fn answer(levels: &[Level], target: Target, model: Result<&ServerModel, &str
     {
         return Answer::refuse(Reason::SaturatedGenerator, saturated_message(bad.level));
     }
-    interpolate(&points, &x, &y, k, target, model, notes)
+    let mut a = interpolate(&points, &x, &y, k, target, model, notes, &spread);
+    a.scatter = Some(spread);
+    a
 }
 
 fn saturated_message(l: &Level) -> String {
@@ -278,6 +321,7 @@ fn interpolate(
     target: Target,
     model: Result<&ServerModel, &str>,
     mut notes: Vec<String>,
+    spread: &Scatter,
 ) -> Answer {
     let stat = target.statistic();
     let t = target.limit_ms;
@@ -366,15 +410,14 @@ fn interpolate(
     }
     if low_unknown || high_unknown {
         notes.push(format!(
-            "some levels have no {stat} interval (fewer than {} samples, or numbers given without bounds), so the band is {}; a confirmation run at {} VUs would tell",
+            "some levels have no {stat} interval (fewer than {} samples, or numbers given without bounds), so sampling error there is unknown and those levels pass or fail on their numbers alone",
             min_samples_for_upper_bound(target.quantile, 0.05),
-            if low_unknown && high_unknown { "unknown" } else { "open on one side" },
-            floor(nc)
         ));
     }
-    let low = (!low_open && !low_unknown)
+    // The sampling band: the methods' crossings on the (widened) bounds.
+    let method_low = (!low_open && !low_unknown)
         .then(|| floor(low_candidates.iter().copied().fold(f64::INFINITY, f64::min)));
-    let high = (!high_open && !high_unknown).then(|| {
+    let method_high = (!high_open && !high_unknown).then(|| {
         floor(
             high_candidates
                 .iter()
@@ -382,11 +425,71 @@ fn interpolate(
                 .fold(f64::NEG_INFINITY, f64::max),
         )
     });
-    if low_open {
-        notes.push(format!("the band's low end lies below the lowest tested level (its {stat} upper bound already exceeds the target)"));
+    // The bracket: the crossing surely lies between these measured levels.
+    let refs: Vec<&Level> = points.iter().map(|p| p.level).collect();
+    let (pass, fail) = bracket(&refs, target, spread.tau);
+    let (pass0, fail0) = bracket(&refs, target, 0.0);
+    let levels: Vec<Level> = points.iter().map(|p| p.level.clone()).collect();
+    let fit = model_ok.map(|m| {
+        model_fit(
+            &levels,
+            target,
+            m,
+            Some(rho_point.level.concurrency),
+            spread.tau,
+        )
+    });
+    let earned = fit.as_ref().is_some_and(|f| f.fits);
+    let bracket_low = pass.map(floor);
+    // The first failing level fails: the most VUs that pass lie below it.
+    let bracket_high = fail.map(|f| floor((f - 1e-9).max(0.0)));
+    let (low, high, source) = if earned {
+        // A model that fits every level may narrow the gap, never past the bracket.
+        let low = match (method_low, bracket_low) {
+            (Some(m), Some(b)) => Some(m.max(b)),
+            (m, b) => m.or(b),
+        };
+        let high = match (method_high, bracket_high) {
+            (Some(m), Some(h)) => Some(m.min(h)),
+            (m, h) => m.or(h),
+        };
+        let source = if spread.tau > 0.0 {
+            "scatter"
+        } else {
+            "sampling"
+        };
+        (low, high, source)
+    } else {
+        match &fit {
+            Some(f) => notes.push(format!(
+                "{}; between the measured levels the crossing can lie anywhere from the last level known to pass to the first known to fail",
+                f.statement
+            )),
+            None => notes.push(format!(
+                "no model fits these levels, so between them the crossing can lie anywhere from the last level known to pass ({}) to the first known to fail ({})",
+                pass.map_or(format!("none from {}", x[0]), |v| v.to_string()),
+                fail.map_or(format!("none up to {}", x[x.len() - 1]), |v| v.to_string())
+            )),
+        }
+        let source = if (pass, fail) != (pass0, fail0) {
+            "scatter"
+        } else {
+            "gap"
+        };
+        (bracket_low, bracket_high, source)
+    };
+    // Keep the estimate inside its own band.
+    let value = floor(nc);
+    let low = low.map(|l| l.min(value));
+    let high = high.map(|h| h.max(value));
+    if low.is_none() {
+        notes.push(format!(
+            "the band's low end lies below the lowest tested level ({}): no level is known to pass",
+            x[0]
+        ));
     }
-    if high_open {
-        notes.push(format!("the band's high end lies beyond the largest tested level (its {stat} lower bound is still under the target)"));
+    if high.is_none() {
+        notes.push(format!("the band's high end lies beyond the largest tested level ({}): no level is known to fail", x[x.len() - 1]));
     }
     let throughput = Pchip::new(
         x,
@@ -396,22 +499,19 @@ fn interpolate(
             .collect::<Vec<_>>(),
     )
     .map(|p| p.eval(nc));
-    let value = floor(nc);
-    let low_text = match low {
-        Some(l) => l.to_string(),
-        None if low_unknown => "?".into(),
-        None => format!("below {}", x[0]),
+    let narrow_at: Vec<u64> = match (low, high, source) {
+        (Some(l), Some(h), "gap") if h > l + 2 => {
+            let third = (h - l) as f64 / 3.0;
+            vec![
+                (l as f64 + third).round() as u64,
+                (l as f64 + 2.0 * third).round() as u64,
+            ]
+        }
+        _ => vec![value],
     };
-    let high_text = match high {
-        Some(h) => h.to_string(),
-        None if high_unknown => "?".into(),
-        None => format!("beyond {}", x[x.len() - 1]),
-    };
-    let band = if low_unknown && high_unknown {
-        "no band: no intervals at these levels".to_string()
-    } else {
-        format!("band {low_text}–{high_text}")
-    };
+    let low_text = low.map_or(format!("below {}", x[0]), |l| l.to_string());
+    let high_text = high.map_or(format!("beyond {}", x[x.len() - 1]), |h| h.to_string());
+    let band = format!("band {low_text}–{high_text}");
     let straddles = [&points[k], &points[k + 1]]
         .iter()
         .any(|p| p.lower.is_some_and(|l| l <= t) && p.upper.is_some_and(|u| u >= t));
@@ -426,10 +526,13 @@ fn interpolate(
         crossing: Some(nc),
         rho_level: Some(rho_point.level.concurrency),
         crossings,
+        band_source: Some(source.into()),
+        narrow_at: narrow_at.clone(),
+        model_fit: fit,
         notes,
         ..Answer::default()
     };
-    if straddles && ratio > INCONCLUSIVE_RATIO {
+    if straddles && ratio > INCONCLUSIVE_RATIO && earned {
         return Answer {
             reason: Some(Reason::Inconclusive),
             confirm_at: Some(value),
@@ -439,22 +542,28 @@ fn interpolate(
             ..base
         };
     }
-    let rate = throughput.map_or(String::new(), |x| format!(", about {x:.1} req/s"));
-    let mut base = base;
-    if ratio > INCONCLUSIVE_RATIO && !low_unknown && !high_unknown {
-        let width = if ratio.is_finite() {
-            format!("{ratio:.1}× from end to end")
-        } else {
-            "open-ended".into()
-        };
-        base.notes.push(format!(
-            "the band is wide ({width}); a confirmation run at {value} VUs would narrow it"
-        ));
-    }
+    let rate = throughput.map_or(String::new(), |x| format!(", about {x:.0} req/s"));
+    let between = match (low, high) {
+        (Some(l), Some(h)) => format!("between {l} and {h}"),
+        (None, Some(h)) => format!("below the lowest tested level ({}) up to {h}", x[0]),
+        (Some(l), None) => format!(
+            "from {l} to beyond the largest tested level ({})",
+            x[x.len() - 1]
+        ),
+        (None, None) => "anywhere in the tested range".to_string(),
+    };
+    let narrow = match (source, narrow_at.as_slice()) {
+        ("gap", [a, b]) => format!(" — a run near {a} and {b} VUs would narrow it"),
+        ("scatter", [a]) => format!(" — repeated runs near {a} VUs would narrow it"),
+        (_, [a]) if ratio > INCONCLUSIVE_RATIO => {
+            format!(" — a confirmation run at {a} VUs would narrow it")
+        }
+        _ => String::new(),
+    };
     Answer {
         value: Some(value),
         extrapolated: Some(false),
-        message: format!("{value} VUs keep {stat} ≤ {t} ms ({band}{rate})"),
+        message: format!("about {value} VUs keep {stat} ≤ {t} ms; {between} on this evidence{narrow} ({band}{rate})"),
         ..base
     }
 }

@@ -50,8 +50,14 @@ pub struct Level {
     /// Z_eff = N/X − mean latency: the idle time per request (think time
     /// plus client overhead); it drifts when the load generator falls behind.
     pub think_time_s: Option<f64>,
-    /// Whether the generator kept up (set by the analysis; `None` when unknown).
+    /// Whether the generator kept up (set by the analysis; `None` when unknown
+    /// or when the level is saturated, where fast failures skew the check).
     pub generator_kept_up: Option<bool>,
+    /// The server shed load here (set by the analysis): many failures, or
+    /// successful requests per second falling while failures grow. Such a
+    /// level is left out of every fit and caps the answer.
+    #[serde(default)]
+    pub saturated: bool,
     pub notes: Vec<String>,
 }
 
@@ -78,6 +84,7 @@ impl Level {
             window_s: None,
             think_time_s: None,
             generator_kept_up: None,
+            saturated: false,
             notes: Vec::new(),
         }
     }
@@ -114,6 +121,11 @@ impl Level {
                 self.percentiles.insert(quantile_key(q), p);
             }
         }
+    }
+
+    /// Successful requests per second, when the error rate is known.
+    pub fn goodput(&self) -> Option<f64> {
+        self.error_rate.map(|e| self.throughput * (1.0 - e))
     }
 
     /// Computes Z_eff when the mean latency is known.

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::answer::{answer, Answer};
+use super::answer::{answer, Answer, Reason};
 use super::level::{ExcludedSpan, Level, LevelSet};
 use super::model::ServerModel;
 use super::scalability::{fit_usl, UslReport};
@@ -12,6 +12,14 @@ use super::what_if::{rho, rho_level, what_if, Scenario, WhatIf};
 
 /// Z_eff may drift this much (relative) before a level is flagged (statistics.md §3.1).
 pub const THINK_TIME_DRIFT: f64 = 0.2;
+
+/// A level whose error rate is surely above this (the 95% Wilson interval's
+/// low end) sheds load: its throughput counts fast failures.
+pub const SATURATION_ERROR_RATE: f64 = 0.05;
+
+/// Successful requests per second this far below a lower level's, while
+/// failures grow, also mark a level saturated.
+pub const GOODPUT_DROP: f64 = 0.9;
 
 /// The question asked.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -60,10 +68,16 @@ fn median(mut v: Vec<f64>) -> Option<f64> {
 /// generator (or connection set-up) fell behind there. The drift is judged
 /// against the think time, or a tenth of the cycle time when there is none.
 fn check_generator(levels: &mut [Level]) {
-    let Some(z) = median(levels.iter().filter_map(|l| l.think_time_s).collect()) else {
+    let Some(z) = median(
+        levels
+            .iter()
+            .filter(|l| !l.saturated)
+            .filter_map(|l| l.think_time_s)
+            .collect(),
+    ) else {
         return;
     };
-    for l in levels.iter_mut() {
+    for l in levels.iter_mut().filter(|l| !l.saturated) {
         let Some(zi) = l.think_time_s else { continue };
         let cycle = l.concurrency / l.throughput;
         let scale = z.max(0.1 * cycle);
@@ -77,6 +91,108 @@ fn check_generator(levels: &mut [Level]) {
     }
 }
 
+/// Marks levels where the server sheds load (statistics.md §1.4.5, §3.6):
+/// an error rate surely above [`SATURATION_ERROR_RATE`], or successful
+/// requests per second below [`GOODPUT_DROP`] of a lower level's while the
+/// error rate rises above 1%. Levels sorted by concurrency.
+fn check_saturation(levels: &mut [Level]) {
+    let mut best_goodput: Option<f64> = None;
+    for l in levels.iter_mut() {
+        let rate = l.error_rate.unwrap_or(0.0);
+        let surely = l.error_rate_ci95.map_or(rate, |ci| ci[0]).max(0.0);
+        let goodput = l.goodput();
+        let falling = match (goodput, best_goodput) {
+            (Some(g), Some(b)) => rate > 0.01 && g < GOODPUT_DROP * b,
+            _ => false,
+        };
+        if surely > SATURATION_ERROR_RATE {
+            l.saturated = true;
+            l.notes.push(format!(
+                "saturated: {:.1}% of requests failed (at least {:.1}% at 95% confidence); its throughput counts fast failures, so it is left out of the fits",
+                rate * 100.0,
+                surely * 100.0
+            ));
+        } else if falling {
+            l.saturated = true;
+            l.notes.push(format!(
+                "saturated: successful requests fell to {:.1}/s from {:.1}/s at a lower level while {:.1}% failed; left out of the fits",
+                goodput.unwrap_or(0.0),
+                best_goodput.unwrap_or(0.0),
+                rate * 100.0
+            ));
+        }
+        if !l.saturated {
+            if let Some(g) = goodput {
+                best_goodput = Some(best_goodput.map_or(g, |b: f64| b.max(g)));
+            }
+        }
+    }
+}
+
+/// The answer when the server sheds load at `sat`: the healthy levels below
+/// it cannot place the crossing above it.
+fn cap_at_saturation(answer: Answer, healthy: &[Level], sat: &Level, target: Target) -> Answer {
+    let (stat, t) = (target.statistic(), target.limit_ms);
+    let s = sat.concurrency;
+    if healthy.is_empty() {
+        return Answer {
+            reason: Some(Reason::ExceededAtLowest),
+            below: Some(s),
+            message: format!(
+                "the server sheds load already at the lowest tested level ({s}, {}): fewer than {s} VUs",
+                sat.label
+            ),
+            notes: answer.notes,
+            ..Answer::default()
+        };
+    }
+    let all_pass = healthy.iter().all(|l| {
+        l.percentile(target.quantile)
+            .is_some_and(|p| p.value_ms <= t)
+    });
+    let beyond = (all_pass && answer.reason == Some(Reason::TooFewLevels))
+        || answer.crossing.is_some_and(|c| c >= s)
+        || answer.extrapolated == Some(true)
+        || matches!(
+            answer.reason,
+            Some(Reason::NotReachedInRange | Reason::BeyondExtrapolationLimit)
+        );
+    if !beyond {
+        let mut a = answer;
+        if a.high.is_none_or(|h| h as f64 > s) && a.value.is_some() {
+            a.high = Some(s.floor() as u64);
+        }
+        a.notes.push(format!(
+            "the server sheds load at {s} ({}), so the answer cannot lie above it",
+            sat.label
+        ));
+        return a;
+    }
+    let last = healthy.last().map_or(0.0, |l| l.concurrency);
+    let errors = sat
+        .error_rate
+        .map_or(String::new(), |e| format!(", {:.1}% errors", e * 100.0));
+    let mut notes = answer.notes;
+    notes.push(format!(
+        "levels from {s} up are saturated and left out; their {stat} is not the server's answer to that load"
+    ));
+    Answer {
+        value: Some(last.floor() as u64),
+        low: Some(last.floor() as u64),
+        high: Some(s.floor() as u64),
+        extrapolated: Some(false),
+        throughput: healthy.last().map(|l| l.throughput),
+        crossing: None,
+        message: format!(
+            "at least {last} VUs keep {stat} ≤ {t} ms; at {s} VUs the server sheds load ({}{errors}), so the limit lies between {last} and {s} on this evidence; a run between them would narrow it",
+            sat.label
+        ),
+        rho_level: answer.rho_level,
+        notes,
+        ..Answer::default()
+    }
+}
+
 /// Analyses a set of levels.
 pub fn analyse(set: LevelSet, options: &CapacityOptions) -> CapacityReport {
     let LevelSet {
@@ -85,6 +201,7 @@ pub fn analyse(set: LevelSet, options: &CapacityOptions) -> CapacityReport {
         notes,
     } = set;
     levels.sort_by(|a, b| a.concurrency.total_cmp(&b.concurrency));
+    check_saturation(&mut levels);
     check_generator(&mut levels);
     let target = options.target;
     let stat = target.statistic();
@@ -97,7 +214,17 @@ pub fn analyse(set: LevelSet, options: &CapacityOptions) -> CapacityReport {
     if !missing.is_empty() {
         notes.push(format!("no {stat} at: {}", missing.join(", ")));
     }
-    let points: Vec<(f64, f64)> = levels
+    // Saturated levels, and any above the first one, stay out of the fits
+    // and the interpolation: their throughput and latency are fast failures.
+    let first_saturated = levels.iter().position(|l| l.saturated);
+    let healthy: Vec<Level> = levels[..first_saturated.unwrap_or(levels.len())].to_vec();
+    if let Some(i) = first_saturated {
+        notes.push(format!(
+            "saturated levels (from {} up) are left out of the USL fit, the server model and the interpolation; the fit uses all requests per second at the healthy levels",
+            levels[i].concurrency
+        ));
+    }
+    let points: Vec<(f64, f64)> = healthy
         .iter()
         .map(|l| (l.concurrency, l.throughput))
         .collect();
@@ -105,19 +232,22 @@ pub fn analyse(set: LevelSet, options: &CapacityOptions) -> CapacityReport {
         Ok(u) => (Some(u), None),
         Err(e) => (None, Some(e)),
     };
-    let (model, model_refusal) = match ServerModel::fit(&levels) {
+    let (model, model_refusal) = match ServerModel::fit(&healthy) {
         Ok(m) => (Some(m), None),
         Err(e) => (None, Some(e)),
     };
     let model_ref = model
         .as_ref()
         .ok_or(model_refusal.as_deref().unwrap_or("no model"));
-    let answer = answer(&levels, target, model_ref);
+    let mut answer = answer(&healthy, target, model_ref);
+    if let Some(i) = first_saturated {
+        answer = cap_at_saturation(answer, &healthy, &levels[i], target);
+    }
     let (what_if, what_if_refusal) = if options.scenario.is_as_tested() {
         (None, None)
     } else {
         match &model {
-            Some(m) => match what_if(&levels, target, m, &options.scenario, answer.rho_level) {
+            Some(m) => match what_if(&healthy, target, m, &options.scenario, answer.rho_level) {
                 Ok(w) => (Some(w), None),
                 Err(e) => (None, Some(e)),
             },
@@ -177,7 +307,11 @@ pub fn curve(report: &CapacityReport, scenario: &Scenario, steps: usize) -> Vec<
         .as_ref()
         .map(|w| w.rho_level)
         .or(report.answer.rho_level);
-    let ratios = rho_level(&report.levels, q, preferred).and_then(|l| rho(l, q));
+    // A model whose pXX misses the measured levels is not drawn (its fit says why).
+    let drawn = report.answer.model_fit.as_ref().is_none_or(|f| f.fits);
+    let ratios = rho_level(&report.levels, q, preferred)
+        .and_then(|l| rho(l, q))
+        .filter(|_| drawn);
     let k = scenario.instances.max(1);
     (1..=steps)
         .map(|i| {
@@ -198,4 +332,41 @@ pub fn curve(report: &CapacityReport, scenario: &Scenario, steps: usize) -> Vec<
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capacity::level::LevelOrigin;
+
+    fn level(n: f64, x: f64, requests: u64, errors: u64) -> Level {
+        let mut l = Level::new(format!("{n}"), LevelOrigin::Table, n, x);
+        l.set_counts(requests, Some(errors));
+        l
+    }
+
+    #[test]
+    fn falling_goodput_marks_a_level_saturated() {
+        // 4% errors is under the error-rate rule, but successful req/s fell
+        // from 190 to 144: the server sheds load.
+        let mut levels = vec![
+            level(50.0, 100.0, 2000, 4),
+            level(100.0, 192.0, 3840, 10),
+            level(200.0, 150.0, 3000, 120),
+        ];
+        check_saturation(&mut levels);
+        assert_eq!(
+            levels.iter().map(|l| l.saturated).collect::<Vec<_>>(),
+            [false, false, true]
+        );
+        assert!(levels[2].notes[0].contains("successful requests fell"));
+    }
+
+    #[test]
+    fn few_errors_are_not_saturation() {
+        // 2 failures in 20: the rate is 10% but its interval reaches below 5%.
+        let mut levels = vec![level(10.0, 5.0, 20, 2), level(20.0, 10.0, 4000, 80)];
+        check_saturation(&mut levels);
+        assert!(levels.iter().all(|l| !l.saturated));
+    }
 }
