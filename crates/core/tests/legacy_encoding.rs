@@ -43,12 +43,12 @@ fn every_row_is_kept_and_names_stay_distinct() {
         let mut g: Vec<_> = got
             .endpoints
             .iter()
-            .map(|e| (e.requests, e.latency_ms.clone()))
+            .map(|e| (e.requests, e.latency_ms))
             .collect();
         let mut w: Vec<_> = want
             .endpoints
             .iter()
-            .map(|e| (e.requests, e.latency_ms.clone()))
+            .map(|e| (e.requests, e.latency_ms))
             .collect();
         let key = |x: &(Option<u64>, verdict_core::summary::LatencyMs)| {
             (x.0, x.1.p50.map(|v| (v * 1000.0) as i64))
