@@ -126,3 +126,47 @@ mod tests {
         assert_eq!(split(&ones), whole);
     }
 }
+
+/// A line as text. Bytes that are not UTF-8 (a file in a legacy encoding such
+/// as Windows-1251 or GBK, which tools on Windows write by default) are kept,
+/// each written as `\xNN`: two labels that differ only in such bytes stay two
+/// labels, where U+FFFD would merge them. Borrowed when the line is valid.
+pub fn lossy_line(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    use std::fmt::Write;
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            let _ = write!(out, "\\x{b:02X}");
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// The warning a reader gives once, for the first line [`lossy_line`] escaped.
+pub fn not_utf8_warning(line: u64) -> String {
+    format!(
+        "line {line} (and maybe others) is not valid UTF-8 (a legacy encoding such as Windows-1251 or GBK?); its rows are kept, with each invalid byte shown as \\xNN so that distinct names stay distinct"
+    )
+}
+
+#[cfg(test)]
+mod lossy_tests {
+    use super::*;
+
+    #[test]
+    fn names_in_a_legacy_encoding_stay_distinct() {
+        // "Главная" and "Корзина" in Windows-1251: same length, different bytes.
+        let a = lossy_line(&[0xC3, 0xEB, 0xE0, 0xE2, 0xED, 0xE0, 0xFF]);
+        let b = lossy_line(&[0xCA, 0xEE, 0xF0, 0xE7, 0xE8, 0xED, 0xE0]);
+        assert_ne!(a, b);
+        assert_eq!(lossy_line(b"GET /a,\xC3x"), "GET /a,\\xC3x");
+        assert!(matches!(
+            lossy_line("é".as_bytes()),
+            std::borrow::Cow::Borrowed("é")
+        ));
+    }
+}

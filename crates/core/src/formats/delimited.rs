@@ -50,18 +50,11 @@ impl RecordReader {
             Line::TooLong => return run.skip_line(n, "line longer than 16 MiB"),
         };
         let bytes = if n == 1 { strip_bom(bytes) } else { bytes };
-        let text = match String::from_utf8_lossy(bytes) {
-            Cow::Borrowed(s) => Cow::Borrowed(s),
-            Cow::Owned(s) => {
-                if !self.warned_utf8 {
-                    self.warned_utf8 = true;
-                    run.warn(format!(
-                        "line {n} (and maybe others) is not valid UTF-8; the invalid bytes were replaced"
-                    ));
-                }
-                Cow::Owned(s)
-            }
-        };
+        let text = crate::lines::lossy_line(bytes);
+        if matches!(text, Cow::Owned(_)) && !self.warned_utf8 {
+            self.warned_utf8 = true;
+            run.warn(crate::lines::not_utf8_warning(n));
+        }
         match self.joiner.push(n, &text) {
             Ok(Some((start, record))) => {
                 if !record.trim().is_empty() {

@@ -59,6 +59,8 @@ struct Columns {
 pub struct K6CsvDecoder {
     lines: LineSplitter,
     joiner: RecordJoiner,
+    /// The not-UTF-8 warning was given.
+    warned_utf8: bool,
     columns: Option<Columns>,
     resolution_set: bool,
 }
@@ -103,9 +105,12 @@ impl K6CsvDecoder {
             Line::TooLong => return run.skip_line(n, "line longer than 16 MiB"),
         };
         let text = if n == 1 { strip_bom(text) } else { text };
-        let Ok(text) = std::str::from_utf8(text) else {
-            return run.skip_line(n, "not valid UTF-8");
-        };
+        let text = crate::lines::lossy_line(text);
+        if matches!(text, Cow::Owned(_)) && !self.warned_utf8 {
+            self.warned_utf8 = true;
+            run.warn(crate::lines::not_utf8_warning(n));
+        }
+        let text: &str = &text;
         let record = match self.joiner.push(n, text) {
             Ok(Some((start, rec))) => (start, rec.into_owned()),
             Ok(None) => return,
