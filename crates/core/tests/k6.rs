@@ -496,3 +496,58 @@ fn handle_summary_from_public_repositories() {
         .collect();
     assert_eq!(failed, vec!["fake_rate"]);
 }
+
+#[test]
+fn a_browser_tests_summary_reads_its_browser_requests() {
+    // The browser's requests of the real 10-VU run (see tests/fixtures/k6/README.md, browser/).
+    let t = truth("k6/constant_vus/vus_010/truth.json");
+    for (name, format) in [
+        ("summary.json", Format::K6SummaryExport),
+        ("handle_summary.json", Format::K6HandleSummary),
+    ] {
+        let bytes = fixture(&format!("k6/browser/{name}"));
+        let s = summarize(name, &bytes);
+        assert_eq!(s.format, format, "{name}");
+        assert_eq!(s.reported_by, ReportedBy::Tool);
+        // No request counter: every request is one sample of browser_http_req_failed.
+        assert_eq!(s.requests, t["overall"]["count"].as_u64(), "{name}");
+        assert_eq!(s.errors, t["overall"]["errors"].as_u64(), "{name}");
+        let doc: Value = serde_json::from_slice(&bytes).expect("json");
+        let d = &doc["metrics"]["browser_http_req_duration"];
+        let d = if format == Format::K6HandleSummary {
+            &d["values"]
+        } else {
+            d
+        };
+        assert_eq!(s.latency_ms.p95, d["p(95)"].as_f64(), "{name}");
+        assert_eq!(s.latency_ms.p50, d["med"].as_f64(), "{name}");
+        assert!(
+            s.warnings.iter().any(|w| w.contains("k6 browser test")),
+            "{name}: {:?}",
+            s.warnings
+        );
+        if format == Format::K6HandleSummary {
+            // The rate over the run's duration, as k6 gives it for http_reqs.
+            let original = serde_json::from_slice::<Value>(&fixture(
+                "k6/constant_vus/vus_010/handle_summary.json",
+            ))
+            .expect("json");
+            let rate = original["metrics"]["http_reqs"]["values"]["rate"]
+                .as_f64()
+                .expect("rate");
+            assert!((s.rps.expect("rps") - rate).abs() < 1e-6 * rate, "{name}");
+        } else {
+            assert_eq!(s.rps, None, "the export holds no duration to rate by");
+        }
+    }
+}
+
+#[test]
+fn a_summary_without_request_metrics_is_nothing_usable() {
+    let mut s = Session::new("summary.json", IngestOptions::default());
+    s.feed(&fixture("k6/no_requests/summary.json"))
+        .expect("feeds");
+    let e = s.finish().expect_err("no request metrics");
+    assert_eq!(e.code(), "empty", "{e}");
+    assert!(e.to_string().contains("no request metrics"), "{e}");
+}

@@ -132,26 +132,52 @@ impl Decoder for K6SummaryDecoder {
         let num =
             |name: &str, key: &str| stats(name).and_then(|s| s.get(key)).and_then(Value::as_f64);
 
-        // A gRPC test has grpc_reqs / grpc_req_duration instead of the HTTP metrics.
-        let grpc = metrics.get("http_req_duration").is_none()
-            && metrics.get("grpc_req_duration").is_some();
-        let (reqs, duration) = if grpc {
-            run.warn("gRPC test: requests and latency are k6's grpc_reqs and grpc_req_duration; it records no failed-request rate");
-            ("grpc_reqs", "grpc_req_duration")
+        // A gRPC test has grpc_reqs / grpc_req_duration instead of the HTTP
+        // metrics; a k6 browser test has browser_http_req_duration and
+        // browser_http_req_failed, and no request counter.
+        let has = |name: &str| metrics.contains_key(name);
+        let protocol = if has("http_req_duration") || has("http_reqs") {
+            Protocol::Http
+        } else if has("grpc_req_duration") {
+            Protocol::Grpc
+        } else if has("browser_http_req_duration") {
+            Protocol::Browser
         } else {
-            ("http_reqs", "http_req_duration")
+            return Err(IngestError::NothingUsable {
+                source_name: run.source.clone(),
+                format: run.format.as_str(),
+                details: "the summary holds no request metrics (http_reqs, http_req_duration, grpc_reqs, grpc_req_duration, browser_http_req_duration)".into(),
+            });
         };
+        let (reqs, duration, failed) = protocol.metrics();
+        if let Some(note) = protocol.note() {
+            run.warn(note);
+        }
+        if protocol == Protocol::Http && has("browser_http_req_duration") {
+            run.warn("the summary also holds a browser scenario's requests (browser_http_req_duration); they are not among the HTTP requests shown");
+        }
+        let duration_s = doc
+            .pointer("/state/testRunDurationMs")
+            .and_then(Value::as_f64)
+            .map(|ms| ms / 1000.0);
+        // For a rate metric "passes" counts the non-zero samples: failed requests.
+        let errors = failed.and_then(|f| num(f, "passes"));
+        let requests = num(reqs, "count").or_else(|| {
+            // The browser counts no requests: every request adds one sample to its failed rate.
+            let f = failed.filter(|_| protocol == Protocol::Browser)?;
+            Some(num(f, "passes")? + num(f, "fails")?)
+        });
+        let rps = num(reqs, "rate").or_else(|| match (protocol, requests, duration_s) {
+            (Protocol::Browser, Some(n), Some(d)) if d > 0.0 => Some(n / d),
+            _ => None,
+        });
         let mut tool = ToolReport {
-            requests: num(reqs, "count").map(|c| c.round() as u64),
-            rps: num(reqs, "rate"),
-            // For a rate metric "passes" counts the non-zero samples: failed requests.
-            errors: num("http_req_failed", "passes").map(|c| c.round() as u64),
+            requests: requests.map(|c| c.round() as u64),
+            rps,
+            errors: errors.map(|c| c.round() as u64),
             latency_ms: latency(stats(duration)),
             peak_concurrency: num("vus_max", "max").or(num("vus", "max")),
-            duration_s: doc
-                .pointer("/state/testRunDurationMs")
-                .and_then(Value::as_f64)
-                .map(|ms| ms / 1000.0),
+            duration_s,
             ..ToolReport::default()
         };
         if let (Some(p), Some(f)) = (num("checks", "passes"), num("checks", "fails")) {
@@ -162,12 +188,41 @@ impl Decoder for K6SummaryDecoder {
         }
         tool.endpoints = endpoints(metrics, nested, duration);
         run.thresholds = thresholds(metrics, nested);
-        if tool.requests.is_none() && tool.latency_ms == LatencyMs::default() {
-            run.warn("the summary holds no request metrics (http_reqs, http_req_duration, grpc_reqs, grpc_req_duration)");
-        }
         tool.status_codes = BTreeMap::new();
         run.tool = Some(tool);
         Ok(())
+    }
+}
+
+/// Which requests a summary's metrics describe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Protocol {
+    Http,
+    Grpc,
+    Browser,
+}
+
+impl Protocol {
+    /// The request counter, the duration trend and the failed-request rate.
+    fn metrics(self) -> (&'static str, &'static str, Option<&'static str>) {
+        match self {
+            Protocol::Http => ("http_reqs", "http_req_duration", Some("http_req_failed")),
+            Protocol::Grpc => ("grpc_reqs", "grpc_req_duration", None),
+            Protocol::Browser => (
+                "browser_http_reqs",
+                "browser_http_req_duration",
+                Some("browser_http_req_failed"),
+            ),
+        }
+    }
+
+    /// What the numbers are, when they are not plain HTTP requests.
+    fn note(self) -> Option<&'static str> {
+        match self {
+            Protocol::Http => None,
+            Protocol::Grpc => Some("gRPC test: requests and latency are k6's grpc_reqs and grpc_req_duration; it records no failed-request rate"),
+            Protocol::Browser => Some("k6 browser test: requests, errors and latency are the browser's (browser_http_req_duration and browser_http_req_failed: every request the page made, as the browser timed it); k6 keeps no request counter for them, so requests are the samples of browser_http_req_failed"),
+        }
     }
 }
 
