@@ -74,6 +74,9 @@ pub enum Format {
     /// k6's end-of-test summary text (console output).
     #[serde(rename = "k6-text")]
     K6Text,
+    /// JMeter's summariser lines (console or jmeter.log).
+    #[serde(rename = "jmeter-summariser")]
+    JmeterSummariser,
     /// oha `--output-format json`.
     #[serde(rename = "oha-json")]
     OhaJson,
@@ -130,6 +133,7 @@ impl Format {
         Format::Wrk,
         Format::HeyText,
         Format::K6Text,
+        Format::JmeterSummariser,
         Format::OhaJson,
         Format::AutocannonJson,
         Format::GenericCsv,
@@ -164,6 +168,7 @@ impl Format {
             Format::Wrk => "wrk",
             Format::HeyText => "hey-text",
             Format::K6Text => "k6-text",
+            Format::JmeterSummariser => "jmeter-summariser",
             Format::OhaJson => "oha-json",
             Format::AutocannonJson => "autocannon-json",
             Format::GenericCsv => "generic-csv",

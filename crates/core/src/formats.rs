@@ -24,6 +24,7 @@ pub mod hlog;
 pub mod jmeter;
 pub mod jmeter_csv;
 pub mod jmeter_layout;
+pub mod jmeter_summariser;
 pub mod jmeter_xml;
 pub mod json_pieces;
 pub mod k6_csv;
@@ -66,6 +67,7 @@ pub static REGISTRY: &[FormatSpec] = &[
     wrk::SPEC,
     hey_text::SPEC,
     k6_text::SPEC,
+    jmeter_summariser::SPEC,
     oha_json::SPEC,
     autocannon_json::SPEC,
     generic_csv::SPEC,
