@@ -71,6 +71,12 @@ pub enum Format {
     /// hey's default text summary.
     #[serde(rename = "hey-text")]
     HeyText,
+    /// k6's end-of-test summary text (console output).
+    #[serde(rename = "k6-text")]
+    K6Text,
+    /// JMeter's summariser lines (console or jmeter.log).
+    #[serde(rename = "jmeter-summariser")]
+    JmeterSummariser,
     /// oha `--output-format json`.
     #[serde(rename = "oha-json")]
     OhaJson,
@@ -126,6 +132,8 @@ impl Format {
         Format::Hlog,
         Format::Wrk,
         Format::HeyText,
+        Format::K6Text,
+        Format::JmeterSummariser,
         Format::OhaJson,
         Format::AutocannonJson,
         Format::GenericCsv,
@@ -159,6 +167,8 @@ impl Format {
             Format::Hlog => "hlog",
             Format::Wrk => "wrk",
             Format::HeyText => "hey-text",
+            Format::K6Text => "k6-text",
+            Format::JmeterSummariser => "jmeter-summariser",
             Format::OhaJson => "oha-json",
             Format::AutocannonJson => "autocannon-json",
             Format::GenericCsv => "generic-csv",

@@ -7,6 +7,7 @@ pub mod ab_tsv;
 pub mod artillery;
 pub mod artillery_v1;
 pub mod autocannon_json;
+pub mod console;
 pub mod csv;
 pub mod decimal;
 pub mod delimited;
@@ -23,11 +24,13 @@ pub mod hlog;
 pub mod jmeter;
 pub mod jmeter_csv;
 pub mod jmeter_layout;
+pub mod jmeter_summariser;
 pub mod jmeter_xml;
 pub mod json_pieces;
 pub mod k6_csv;
 pub mod k6_ndjson;
 pub mod k6_summary;
+pub mod k6_text;
 pub mod locust_csv;
 pub mod locust_failures;
 pub mod locust_history;
@@ -63,6 +66,8 @@ pub static REGISTRY: &[FormatSpec] = &[
     hlog::SPEC,
     wrk::SPEC,
     hey_text::SPEC,
+    k6_text::SPEC,
+    jmeter_summariser::SPEC,
     oha_json::SPEC,
     autocannon_json::SPEC,
     generic_csv::SPEC,

@@ -40,6 +40,9 @@ const FILES: &[(&str, Format)] = &[
         Format::Wrk,
     ),
     ("hey_text/c10_text/stdout.txt", Format::HeyText),
+    ("k6_text/v1_color_s/stdout.txt", Format::K6Text),
+    ("k6_text/legacy/stdout.txt", Format::K6Text),
+    ("jmeter_text/jmeter.log", Format::JmeterSummariser),
     ("generic_csv/jmeter/results.jtl", Format::GenericCsv),
 ];
 
@@ -86,6 +89,8 @@ fn any_reader_given_the_wrong_file_fails_or_warns_but_never_panics() {
         Format::Hlog,
         Format::Wrk,
         Format::HeyText,
+        Format::K6Text,
+        Format::JmeterSummariser,
         Format::OhaJson,
         Format::AutocannonJson,
         Format::GenericCsv,
