@@ -1,10 +1,6 @@
 //! Command-line parsing (by hand: the CLI is small, and its errors must name
 //! exactly what was wrong).
 
-use std::path::PathBuf;
-
-use crate::inputs::ReadFlags;
-
 pub const USAGE: &str = "\
 verdict: load-test results to production-readiness evidence
 
@@ -114,26 +110,17 @@ EXIT CODES:
 /// What the user asked for.
 #[derive(Debug, PartialEq)]
 pub enum Command {
-    Summary(Box<SummaryArgs>),
-    Compare(Box<crate::compare_cmd::CompareArgs>),
-    Trend(Box<crate::trend_cmd::TrendArgs>),
-    Share(crate::share_cmd::ShareArgs),
-    Save(crate::save_cmd::SaveArgs),
-    Export(crate::export_cmd::ExportArgs),
-    Capacity(crate::capacity::CapacityArgs),
-    Check(crate::check::CheckArgs),
-    Report(crate::check::CheckArgs),
+    Summary(Box<crate::commands::summary::SummaryArgs>),
+    Compare(Box<crate::commands::compare::CompareArgs>),
+    Trend(Box<crate::commands::trend::TrendArgs>),
+    Share(crate::commands::share::ShareArgs),
+    Save(crate::commands::save::SaveArgs),
+    Export(crate::commands::export::ExportArgs),
+    Capacity(crate::commands::capacity::CapacityArgs),
+    Check(crate::commands::check::CheckArgs),
+    Report(crate::commands::check::CheckArgs),
     Formats,
     Help,
-}
-
-/// `verdict summary`.
-#[derive(Debug, PartialEq, Default)]
-pub struct SummaryArgs {
-    pub files: Vec<PathBuf>,
-    pub merge: bool,
-    pub json: bool,
-    pub read: ReadFlags,
 }
 
 /// Parses the arguments after the program name.
@@ -146,41 +133,20 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
     match cmd.as_str() {
         "-h" | "--help" | "help" => Ok(Command::Help),
         "formats" => Ok(Command::Formats),
-        "compare" => Ok(Command::Compare(Box::new(crate::compare_cmd::parse(it)?))),
-        "trend" => Ok(Command::Trend(Box::new(crate::trend_cmd::parse(it)?))),
-        "share" => Ok(Command::Share(crate::share_cmd::parse(it)?)),
-        "save" => Ok(Command::Save(crate::save_cmd::parse(it)?)),
-        "export" => Ok(Command::Export(crate::export_cmd::parse(it)?)),
-        "capacity" => crate::capacity::parse_args(it).map(Command::Capacity),
-        "check" => crate::check::parse("check", &mut it).map(Command::Check),
-        "report" => crate::check::parse("report", &mut it).map(Command::Report),
-        "summary" => {
-            let mut a = SummaryArgs::default();
-            while let Some(arg) = it.next() {
-                if a.read.accept(&arg, &mut it)? {
-                    continue;
-                }
-                match arg.as_str() {
-                    "--merge" => a.merge = true,
-                    "--json" => a.json = true,
-                    "-h" | "--help" => return Ok(Command::Help),
-                    s if s.starts_with('-') && s != "-" => {
-                        return Err(match s.split_once('=') {
-                            Some((flag, _)) if ["--merge", "--json"].contains(&flag) => {
-                                format!("{flag} takes no value")
-                            }
-                            _ => format!("unknown option {s}"),
-                        })
-                    }
-                    _ => a.files.push(PathBuf::from(arg)),
-                }
-            }
-            if a.files.is_empty() {
-                return Err("summary needs at least one FILE".into());
-            }
-            a.read.validate()?;
-            Ok(Command::Summary(Box::new(a)))
-        }
+        "compare" => Ok(Command::Compare(Box::new(crate::commands::compare::parse(
+            it,
+        )?))),
+        "trend" => Ok(Command::Trend(Box::new(crate::commands::trend::parse(it)?))),
+        "share" => Ok(Command::Share(crate::commands::share::parse(it)?)),
+        "save" => Ok(Command::Save(crate::commands::save::parse(it)?)),
+        "export" => Ok(Command::Export(crate::commands::export::parse(it)?)),
+        "capacity" => crate::commands::capacity::parse_args(it).map(Command::Capacity),
+        "check" => crate::commands::check::parse("check", &mut it).map(Command::Check),
+        "report" => crate::commands::check::parse("report", &mut it).map(Command::Report),
+        "summary" => Ok(match crate::commands::summary::parse(it)? {
+            Some(args) => Command::Summary(Box::new(args)),
+            None => Command::Help,
+        }),
         other => Err(format!("unknown command \"{other}\"")),
     }
 }

@@ -11,7 +11,7 @@ use verdict_core::formats::generic_csv::{CsvColumn, CsvMapping, TimestampMarks, 
 use verdict_core::time::DurationUnit;
 use verdict_core::{Format, IngestError, Run, Session};
 
-use crate::{EXIT_DATA, EXIT_NO_INPUT};
+use crate::exit;
 
 /// Read size: large enough that syscalls do not show up in profiles.
 const READ_CHUNK: usize = 256 * 1024;
@@ -173,8 +173,8 @@ impl InputError {
     /// The exit code this failure calls for.
     pub fn exit_code(&self) -> u8 {
         match self {
-            InputError::Io(_) => EXIT_NO_INPUT,
-            InputError::Data(_) => EXIT_DATA,
+            InputError::Io(_) => exit::NO_INPUT,
+            InputError::Data(_) => exit::DATA,
         }
     }
 }

@@ -5,15 +5,7 @@ use std::fmt::Write;
 use verdict_core::capacity::what_if::Outcome;
 use verdict_core::capacity::{CapacityReport, ExclusionReason, Level, UslReport};
 
-fn ms(v: f64) -> String {
-    if v >= 100.0 {
-        format!("{v:.0}")
-    } else if v >= 10.0 {
-        format!("{v:.1}")
-    } else {
-        format!("{v:.2}")
-    }
-}
+use crate::render::numbers::ms_digits as ms;
 
 fn opt_ms(v: Option<f64>) -> String {
     v.map_or("-".into(), ms)

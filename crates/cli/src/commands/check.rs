@@ -11,8 +11,8 @@ use verdict_core::sla::render::{self, counts};
 use verdict_core::sla::{evaluate, preset, Outcome, Sla, Verdict, PRESETS};
 use verdict_core::Run;
 
+use crate::exit;
 use crate::inputs::{self, ReadFlags};
-use crate::{EXIT_DATA, EXIT_NO_INPUT, EXIT_USAGE};
 
 /// Where the rules come from.
 #[derive(Debug, PartialEq, Default)]
@@ -109,7 +109,7 @@ fn read_runs(a: &CheckArgs) -> Result<(Vec<Run>, u8), u8> {
         Ok(o) => o,
         Err(e) => {
             eprintln!("verdict: {e}");
-            return Err(EXIT_USAGE);
+            return Err(exit::USAGE);
         }
     };
     let (runs, code) = inputs::read_files(&a.files, &options);
@@ -119,12 +119,12 @@ fn read_runs(a: &CheckArgs) -> Result<(Vec<Run>, u8), u8> {
             Ok(m) => runs = vec![m],
             Err(msg) => {
                 eprintln!("verdict: {msg}");
-                return Err(EXIT_DATA);
+                return Err(exit::DATA);
             }
         }
     }
     if runs.is_empty() {
-        return Err(if code == 0 { EXIT_DATA } else { code });
+        return Err(if code == 0 { exit::DATA } else { code });
     }
     Ok((runs, code))
 }
@@ -141,14 +141,14 @@ fn load(a: &CheckArgs, runs: &[Run]) -> Result<Sla, u8> {
                 Ok(b) => String::from_utf8_lossy(&b).into_owned(),
                 Err(e) => {
                     eprintln!("verdict: {}: {e}", path.display());
-                    return Err(EXIT_NO_INPUT);
+                    return Err(exit::NO_INPUT);
                 }
             };
             match load_rules(&file_name(path), &text) {
                 Ok(i) => i,
                 Err(e) => {
                     eprintln!("verdict: {e}");
-                    return Err(EXIT_DATA);
+                    return Err(exit::DATA);
                 }
             }
         }
@@ -159,7 +159,7 @@ fn load(a: &CheckArgs, runs: &[Run]) -> Result<Sla, u8> {
                 .collect();
             if all.is_empty() {
                 eprintln!("verdict: no rules: give --sla FILE or --preset NAME (the runs record no k6 thresholds)");
-                return Err(EXIT_USAGE);
+                return Err(exit::USAGE);
             }
             from_run_thresholds(&all)
         }
@@ -169,7 +169,7 @@ fn load(a: &CheckArgs, runs: &[Run]) -> Result<Sla, u8> {
     }
     if imported.sla.rules.is_empty() {
         eprintln!("verdict: the rules file holds no rules");
-        return Err(EXIT_DATA);
+        return Err(exit::DATA);
     }
     Ok(imported.sla)
 }
@@ -184,9 +184,9 @@ fn exit_for(verdicts: &[Verdict], runs: &[Run], input_code: u8) -> ExitCode {
     let partial =
         verdicts.iter().any(|v| v.partial) || runs.iter().any(|r| r.partial_reason().is_some());
     ExitCode::from(if fail > 0 {
-        1
+        exit::FAIL
     } else if inconclusive > 0 || partial {
-        2
+        exit::INCONCLUSIVE
     } else {
         0
     })
@@ -229,7 +229,7 @@ pub fn check(a: &CheckArgs) -> ExitCode {
     if let Some(path) = &a.junit {
         if let Err(e) = std::fs::write(path, render::junit(&verdicts)) {
             eprintln!("verdict: {}: {e}", path.display());
-            return ExitCode::from(EXIT_NO_INPUT);
+            return ExitCode::from(exit::NO_INPUT);
         }
     }
     let text = if a.json {
@@ -347,7 +347,7 @@ pub fn report(a: &CheckArgs) -> ExitCode {
             Ok(b) => notes.push(String::from_utf8_lossy(&b).into_owned()),
             Err(e) => {
                 eprintln!("verdict: {}: {e}", path.display());
-                return ExitCode::from(EXIT_NO_INPUT);
+                return ExitCode::from(exit::NO_INPUT);
             }
         }
     }
@@ -375,7 +375,7 @@ pub fn report(a: &CheckArgs) -> ExitCode {
         Some(path) => {
             if let Err(e) = std::fs::write(path, text) {
                 eprintln!("verdict: {}: {e}", path.display());
-                return ExitCode::from(EXIT_NO_INPUT);
+                return ExitCode::from(exit::NO_INPUT);
             }
             eprintln!("verdict: wrote {}", path.display());
         }

@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use verdict_core::saved;
 
+use crate::exit;
 use crate::inputs::{self, ReadFlags};
-use crate::{EXIT_DATA, EXIT_USAGE};
 
 /// `verdict save`.
 #[derive(Debug, PartialEq, Default)]
@@ -73,7 +73,7 @@ pub fn run(a: &SaveArgs) -> ExitCode {
         Ok(o) => o,
         Err(e) => {
             eprintln!("verdict: {e}");
-            return ExitCode::from(EXIT_USAGE);
+            return ExitCode::from(exit::USAGE);
         }
     };
     let (runs, code) = inputs::read_files(&a.files, &options);
@@ -91,7 +91,7 @@ pub fn run(a: &SaveArgs) -> ExitCode {
         Ok(r) => r,
         Err(msg) => {
             eprintln!("verdict: {msg}");
-            return ExitCode::from(EXIT_DATA);
+            return ExitCode::from(exit::DATA);
         }
     };
     for (k, v) in &a.labels {
@@ -101,15 +101,15 @@ pub fn run(a: &SaveArgs) -> ExitCode {
         Ok(b) => b,
         Err(e) => {
             eprintln!("verdict: cannot save {}: {e}", run.source);
-            return ExitCode::from(EXIT_DATA);
+            return ExitCode::from(exit::DATA);
         }
     };
     let Some(out) = &a.out else {
-        return ExitCode::from(EXIT_USAGE);
+        return ExitCode::from(exit::USAGE);
     };
     if let Err(e) = std::fs::write(out, &bytes) {
         eprintln!("verdict: cannot write {}: {e}", out.display());
-        return ExitCode::from(1);
+        return ExitCode::from(exit::OUTPUT);
     }
     let raw: u64 = a
         .files

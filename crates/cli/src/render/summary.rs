@@ -4,27 +4,9 @@ use std::fmt::Write;
 
 use verdict_core::summary::{LatencyMs, ReportedBy, RunSummary};
 
-fn ms(v: Option<f64>) -> String {
-    match v {
-        None => "-".into(),
-        Some(v) if v >= 1000.0 => format!("{:.2}s", v / 1000.0),
-        Some(v) if v >= 100.0 => format!("{v:.0}"),
-        Some(v) if v >= 10.0 => format!("{v:.1}"),
-        Some(v) => format!("{v:.2}"),
-    }
-}
-
-fn num(v: Option<u64>) -> String {
-    v.map_or("-".into(), |v| v.to_string())
-}
-
-fn pct(v: Option<f64>) -> String {
-    v.map_or("-".into(), |v| format!("{:.2}%", v * 100.0))
-}
-
-fn rate(v: Option<f64>) -> String {
-    v.map_or("-".into(), |v| format!("{v:.1}"))
-}
+use crate::render::numbers::{
+    opt_count as num, opt_ms as ms, opt_percent as pct, opt_rate as rate,
+};
 
 fn latency_cells(l: &LatencyMs) -> [String; 6] {
     [

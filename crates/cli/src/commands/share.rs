@@ -10,8 +10,8 @@ use verdict_core::compare::{compare, CompareOptions, Comparison};
 use verdict_core::snapshot::{self, Snapshot};
 use verdict_core::Run;
 
+use crate::exit;
 use crate::inputs::{self, ReadFlags};
-use crate::{EXIT_DATA, EXIT_USAGE};
 
 /// Links longer than this may be cut by chat tools and mail clients.
 const COMFORTABLE_LINK: usize = 32 * 1024;
@@ -73,7 +73,7 @@ fn write_out(text: &str) -> ExitCode {
     match io::stdout().lock().write_all(text.as_bytes()) {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
             eprintln!("verdict: cannot write output: {e}");
-            ExitCode::from(1)
+            ExitCode::from(exit::OUTPUT)
         }
         _ => ExitCode::SUCCESS,
     }
@@ -84,7 +84,7 @@ fn make(a: &ShareArgs) -> ExitCode {
         Ok(o) => o,
         Err(e) => {
             eprintln!("verdict: {e}");
-            return ExitCode::from(EXIT_USAGE);
+            return ExitCode::from(exit::USAGE);
         }
     };
     let (runs, code) = inputs::read_files(&a.files, &options);
@@ -115,7 +115,7 @@ fn make(a: &ShareArgs) -> ExitCode {
         Ok(x) => x,
         Err(e) => {
             eprintln!("verdict: {e}");
-            return ExitCode::from(EXIT_DATA);
+            return ExitCode::from(exit::DATA);
         }
     };
     // What the link holds goes to stderr, so stdout stays the bare text.
@@ -179,7 +179,7 @@ fn decode(text: &str, json: bool) -> ExitCode {
         let limit = snapshot::MAX_TEXT_BYTES as u64 + 2;
         if let Err(e) = io::stdin().lock().take(limit).read_to_string(&mut buf) {
             eprintln!("verdict: cannot read the link text from standard input: {e}");
-            return ExitCode::from(EXIT_DATA);
+            return ExitCode::from(exit::DATA);
         }
         buf
     } else {
@@ -189,7 +189,7 @@ fn decode(text: &str, json: bool) -> ExitCode {
         Ok(s) => s,
         Err(e) => {
             eprintln!("verdict: {e}");
-            return ExitCode::from(EXIT_DATA);
+            return ExitCode::from(exit::DATA);
         }
     };
     if json {
@@ -198,13 +198,13 @@ fn decode(text: &str, json: bool) -> ExitCode {
             Ok(out) => write_out(&(out + "\n")),
             Err(e) => {
                 eprintln!("verdict: {e}");
-                ExitCode::from(1)
+                ExitCode::from(exit::OUTPUT)
             }
         };
     }
     let mut out = preview(&s, text.trim().len()) + "\n\n";
     for r in &s.runs {
-        out.push_str(&crate::output::run_table(&r.summary));
+        out.push_str(&crate::render::summary::run_table(&r.summary));
         out.push('\n');
     }
     if let Some(c) = s
@@ -212,7 +212,7 @@ fn decode(text: &str, json: bool) -> ExitCode {
         .clone()
         .and_then(|v| Comparison::from_json(v).ok())
     {
-        out.push_str(&crate::compare_cmd::plain(&c));
+        out.push_str(&crate::render::comparison::plain(&c));
     }
     write_out(&out)
 }

@@ -8,8 +8,8 @@ use std::process::ExitCode;
 
 use verdict_core::export;
 
+use crate::exit;
 use crate::inputs::{self, ReadFlags};
-use crate::{EXIT_DATA, EXIT_USAGE};
 
 /// `verdict export`.
 #[derive(Debug, PartialEq, Default)]
@@ -51,7 +51,7 @@ pub fn parse(args: impl Iterator<Item = String>) -> Result<ExportArgs, String> {
 fn write(out: &PathBuf, text: &str) -> Result<(), ExitCode> {
     std::fs::write(out, text).map_err(|e| {
         eprintln!("verdict: cannot write {}: {e}", out.display());
-        ExitCode::from(1)
+        ExitCode::from(exit::OUTPUT)
     })
 }
 
@@ -61,7 +61,7 @@ pub fn run(a: &ExportArgs) -> ExitCode {
         Ok(o) => o,
         Err(e) => {
             eprintln!("verdict: {e}");
-            return ExitCode::from(EXIT_USAGE);
+            return ExitCode::from(exit::USAGE);
         }
     };
     let (runs, code) = inputs::read_files(&a.files, &options);
@@ -81,7 +81,7 @@ pub fn run(a: &ExportArgs) -> ExitCode {
             Ok(text) => text,
             Err(msg) => {
                 eprintln!("verdict: {msg}");
-                return ExitCode::from(EXIT_DATA);
+                return ExitCode::from(exit::DATA);
             }
         };
         if let Err(code) = write(out, &text) {
@@ -107,7 +107,7 @@ pub fn run(a: &ExportArgs) -> ExitCode {
                 }
                 Err(e) => {
                     eprintln!("verdict: {e}");
-                    return ExitCode::from(EXIT_DATA);
+                    return ExitCode::from(exit::DATA);
                 }
             }
         }

@@ -12,11 +12,9 @@ use verdict_core::capacity::{
 };
 use verdict_core::Run;
 
+use crate::exit;
 use crate::inputs::{self, ReadFlags};
-use crate::{capacity_output, EXIT_DATA, EXIT_NO_INPUT, EXIT_USAGE};
-
-/// Exit code when the analysis ran but found no answer ("not enough evidence").
-const EXIT_NO_ANSWER: u8 = 2;
+use crate::render::capacity as capacity_output;
 
 /// `verdict capacity`.
 #[derive(Debug, PartialEq, Default)]
@@ -125,14 +123,14 @@ pub fn parse_args(it: impl Iterator<Item = String>) -> Result<CapacityArgs, Stri
 fn load_levels(a: &CapacityArgs) -> Result<LevelSet, (u8, String)> {
     if let Some(path) = &a.levels {
         let text = std::fs::read_to_string(path)
-            .map_err(|e| (EXIT_NO_INPUT, format!("{}: {e}", path.display())))?;
+            .map_err(|e| (exit::NO_INPUT, format!("{}: {e}", path.display())))?;
         let name = path.file_name().map_or_else(
             || path.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
         );
-        return levels_from_table(&name, &text).map_err(|e| (EXIT_DATA, e));
+        return levels_from_table(&name, &text).map_err(|e| (exit::DATA, e));
     }
-    let options = a.read.options().map_err(|e| (EXIT_USAGE, e))?;
+    let options = a.read.options().map_err(|e| (exit::USAGE, e))?;
     let (runs, code) = inputs::read_files(&a.files, &options);
     if code != 0 {
         return Err((code, "no capacity analysis without every level".into()));
@@ -151,14 +149,14 @@ fn load_levels(a: &CapacityArgs) -> Result<LevelSet, (u8, String)> {
         warmup_s: a.warmup_s,
     };
     let extra: Vec<f64> = a.target.iter().map(|t| t.quantile).collect();
-    levels_from_runs(&runs, &plateaus, &extra).map_err(|e| (EXIT_DATA, e))
+    levels_from_runs(&runs, &plateaus, &extra).map_err(|e| (exit::DATA, e))
 }
 
 /// Runs `verdict capacity`.
 pub fn run(a: &CapacityArgs) -> ExitCode {
     let Some(target) = a.target else {
         eprintln!("verdict: capacity needs --target");
-        return ExitCode::from(EXIT_USAGE);
+        return ExitCode::from(exit::USAGE);
     };
     let set = match load_levels(a) {
         Ok(s) => s,
@@ -187,13 +185,13 @@ pub fn run(a: &CapacityArgs) -> ExitCode {
     if let Err(e) = written {
         if e.kind() != io::ErrorKind::BrokenPipe {
             eprintln!("verdict: cannot write output: {e}");
-            return ExitCode::from(1);
+            return ExitCode::from(exit::OUTPUT);
         }
     }
     if report.answer.value.is_some() {
         ExitCode::SUCCESS
     } else {
-        ExitCode::from(EXIT_NO_ANSWER)
+        ExitCode::from(exit::NO_ANSWER)
     }
 }
 
