@@ -769,6 +769,13 @@ function cliCheck(file, rules) {
 
 const slaPanel = (page, name) => page.locator(`article.entry[data-file="${name}"] section.sla-panel`);
 
+/** Opens the SLA rules panel (folded by default). */
+async function openRules(page) {
+  const open = await page.locator("details.sla-rules").evaluate((d) => d.open);
+  if (!open) await page.click("details.sla-rules > summary");
+  await page.waitForSelector("#rules-text", { state: "visible" });
+}
+
 /** Runs `action`, then waits until the panel shows the answer to a new evaluation. */
 async function reevaluated(page, name, action) {
   const panel = slaPanel(page, name);
@@ -856,6 +863,7 @@ await test("12 SLA verdicts in the app equal verdict check --json", async () => 
   const [file] = copies([["k6/thresholds/run.json.gz", "thresholds-run.json.gz"]]);
   const { context, page, problems } = await openPage();
   await waitState(page, "run.csv.gz", ["done"]);
+  await openRules(page);
   // A first visit starts from k6's documented defaults, evaluated at once.
   assert((await page.inputValue("#rules-text")).includes("http_req_failed"), "the first visit has no starting rules");
   await page.waitForSelector('article.entry[data-file="run.csv.gz"] section.sla-panel[data-state="done"]');
@@ -977,6 +985,7 @@ await test("12 SLA verdicts in the app equal verdict check --json", async () => 
   // 9. On a phone: verdict cards, no sideways scroll.
   const phone = await openPage({ width: 390, height: 844 });
   await waitState(phone.page, "run.csv.gz", ["done"]);
+  await openRules(phone.page);
   await phone.page.click('button.preset[data-preset="tiered-api"]');
   await dropFiles(phone.page, [file]);
   await waitState(phone.page, file.name, ["done"]);
@@ -984,7 +993,7 @@ await test("12 SLA verdicts in the app equal verdict check --json", async () => 
   const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert(overflow <= 0, `the phone layout scrolls sideways by ${overflow}px`);
   await slaPanel(phone.page, file.name).screenshot({ path: path.join(OUT, "12-sla-phone.png") });
-  await phone.page.locator("section.sla-rules").screenshot({ path: path.join(OUT, "12-sla-rules-phone.png") });
+  await phone.page.locator("details.sla-rules").screenshot({ path: path.join(OUT, "12-sla-rules-phone.png") });
   assert(phone.problems.length === 0, phone.problems.join("\n"));
   await phone.context.close();
   return `${rowsSeen} verdict rows and ${numbers} numbers equal to verdict check --json`;
@@ -1199,6 +1208,155 @@ await test("14 capacity from typed numbers equals verdict capacity --levels", as
   await phone.context.close();
   const band = cli.answer.low === undefined ? "no band: typed numbers carry no intervals" : `band ${cli.answer.low}–${cli.answer.high}`;
   return `answer ${cli.answer.value} VUs (${band}), σ κ λ and the what-if as the CLI's: ${checked} numbers`;
+});
+
+// ---------------------------------------------------------------- the answer first, rules as a form
+
+/** The answer's numbers for one run: its figures, as data-metric / data-value. */
+async function answerFigures(page, name) {
+  return page.locator(`#answer li.answer-run[data-run-name="${name}"]`).evaluate((li) =>
+    Object.fromEntries([...li.querySelectorAll("[data-metric]")]
+      .map((c) => [c.dataset.metric, c.hasAttribute("data-value") ? Number(c.dataset.value) : null])));
+}
+
+/** True when the element lies wholly inside the window. */
+async function onScreen(locator) {
+  return locator.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= window.innerHeight && r.height > 0;
+  });
+}
+
+await test("15 the answer first: a dropped file's verdict and figures come on screen and are announced", async () => {
+  const [file] = copies([["k6/thresholds/run.json.gz", "answer-run.json.gz"]]);
+  const run = cliReport([file.path]).runs[0];
+  const notes = [];
+  for (const [size, viewport] of [["laptop", { width: 1366, height: 768 }], ["phone", { width: 390, height: 844 }]]) {
+    const { context, page, problems } = await openPage(viewport);
+    await waitState(page, "run.csv.gz", ["done"]);
+    // A first visit: the demo's answer, and the rules folded into one line.
+    await page.waitForSelector('#answer li.answer-run[data-run-name="run.csv.gz"]');
+    assert(await onScreen(page.locator("#answer")), `${size}: the answer is not on the first screen`);
+    assert(await page.locator("details.sla-rules").evaluate((d) => !d.open), `${size}: the rules panel starts open`);
+    await page.screenshot({ path: path.join(OUT, `15-first-visit-${size}.png`) });
+    // Scroll away, drop a file: its answer comes back into view.
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await dropFiles(page, [file]);
+    await waitState(page, file.name, ["done"]);
+    await page.waitForSelector(`article.entry[data-file="${file.name}"] section.sla-panel[data-state="done"]`);
+    const row = page.locator(`#answer li.answer-run[data-run-name="${file.name}"]`);
+    await row.waitFor();
+    await page.waitForFunction(() => {
+      const r = document.querySelector("#answer").getBoundingClientRect();
+      return r.top >= 0 && r.top < window.innerHeight / 2;
+    }, null, { timeout: 5000 });
+    assert(await onScreen(row), `${size}: the dropped file's answer is not on screen`);
+    // The demo has left the answer; the figures are the CLI's.
+    assert(await page.locator('#answer li.answer-run[data-run-name="run.csv.gz"]').count() === 0, `${size}: the demo is still in the answer`);
+    const figures = await answerFigures(page, file.name);
+    const want = { p95: run.latency_ms.p95, p99: run.latency_ms.p99, error_rate: run.error_rate, rps: run.rps, requests: run.requests };
+    for (const [k, v] of Object.entries(want)) assert(figures[k] === (v ?? null), `${size}: answer ${k}: page ${figures[k]}, CLI ${v}`);
+    // The counts are the CLI's verdicts on the page's rules.
+    const rules = path.join(TMP, `answer-rules-${size}.toml`);
+    fs.writeFileSync(rules, await page.inputValue("#rules-text"));
+    const cli = cliCheck(file.path, rules);
+    const answer = page.locator("#answer");
+    for (const kind of ["pass", "fail", "inconclusive"]) {
+      const got = Number(await answer.getAttribute(`data-${kind}`));
+      const wanted = cli.verdicts.filter((v) => v.verdict === kind).length;
+      assert(got === wanted, `${size}: ${kind} count: page ${got}, CLI ${wanted}`);
+    }
+    const sentence = await answer.locator(".answer-sentence").textContent();
+    assert(sentence.trim().length > 20, `${size}: no sentence: ${sentence}`);
+    // Screen readers hear it.
+    const live = page.locator('#announce[aria-live="polite"]');
+    const said = await live.textContent();
+    assert(said.includes(file.name) && /p95/.test(said), `${size}: announced: ${said}`);
+    await assertNoSidewaysScroll(page, `the answer on a ${size}`);
+    await page.screenshot({ path: path.join(OUT, `15-answer-${size}.png`) });
+    assert(problems.length === 0, problems.join("\n"));
+    await context.close();
+    notes.push(`${size}: ${sentence.trim()}`);
+  }
+  return notes.join(" | ");
+});
+
+await test("16 a bare k6 rule reads; the rule form and the text say the same rules", async () => {
+  const [file] = copies([["k6/thresholds/run.json.gz", "form-run.json.gz"]]);
+  const { context, page, problems } = await openPage({ width: 1366, height: 768 });
+  await waitState(page, "run.csv.gz", ["done"]);
+  await dropFiles(page, [file]);
+  await waitState(page, file.name, ["done"]);
+  await page.waitForSelector(`article.entry[data-file="${file.name}"] section.sla-panel[data-state="done"]`);
+  await openRules(page);
+  // A bare k6 expression is a rule: the same verdicts as the CLI on its TOML.
+  await reevaluated(page, file.name, () => page.fill("#rules-text", "p(95)<200"));
+  await page.waitForSelector('.rules-status[data-status="ok"][data-rules="1"]');
+  const bare = path.join(TMP, "bare-rule.toml");
+  fs.writeFileSync(bare, '[[rules]]\nrule = "p(95)<200"\n');
+  const cliBare = cliCheck(file.path, bare);
+  compareVerdicts(await scrapeVerdicts(slaPanel(page, file.name)), cliBare, "bare k6 rule");
+  const summary = await page.locator("details.sla-rules > summary").textContent();
+  assert(/1 rule/.test(summary), `the folded line: ${summary}`);
+  // The form adds a rule: an endpoint from the run, a limit in seconds, a window.
+  const form = page.locator("form.rule-form");
+  await form.locator('select[name="statistic"]').selectOption("p99");
+  await form.locator('select[name="op"]').selectOption("<=");
+  await form.locator('input[name="amount"]').fill("1.5");
+  await form.locator('select[name="unit"]').selectOption("s");
+  await form.locator('select[name="endpoint"]').selectOption("GET /api/search");
+  await form.locator('select[name="window"]').selectOption("1m");
+  const preview = await form.locator(".rule-preview code").textContent();
+  assert(preview === 'endpoint "GET /api/search" p99 <= 1.5s every 1m', `the form's preview: ${preview}`);
+  await reevaluated(page, file.name, () => form.locator("button.add-rule").click());
+  await page.waitForSelector('.rules-status[data-status="ok"][data-rules="2"]');
+  const text = await page.inputValue("#rules-text");
+  for (const line of ['endpoint = "GET /api/search"', 'statistic = "p99"', 'op = "<="', 'limit = "1.5s"', 'window = "1m"']) {
+    assert(text.includes(line), `the text after the form lacks ${line}: ${text}`);
+  }
+  await checkAgainstCli(page, file, "form rule");
+  // A pattern instead of one endpoint.
+  await form.locator('select[name="statistic"]').selectOption("error_rate");
+  await form.locator('input[name="amount"]').fill("1");
+  await form.locator('select[name="endpoint"]').selectOption("*pattern*");
+  await form.locator('input[name="pattern"]').fill("GET /api/*");
+  await reevaluated(page, file.name, () => form.locator("button.add-rule").click());
+  await page.waitForSelector('.rules-status[data-status="ok"][data-rules="3"]');
+  const three = await checkAgainstCli(page, file, "form pattern rule");
+  assert(three.rows.some((r) => r.index === 2 && r.endpoint.startsWith("GET /api/")), "the pattern rule has no rows");
+  // The text changes the rule; the form shows the change.
+  const edited = (await page.inputValue("#rules-text")).replace('limit = "1.5s"', 'limit = "2s"');
+  await reevaluated(page, file.name, () => page.fill("#rules-text", edited));
+  await page.locator('.rule-list li[data-rule-index="1"] button.edit-rule').click();
+  assert(await form.locator('input[name="amount"]').inputValue() === "2", "the form does not show the text's limit");
+  assert(await form.locator('select[name="unit"]').inputValue() === "s", "the form lost the unit");
+  assert(await form.locator('select[name="endpoint"]').inputValue() === "GET /api/search", "the form lost the endpoint");
+  assert(await form.locator('select[name="window"]').inputValue() === "1m", "the form lost the window");
+  await form.locator('input[name="amount"]').fill("900");
+  await form.locator('select[name="unit"]').selectOption("ms");
+  await reevaluated(page, file.name, () => form.locator("button.add-rule").click());
+  assert((await page.inputValue("#rules-text")).includes('limit = "900ms"'), `the saved rule: ${await page.inputValue("#rules-text")}`);
+  await checkAgainstCli(page, file, "form edit");
+  await page.locator("details.sla-rules").screenshot({ path: path.join(OUT, "16-rules-form.png") });
+  // Removing a rule from the list removes it from the text.
+  await reevaluated(page, file.name, () => page.locator('.rule-list li[data-rule-index="0"] button.remove-rule').click());
+  await page.waitForSelector('.rules-status[data-status="ok"][data-rules="2"]');
+  assert(!(await page.inputValue("#rules-text")).includes("p(95)<200"), "the removed rule is still in the text");
+  // The focus ring goes on "Import rules…" when its input has the focus, not on its neighbour.
+  await page.focus("#rules-import");
+  const rings = await page.evaluate(() => ["label.import", "button.download-toml"].map((s) =>
+    getComputedStyle(document.querySelector(s)).outlineStyle));
+  assert(rings[0] !== "none" && rings[1] === "none", `focus rings: import ${rings[0]}, download ${rings[1]}`);
+  assert(problems.length === 0, problems.join("\n"));
+  await context.close();
+
+  const phone = await openPage({ width: 390, height: 844 });
+  await waitState(phone.page, "run.csv.gz", ["done"]);
+  await openRules(phone.page);
+  await assertNoSidewaysScroll(phone.page, "the rules form on a phone");
+  await phone.page.locator("details.sla-rules").screenshot({ path: path.join(OUT, "16-rules-form-phone.png") });
+  await phone.context.close();
+  return `bare p(95)<200 and three form rules give the CLI's verdicts`;
 });
 
 await browser.close();

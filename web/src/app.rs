@@ -14,6 +14,7 @@ use verdict_core::compare::Comparison;
 use verdict_core::IngestOptions;
 
 use crate::analysis::{self, HeldRun};
+use crate::components::answer::{Answer, AnswerRun};
 use crate::components::capacity_panel::CapacityPanel;
 use crate::components::compare_table::CompareTable;
 use crate::components::compare_view::CompareView;
@@ -241,6 +242,8 @@ fn Workbench() -> Html {
     // them in its worker whenever they change (and once when it is read).
     let rules_text = use_state(rules::load);
     let parsed = use_memo((*rules_text).clone(), |text| rules::parse(text));
+    // What the workers are sent: the rules as TOML, however they were typed.
+    let canonical = rules::canonical(&parsed).unwrap_or_default();
     let on_rules = {
         let rules_text = rules_text.setter();
         Callback::from(move |text: String| {
@@ -258,7 +261,7 @@ fn Workbench() -> Html {
             .filter(|e| e.held && matches!(e.status, Status::Done { .. }))
             .map(|e| e.id)
             .collect();
-        use_effect_with(((*rules_text).clone(), held), move |(text, held)| {
+        use_effect_with((canonical.clone(), held), move |(text, held)| {
             if !matches!(&*parsed, Parsed::Rules(_)) {
                 // Rules that come back after a gap are evaluated afresh.
                 sent.borrow_mut().clear();
@@ -466,23 +469,86 @@ fn Workbench() -> Html {
     let formats = state.formats.clone();
     let workers = pool.max_workers();
 
+    // The answer: the runs in view, the demo only when it is all there is.
+    let answer_runs: Vec<AnswerRun> = entries
+        .iter()
+        .filter(|e| !(own_files && e.demo))
+        .filter_map(|e| match &e.status {
+            Status::Done { summary, .. } => Some(AnswerRun {
+                id: e.id,
+                name: e.name.clone(),
+                summary: summary.clone(),
+                verdicts: match &e.sla.answer {
+                    Some(Ok(v)) if matches!(&*parsed, Parsed::Rules(_)) => Some(v.clone()),
+                    _ => None,
+                },
+                demo: e.demo,
+            }),
+            _ => None,
+        })
+        .collect();
+    let reading = entries.iter().filter(|e| e.is_active()).count();
+    // For screen readers: the latest of the user's files to finish.
+    let announcement = entries
+        .iter()
+        .filter(|e| !e.demo && !e.restored)
+        .filter_map(|e| match &e.status {
+            Status::Done { summary, .. } => Some((e.id, e, summary)),
+            _ => None,
+        })
+        .max_by_key(|(id, ..)| *id)
+        .map(|(_, e, s)| {
+            let mut text = format!("{} is read", e.name);
+            if let Some(p95) = s.latency_ms.p95 {
+                text.push_str(&format!(": p95 {}", crate::display::ms_unit(p95)));
+            }
+            if let Some(Ok(v)) = &e.sla.answer {
+                let (pass, fail, inconclusive) = verdict_core::sla::render::counts(v);
+                text.push_str(&format!(
+                    "; {fail} FAIL, {inconclusive} INCONCLUSIVE, {pass} PASS"
+                ));
+            }
+            text.push('.');
+            text
+        })
+        .unwrap_or_default();
+    // A dropped file's result comes into view once it is read.
+    {
+        let finished: Vec<EntryId> = entries
+            .iter()
+            .filter(|e| !e.demo && !e.restored && matches!(e.status, Status::Done { .. }))
+            .map(|e| e.id)
+            .collect();
+        let seen = use_mut_ref(HashSet::<EntryId>::new);
+        use_effect_with(finished, move |finished| {
+            let new = finished.iter().any(|id| !seen.borrow().contains(id));
+            seen.borrow_mut().extend(finished.iter().copied());
+            if new {
+                scroll_to("answer");
+            }
+        });
+    }
+    let rule_endpoints: Vec<String> = {
+        let mut names: Vec<String> = answer_runs
+            .iter()
+            .flat_map(|r| r.summary.endpoints.iter().map(|e| e.name.clone()))
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    };
+
     html! {
         <div class="page" ondragover={prevent_page_drop()} ondrop={prevent_page_drop()}>
             {masthead()}
             <main class="wrap" id="main">
-                <p class="privacy" id="privacy">
-                    <strong>{"Your files never leave this browser."}</strong>
-                    {format!(" They are read on this device by up to {workers} Web Workers running Verdict's Rust core as WebAssembly. The page sends nothing anywhere: its Content-Security-Policy forbids any connection beyond the site it was loaded from.")}
-                </p>
-                <p class="kept" data-kept={kept.to_string()}>
-                    {format!("Analyses of your files (never the files) are kept in this browser so that a reload loses nothing: {kept} kept. ")}
-                    <button type="button" class="link" onclick={on_clear_kept}>{"Clear kept analyses"}</button>
-                </p>
+                <Answer runs={answer_runs} reading={reading} rules={parsed.rule_count()} />
+                <p class="visually-hidden" aria-live="polite" id="announce">{announcement}</p>
                 <DropZone on_files={on_files} on_demo={on_demo} formats={formats.clone()} />
                 if let Some(notice) = &state.notice {
                     <p class="notice" role="alert">{notice}</p>
                 }
-                <SlaRules text={(*rules_text).clone()} parsed={parsed.clone()} on_change={on_rules} />
+                <SlaRules text={(*rules_text).clone()} parsed={parsed.clone()} on_change={on_rules} endpoints={rule_endpoints} />
                 // The runs first: panels across runs follow them.
                 <section class="entries" aria-label="Files">
                     for entry in entries {
@@ -517,6 +583,14 @@ fn Workbench() -> Html {
                 if !shareable.is_empty() {
                     <SharePanel runs={shareable} sla={shared_sla} comparison={(comparable.len() >= 2).then(|| (*shown_comparison).clone()).flatten()} />
                 }
+                <p class="privacy" id="privacy">
+                    <strong>{"Your files never leave this browser."}</strong>
+                    {format!(" They are read on this device by up to {workers} Web Workers running Verdict's Rust core as WebAssembly. The page sends nothing anywhere: its Content-Security-Policy forbids any connection beyond the site it was loaded from.")}
+                </p>
+                <p class="kept" data-kept={kept.to_string()}>
+                    {format!("Analyses of your files (never the files) are kept in this browser so that a reload loses nothing: {kept} kept. ")}
+                    <button type="button" class="link" onclick={on_clear_kept}>{"Clear kept analyses"}</button>
+                </p>
             </main>
             {footer()}
         </div>
@@ -546,6 +620,19 @@ fn forget_kept(state: &UseReducerHandle<AppState>, id: EntryId) {
             let _ = storage::remove(key).await;
         });
     }
+}
+
+/// Brings an element to the top of the view (at once: no motion to turn off).
+fn scroll_to(id: &str) {
+    let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+    else {
+        return;
+    };
+    let options = web_sys::ScrollIntoViewOptions::new();
+    options.set_block(web_sys::ScrollLogicalPosition::Start);
+    el.scroll_into_view_with_scroll_into_view_options(&options);
 }
 
 /// Dropping a file outside the drop zone would make the browser navigate
