@@ -1343,7 +1343,9 @@ await test("16 a bare k6 rule reads; the rule form and the text say the same rul
   await page.waitForSelector('.rules-status[data-status="ok"][data-rules="2"]');
   assert(!(await page.inputValue("#rules-text")).includes("p(95)<200"), "the removed rule is still in the text");
   // The focus ring goes on "Import rules…" when its input has the focus, not on its neighbour.
-  await page.focus("#rules-import");
+  await page.locator("button.preset").last().focus();
+  await page.keyboard.press("Tab");
+  assert(await page.evaluate(() => document.activeElement?.id) === "rules-import", "Tab after the presets does not reach Import rules…");
   const rings = await page.evaluate(() => ["label.import", "button.download-toml"].map((s) =>
     getComputedStyle(document.querySelector(s)).outlineStyle));
   assert(rings[0] !== "none" && rings[1] === "none", `focus rings: import ${rings[0]}, download ${rings[1]}`);

@@ -118,6 +118,8 @@ pub struct RuleForm {
     pub endpoint: EndpointChoice,
     /// Empty, or a duration (`1m`): every window of that length must comply.
     pub window: String,
+    /// The rule's name, kept as it was (the form does not show it).
+    pub name: Option<String>,
 }
 
 /// The statistics the form offers, with people's names.
@@ -151,6 +153,7 @@ impl Default for RuleForm {
             unit: "ms".into(),
             endpoint: EndpointChoice::Overall,
             window: String::new(),
+            name: None,
         }
     }
 }
@@ -161,7 +164,6 @@ impl RuleForm {
         if rule.warmup.is_some()
             || rule.k6.is_some()
             || rule.optional
-            || rule.name.is_some()
             || (rule.confidence - verdict_core::sla::model::DEFAULT_CONFIDENCE).abs() > 1e-12
         {
             return None;
@@ -205,6 +207,7 @@ impl RuleForm {
             unit: limit[at..].to_string(),
             endpoint,
             window: rule.window.map(|w| w.to_string()).unwrap_or_default(),
+            name: rule.name.clone(),
         })
     }
 
@@ -255,6 +258,7 @@ impl RuleForm {
             },
         };
         let mut rule = Rule::new(target, statistic, op, limit);
+        rule.name = self.name.clone().filter(|n| !n.trim().is_empty());
         let window = self.window.trim();
         if !window.is_empty() {
             rule.window = Some(parse_span(window).map_err(|e| format!("window: {}", e.message))?);
@@ -378,6 +382,7 @@ mod tests {
                 unit: "%".into(),
                 endpoint: EndpointChoice::Pattern("GET /api/*".into()),
                 window: "1m".into(),
+                name: Some("errors on the API".into()),
             },
             RuleForm {
                 statistic: "p99".into(),
@@ -386,6 +391,7 @@ mod tests {
                 unit: "s".into(),
                 endpoint: EndpointChoice::Exact("GET /api/items".into()),
                 window: String::new(),
+                name: None,
             },
             RuleForm {
                 statistic: "rps".into(),
@@ -394,6 +400,7 @@ mod tests {
                 unit: "/s".into(),
                 endpoint: EndpointChoice::Each,
                 window: "30s".into(),
+                name: None,
             },
         ];
         let mut text = String::new();

@@ -172,7 +172,8 @@ pub fn SlaRules(props: &SlaRulesProps) -> Html {
             <ol class="rule-list">
                 for (i, r) in sla.rules.iter().enumerate() {
                     <li data-rule-index={i.to_string()}>
-                        <span class="rule-label">{r.label()}</span>
+                        if let Some(name) = &r.name { <strong class="rule-name">{format!("{name}: ")}</strong> }
+                        <code class="rule-label">{r.to_string()}</code>
                         if RuleForm::from_rule(r).is_some() {
                             <button type="button" class="link edit-rule" onclick={edit(i)} aria-label={format!("Edit rule {}", i + 1)}>{"Edit"}</button>
                         } else {
