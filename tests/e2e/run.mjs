@@ -1361,6 +1361,57 @@ await test("16 a bare k6 rule reads; the rule form and the text say the same rul
   return `bare p(95)<200 and three form rules give the CLI's verdicts`;
 });
 
+await test("17 verdict rows read as sentences; the numbers and jargon sit behind details", async () => {
+  const [file] = copies([["k6/thresholds/run.json.gz", "plain-run.json.gz"]]);
+  // A limit at the run's own p95 cannot be decided: found with the CLI first.
+  const probe = path.join(TMP, "plain-probe.toml");
+  fs.writeFileSync(probe, '[[rules]]\nrule = "endpoint \\"GET /api/search\\" p95 < 10s"\n');
+  const at = cliCheck(file.path, probe).verdicts[0].estimate;
+  const rules = `[[rules]]\nrule = "endpoint \\"GET /api/search\\" p95 < 10s"\n\n[[rules]]\nrule = "endpoint \\"GET /api/search\\" p95 < 1ms"\n\n[[rules]]\nrule = "endpoint \\"GET /api/search\\" p95 < ${at}ms"\n`;
+  const { context, page, problems } = await openPage({ width: 1366, height: 768 });
+  await waitState(page, "run.csv.gz", ["done"]);
+  await dropFiles(page, [file]);
+  await waitState(page, file.name, ["done"]);
+  await page.waitForSelector(`article.entry[data-file="${file.name}"] section.sla-panel[data-state="done"]`);
+  await openRules(page);
+  await reevaluated(page, file.name, () => page.fill("#rules-text", rules));
+  const { cli } = await checkAgainstCli(page, file, "plain sentences");
+  const panel = slaPanel(page, file.name);
+  const said = {};
+  for (const v of cli.verdicts) {
+    const row = panel.locator(`tr[data-rule-index="${v.rule_index}"][data-endpoint="${v.endpoint}"]`);
+    const text = (await row.locator("p.plain").textContent()).trim();
+    said[v.verdict] = text;
+    assert(text.includes("GET /api/search") && /^P95 of /.test(text), `rule ${v.rule_index}: ${text}`);
+    if (v.verdict === "pass") assert(/below the .* limit \(within it\), with 95% confidence/.test(text), `pass: ${text}`);
+    if (v.verdict === "fail") assert(/above the .* limit \(breaking it\), with 95% confidence/.test(text), `fail: ${text}`);
+    if (v.verdict === "inconclusive") assert(/too close to the .* limit/.test(text) && /decide/.test(text), `inconclusive: ${text}`);
+    // The numbers are there for those who open them, and closed for the rest.
+    assert(await row.locator("details.verdict-numbers").evaluate((d) => !d.open), "the numbers start open");
+    const visible = await row.evaluate((tr) => tr.innerText);
+    assert(!/Bounds|k6-style|order-statistic/.test(visible), `jargon on the row: ${visible}`);
+  }
+  assert(Object.keys(said).length === 3, `outcomes seen: ${Object.keys(said)}`);
+  const incon = panel.locator('tr[data-verdict="inconclusive"]').first();
+  await incon.locator("details.verdict-numbers summary").click();
+  assert(/Bounds \(95%\)/.test(await incon.innerText()), "the opened details lack the bounds");
+  await panel.scrollIntoViewIfNeeded();
+  await panel.screenshot({ path: path.join(OUT, "17-plain-verdicts.png") });
+  assert(problems.length === 0, problems.join("\n"));
+  await context.close();
+
+  const phone = await openPage({ width: 390, height: 844 });
+  await waitState(phone.page, "run.csv.gz", ["done"]);
+  await dropFiles(phone.page, [file]);
+  await waitState(phone.page, file.name, ["done"]);
+  await openRules(phone.page);
+  await reevaluated(phone.page, file.name, () => phone.page.fill("#rules-text", rules));
+  await assertNoSidewaysScroll(phone.page, "plain verdicts on a phone");
+  await slaPanel(phone.page, file.name).screenshot({ path: path.join(OUT, "17-plain-verdicts-phone.png") });
+  await phone.context.close();
+  return Object.entries(said).map(([k, t]) => `${k}: ${t}`).join(" | ");
+});
+
 await browser.close();
 await server.close();
 const passed = results.filter((r) => r.ok).length;

@@ -28,6 +28,7 @@ pub mod components;
 pub mod display;
 pub mod download;
 pub mod mapping;
+pub mod plain;
 pub mod pool;
 pub mod rules;
 pub mod state;
