@@ -330,9 +330,9 @@ await test("3 a 300+ MB k6 file shows progress, completes, and Cancel works", as
   await second.getByRole("button", { name: "Cancel" }).click();
   await page.waitForSelector(`article.entry[data-file="${name}"][data-state="cancelled"]`, { timeout: 5000 });
   await page.screenshot({ path: path.join(OUT, "3-cancelled.png") });
-  // The pool is still usable afterwards.
+  // The pool is still usable afterwards (the first demo left once the big file was read).
   await page.getByRole("button", { name: "Load demo" }).click();
-  await page.waitForFunction(() => document.querySelectorAll('article.entry[data-file="run.csv.gz"][data-state="done"]').length === 2, null, { timeout: 60_000 });
+  await page.waitForFunction(() => document.querySelectorAll('article.entry[data-file="run.csv.gz"][data-state="done"]').length === 1, null, { timeout: 60_000 });
   assert(problems.length === 0, problems.join("\n"));
   await context.close();
   return `${(big.size / 1e6).toFixed(0)} MB in ${seconds.toFixed(1)} s (${(big.size / 1e6 / seconds).toFixed(0)} MB/s end to end), ${distinct.length} progress steps seen, longest timer gap ${maxGap.toFixed(0)} ms`;
@@ -376,8 +376,9 @@ await test("4 a malformed file shows a clear inline error; damaged files keep pa
   }
   const skipped = await card(page, "damaged-k6.json").locator(".notes").getAttribute("data-skipped-lines");
   assert(Number(skipped) === report.runs.find((r) => r.source === "damaged-k6.json").skipped_lines, "skipped line count differs");
-  // The other runs stay on the page.
-  assert(await card(page, "run.csv.gz").getAttribute("data-state") === "done", "the demo was lost");
+  // The failed file stays on the page with its error; the demo left once the user's files were read.
+  assert(await card(page, "notes.json").getAttribute("data-state") === "failed", "the failed file left the page");
+  assert(await card(page, "run.csv.gz").count() === 0, "the demo stayed beside the user's files");
   await card(page, "notes.json").scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(OUT, "4-errors.png"), fullPage: true });
   assert(problems.length === 0, problems.join("\n"));
@@ -1410,6 +1411,51 @@ await test("17 verdict rows read as sentences; the numbers and jargon sit behind
   await slaPanel(phone.page, file.name).screenshot({ path: path.join(OUT, "17-plain-verdicts-phone.png") });
   await phone.context.close();
   return Object.entries(said).map(([k, t]) => `${k}: ${t}`).join(" | ");
+});
+
+await test("18 the demo leaves when the user's files are read, joins no capacity, compare or share, and once closed stays closed", async () => {
+  const [base, cand] = copies(LEVELS);
+  const { context, page, problems } = await openPage();
+  await waitState(page, "run.csv.gz", ["done"]);
+  await dropFiles(page, [base, cand]);
+  for (const f of [base, cand]) await waitState(page, f.name, ["done"]);
+  await page.waitForFunction(() => !document.querySelector('article.entry[data-file="run.csv.gz"]'), null, { timeout: 5000 });
+  // Capacity over the user's two levels only (the demo is a staged run with levels of its own).
+  const capacity = page.locator("section.capacity");
+  await capacity.waitFor();
+  assert(await capacity.getAttribute("data-capacity-levels") === "2", `capacity levels: ${await capacity.getAttribute("data-capacity-levels")}`);
+  await page.waitForSelector("#compare-baseline");
+  const offered = await page.$eval("#compare-baseline", (s) => [...s.options].map((o) => o.textContent));
+  assert(offered.length === 2 && !offered.some((o) => o.startsWith("run.csv.gz")), `offered for comparing: ${offered.join(", ")}`);
+  const { link } = await shareLink(page);
+  const other = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const shared = await other.newPage();
+  await shared.goto(link);
+  await shared.waitForSelector("section.shared article.entry");
+  const sharedRuns = await shared.locator("section.shared article.entry").evaluateAll((els) => els.map((e) => e.dataset.file));
+  assert(sharedRuns.length === 2 && !sharedRuns.includes("run.csv.gz"), `shared runs: ${sharedRuns.join(", ")}`);
+  await other.close();
+  // A reload brings the user's analyses back, and no demo with them.
+  await page.reload();
+  for (const f of [base, cand]) await waitState(page, f.name, ["done"]);
+  await page.waitForTimeout(1500);
+  assert(await card(page, "run.csv.gz").count() === 0, "the demo came back beside the kept analyses");
+  // With nothing kept it opens again; closed once, it stays closed across reloads.
+  await page.getByRole("button", { name: "Clear kept analyses" }).click();
+  await page.reload();
+  await waitState(page, "run.csv.gz", ["done"]);
+  await page.getByRole("button", { name: "Close run.csv.gz" }).click();
+  await page.reload();
+  await page.waitForSelector("#answer");
+  await page.waitForTimeout(1500);
+  assert(await card(page, "run.csv.gz").count() === 0, "the closed demo came back after a reload");
+  await page.screenshot({ path: path.join(OUT, "18-demo-closed.png") });
+  // …and the button still opens it on purpose.
+  await page.getByRole("button", { name: "Load demo" }).click();
+  await waitState(page, "run.csv.gz", ["done"]);
+  assert(problems.length === 0, problems.join("\n"));
+  await context.close();
+  return "the demo left after the drop; capacity over 2 levels, compare and share without it; closed, it stayed closed across a reload";
 });
 
 await browser.close();

@@ -33,6 +33,23 @@ use crate::storage;
 pub const DEMO_URL: &str = "demo/run.csv.gz";
 /// The demo's real file name, shown like any other file.
 pub const DEMO_NAME: &str = "run.csv.gz";
+/// Set once the user closes the demo: it then no longer opens by itself.
+const DEMO_CLOSED_KEY: &str = "verdict.demo-closed";
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn demo_closed() -> bool {
+    local_storage().is_some_and(|s| s.get_item(DEMO_CLOSED_KEY).ok().flatten().is_some())
+}
+
+fn remember_demo_closed() {
+    if let Some(s) = local_storage() {
+        // A full or disabled storage only brings the demo back on the next visit.
+        let _ = s.set_item(DEMO_CLOSED_KEY, "1");
+    }
+}
 
 /// A file (or the demo) on its way into the pool.
 struct Incoming {
@@ -207,12 +224,6 @@ fn Workbench() -> Html {
         })
     };
 
-    // The demo opens on first view, so the page shows what it does at once.
-    {
-        let on_demo = on_demo.clone();
-        use_effect_with((), move |_| on_demo.emit(()));
-    }
-
     let on_cancel = {
         let pool = pool.clone();
         Callback::from(move |id: EntryId| pool.cancel(id))
@@ -283,9 +294,9 @@ fn Workbench() -> Html {
         });
     }
 
-    let on_close = {
+    let remove = {
         let (pool, state, blobs) = (pool.clone(), state.clone(), blobs.clone());
-        Callback::from(move |id: EntryId| {
+        Rc::new(move |id: EntryId| {
             pool.cancel(id);
             blobs.borrow_mut().remove(&id);
             pool.forget(id);
@@ -294,13 +305,38 @@ fn Workbench() -> Html {
             state.dispatch(Action::Remove(id));
         })
     };
+    let on_close = {
+        let (remove, state) = (remove.clone(), state.clone());
+        Callback::from(move |id: EntryId| {
+            if state.entries.iter().any(|e| e.id == id && e.demo) {
+                remember_demo_closed();
+            }
+            remove(id);
+        })
+    };
+    // The demo is for a first look: it leaves once a file of the user's is read.
+    {
+        let leaving = state.demos_to_leave();
+        use_effect_with(leaving, move |leaving| {
+            for &id in leaving {
+                remove(id);
+            }
+        });
+    }
 
     // Analyses kept in this browser come back when the page opens…
     {
-        let (dispatcher, next_id, next_batch) =
-            (state.dispatcher(), next_id.clone(), next_batch.clone());
+        let (dispatcher, next_id, next_batch, on_demo) = (
+            state.dispatcher(),
+            next_id.clone(),
+            next_batch.clone(),
+            on_demo.clone(),
+        );
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
+                // With nothing of the user's, the demo opens, so a first
+                // visit shows at once what the page does — unless closed before.
+                let mut restored = 0;
                 match storage::load().await {
                     Ok(saved) if !saved.is_empty() => {
                         let batch = next_batch.get();
@@ -324,12 +360,16 @@ fn Workbench() -> Html {
                                 analysis: kept.analysis,
                                 key: kept.key,
                             });
+                            restored += 1;
                         }
                     }
                     Ok(_) => {}
                     Err(e) => dispatcher.dispatch(Action::Notice(format!(
                         "Earlier analyses could not be read from this browser's storage: {e}"
                     ))),
+                }
+                if restored == 0 && !demo_closed() {
+                    on_demo.emit(());
                 }
             });
         });
@@ -390,8 +430,11 @@ fn Workbench() -> Html {
 
     // Newest files first, so a drop shows up without scrolling past the demo.
     let entries = state.in_display_order();
+    // The demo is compared, shared or fitted only when it is all there is.
+    let own_files = state.has_own_runs();
     let done: Vec<_> = entries
         .iter()
+        .filter(|e| !(own_files && e.demo))
         .filter_map(|e| match &e.status {
             Status::Done { summary, .. } => Some((e.id, e.name.clone(), summary.clone())),
             _ => None,
@@ -400,14 +443,10 @@ fn Workbench() -> Html {
     // Load levels for the capacity panel: several runs, or one staged run cut into plateaus.
     let with_levels: Vec<_> = entries
         .iter()
-        .filter(|e| matches!(e.status, Status::Done { .. }))
+        .filter(|e| matches!(e.status, Status::Done { .. }) && !(own_files && e.demo))
         .filter_map(|e| e.levels.clone().map(|l| (e.name.clone(), l)))
         .collect();
 
-    // The demo is compared (and shared) only when it is all there is.
-    let own_files = entries
-        .iter()
-        .any(|e| !e.demo && matches!(e.status, Status::Done { .. }));
     let comparable: Vec<_> = state
         .analyses()
         .into_iter()

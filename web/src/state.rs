@@ -413,6 +413,33 @@ impl AppState {
             })
             .collect()
     }
+
+    /// Whether any of the user's own files (read now or kept from before)
+    /// is done: from then on the demo joins nothing.
+    pub fn has_own_runs(&self) -> bool {
+        self.entries
+            .iter()
+            .any(|e| !e.demo && matches!(e.status, Status::Done { .. }))
+    }
+
+    /// Demo runs that leave because a file of the user's was read after
+    /// them. A demo the user loads later again stays until the next file.
+    pub fn demos_to_leave(&self) -> Vec<EntryId> {
+        let Some(newest_own) = self
+            .entries
+            .iter()
+            .filter(|e| !e.demo && matches!(e.status, Status::Done { .. }))
+            .map(|e| e.id)
+            .max()
+        else {
+            return Vec::new();
+        };
+        self.entries
+            .iter()
+            .filter(|e| e.demo && e.id < newest_own)
+            .map(|e| e.id)
+            .collect()
+    }
 }
 
 impl Reducible for AppState {
@@ -520,6 +547,53 @@ mod tests {
         s.apply(Action::Evaluating { id: 1, ticket: 3 });
         assert!(s.entries[0].sla.answer.is_some() && !s.entries[0].sla.is_current());
         assert!(!s.entries[0].held, "a forgotten run is no longer held");
+    }
+
+    #[test]
+    fn the_demo_leaves_once_a_users_file_is_read_and_a_failed_file_keeps_it() {
+        let mut s = AppState::default();
+        s.apply(Action::Added {
+            id: 0,
+            batch: 0,
+            name: "run.csv.gz".into(),
+            size: 10,
+            demo: true,
+        });
+        s.apply(Action::Pool(PoolEvent::Done {
+            id: 0,
+            summary: Box::new(summary()),
+            elapsed_ms: 1.0,
+            analysis: None,
+        }));
+        assert!(!s.has_own_runs());
+        assert!(s.demos_to_leave().is_empty(), "the demo alone stays");
+        s.apply(added(1));
+        s.apply(Action::Pool(PoolEvent::Failed {
+            id: 1,
+            error: ErrorInfo::new("fmt", "f1.json: not a format"),
+        }));
+        assert!(
+            s.demos_to_leave().is_empty(),
+            "a file that failed keeps the demo"
+        );
+        s.apply(added(2));
+        s.apply(Action::Pool(PoolEvent::Done {
+            id: 2,
+            summary: Box::new(summary()),
+            elapsed_ms: 1.0,
+            analysis: None,
+        }));
+        assert!(s.has_own_runs());
+        assert_eq!(s.demos_to_leave(), [0]);
+        // Loaded again on purpose after the user's file: it stays.
+        s.apply(Action::Added {
+            id: 3,
+            batch: 3,
+            name: "run.csv.gz".into(),
+            size: 10,
+            demo: true,
+        });
+        assert_eq!(s.demos_to_leave(), [0]);
     }
 
     #[test]
