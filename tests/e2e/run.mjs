@@ -440,7 +440,7 @@ function copies(picks) {
 async function pick(page, baseline, candidate) {
   for (const [id, name] of [["#compare-baseline", baseline], ["#compare-candidate", candidate]]) {
     const value = await page.$eval(id, (sel, n) =>
-      [...sel.options].find((o) => o.textContent.startsWith(`${n} (`))?.value, name);
+      [...sel.options].find((o) => (o.textContent === n || o.textContent.startsWith(`${n} · `)))?.value, name);
     assert(value !== undefined, `${name} is not offered in ${id}`);
     await page.selectOption(id, value);
   }
@@ -976,9 +976,9 @@ await test("12 SLA verdicts in the app equal verdict check --json", async () => 
   await shared.screenshot({ path: path.join(OUT, "12-sla-shared.png") });
   await shared.close();
 
-  // 8. The rules survive a reload.
+  // 8. The rules survive a reload (the kept run comes back; the demo does not open beside it).
   await page.reload();
-  await waitState(page, "run.csv.gz", ["done"]);
+  await waitState(page, file.name, ["done"]);
   assert(await page.inputValue("#rules-text") === before, "the rules were lost on reload");
   assert(problems.length === 0, problems.join("\n"));
   await context.close();
@@ -1215,7 +1215,7 @@ await test("14 capacity from typed numbers equals verdict capacity --levels", as
 
 /** The answer's numbers for one run: its figures, as data-metric / data-value. */
 async function answerFigures(page, name) {
-  return page.locator(`#answer li.answer-run[data-run-name="${name}"]`).evaluate((li) =>
+  return page.locator(`#answer li.answer-run[data-run-name^="${name} · "]`).evaluate((li) =>
     Object.fromEntries([...li.querySelectorAll("[data-metric]")]
       .map((c) => [c.dataset.metric, c.hasAttribute("data-value") ? Number(c.dataset.value) : null])));
 }
@@ -1236,7 +1236,7 @@ await test("15 the answer first: a dropped file's verdict and figures come on sc
     const { context, page, problems } = await openPage(viewport);
     await waitState(page, "run.csv.gz", ["done"]);
     // A first visit: the demo's answer, and the rules folded into one line.
-    await page.waitForSelector('#answer li.answer-run[data-run-name="run.csv.gz"]');
+    await page.waitForSelector('#answer li.answer-run[data-run-name^="run.csv.gz · "]');
     assert(await onScreen(page.locator("#answer")), `${size}: the answer is not on the first screen`);
     assert(await page.locator("details.sla-rules").evaluate((d) => !d.open), `${size}: the rules panel starts open`);
     await page.screenshot({ path: path.join(OUT, `15-first-visit-${size}.png`) });
@@ -1245,7 +1245,7 @@ await test("15 the answer first: a dropped file's verdict and figures come on sc
     await dropFiles(page, [file]);
     await waitState(page, file.name, ["done"]);
     await page.waitForSelector(`article.entry[data-file="${file.name}"] section.sla-panel[data-state="done"]`);
-    const row = page.locator(`#answer li.answer-run[data-run-name="${file.name}"]`);
+    const row = page.locator(`#answer li.answer-run[data-run-name^="${file.name} · "]`);
     await row.waitFor();
     await page.waitForFunction(() => {
       const r = document.querySelector("#answer").getBoundingClientRect();
@@ -1253,7 +1253,7 @@ await test("15 the answer first: a dropped file's verdict and figures come on sc
     }, null, { timeout: 5000 });
     assert(await onScreen(row), `${size}: the dropped file's answer is not on screen`);
     // The demo has left the answer; the figures are the CLI's.
-    assert(await page.locator('#answer li.answer-run[data-run-name="run.csv.gz"]').count() === 0, `${size}: the demo is still in the answer`);
+    assert(await page.locator('#answer li.answer-run[data-run-name^="run.csv.gz"]').count() === 0, `${size}: the demo is still in the answer`);
     const figures = await answerFigures(page, file.name);
     const want = { p95: run.latency_ms.p95, p99: run.latency_ms.p99, error_rate: run.error_rate, rps: run.rps, requests: run.requests };
     for (const [k, v] of Object.entries(want)) assert(figures[k] === (v ?? null), `${size}: answer ${k}: page ${figures[k]}, CLI ${v}`);
@@ -1456,6 +1456,53 @@ await test("18 the demo leaves when the user's files are read, joins no capacity
   assert(problems.length === 0, problems.join("\n"));
   await context.close();
   return "the demo left after the drop; capacity over 2 levels, compare and share without it; closed, it stayed closed across a reload";
+});
+
+await test("19 five files all named run.json.gz get five run names, used in the pickers and capacity levels; a run can be renamed", async () => {
+  const dirs = ["vus_010", "vus_025", "vus_050", "vus_100", "vus_200"];
+  const paths = dirs.map((d) => path.join(FIXTURES, "k6/constant_vus", d, "run.json.gz"));
+  const files = paths.map((p) => ({ name: "run.json.gz", path: p, bytes: fs.readFileSync(p) }));
+  const runs = cliReport(paths).runs;
+  const cli = cliJsonAnyExit(["capacity", "--json", "--target", "p95<200ms", ...paths]);
+  const { context, page, problems } = await openPage({ width: 1366, height: 768 });
+  await waitState(page, "run.csv.gz", ["done"]);
+  await dropFiles(page, files);
+  await page.waitForFunction(() =>
+    document.querySelectorAll('article.entry[data-file="run.json.gz"][data-state="done"]').length === 5, null, { timeout: 60_000 });
+  const names = await page.locator('article.entry[data-file="run.json.gz"]').evaluateAll((els) => els.map((e) => e.dataset.runName));
+  assert(new Set(names).size === 5, `run names: ${names.join(" | ")}`);
+  // Each name says the run's peak VUs and start time (as the CLI reads them).
+  for (const r of runs) {
+    const want = `run.json.gz · ${Math.round(r.peak_concurrency)} VUs · ${r.start.slice(11, 16)}`;
+    assert(names.includes(want), `no run named "${want}" among ${names.join(" | ")}`);
+  }
+  const capacity = page.locator("section.capacity");
+  await capacity.waitFor();
+  await capacity.locator('select[name="statistic"]').selectOption({ label: "p95" });
+  await capacity.locator('input[name="limit"]').fill("200");
+  await capacity.locator("table.capacity-levels").waitFor();
+  const levels = await capacity.locator("table.capacity-levels tbody tr[data-level-vus]").evaluateAll((rows) =>
+    rows.map((r) => ({ vus: Number(r.dataset.levelVus), label: r.querySelector("td.label").textContent })));
+  assert(levels.length === 5 && levels.length === cli.levels.length, `capacity levels: ${JSON.stringify(levels)}`);
+  assert(JSON.stringify(levels.map((l) => l.vus).sort((a, b) => a - b)) === JSON.stringify(cli.levels.map((l) => l.concurrency).sort((a, b) => a - b)),
+    `level VUs: page ${levels.map((l) => l.vus)}, CLI ${cli.levels.map((l) => l.concurrency)}`);
+  assert(levels.every((l) => names.includes(l.label)), `level labels are not the run names: ${levels.map((l) => l.label)}`);
+  const offered = await page.$eval("#compare-baseline", (s) => [...s.options].map((o) => o.textContent));
+  assert(JSON.stringify([...offered].sort()) === JSON.stringify([...names].sort()), `pickers: ${offered.join(" | ")}`);
+  // Renamed, a run keeps its new name in its card, the pickers and capacity.
+  const first = page.locator('article.entry[data-file="run.json.gz"]').first();
+  const old = await first.getAttribute("data-run-name");
+  await first.getByRole("button", { name: `Rename ${old}` }).click();
+  const field = first.locator("input.rename");
+  await field.fill("after the fix");
+  await field.press("Enter");
+  await page.waitForSelector('article.entry[data-run-name="after the fix"]');
+  assert(await page.locator('#compare-baseline option', { hasText: "after the fix" }).count() === 1, "the picker kept the old name");
+  assert(await capacity.locator("td.label", { hasText: "after the fix" }).count() === 1, "the capacity level kept the old name");
+  await page.locator("section.entries").screenshot({ path: path.join(OUT, "19-run-names.png") });
+  assert(problems.length === 0, problems.join("\n"));
+  await context.close();
+  return names.join(" | ");
 });
 
 await browser.close();

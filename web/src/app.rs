@@ -56,6 +56,8 @@ struct Incoming {
     blob: Blob,
     name: String,
     demo: bool,
+    /// The folder it was picked in, when a folder was opened.
+    folder: Option<String>,
 }
 
 /// The page's location: its URL without the fragment, and the fragment.
@@ -164,7 +166,13 @@ fn Workbench() -> Html {
             let batch = next_batch.get();
             next_batch.set(batch + 1);
             let mut ids = Vec::with_capacity(incoming.len());
-            for Incoming { blob, name, demo } in incoming {
+            for Incoming {
+                blob,
+                name,
+                demo,
+                folder,
+            } in incoming
+            {
                 let id = next_id.get();
                 next_id.set(id + 1);
                 ids.push(id);
@@ -172,6 +180,7 @@ fn Workbench() -> Html {
                     id,
                     batch,
                     name: name.clone(),
+                    folder,
                     size: blob.size() as u64,
                     demo,
                 });
@@ -215,6 +224,7 @@ fn Workbench() -> Html {
                             blob,
                             name: DEMO_NAME.into(),
                             demo: true,
+                            folder: None,
                         }]);
                     }
                     Err(e) => dispatcher
@@ -294,6 +304,12 @@ fn Workbench() -> Html {
         });
     }
 
+    let on_rename = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |(id, name): (EntryId, Option<String>)| {
+            dispatcher.dispatch(Action::Rename { id, name })
+        })
+    };
     let remove = {
         let (pool, state, blobs) = (pool.clone(), state.clone(), blobs.clone());
         Rc::new(move |id: EntryId| {
@@ -432,11 +448,18 @@ fn Workbench() -> Html {
     let entries = state.in_display_order();
     // The demo is compared, shared or fitted only when it is all there is.
     let own_files = state.has_own_runs();
+    let run_names = state.run_names();
+    let run_name = |e: &crate::state::Entry| {
+        run_names
+            .get(&e.id)
+            .cloned()
+            .unwrap_or_else(|| e.name.clone())
+    };
     let done: Vec<_> = entries
         .iter()
         .filter(|e| !(own_files && e.demo))
         .filter_map(|e| match &e.status {
-            Status::Done { summary, .. } => Some((e.id, e.name.clone(), summary.clone())),
+            Status::Done { summary, .. } => Some((e.id, run_name(e), summary.clone())),
             _ => None,
         })
         .collect();
@@ -444,13 +467,30 @@ fn Workbench() -> Html {
     let with_levels: Vec<_> = entries
         .iter()
         .filter(|e| matches!(e.status, Status::Done { .. }) && !(own_files && e.demo))
-        .filter_map(|e| e.levels.clone().map(|l| (e.name.clone(), l)))
+        .filter_map(|e| {
+            let name = run_name(e);
+            e.levels.clone().map(|l| {
+                let l = match l.as_ref() {
+                    Ok(set) => Rc::new(Ok(crate::capacity_view::relabel(set, &e.name, &name))),
+                    Err(_) => l,
+                };
+                (name, l)
+            })
+        })
         .collect();
 
     let comparable: Vec<_> = state
         .analyses()
         .into_iter()
         .filter(|(id, ..)| !(own_files && entries.iter().any(|e| e.id == *id && e.demo)))
+        .map(|(id, name, summary, analysis)| {
+            (
+                id,
+                run_names.get(&id).cloned().unwrap_or(name),
+                summary,
+                analysis,
+            )
+        })
         .collect();
     let any_done = !done.is_empty();
     // Files dropped on "Compare" that are still being read.
@@ -515,7 +555,7 @@ fn Workbench() -> Html {
         .filter_map(|e| match &e.status {
             Status::Done { summary, .. } => Some(AnswerRun {
                 id: e.id,
-                name: e.name.clone(),
+                name: run_name(e),
                 summary: summary.clone(),
                 verdicts: match &e.sla.answer {
                     Some(Ok(v)) if matches!(&*parsed, Parsed::Rules(_)) => Some(v.clone()),
@@ -537,7 +577,7 @@ fn Workbench() -> Html {
         })
         .max_by_key(|(id, ..)| *id)
         .map(|(_, e, s)| {
-            let mut text = format!("{} is read", e.name);
+            let mut text = format!("{} is read", run_name(e));
             if let Some(p95) = s.latency_ms.p95 {
                 text.push_str(&format!(": p95 {}", crate::display::ms_unit(p95)));
             }
@@ -593,6 +633,8 @@ fn Workbench() -> Html {
                     for entry in entries {
                         <EntryCard
                             key={entry.order}
+                            run_name={run_name(entry)}
+                            on_rename={on_rename.clone()}
                             entry={entry.clone()}
                             width={width}
                             rules={parsed.clone()}
@@ -639,10 +681,18 @@ fn Workbench() -> Html {
 fn incoming_files(files: Vec<File>) -> Vec<Incoming> {
     files
         .into_iter()
-        .map(|f| Incoming {
-            name: f.name(),
-            blob: f.into(),
-            demo: false,
+        .map(|f| {
+            // Set by the browser for a file picked inside an opened folder.
+            let path = js_sys::Reflect::get(&f, &JsValue::from_str("webkitRelativePath"))
+                .ok()
+                .and_then(|p| p.as_string())
+                .unwrap_or_default();
+            Incoming {
+                name: f.name(),
+                folder: crate::run_name::folder_of(&path),
+                blob: f.into(),
+                demo: false,
+            }
         })
         .collect()
 }

@@ -31,6 +31,7 @@ pub mod mapping;
 pub mod plain;
 pub mod pool;
 pub mod rules;
+pub mod run_name;
 pub mod state;
 pub mod storage;
 pub mod typed_prose;
