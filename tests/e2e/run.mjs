@@ -1476,6 +1476,7 @@ await test("19 five files all named run.json.gz get five run names, used in the 
     const want = `run.json.gz · ${Math.round(r.peak_concurrency)} VUs · ${r.start.slice(11, 16)}`;
     assert(names.includes(want), `no run named "${want}" among ${names.join(" | ")}`);
   }
+  await page.screenshot({ path: path.join(OUT, "19-answer-five-runs.png") });
   const capacity = page.locator("section.capacity");
   await capacity.waitFor();
   await capacity.locator('select[name="statistic"]').selectOption({ label: "p95" });
@@ -1499,10 +1500,31 @@ await test("19 five files all named run.json.gz get five run names, used in the 
   await page.waitForSelector('article.entry[data-run-name="after the fix"]');
   assert(await page.locator('#compare-baseline option', { hasText: "after the fix" }).count() === 1, "the picker kept the old name");
   assert(await capacity.locator("td.label", { hasText: "after the fix" }).count() === 1, "the capacity level kept the old name");
-  await page.locator("section.entries").screenshot({ path: path.join(OUT, "19-run-names.png") });
+  await page.screenshot({ path: path.join(OUT, "19-run-names.png") });
   assert(problems.length === 0, problems.join("\n"));
   await context.close();
   return names.join(" | ");
+});
+
+await test("20 compare's default baseline is the run that started first", async () => {
+  const [early, late] = copies(LEVELS);
+  const runs = cliReport([early.path, late.path]).runs;
+  assert(runs[0].start < runs[1].start, `fixture order: ${runs.map((r) => r.start)}`);
+  // Either order of the files (a chooser lists them by name, a drop as dragged).
+  for (const given of [[early, late], [late, early]]) {
+    const { context, page, problems } = await openPage();
+    await waitState(page, "run.csv.gz", ["done"]);
+    await dropFiles(page, given);
+    for (const f of given) await waitState(page, f.name, ["done"]);
+    await page.waitForSelector("#compare-baseline");
+    const chosen = async (id) => page.$eval(id, (s) => s.options[s.selectedIndex].textContent);
+    const order = given.map((f) => f.name).join(", ");
+    assert((await chosen("#compare-baseline")).startsWith(early.name), `${order}: baseline ${await chosen("#compare-baseline")}`);
+    assert((await chosen("#compare-candidate")).startsWith(late.name), `${order}: candidate ${await chosen("#compare-candidate")}`);
+    assert(problems.length === 0, problems.join("\n"));
+    await context.close();
+  }
+  return `baseline ${early.name} (started ${runs[0].start}) whichever file is given first`;
 });
 
 await browser.close();

@@ -132,10 +132,10 @@ fn more_requests(need: u64, now: u64) -> String {
         "About half as many requests again".to_string()
     } else if ratio < 2.5 {
         "About twice as many requests".to_string()
-    } else if ratio < 10.0 {
+    } else if ratio < 100.0 {
         format!("About {} times as many requests", ratio.round())
     } else {
-        "Many times as many requests".to_string()
+        "More than a hundred times as many requests".to_string()
     };
     format!("{how} (≈ {} in all)", crate::display::count(need))
 }
@@ -225,5 +225,7 @@ mod tests {
         assert!(more_requests(1500, 1000).starts_with("About half as many requests again"));
         assert!(more_requests(5000, 1000).starts_with("About 5 times"));
         assert!(more_requests(5000, 1000).contains("≈ 5,000"));
+        assert!(more_requests(5927, 381).starts_with("About 16 times"));
+        assert!(more_requests(500_000, 381).starts_with("More than a hundred"));
     }
 }

@@ -75,12 +75,29 @@ fn two_files(files: Vec<File>) -> Result<Vec<File>, String> {
     }
 }
 
+/// (baseline, candidate) until the user picks: the two runs shown first (the
+/// newest files), the one that started first as baseline; with no start
+/// times, the first given is the baseline, as when two files are dropped.
+pub fn default_pair(runs: &[(EntryId, Option<&str>)]) -> (EntryId, EntryId) {
+    match runs {
+        [] => (0, 0),
+        [(only, _)] => (*only, *only),
+        [(a, sa), (b, sb), ..] => match (sa, sb) {
+            // RFC 3339 times of one tool sort as text.
+            (Some(sa), Some(sb)) if sb < sa => (*b, *a),
+            _ => (*a, *b),
+        },
+    }
+}
+
 #[component]
 pub fn CompareView(props: &CompareViewProps) -> Html {
-    // Newest as candidate, the one before as baseline, until the user picks.
-    let default = (
-        props.runs.get(1).map_or(0, |r| r.0),
-        props.runs.first().map_or(0, |r| r.0),
+    let default = default_pair(
+        &props
+            .runs
+            .iter()
+            .map(|r| (r.0, r.2.start.as_deref()))
+            .collect::<Vec<_>>(),
     );
     let known = |id: EntryId| props.runs.iter().any(|r| r.0 == id);
     let (baseline, candidate) = match props.picked {
@@ -177,5 +194,24 @@ pub fn CompareView(props: &CompareViewProps) -> Html {
                 }}
             }
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_pair;
+
+    #[test]
+    fn the_run_that_started_first_is_the_baseline() {
+        let early = Some("2026-11-22T01:35:58.820Z");
+        let late = Some("2026-11-22T01:37:30.762Z");
+        assert_eq!(default_pair(&[(7, late), (8, early)]), (8, 7));
+        assert_eq!(default_pair(&[(7, early), (8, late), (9, None)]), (7, 8));
+        assert_eq!(
+            default_pair(&[(7, None), (8, early)]),
+            (7, 8),
+            "no start: the first given"
+        );
+        assert_eq!(default_pair(&[(4, None)]), (4, 4));
     }
 }
