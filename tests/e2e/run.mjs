@@ -1240,6 +1240,10 @@ await test("15 the answer first: a dropped file's verdict and figures come on sc
     assert(await onScreen(page.locator("#answer")), `${size}: the answer is not on the first screen`);
     assert(await page.locator("details.sla-rules").evaluate((d) => !d.open), `${size}: the rules panel starts open`);
     await page.screenshot({ path: path.join(OUT, `15-first-visit-${size}.png`) });
+    // The first Tab offers a way past the header to the answer.
+    await page.keyboard.press("Tab");
+    const first = await page.evaluate(() => [document.activeElement?.textContent, document.activeElement?.getAttribute("href")]);
+    assert(first[0] === "Skip to the answer" && first[1] === "#answer", `${size}: first Tab stop: ${first}`);
     // Scroll away, drop a file: its answer comes back into view.
     await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
     await dropFiles(page, [file]);

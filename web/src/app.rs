@@ -619,6 +619,7 @@ fn Workbench() -> Html {
 
     html! {
         <div class="page" ondragover={prevent_page_drop()} ondrop={prevent_page_drop()}>
+            <a class="skip-link" href="#answer">{"Skip to the answer"}</a>
             {masthead()}
             <main class="wrap" id="main">
                 <Answer runs={answer_runs} reading={reading} rules={parsed.rule_count()} />
