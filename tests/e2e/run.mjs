@@ -330,9 +330,9 @@ await test("3 a 300+ MB k6 file shows progress, completes, and Cancel works", as
   await second.getByRole("button", { name: "Cancel" }).click();
   await page.waitForSelector(`article.entry[data-file="${name}"][data-state="cancelled"]`, { timeout: 5000 });
   await page.screenshot({ path: path.join(OUT, "3-cancelled.png") });
-  // The pool is still usable afterwards.
+  // The pool is still usable afterwards (the first demo left once the big file was read).
   await page.getByRole("button", { name: "Load demo" }).click();
-  await page.waitForFunction(() => document.querySelectorAll('article.entry[data-file="run.csv.gz"][data-state="done"]').length === 2, null, { timeout: 60_000 });
+  await page.waitForFunction(() => document.querySelectorAll('article.entry[data-file="run.csv.gz"][data-state="done"]').length === 1, null, { timeout: 60_000 });
   assert(problems.length === 0, problems.join("\n"));
   await context.close();
   return `${(big.size / 1e6).toFixed(0)} MB in ${seconds.toFixed(1)} s (${(big.size / 1e6 / seconds).toFixed(0)} MB/s end to end), ${distinct.length} progress steps seen, longest timer gap ${maxGap.toFixed(0)} ms`;
@@ -376,8 +376,9 @@ await test("4 a malformed file shows a clear inline error; damaged files keep pa
   }
   const skipped = await card(page, "damaged-k6.json").locator(".notes").getAttribute("data-skipped-lines");
   assert(Number(skipped) === report.runs.find((r) => r.source === "damaged-k6.json").skipped_lines, "skipped line count differs");
-  // The other runs stay on the page.
-  assert(await card(page, "run.csv.gz").getAttribute("data-state") === "done", "the demo was lost");
+  // The failed file stays on the page with its error; the demo left once the user's files were read.
+  assert(await card(page, "notes.json").getAttribute("data-state") === "failed", "the failed file left the page");
+  assert(await card(page, "run.csv.gz").count() === 0, "the demo stayed beside the user's files");
   await card(page, "notes.json").scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(OUT, "4-errors.png"), fullPage: true });
   assert(problems.length === 0, problems.join("\n"));
@@ -439,7 +440,7 @@ function copies(picks) {
 async function pick(page, baseline, candidate) {
   for (const [id, name] of [["#compare-baseline", baseline], ["#compare-candidate", candidate]]) {
     const value = await page.$eval(id, (sel, n) =>
-      [...sel.options].find((o) => o.textContent.startsWith(`${n} (`))?.value, name);
+      [...sel.options].find((o) => (o.textContent === n || o.textContent.startsWith(`${n} · `)))?.value, name);
     assert(value !== undefined, `${name} is not offered in ${id}`);
     await page.selectOption(id, value);
   }
@@ -769,6 +770,13 @@ function cliCheck(file, rules) {
 
 const slaPanel = (page, name) => page.locator(`article.entry[data-file="${name}"] section.sla-panel`);
 
+/** Opens the SLA rules panel (folded by default). */
+async function openRules(page) {
+  const open = await page.locator("details.sla-rules").evaluate((d) => d.open);
+  if (!open) await page.click("details.sla-rules > summary");
+  await page.waitForSelector("#rules-text", { state: "visible" });
+}
+
 /** Runs `action`, then waits until the panel shows the answer to a new evaluation. */
 async function reevaluated(page, name, action) {
   const panel = slaPanel(page, name);
@@ -856,6 +864,7 @@ await test("12 SLA verdicts in the app equal verdict check --json", async () => 
   const [file] = copies([["k6/thresholds/run.json.gz", "thresholds-run.json.gz"]]);
   const { context, page, problems } = await openPage();
   await waitState(page, "run.csv.gz", ["done"]);
+  await openRules(page);
   // A first visit starts from k6's documented defaults, evaluated at once.
   assert((await page.inputValue("#rules-text")).includes("http_req_failed"), "the first visit has no starting rules");
   await page.waitForSelector('article.entry[data-file="run.csv.gz"] section.sla-panel[data-state="done"]');
@@ -967,9 +976,9 @@ await test("12 SLA verdicts in the app equal verdict check --json", async () => 
   await shared.screenshot({ path: path.join(OUT, "12-sla-shared.png") });
   await shared.close();
 
-  // 8. The rules survive a reload.
+  // 8. The rules survive a reload (the kept run comes back; the demo does not open beside it).
   await page.reload();
-  await waitState(page, "run.csv.gz", ["done"]);
+  await waitState(page, file.name, ["done"]);
   assert(await page.inputValue("#rules-text") === before, "the rules were lost on reload");
   assert(problems.length === 0, problems.join("\n"));
   await context.close();
@@ -977,6 +986,7 @@ await test("12 SLA verdicts in the app equal verdict check --json", async () => 
   // 9. On a phone: verdict cards, no sideways scroll.
   const phone = await openPage({ width: 390, height: 844 });
   await waitState(phone.page, "run.csv.gz", ["done"]);
+  await openRules(phone.page);
   await phone.page.click('button.preset[data-preset="tiered-api"]');
   await dropFiles(phone.page, [file]);
   await waitState(phone.page, file.name, ["done"]);
@@ -984,7 +994,7 @@ await test("12 SLA verdicts in the app equal verdict check --json", async () => 
   const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert(overflow <= 0, `the phone layout scrolls sideways by ${overflow}px`);
   await slaPanel(phone.page, file.name).screenshot({ path: path.join(OUT, "12-sla-phone.png") });
-  await phone.page.locator("section.sla-rules").screenshot({ path: path.join(OUT, "12-sla-rules-phone.png") });
+  await phone.page.locator("details.sla-rules").screenshot({ path: path.join(OUT, "12-sla-rules-phone.png") });
   assert(phone.problems.length === 0, phone.problems.join("\n"));
   await phone.context.close();
   return `${rowsSeen} verdict rows and ${numbers} numbers equal to verdict check --json`;
@@ -1199,6 +1209,326 @@ await test("14 capacity from typed numbers equals verdict capacity --levels", as
   await phone.context.close();
   const band = cli.answer.low === undefined ? "no band: typed numbers carry no intervals" : `band ${cli.answer.low}–${cli.answer.high}`;
   return `answer ${cli.answer.value} VUs (${band}), σ κ λ and the what-if as the CLI's: ${checked} numbers`;
+});
+
+// ---------------------------------------------------------------- the answer first, rules as a form
+
+/** The answer's numbers for one run: its figures, as data-metric / data-value. */
+async function answerFigures(page, name) {
+  return page.locator(`#answer li.answer-run[data-run-name^="${name} · "]`).evaluate((li) =>
+    Object.fromEntries([...li.querySelectorAll("[data-metric]")]
+      .map((c) => [c.dataset.metric, c.hasAttribute("data-value") ? Number(c.dataset.value) : null])));
+}
+
+/** True when the element lies wholly inside the window. */
+async function onScreen(locator) {
+  return locator.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= window.innerHeight && r.height > 0;
+  });
+}
+
+await test("15 the answer first: a dropped file's verdict and figures come on screen and are announced", async () => {
+  const [file] = copies([["k6/thresholds/run.json.gz", "answer-run.json.gz"]]);
+  const run = cliReport([file.path]).runs[0];
+  const notes = [];
+  for (const [size, viewport] of [["laptop", { width: 1366, height: 768 }], ["phone", { width: 390, height: 844 }]]) {
+    const { context, page, problems } = await openPage(viewport);
+    await waitState(page, "run.csv.gz", ["done"]);
+    // A first visit: the demo's answer, and the rules folded into one line.
+    await page.waitForSelector('#answer li.answer-run[data-run-name^="run.csv.gz · "]');
+    assert(await onScreen(page.locator("#answer")), `${size}: the answer is not on the first screen`);
+    assert(await page.locator("details.sla-rules").evaluate((d) => !d.open), `${size}: the rules panel starts open`);
+    await page.screenshot({ path: path.join(OUT, `15-first-visit-${size}.png`) });
+    // The first Tab offers a way past the header to the answer.
+    await page.keyboard.press("Tab");
+    const first = await page.evaluate(() => [document.activeElement?.textContent, document.activeElement?.getAttribute("href")]);
+    assert(first[0] === "Skip to the answer" && first[1] === "#answer", `${size}: first Tab stop: ${first}`);
+    // Scroll away, drop a file: its answer comes back into view.
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await dropFiles(page, [file]);
+    await waitState(page, file.name, ["done"]);
+    await page.waitForSelector(`article.entry[data-file="${file.name}"] section.sla-panel[data-state="done"]`);
+    const row = page.locator(`#answer li.answer-run[data-run-name^="${file.name} · "]`);
+    await row.waitFor();
+    await page.waitForFunction(() => {
+      const r = document.querySelector("#answer").getBoundingClientRect();
+      return r.top >= 0 && r.top < window.innerHeight / 2;
+    }, null, { timeout: 5000 });
+    assert(await onScreen(row), `${size}: the dropped file's answer is not on screen`);
+    // The demo has left the answer; the figures are the CLI's.
+    assert(await page.locator('#answer li.answer-run[data-run-name^="run.csv.gz"]').count() === 0, `${size}: the demo is still in the answer`);
+    const figures = await answerFigures(page, file.name);
+    const want = { p95: run.latency_ms.p95, p99: run.latency_ms.p99, error_rate: run.error_rate, rps: run.rps, requests: run.requests };
+    for (const [k, v] of Object.entries(want)) assert(figures[k] === (v ?? null), `${size}: answer ${k}: page ${figures[k]}, CLI ${v}`);
+    // The counts are the CLI's verdicts on the page's rules.
+    const rules = path.join(TMP, `answer-rules-${size}.toml`);
+    fs.writeFileSync(rules, await page.inputValue("#rules-text"));
+    const cli = cliCheck(file.path, rules);
+    const answer = page.locator("#answer");
+    for (const kind of ["pass", "fail", "inconclusive"]) {
+      const got = Number(await answer.getAttribute(`data-${kind}`));
+      const wanted = cli.verdicts.filter((v) => v.verdict === kind).length;
+      assert(got === wanted, `${size}: ${kind} count: page ${got}, CLI ${wanted}`);
+    }
+    const sentence = await answer.locator(".answer-sentence").textContent();
+    assert(sentence.trim().length > 20, `${size}: no sentence: ${sentence}`);
+    // Screen readers hear it.
+    const live = page.locator('#announce[aria-live="polite"]');
+    const said = await live.textContent();
+    assert(said.includes(file.name) && /p95/.test(said), `${size}: announced: ${said}`);
+    await assertNoSidewaysScroll(page, `the answer on a ${size}`);
+    await page.screenshot({ path: path.join(OUT, `15-answer-${size}.png`) });
+    assert(problems.length === 0, problems.join("\n"));
+    await context.close();
+    notes.push(`${size}: ${sentence.trim()}`);
+  }
+  return notes.join(" | ");
+});
+
+await test("16 a bare k6 rule reads; the rule form and the text say the same rules", async () => {
+  const [file] = copies([["k6/thresholds/run.json.gz", "form-run.json.gz"]]);
+  const { context, page, problems } = await openPage({ width: 1366, height: 768 });
+  await waitState(page, "run.csv.gz", ["done"]);
+  await dropFiles(page, [file]);
+  await waitState(page, file.name, ["done"]);
+  await page.waitForSelector(`article.entry[data-file="${file.name}"] section.sla-panel[data-state="done"]`);
+  await openRules(page);
+  // A bare k6 expression is a rule: the same verdicts as the CLI on its TOML.
+  await reevaluated(page, file.name, () => page.fill("#rules-text", "p(95)<200"));
+  await page.waitForSelector('.rules-status[data-status="ok"][data-rules="1"]');
+  const bare = path.join(TMP, "bare-rule.toml");
+  fs.writeFileSync(bare, '[[rules]]\nrule = "p(95)<200"\n');
+  const cliBare = cliCheck(file.path, bare);
+  compareVerdicts(await scrapeVerdicts(slaPanel(page, file.name)), cliBare, "bare k6 rule");
+  const summary = await page.locator("details.sla-rules > summary").textContent();
+  assert(/1 rule/.test(summary), `the folded line: ${summary}`);
+  // The form adds a rule: an endpoint from the run, a limit in seconds, a window.
+  const form = page.locator("form.rule-form");
+  await form.locator('select[name="statistic"]').selectOption("p99");
+  await form.locator('select[name="op"]').selectOption("<=");
+  await form.locator('input[name="amount"]').fill("1.5");
+  await form.locator('select[name="unit"]').selectOption("s");
+  await form.locator('select[name="endpoint"]').selectOption("GET /api/search");
+  await form.locator('select[name="window"]').selectOption("1m");
+  const preview = await form.locator(".rule-preview code").textContent();
+  assert(preview === 'endpoint "GET /api/search" p99 <= 1.5s every 1m', `the form's preview: ${preview}`);
+  await reevaluated(page, file.name, () => form.locator("button.add-rule").click());
+  await page.waitForSelector('.rules-status[data-status="ok"][data-rules="2"]');
+  const text = await page.inputValue("#rules-text");
+  for (const line of ['endpoint = "GET /api/search"', 'statistic = "p99"', 'op = "<="', 'limit = "1.5s"', 'window = "1m"']) {
+    assert(text.includes(line), `the text after the form lacks ${line}: ${text}`);
+  }
+  await checkAgainstCli(page, file, "form rule");
+  // A pattern instead of one endpoint.
+  await form.locator('select[name="statistic"]').selectOption("error_rate");
+  await form.locator('input[name="amount"]').fill("1");
+  await form.locator('select[name="endpoint"]').selectOption("*pattern*");
+  await form.locator('input[name="pattern"]').fill("GET /api/*");
+  await reevaluated(page, file.name, () => form.locator("button.add-rule").click());
+  await page.waitForSelector('.rules-status[data-status="ok"][data-rules="3"]');
+  const three = await checkAgainstCli(page, file, "form pattern rule");
+  assert(three.rows.some((r) => r.index === 2 && r.endpoint.startsWith("GET /api/")), "the pattern rule has no rows");
+  // The text changes the rule; the form shows the change.
+  const edited = (await page.inputValue("#rules-text")).replace('limit = "1.5s"', 'limit = "2s"');
+  await reevaluated(page, file.name, () => page.fill("#rules-text", edited));
+  await page.locator('.rule-list li[data-rule-index="1"] button.edit-rule').click();
+  assert(await form.locator('input[name="amount"]').inputValue() === "2", "the form does not show the text's limit");
+  assert(await form.locator('select[name="unit"]').inputValue() === "s", "the form lost the unit");
+  assert(await form.locator('select[name="endpoint"]').inputValue() === "GET /api/search", "the form lost the endpoint");
+  assert(await form.locator('select[name="window"]').inputValue() === "1m", "the form lost the window");
+  await form.locator('input[name="amount"]').fill("900");
+  await form.locator('select[name="unit"]').selectOption("ms");
+  await reevaluated(page, file.name, () => form.locator("button.add-rule").click());
+  assert((await page.inputValue("#rules-text")).includes('limit = "900ms"'), `the saved rule: ${await page.inputValue("#rules-text")}`);
+  await checkAgainstCli(page, file, "form edit");
+  await page.locator("details.sla-rules").screenshot({ path: path.join(OUT, "16-rules-form.png") });
+  // Removing a rule from the list removes it from the text.
+  await reevaluated(page, file.name, () => page.locator('.rule-list li[data-rule-index="0"] button.remove-rule').click());
+  await page.waitForSelector('.rules-status[data-status="ok"][data-rules="2"]');
+  assert(!(await page.inputValue("#rules-text")).includes("p(95)<200"), "the removed rule is still in the text");
+  // The focus ring goes on "Import rules…" when its input has the focus, not on its neighbour.
+  await page.locator("button.preset").last().focus();
+  await page.keyboard.press("Tab");
+  assert(await page.evaluate(() => document.activeElement?.id) === "rules-import", "Tab after the presets does not reach Import rules…");
+  const rings = await page.evaluate(() => ["label.import", "button.download-toml"].map((s) =>
+    getComputedStyle(document.querySelector(s)).outlineStyle));
+  assert(rings[0] !== "none" && rings[1] === "none", `focus rings: import ${rings[0]}, download ${rings[1]}`);
+  assert(problems.length === 0, problems.join("\n"));
+  await context.close();
+
+  const phone = await openPage({ width: 390, height: 844 });
+  await waitState(phone.page, "run.csv.gz", ["done"]);
+  await openRules(phone.page);
+  await assertNoSidewaysScroll(phone.page, "the rules form on a phone");
+  await phone.page.locator("details.sla-rules").screenshot({ path: path.join(OUT, "16-rules-form-phone.png") });
+  await phone.context.close();
+  return `bare p(95)<200 and three form rules give the CLI's verdicts`;
+});
+
+await test("17 verdict rows read as sentences; the numbers and jargon sit behind details", async () => {
+  const [file] = copies([["k6/thresholds/run.json.gz", "plain-run.json.gz"]]);
+  // A limit at the run's own p95 cannot be decided: found with the CLI first.
+  const probe = path.join(TMP, "plain-probe.toml");
+  fs.writeFileSync(probe, '[[rules]]\nrule = "endpoint \\"GET /api/search\\" p95 < 10s"\n');
+  const at = cliCheck(file.path, probe).verdicts[0].estimate;
+  const rules = `[[rules]]\nrule = "endpoint \\"GET /api/search\\" p95 < 10s"\n\n[[rules]]\nrule = "endpoint \\"GET /api/search\\" p95 < 1ms"\n\n[[rules]]\nrule = "endpoint \\"GET /api/search\\" p95 < ${at}ms"\n`;
+  const { context, page, problems } = await openPage({ width: 1366, height: 768 });
+  await waitState(page, "run.csv.gz", ["done"]);
+  await dropFiles(page, [file]);
+  await waitState(page, file.name, ["done"]);
+  await page.waitForSelector(`article.entry[data-file="${file.name}"] section.sla-panel[data-state="done"]`);
+  await openRules(page);
+  await reevaluated(page, file.name, () => page.fill("#rules-text", rules));
+  const { cli } = await checkAgainstCli(page, file, "plain sentences");
+  const panel = slaPanel(page, file.name);
+  const said = {};
+  for (const v of cli.verdicts) {
+    const row = panel.locator(`tr[data-rule-index="${v.rule_index}"][data-endpoint="${v.endpoint}"]`);
+    const text = (await row.locator("p.plain").textContent()).trim();
+    said[v.verdict] = text;
+    assert(text.includes("GET /api/search") && /^P95 of /.test(text), `rule ${v.rule_index}: ${text}`);
+    if (v.verdict === "pass") assert(/below the .* limit \(within it\), with 95% confidence/.test(text), `pass: ${text}`);
+    if (v.verdict === "fail") assert(/above the .* limit \(breaking it\), with 95% confidence/.test(text), `fail: ${text}`);
+    if (v.verdict === "inconclusive") assert(/too close to the .* limit/.test(text) && /decide/.test(text), `inconclusive: ${text}`);
+    // The numbers are there for those who open them, and closed for the rest.
+    assert(await row.locator("details.verdict-numbers").evaluate((d) => !d.open), "the numbers start open");
+    const visible = await row.evaluate((tr) => tr.innerText);
+    assert(!/Bounds|k6-style|order-statistic/.test(visible), `jargon on the row: ${visible}`);
+  }
+  assert(Object.keys(said).length === 3, `outcomes seen: ${Object.keys(said)}`);
+  const incon = panel.locator('tr[data-verdict="inconclusive"]').first();
+  await incon.locator("details.verdict-numbers summary").click();
+  assert(/Bounds \(95%\)/.test(await incon.innerText()), "the opened details lack the bounds");
+  await panel.scrollIntoViewIfNeeded();
+  await panel.screenshot({ path: path.join(OUT, "17-plain-verdicts.png") });
+  assert(problems.length === 0, problems.join("\n"));
+  await context.close();
+
+  const phone = await openPage({ width: 390, height: 844 });
+  await waitState(phone.page, "run.csv.gz", ["done"]);
+  await dropFiles(phone.page, [file]);
+  await waitState(phone.page, file.name, ["done"]);
+  await openRules(phone.page);
+  await reevaluated(phone.page, file.name, () => phone.page.fill("#rules-text", rules));
+  await assertNoSidewaysScroll(phone.page, "plain verdicts on a phone");
+  await slaPanel(phone.page, file.name).screenshot({ path: path.join(OUT, "17-plain-verdicts-phone.png") });
+  await phone.context.close();
+  return Object.entries(said).map(([k, t]) => `${k}: ${t}`).join(" | ");
+});
+
+await test("18 the demo leaves when the user's files are read, joins no capacity, compare or share, and once closed stays closed", async () => {
+  const [base, cand] = copies(LEVELS);
+  const { context, page, problems } = await openPage();
+  await waitState(page, "run.csv.gz", ["done"]);
+  await dropFiles(page, [base, cand]);
+  for (const f of [base, cand]) await waitState(page, f.name, ["done"]);
+  await page.waitForFunction(() => !document.querySelector('article.entry[data-file="run.csv.gz"]'), null, { timeout: 5000 });
+  // Capacity over the user's two levels only (the demo is a staged run with levels of its own).
+  const capacity = page.locator("section.capacity");
+  await capacity.waitFor();
+  assert(await capacity.getAttribute("data-capacity-levels") === "2", `capacity levels: ${await capacity.getAttribute("data-capacity-levels")}`);
+  await page.waitForSelector("#compare-baseline");
+  const offered = await page.$eval("#compare-baseline", (s) => [...s.options].map((o) => o.textContent));
+  assert(offered.length === 2 && !offered.some((o) => o.startsWith("run.csv.gz")), `offered for comparing: ${offered.join(", ")}`);
+  const { link } = await shareLink(page);
+  const other = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const shared = await other.newPage();
+  await shared.goto(link);
+  await shared.waitForSelector("section.shared article.entry");
+  const sharedRuns = await shared.locator("section.shared article.entry").evaluateAll((els) => els.map((e) => e.dataset.file));
+  assert(sharedRuns.length === 2 && !sharedRuns.includes("run.csv.gz"), `shared runs: ${sharedRuns.join(", ")}`);
+  await other.close();
+  // A reload brings the user's analyses back, and no demo with them.
+  await page.reload();
+  for (const f of [base, cand]) await waitState(page, f.name, ["done"]);
+  await page.waitForTimeout(1500);
+  assert(await card(page, "run.csv.gz").count() === 0, "the demo came back beside the kept analyses");
+  // With nothing kept it opens again; closed once, it stays closed across reloads.
+  await page.getByRole("button", { name: "Clear kept analyses" }).click();
+  await page.reload();
+  await waitState(page, "run.csv.gz", ["done"]);
+  await page.getByRole("button", { name: "Close run.csv.gz" }).click();
+  await page.reload();
+  await page.waitForSelector("#answer");
+  await page.waitForTimeout(1500);
+  assert(await card(page, "run.csv.gz").count() === 0, "the closed demo came back after a reload");
+  await page.screenshot({ path: path.join(OUT, "18-demo-closed.png") });
+  // …and the button still opens it on purpose.
+  await page.getByRole("button", { name: "Load demo" }).click();
+  await waitState(page, "run.csv.gz", ["done"]);
+  assert(problems.length === 0, problems.join("\n"));
+  await context.close();
+  return "the demo left after the drop; capacity over 2 levels, compare and share without it; closed, it stayed closed across a reload";
+});
+
+await test("19 five files all named run.json.gz get five run names, used in the pickers and capacity levels; a run can be renamed", async () => {
+  const dirs = ["vus_010", "vus_025", "vus_050", "vus_100", "vus_200"];
+  const paths = dirs.map((d) => path.join(FIXTURES, "k6/constant_vus", d, "run.json.gz"));
+  const files = paths.map((p) => ({ name: "run.json.gz", path: p, bytes: fs.readFileSync(p) }));
+  const runs = cliReport(paths).runs;
+  const cli = cliJsonAnyExit(["capacity", "--json", "--target", "p95<200ms", ...paths]);
+  const { context, page, problems } = await openPage({ width: 1366, height: 768 });
+  await waitState(page, "run.csv.gz", ["done"]);
+  await dropFiles(page, files);
+  await page.waitForFunction(() =>
+    document.querySelectorAll('article.entry[data-file="run.json.gz"][data-state="done"]').length === 5, null, { timeout: 60_000 });
+  const names = await page.locator('article.entry[data-file="run.json.gz"]').evaluateAll((els) => els.map((e) => e.dataset.runName));
+  assert(new Set(names).size === 5, `run names: ${names.join(" | ")}`);
+  // Each name says the run's peak VUs and start time (as the CLI reads them).
+  for (const r of runs) {
+    const want = `run.json.gz · ${Math.round(r.peak_concurrency)} VUs · ${r.start.slice(11, 16)}`;
+    assert(names.includes(want), `no run named "${want}" among ${names.join(" | ")}`);
+  }
+  await page.screenshot({ path: path.join(OUT, "19-answer-five-runs.png") });
+  const capacity = page.locator("section.capacity");
+  await capacity.waitFor();
+  await capacity.locator('select[name="statistic"]').selectOption({ label: "p95" });
+  await capacity.locator('input[name="limit"]').fill("200");
+  await capacity.locator("table.capacity-levels").waitFor();
+  const levels = await capacity.locator("table.capacity-levels tbody tr[data-level-vus]").evaluateAll((rows) =>
+    rows.map((r) => ({ vus: Number(r.dataset.levelVus), label: r.querySelector("td.label").textContent })));
+  assert(levels.length === 5 && levels.length === cli.levels.length, `capacity levels: ${JSON.stringify(levels)}`);
+  assert(JSON.stringify(levels.map((l) => l.vus).sort((a, b) => a - b)) === JSON.stringify(cli.levels.map((l) => l.concurrency).sort((a, b) => a - b)),
+    `level VUs: page ${levels.map((l) => l.vus)}, CLI ${cli.levels.map((l) => l.concurrency)}`);
+  assert(levels.every((l) => names.includes(l.label)), `level labels are not the run names: ${levels.map((l) => l.label)}`);
+  const offered = await page.$eval("#compare-baseline", (s) => [...s.options].map((o) => o.textContent));
+  assert(JSON.stringify([...offered].sort()) === JSON.stringify([...names].sort()), `pickers: ${offered.join(" | ")}`);
+  // Renamed, a run keeps its new name in its card, the pickers and capacity.
+  const first = page.locator('article.entry[data-file="run.json.gz"]').first();
+  const old = await first.getAttribute("data-run-name");
+  await first.getByRole("button", { name: `Rename ${old}` }).click();
+  const field = first.locator("input.rename");
+  await field.fill("after the fix");
+  await field.press("Enter");
+  await page.waitForSelector('article.entry[data-run-name="after the fix"]');
+  assert(await page.locator('#compare-baseline option', { hasText: "after the fix" }).count() === 1, "the picker kept the old name");
+  assert(await capacity.locator("td.label", { hasText: "after the fix" }).count() === 1, "the capacity level kept the old name");
+  await page.screenshot({ path: path.join(OUT, "19-run-names.png") });
+  assert(problems.length === 0, problems.join("\n"));
+  await context.close();
+  return names.join(" | ");
+});
+
+await test("20 compare's default baseline is the run that started first", async () => {
+  const [early, late] = copies(LEVELS);
+  const runs = cliReport([early.path, late.path]).runs;
+  assert(runs[0].start < runs[1].start, `fixture order: ${runs.map((r) => r.start)}`);
+  // Either order of the files (a chooser lists them by name, a drop as dragged).
+  for (const given of [[early, late], [late, early]]) {
+    const { context, page, problems } = await openPage();
+    await waitState(page, "run.csv.gz", ["done"]);
+    await dropFiles(page, given);
+    for (const f of given) await waitState(page, f.name, ["done"]);
+    await page.waitForSelector("#compare-baseline");
+    const chosen = async (id) => page.$eval(id, (s) => s.options[s.selectedIndex].textContent);
+    const order = given.map((f) => f.name).join(", ");
+    assert((await chosen("#compare-baseline")).startsWith(early.name), `${order}: baseline ${await chosen("#compare-baseline")}`);
+    assert((await chosen("#compare-candidate")).startsWith(late.name), `${order}: candidate ${await chosen("#compare-candidate")}`);
+    assert(problems.length === 0, problems.join("\n"));
+    await context.close();
+  }
+  return `baseline ${early.name} (started ${runs[0].start}) whichever file is given first`;
 });
 
 await browser.close();

@@ -14,6 +14,7 @@ use verdict_core::compare::Comparison;
 use verdict_core::IngestOptions;
 
 use crate::analysis::{self, HeldRun};
+use crate::components::answer::{Answer, AnswerRun};
 use crate::components::capacity_panel::CapacityPanel;
 use crate::components::compare_table::CompareTable;
 use crate::components::compare_view::CompareView;
@@ -32,12 +33,31 @@ use crate::storage;
 pub const DEMO_URL: &str = "demo/run.csv.gz";
 /// The demo's real file name, shown like any other file.
 pub const DEMO_NAME: &str = "run.csv.gz";
+/// Set once the user closes the demo: it then no longer opens by itself.
+const DEMO_CLOSED_KEY: &str = "verdict.demo-closed";
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn demo_closed() -> bool {
+    local_storage().is_some_and(|s| s.get_item(DEMO_CLOSED_KEY).ok().flatten().is_some())
+}
+
+fn remember_demo_closed() {
+    if let Some(s) = local_storage() {
+        // A full or disabled storage only brings the demo back on the next visit.
+        let _ = s.set_item(DEMO_CLOSED_KEY, "1");
+    }
+}
 
 /// A file (or the demo) on its way into the pool.
 struct Incoming {
     blob: Blob,
     name: String,
     demo: bool,
+    /// The folder it was picked in, when a folder was opened.
+    folder: Option<String>,
 }
 
 /// The page's location: its URL without the fragment, and the fragment.
@@ -146,7 +166,13 @@ fn Workbench() -> Html {
             let batch = next_batch.get();
             next_batch.set(batch + 1);
             let mut ids = Vec::with_capacity(incoming.len());
-            for Incoming { blob, name, demo } in incoming {
+            for Incoming {
+                blob,
+                name,
+                demo,
+                folder,
+            } in incoming
+            {
                 let id = next_id.get();
                 next_id.set(id + 1);
                 ids.push(id);
@@ -154,6 +180,7 @@ fn Workbench() -> Html {
                     id,
                     batch,
                     name: name.clone(),
+                    folder,
                     size: blob.size() as u64,
                     demo,
                 });
@@ -197,6 +224,7 @@ fn Workbench() -> Html {
                             blob,
                             name: DEMO_NAME.into(),
                             demo: true,
+                            folder: None,
                         }]);
                     }
                     Err(e) => dispatcher
@@ -205,12 +233,6 @@ fn Workbench() -> Html {
             });
         })
     };
-
-    // The demo opens on first view, so the page shows what it does at once.
-    {
-        let on_demo = on_demo.clone();
-        use_effect_with((), move |_| on_demo.emit(()));
-    }
 
     let on_cancel = {
         let pool = pool.clone();
@@ -241,6 +263,8 @@ fn Workbench() -> Html {
     // them in its worker whenever they change (and once when it is read).
     let rules_text = use_state(rules::load);
     let parsed = use_memo((*rules_text).clone(), |text| rules::parse(text));
+    // What the workers are sent: the rules as TOML, however they were typed.
+    let canonical = rules::canonical(&parsed).unwrap_or_default();
     let on_rules = {
         let rules_text = rules_text.setter();
         Callback::from(move |text: String| {
@@ -258,7 +282,7 @@ fn Workbench() -> Html {
             .filter(|e| e.held && matches!(e.status, Status::Done { .. }))
             .map(|e| e.id)
             .collect();
-        use_effect_with(((*rules_text).clone(), held), move |(text, held)| {
+        use_effect_with((canonical.clone(), held), move |(text, held)| {
             if !matches!(&*parsed, Parsed::Rules(_)) {
                 // Rules that come back after a gap are evaluated afresh.
                 sent.borrow_mut().clear();
@@ -280,9 +304,15 @@ fn Workbench() -> Html {
         });
     }
 
-    let on_close = {
+    let on_rename = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |(id, name): (EntryId, Option<String>)| {
+            dispatcher.dispatch(Action::Rename { id, name })
+        })
+    };
+    let remove = {
         let (pool, state, blobs) = (pool.clone(), state.clone(), blobs.clone());
-        Callback::from(move |id: EntryId| {
+        Rc::new(move |id: EntryId| {
             pool.cancel(id);
             blobs.borrow_mut().remove(&id);
             pool.forget(id);
@@ -291,13 +321,38 @@ fn Workbench() -> Html {
             state.dispatch(Action::Remove(id));
         })
     };
+    let on_close = {
+        let (remove, state) = (remove.clone(), state.clone());
+        Callback::from(move |id: EntryId| {
+            if state.entries.iter().any(|e| e.id == id && e.demo) {
+                remember_demo_closed();
+            }
+            remove(id);
+        })
+    };
+    // The demo is for a first look: it leaves once a file of the user's is read.
+    {
+        let leaving = state.demos_to_leave();
+        use_effect_with(leaving, move |leaving| {
+            for &id in leaving {
+                remove(id);
+            }
+        });
+    }
 
     // Analyses kept in this browser come back when the page opens…
     {
-        let (dispatcher, next_id, next_batch) =
-            (state.dispatcher(), next_id.clone(), next_batch.clone());
+        let (dispatcher, next_id, next_batch, on_demo) = (
+            state.dispatcher(),
+            next_id.clone(),
+            next_batch.clone(),
+            on_demo.clone(),
+        );
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
+                // With nothing of the user's, the demo opens, so a first
+                // visit shows at once what the page does — unless closed before.
+                let mut restored = 0;
                 match storage::load().await {
                     Ok(saved) if !saved.is_empty() => {
                         let batch = next_batch.get();
@@ -321,12 +376,16 @@ fn Workbench() -> Html {
                                 analysis: kept.analysis,
                                 key: kept.key,
                             });
+                            restored += 1;
                         }
                     }
                     Ok(_) => {}
                     Err(e) => dispatcher.dispatch(Action::Notice(format!(
                         "Earlier analyses could not be read from this browser's storage: {e}"
                     ))),
+                }
+                if restored == 0 && !demo_closed() {
+                    on_demo.emit(());
                 }
             });
         });
@@ -387,28 +446,51 @@ fn Workbench() -> Html {
 
     // Newest files first, so a drop shows up without scrolling past the demo.
     let entries = state.in_display_order();
+    // The demo is compared, shared or fitted only when it is all there is.
+    let own_files = state.has_own_runs();
+    let run_names = state.run_names();
+    let run_name = |e: &crate::state::Entry| {
+        run_names
+            .get(&e.id)
+            .cloned()
+            .unwrap_or_else(|| e.name.clone())
+    };
     let done: Vec<_> = entries
         .iter()
+        .filter(|e| !(own_files && e.demo))
         .filter_map(|e| match &e.status {
-            Status::Done { summary, .. } => Some((e.id, e.name.clone(), summary.clone())),
+            Status::Done { summary, .. } => Some((e.id, run_name(e), summary.clone())),
             _ => None,
         })
         .collect();
     // Load levels for the capacity panel: several runs, or one staged run cut into plateaus.
     let with_levels: Vec<_> = entries
         .iter()
-        .filter(|e| matches!(e.status, Status::Done { .. }))
-        .filter_map(|e| e.levels.clone().map(|l| (e.name.clone(), l)))
+        .filter(|e| matches!(e.status, Status::Done { .. }) && !(own_files && e.demo))
+        .filter_map(|e| {
+            let name = run_name(e);
+            e.levels.clone().map(|l| {
+                let l = match l.as_ref() {
+                    Ok(set) => Rc::new(Ok(crate::capacity_view::relabel(set, &e.name, &name))),
+                    Err(_) => l,
+                };
+                (name, l)
+            })
+        })
         .collect();
 
-    // The demo is compared (and shared) only when it is all there is.
-    let own_files = entries
-        .iter()
-        .any(|e| !e.demo && matches!(e.status, Status::Done { .. }));
     let comparable: Vec<_> = state
         .analyses()
         .into_iter()
         .filter(|(id, ..)| !(own_files && entries.iter().any(|e| e.id == *id && e.demo)))
+        .map(|(id, name, summary, analysis)| {
+            (
+                id,
+                run_names.get(&id).cloned().unwrap_or(name),
+                summary,
+                analysis,
+            )
+        })
         .collect();
     let any_done = !done.is_empty();
     // Files dropped on "Compare" that are still being read.
@@ -466,28 +548,94 @@ fn Workbench() -> Html {
     let formats = state.formats.clone();
     let workers = pool.max_workers();
 
+    // The answer: the runs in view, the demo only when it is all there is.
+    let answer_runs: Vec<AnswerRun> = entries
+        .iter()
+        .filter(|e| !(own_files && e.demo))
+        .filter_map(|e| match &e.status {
+            Status::Done { summary, .. } => Some(AnswerRun {
+                id: e.id,
+                name: run_name(e),
+                summary: summary.clone(),
+                verdicts: match &e.sla.answer {
+                    Some(Ok(v)) if matches!(&*parsed, Parsed::Rules(_)) => Some(v.clone()),
+                    _ => None,
+                },
+                demo: e.demo,
+            }),
+            _ => None,
+        })
+        .collect();
+    let reading = entries.iter().filter(|e| e.is_active()).count();
+    // For screen readers: the latest of the user's files to finish.
+    let announcement = entries
+        .iter()
+        .filter(|e| !e.demo && !e.restored)
+        .filter_map(|e| match &e.status {
+            Status::Done { summary, .. } => Some((e.id, e, summary)),
+            _ => None,
+        })
+        .max_by_key(|(id, ..)| *id)
+        .map(|(_, e, s)| {
+            let mut text = format!("{} is read", run_name(e));
+            if let Some(p95) = s.latency_ms.p95 {
+                text.push_str(&format!(": p95 {}", crate::display::ms_unit(p95)));
+            }
+            if let Some(Ok(v)) = &e.sla.answer {
+                let (pass, fail, inconclusive) = verdict_core::sla::render::counts(v);
+                text.push_str(&format!(
+                    "; {fail} FAIL, {inconclusive} INCONCLUSIVE, {pass} PASS"
+                ));
+            }
+            text.push('.');
+            text
+        })
+        .unwrap_or_default();
+    // A dropped file's result comes into view once it is read.
+    {
+        let finished: Vec<EntryId> = entries
+            .iter()
+            .filter(|e| !e.demo && !e.restored && matches!(e.status, Status::Done { .. }))
+            .map(|e| e.id)
+            .collect();
+        let seen = use_mut_ref(HashSet::<EntryId>::new);
+        use_effect_with(finished, move |finished| {
+            let new = finished.iter().any(|id| !seen.borrow().contains(id));
+            seen.borrow_mut().extend(finished.iter().copied());
+            if new {
+                scroll_to("answer");
+            }
+        });
+    }
+    let rule_endpoints: Vec<String> = {
+        let mut names: Vec<String> = answer_runs
+            .iter()
+            .flat_map(|r| r.summary.endpoints.iter().map(|e| e.name.clone()))
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    };
+
     html! {
         <div class="page" ondragover={prevent_page_drop()} ondrop={prevent_page_drop()}>
+            <a class="skip-link" href="#answer">{"Skip to the answer"}</a>
             {masthead()}
             <main class="wrap" id="main">
-                <p class="privacy" id="privacy">
-                    <strong>{"Your files never leave this browser."}</strong>
-                    {format!(" They are read on this device by up to {workers} Web Workers running Verdict's Rust core as WebAssembly. The page sends nothing anywhere: its Content-Security-Policy forbids any connection beyond the site it was loaded from.")}
-                </p>
-                <p class="kept" data-kept={kept.to_string()}>
-                    {format!("Analyses of your files (never the files) are kept in this browser so that a reload loses nothing: {kept} kept. ")}
-                    <button type="button" class="link" onclick={on_clear_kept}>{"Clear kept analyses"}</button>
-                </p>
+                <Answer runs={answer_runs} reading={reading} rules={parsed.rule_count()} />
+                <p class="visually-hidden" aria-live="polite" id="announce">{announcement}</p>
                 <DropZone on_files={on_files} on_demo={on_demo} formats={formats.clone()} />
                 if let Some(notice) = &state.notice {
                     <p class="notice" role="alert">{notice}</p>
                 }
-                <SlaRules text={(*rules_text).clone()} parsed={parsed.clone()} on_change={on_rules} />
+                <SlaRules text={(*rules_text).clone()} parsed={parsed.clone()} on_change={on_rules} endpoints={rule_endpoints} />
                 // The runs first: panels across runs follow them.
                 <section class="entries" aria-label="Files">
                     for entry in entries {
                         <EntryCard
                             key={entry.order}
+                            run_name={run_name(entry)}
+                            on_rename={on_rename.clone()}
                             entry={entry.clone()}
                             width={width}
                             rules={parsed.clone()}
@@ -517,6 +665,14 @@ fn Workbench() -> Html {
                 if !shareable.is_empty() {
                     <SharePanel runs={shareable} sla={shared_sla} comparison={(comparable.len() >= 2).then(|| (*shown_comparison).clone()).flatten()} />
                 }
+                <p class="privacy" id="privacy">
+                    <strong>{"Your files never leave this browser."}</strong>
+                    {format!(" They are read on this device by up to {workers} Web Workers running Verdict's Rust core as WebAssembly. The page sends nothing anywhere: its Content-Security-Policy forbids any connection beyond the site it was loaded from.")}
+                </p>
+                <p class="kept" data-kept={kept.to_string()}>
+                    {format!("Analyses of your files (never the files) are kept in this browser so that a reload loses nothing: {kept} kept. ")}
+                    <button type="button" class="link" onclick={on_clear_kept}>{"Clear kept analyses"}</button>
+                </p>
             </main>
             {footer()}
         </div>
@@ -526,10 +682,18 @@ fn Workbench() -> Html {
 fn incoming_files(files: Vec<File>) -> Vec<Incoming> {
     files
         .into_iter()
-        .map(|f| Incoming {
-            name: f.name(),
-            blob: f.into(),
-            demo: false,
+        .map(|f| {
+            // Set by the browser for a file picked inside an opened folder.
+            let path = js_sys::Reflect::get(&f, &JsValue::from_str("webkitRelativePath"))
+                .ok()
+                .and_then(|p| p.as_string())
+                .unwrap_or_default();
+            Incoming {
+                name: f.name(),
+                folder: crate::run_name::folder_of(&path),
+                blob: f.into(),
+                demo: false,
+            }
         })
         .collect()
 }
@@ -546,6 +710,19 @@ fn forget_kept(state: &UseReducerHandle<AppState>, id: EntryId) {
             let _ = storage::remove(key).await;
         });
     }
+}
+
+/// Brings an element to the top of the view (at once: no motion to turn off).
+fn scroll_to(id: &str) {
+    let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+    else {
+        return;
+    };
+    let options = web_sys::ScrollIntoViewOptions::new();
+    options.set_block(web_sys::ScrollLogicalPosition::Start);
+    el.scroll_into_view_with_scroll_into_view_options(&options);
 }
 
 /// Dropping a file outside the drop zone would make the browser navigate

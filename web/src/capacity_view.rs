@@ -136,6 +136,18 @@ pub fn combine(runs: &[(String, Rc<Result<LevelSet, String>>)]) -> LevelSet {
     all
 }
 
+/// A run's levels under its run name: their labels start with the file's
+/// name ("run.json.gz", "run.csv.gz @ 60–120 s"), which several runs share.
+pub fn relabel(set: &LevelSet, file: &str, run_name: &str) -> LevelSet {
+    let mut set = set.clone();
+    for l in &mut set.levels {
+        if let Some(rest) = l.label.strip_prefix(file) {
+            l.label = format!("{run_name}{rest}");
+        }
+    }
+    set
+}
+
 /// The report and the curves for the chart.
 pub fn compute(set: LevelSet, question: &Question) -> (CapacityReport, Vec<CurvePoint>) {
     let options = question.options();
@@ -160,6 +172,19 @@ pub fn optional_number(text: &str) -> Result<Option<f64>, String> {
 mod tests {
     use super::*;
     use verdict_core::capacity::levels_from_table;
+
+    #[test]
+    fn levels_take_their_runs_name_in_place_of_the_file_name() -> Result<(), String> {
+        let set = levels_from_table("run.json.gz", "vus,throughput,mean_ms\n10,18.18,49.92\n")?;
+        let named = relabel(&set, "run.json.gz", "run.json.gz · 10 VUs · 01:35");
+        assert_eq!(named.levels[0].label, "run.json.gz · 10 VUs · 01:35 line 2");
+        // A label of another file stays as it was.
+        assert_eq!(
+            relabel(&set, "other.json", "x").levels[0].label,
+            set.levels[0].label
+        );
+        Ok(())
+    }
 
     #[test]
     fn combined_levels_answer_like_the_core() -> Result<(), String> {

@@ -1,5 +1,6 @@
 //! The page's components, one per file, plus the viewport hook they share.
 
+pub mod answer;
 pub mod capacity_panel;
 pub mod compare_table;
 pub mod compare_view;

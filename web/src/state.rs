@@ -48,6 +48,10 @@ pub struct Entry {
     /// them; kept when the file is read again, for the mapping form.
     pub columns: Vec<String>,
     pub name: String,
+    /// The folder the file was picked in, when a folder was opened.
+    pub folder: Option<String>,
+    /// The name the user gave the run, over the one derived.
+    pub renamed: Option<String>,
     pub size: u64,
     pub demo: bool,
     pub format: Option<Format>,
@@ -84,6 +88,11 @@ impl SlaState {
 }
 
 impl Entry {
+    /// Whether the file has been read.
+    pub fn is_done(&self) -> bool {
+        matches!(self.status, Status::Done { .. })
+    }
+
     /// Whether a worker still has (or will have) work to do for this file.
     pub fn is_active(&self) -> bool {
         matches!(self.status, Status::Queued | Status::Reading { .. })
@@ -169,9 +178,13 @@ pub enum Action {
         id: EntryId,
         batch: u32,
         name: String,
+        /// The folder it was picked in, when a folder was opened.
+        folder: Option<String>,
         size: u64,
         demo: bool,
     },
+    /// The user names a run (`None`: back to the derived name).
+    Rename { id: EntryId, name: Option<String> },
     /// A file is read again under a new id with other options; its panel
     /// keeps its place and starts over.
     Reread {
@@ -233,6 +246,7 @@ impl AppState {
                 id,
                 batch,
                 name,
+                folder,
                 size,
                 demo,
             } => {
@@ -243,6 +257,8 @@ impl AppState {
                     options: IngestOptions::default(),
                     columns: Vec::new(),
                     name,
+                    folder,
+                    renamed: None,
                     size,
                     demo,
                     format: None,
@@ -269,6 +285,8 @@ impl AppState {
                 options: IngestOptions::default(),
                 columns: Vec::new(),
                 name,
+                folder: None,
+                renamed: None,
                 size,
                 demo: false,
                 format: Some(summary.format),
@@ -294,6 +312,11 @@ impl AppState {
                     e.levels = None;
                     e.held = false;
                     e.sla = SlaState::default();
+                }
+            }
+            Action::Rename { id, name } => {
+                if let Some(e) = self.entry_mut(id) {
+                    e.renamed = name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
                 }
             }
             Action::Saved { id, key } => {
@@ -413,6 +436,52 @@ impl AppState {
             })
             .collect()
     }
+
+    /// Each entry's run name, distinct across the page: the user's name
+    /// for it, or one derived from its folder, peak VUs and start time.
+    pub fn run_names(&self) -> std::collections::HashMap<EntryId, String> {
+        let mut entries: Vec<&Entry> = self.entries.iter().collect();
+        entries.sort_by_key(|e| e.id);
+        let mut names: Vec<String> = entries
+            .iter()
+            .map(|e| match (&e.renamed, &e.status) {
+                (Some(n), _) => n.clone(),
+                (None, Status::Done { summary, .. }) => {
+                    crate::run_name::derive(&e.name, e.folder.as_deref(), Some(summary))
+                }
+                (None, _) => crate::run_name::derive(&e.name, e.folder.as_deref(), None),
+            })
+            .collect();
+        crate::run_name::make_distinct(&mut names);
+        entries.iter().map(|e| e.id).zip(names).collect()
+    }
+
+    /// Whether any of the user's own files (read now or kept from before)
+    /// is done: from then on the demo joins nothing.
+    pub fn has_own_runs(&self) -> bool {
+        self.entries
+            .iter()
+            .any(|e| !e.demo && matches!(e.status, Status::Done { .. }))
+    }
+
+    /// Demo runs that leave because a file of the user's was read after
+    /// them. A demo the user loads later again stays until the next file.
+    pub fn demos_to_leave(&self) -> Vec<EntryId> {
+        let Some(newest_own) = self
+            .entries
+            .iter()
+            .filter(|e| !e.demo && matches!(e.status, Status::Done { .. }))
+            .map(|e| e.id)
+            .max()
+        else {
+            return Vec::new();
+        };
+        self.entries
+            .iter()
+            .filter(|e| e.demo && e.id < newest_own)
+            .map(|e| e.id)
+            .collect()
+    }
 }
 
 impl Reducible for AppState {
@@ -434,6 +503,7 @@ mod tests {
             id,
             batch: 0,
             name: format!("f{id}.json"),
+            folder: None,
             size: 1000,
             demo: false,
         }
@@ -523,6 +593,94 @@ mod tests {
     }
 
     #[test]
+    fn the_demo_leaves_once_a_users_file_is_read_and_a_failed_file_keeps_it() {
+        let mut s = AppState::default();
+        s.apply(Action::Added {
+            id: 0,
+            batch: 0,
+            name: "run.csv.gz".into(),
+            folder: None,
+            size: 10,
+            demo: true,
+        });
+        s.apply(Action::Pool(PoolEvent::Done {
+            id: 0,
+            summary: Box::new(summary()),
+            elapsed_ms: 1.0,
+            analysis: None,
+        }));
+        assert!(!s.has_own_runs());
+        assert!(s.demos_to_leave().is_empty(), "the demo alone stays");
+        s.apply(added(1));
+        s.apply(Action::Pool(PoolEvent::Failed {
+            id: 1,
+            error: ErrorInfo::new("fmt", "f1.json: not a format"),
+        }));
+        assert!(
+            s.demos_to_leave().is_empty(),
+            "a file that failed keeps the demo"
+        );
+        s.apply(added(2));
+        s.apply(Action::Pool(PoolEvent::Done {
+            id: 2,
+            summary: Box::new(summary()),
+            elapsed_ms: 1.0,
+            analysis: None,
+        }));
+        assert!(s.has_own_runs());
+        assert_eq!(s.demos_to_leave(), [0]);
+        // Loaded again on purpose after the user's file: it stays.
+        s.apply(Action::Added {
+            id: 3,
+            batch: 3,
+            name: "run.csv.gz".into(),
+            folder: None,
+            size: 10,
+            demo: true,
+        });
+        assert_eq!(s.demos_to_leave(), [0]);
+    }
+
+    #[test]
+    fn run_names_use_the_folder_stay_distinct_and_follow_a_rename() {
+        let mut s = AppState::default();
+        for (id, folder) in [
+            (1, Some("vus_010")),
+            (2, Some("vus_025")),
+            (3, None),
+            (4, None),
+        ] {
+            s.apply(Action::Added {
+                id,
+                batch: 0,
+                name: "run.json.gz".into(),
+                folder: folder.map(str::to_string),
+                size: 1,
+                demo: false,
+            });
+        }
+        let names = s.run_names();
+        assert_eq!(names[&1], "vus_010/run.json.gz");
+        assert_eq!(names[&2], "vus_025/run.json.gz");
+        assert_eq!(names[&3], "run.json.gz");
+        assert_eq!(names[&4], "run.json.gz (2)");
+        s.apply(Action::Rename {
+            id: 4,
+            name: Some("  after the fix ".into()),
+        });
+        assert_eq!(s.run_names()[&4], "after the fix");
+        s.apply(Action::Rename {
+            id: 4,
+            name: Some(" ".into()),
+        });
+        assert_eq!(
+            s.run_names()[&4],
+            "run.json.gz (2)",
+            "a blank name goes back to the derived one"
+        );
+    }
+
+    #[test]
     fn newest_batch_first_in_given_order() {
         let mut s = AppState::default();
         for (id, batch) in [(0, 0), (1, 1), (2, 1), (3, 2)] {
@@ -530,6 +688,7 @@ mod tests {
                 id,
                 batch,
                 name: String::new(),
+                folder: None,
                 size: 0,
                 demo: false,
             });

@@ -414,7 +414,7 @@ fn levels_table(report: &CapacityReport) -> Html {
                 </thead>
                 <tbody>
                     for l in &report.levels {
-                        <tr data-level={display::exact(l.concurrency)}>
+                        <tr data-level={display::exact(l.concurrency)} data-level-vus={display::exact(l.concurrency)}>
                             <td class="num">{display::concurrency(l.concurrency)}</td>
                             <td class="num" data-value={display::exact(l.throughput)}>{display::per_second(l.throughput)}</td>
                             { match l.percentile(q) {

@@ -57,7 +57,7 @@ fn picker(
             <select id={id} {onchange}>
                 for (entry, name, _, _) in runs.iter() {
                     <option value={entry.to_string()} selected={*entry == selected}>
-                        {format!("{name} (#{entry})")}
+                        {name.clone()}
                     </option>
                 }
             </select>

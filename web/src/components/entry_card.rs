@@ -18,6 +18,10 @@ use crate::state::{Entry, EntryId, Status};
 #[derive(Properties, PartialEq)]
 pub struct EntryCardProps {
     pub entry: Entry,
+    /// The run's name on the page (derived, or given by the user).
+    pub run_name: String,
+    /// The user names the run (`None`: back to the derived name).
+    pub on_rename: Callback<(EntryId, Option<String>)>,
     pub width: f64,
     /// The SLA rules every run is checked against.
     pub rules: Rc<Parsed>,
@@ -35,6 +39,38 @@ pub struct EntryCardProps {
 pub fn EntryCard(props: &EntryCardProps) -> Html {
     let entry = &props.entry;
     let id = entry.id;
+    let renaming = use_state(|| false);
+    let on_rename_click = {
+        let renaming = renaming.clone();
+        Callback::from(move |_: MouseEvent| renaming.set(true))
+    };
+    // Enter or leaving the field keeps the name; Escape keeps the old one.
+    let commit = {
+        let (renaming, on_rename, current) = (
+            renaming.clone(),
+            props.on_rename.clone(),
+            props.run_name.clone(),
+        );
+        Callback::from(move |value: Option<String>| {
+            // An unchanged name is no rename (a blur follows Escape, too).
+            if let Some(v) = value.filter(|v| *v != current) {
+                on_rename.emit((id, Some(v)));
+            }
+            renaming.set(false);
+        })
+    };
+    let on_name_key = {
+        let commit = commit.clone();
+        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+            "Enter" => commit.emit(input_value(&e)),
+            "Escape" => commit.emit(None),
+            _ => {}
+        })
+    };
+    let on_name_blur = {
+        let commit = commit.clone();
+        Callback::from(move |e: FocusEvent| commit.emit(input_value(&e)))
+    };
     let cancel = {
         let on_cancel = props.on_cancel.clone();
         Callback::from(move |_: MouseEvent| on_cancel.emit(id))
@@ -148,11 +184,22 @@ pub fn EntryCard(props: &EntryCardProps) -> Html {
     };
 
     html! {
-        <article id={format!("entry-{id}")} class={classes!("entry", state)} data-state={state} data-file={entry.name.clone()} aria-labelledby={title_id.clone()}>
+        <article id={format!("entry-{id}")} class={classes!("entry", state)} data-state={state} data-file={entry.name.clone()} data-run-name={props.run_name.clone()} aria-labelledby={title_id.clone()}>
             <header class="entry-head">
                 <div class="entry-title">
-                    <h2 id={title_id}>{entry.name.clone()}</h2>
+                    if *renaming {
+                        <h2 id={title_id}>
+                            <input type="text" class="rename" aria-label={format!("Name of {}", entry.name)}
+                                value={props.run_name.clone()} onkeydown={on_name_key} onblur={on_name_blur} autofocus=true />
+                        </h2>
+                    } else {
+                        <h2 id={title_id}>{props.run_name.clone()}</h2>
+                    }
                     <span class="meta">
+                        if entry.renamed.is_some() { <span class="file-name">{entry.name.clone()}</span> }
+                        if entry.is_done() && !*renaming {
+                            <button type="button" class="link rename" onclick={on_rename_click} aria-label={format!("Rename {}", props.run_name)}>{"rename"}</button>
+                        }
                         if entry.demo { <span class="badge demo">{"demo"}</span> }
                         if entry.restored { <span class="badge restored" title="Kept in this browser from an earlier visit">{"kept"}</span> }
                         if let Some(format) = entry.format { <span class="badge">{format.as_str()}</span> }
@@ -208,4 +255,13 @@ fn broken_windows(entry: &Entry) -> Vec<(f64, f64)> {
     out.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
     out.dedup();
     out
+}
+
+/// The text of the input an event came from.
+fn input_value<E: AsRef<web_sys::Event>>(e: &E) -> Option<String> {
+    use wasm_bindgen::JsCast;
+    e.as_ref()
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .map(|i| i.value())
 }

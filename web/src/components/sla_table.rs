@@ -1,6 +1,7 @@
-//! The verdict table: each rule × endpoint with its verdict, estimate,
-//! bounds, limit, n and the k6-style point verdict beside it, and below a
-//! failing or undecided row, why — with the time windows that broke it.
+//! The verdict table: each rule × endpoint with its verdict and a sentence
+//! saying it plainly; the estimate, bounds, limit, n and the k6-style point
+//! verdict behind "details"; below a failing or undecided row, why — with
+//! the time windows that broke it.
 //!
 //! Hooks: each row is `tr[data-rule][data-rule-index][data-endpoint]
 //! [data-verdict][data-point-verdict]`, each number `[data-metric]` with the
@@ -111,9 +112,9 @@ pub fn SlaTable(props: &SlaTableProps) -> Html {
             ),
             (None, _) => "—".into(),
         };
-        let why = render::why(v).filter(|_| v.verdict != Outcome::Pass);
+        // The sentence says why a verdict is undecided; a reason is said once, here.
         let broken = broken_windows(&v.windows, &v.unit);
-        let detail = why.is_some() || !broken.is_empty() || v.reason.is_some();
+        let detail = !broken.is_empty() || v.reason.is_some();
         html! {
             <>
                 <tr class={classes!("verdict-row", class)}
@@ -133,36 +134,45 @@ pub fn SlaTable(props: &SlaTableProps) -> Html {
                             <span class="needed">{"decided at ≈ "}{count("needed_n", v.needed_n)}{if render::needed_is_per_window(v) { " requests per window" } else { " requests" }}</span>
                         }
                     </td>
-                    <td data-label="Rule" class="rule">
-                        if let Some(name) = &v.rule_name {
-                            // A named rule's text (often long patterns) folds away.
-                            <span class="rule-name">{name.clone()}</span>
-                            <details class="rule-text"><summary>{"rule text"}</summary><code>{v.rule.clone()}</code></details>
-                        } else {
-                            <code>{v.rule.clone()}</code>
-                        }
+                    <td data-label="Finding" class="finding">
+                        <p class="plain">{crate::plain::sentence(v)}</p>
+                        <span class="rule-line">
+                            if let Some(name) = &v.rule_name {
+                                // A named rule's text (often long patterns) folds away.
+                                <span class="rule-name">{name.clone()}</span>
+                                <details class="rule-text"><summary>{"rule text"}</summary><code>{v.rule.clone()}</code></details>
+                            } else {
+                                <code>{v.rule.clone()}</code>
+                            }
+                            <span class="endpoint">{" · "}{endpoint}</span>
+                            if several_runs { <span class="muted run-name">{v.run.clone()}</span> }
+                        </span>
                     </td>
-                    <td data-label="Endpoint" class="endpoint">
-                        {endpoint}
-                        if several_runs { <span class="muted run-name">{v.run.clone()}</span> }
-                    </td>
-                    <td data-label="Estimate" class="num">{number("estimate", v.estimate, render::estimate(v))}</td>
-                    <td data-label={format!("Bounds ({}%)", verdict_core::sla::measure::pct(v.confidence))} class="num bounds">
-                        {render::interval(v)}
-                        <span hidden=true>{number("ci_low", v.ci_low, String::new())}{number("ci_high", v.ci_high, String::new())}</span>
-                    </td>
-                    <td data-label="Limit" class="num">{number(limit_key, limit_value, render::limit(v))}</td>
-                    <td data-label="n" class="num">{count("n", v.n)}</td>
-                    <td data-label="k6-style point" class="num point">
-                        {point}
-                        <span hidden=true>{number("point_estimate", v.point_estimate, String::new())}</span>
+                    <td data-label="Numbers" class="numbers">
+                        <details class="verdict-numbers">
+                            <summary>{"details"}</summary>
+                            <dl>
+                                <dt>{"Estimate"}</dt><dd>{number("estimate", v.estimate, render::estimate(v))}</dd>
+                                <dt>{format!("Bounds ({}%)", verdict_core::sla::measure::pct(v.confidence))}</dt>
+                                <dd class="bounds">{render::interval(v)}
+                                    <span hidden=true>{number("ci_low", v.ci_low, String::new())}{number("ci_high", v.ci_high, String::new())}</span>
+                                </dd>
+                                <dt>{"Limit"}</dt><dd>{number(limit_key, limit_value, render::limit(v))}</dd>
+                                <dt>{"Requests (n)"}</dt><dd>{count("n", v.n)}</dd>
+                                <dt title="The statistic as k6 computes it, against the limit, with no interval">{"k6-style point"}</dt>
+                                <dd class="point">{point}
+                                    <span hidden=true>{number("point_estimate", v.point_estimate, String::new())}</span>
+                                </dd>
+                            </dl>
+                            if let Some(two) = crate::plain::two_definitions(v) { <p class="two-definitions">{two}</p> }
+                            <p class="method">{v.method.clone()}</p>
+                        </details>
                     </td>
                 </tr>
                 if detail {
                     <tr class={classes!("verdict-detail", class)}>
-                        <td colspan="8">
-                            if let Some(w) = why { <p>{w}</p> }
-                            if let Some(r) = v.reason.as_ref().filter(|_| v.basis == Basis::NoData) { <p>{r.clone()}</p> }
+                        <td colspan="3">
+                            if let Some(r) = v.reason.as_ref().filter(|_| v.basis != Basis::NoData) { <p>{r.clone()}</p> }
                             if !broken.is_empty() {
                                 <p class="windows-title">{format!("Broke in {} of {} time windows:", broken.len(), v.windows.len())}</p>
                                 <ul class="windows">
@@ -182,13 +192,8 @@ pub fn SlaTable(props: &SlaTableProps) -> Html {
             <thead>
                 <tr>
                     <th scope="col">{"Verdict"}</th>
-                    <th scope="col">{"Rule"}</th>
-                    <th scope="col">{"Endpoint"}</th>
-                    <th scope="col" class="num">{"Estimate"}</th>
-                    <th scope="col" class="num">{"Bounds"}</th>
-                    <th scope="col" class="num">{"Limit"}</th>
-                    <th scope="col" class="num">{"n"}</th>
-                    <th scope="col" class="num" title="The statistic as k6 computes it, against the limit, with no interval">{"k6-style point"}</th>
+                    <th scope="col">{"What was found"}</th>
+                    <th scope="col">{"Numbers"}</th>
                 </tr>
             </thead>
             <tbody>

@@ -75,6 +75,9 @@ pub fn StatusChart(props: &StatusChartProps) -> Html {
                     </g>
                 }
             </svg>
+            if props.codes.contains_key("0") {
+                <p class="chart-note">{"0 means no response: the request failed before a status came back (a timeout, a refused or reset connection)."}</p>
+            }
         </figure>
     }
 }
