@@ -77,6 +77,9 @@ pub enum Format {
     /// JMeter's summariser lines (console or jmeter.log).
     #[serde(rename = "jmeter-summariser")]
     JmeterSummariser,
+    /// Artillery's console report ("Summary report @ …").
+    #[serde(rename = "artillery-text")]
+    ArtilleryText,
     /// oha `--output-format json`.
     #[serde(rename = "oha-json")]
     OhaJson,
@@ -134,6 +137,7 @@ impl Format {
         Format::HeyText,
         Format::K6Text,
         Format::JmeterSummariser,
+        Format::ArtilleryText,
         Format::OhaJson,
         Format::AutocannonJson,
         Format::GenericCsv,
@@ -169,6 +173,7 @@ impl Format {
             Format::HeyText => "hey-text",
             Format::K6Text => "k6-text",
             Format::JmeterSummariser => "jmeter-summariser",
+            Format::ArtilleryText => "artillery-text",
             Format::OhaJson => "oha-json",
             Format::AutocannonJson => "autocannon-json",
             Format::GenericCsv => "generic-csv",

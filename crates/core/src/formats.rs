@@ -5,6 +5,7 @@ use crate::format::FormatSpec;
 
 pub mod ab_tsv;
 pub mod artillery;
+pub mod artillery_text;
 pub mod artillery_v1;
 pub mod autocannon_json;
 pub mod console;
@@ -68,6 +69,7 @@ pub static REGISTRY: &[FormatSpec] = &[
     hey_text::SPEC,
     k6_text::SPEC,
     jmeter_summariser::SPEC,
+    artillery_text::SPEC,
     oha_json::SPEC,
     autocannon_json::SPEC,
     generic_csv::SPEC,
