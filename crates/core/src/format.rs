@@ -80,6 +80,9 @@ pub enum Format {
     /// Artillery's console report ("Summary report @ …").
     #[serde(rename = "artillery-text")]
     ArtilleryText,
+    /// Locust's console statistics tables.
+    #[serde(rename = "locust-text")]
+    LocustText,
     /// oha `--output-format json`.
     #[serde(rename = "oha-json")]
     OhaJson,
@@ -138,6 +141,7 @@ impl Format {
         Format::K6Text,
         Format::JmeterSummariser,
         Format::ArtilleryText,
+        Format::LocustText,
         Format::OhaJson,
         Format::AutocannonJson,
         Format::GenericCsv,
@@ -174,6 +178,7 @@ impl Format {
             Format::K6Text => "k6-text",
             Format::JmeterSummariser => "jmeter-summariser",
             Format::ArtilleryText => "artillery-text",
+            Format::LocustText => "locust-text",
             Format::OhaJson => "oha-json",
             Format::AutocannonJson => "autocannon-json",
             Format::GenericCsv => "generic-csv",

@@ -37,6 +37,7 @@ pub mod locust_failures;
 pub mod locust_history;
 pub mod locust_json;
 pub mod locust_stats;
+pub mod locust_text;
 pub mod locust_workers;
 pub mod oha_json;
 pub mod tool_timeline;
@@ -70,6 +71,7 @@ pub static REGISTRY: &[FormatSpec] = &[
     k6_text::SPEC,
     jmeter_summariser::SPEC,
     artillery_text::SPEC,
+    locust_text::SPEC,
     oha_json::SPEC,
     autocannon_json::SPEC,
     generic_csv::SPEC,

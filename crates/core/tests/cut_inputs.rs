@@ -44,6 +44,7 @@ const FILES: &[(&str, Format)] = &[
     ("k6_text/legacy/stdout.txt", Format::K6Text),
     ("jmeter_text/jmeter.log", Format::JmeterSummariser),
     ("artillery/overload/stdout.txt", Format::ArtilleryText),
+    ("locust_text/stderr.txt", Format::LocustText),
     ("generic_csv/jmeter/results.jtl", Format::GenericCsv),
 ];
 
@@ -93,6 +94,7 @@ fn any_reader_given_the_wrong_file_fails_or_warns_but_never_panics() {
         Format::K6Text,
         Format::JmeterSummariser,
         Format::ArtilleryText,
+        Format::LocustText,
         Format::OhaJson,
         Format::AutocannonJson,
         Format::GenericCsv,
