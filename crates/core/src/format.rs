@@ -83,6 +83,9 @@ pub enum Format {
     /// Locust's console statistics tables.
     #[serde(rename = "locust-text")]
     LocustText,
+    /// ApacheBench's console output.
+    #[serde(rename = "ab-text")]
+    AbText,
     /// oha `--output-format json`.
     #[serde(rename = "oha-json")]
     OhaJson,
@@ -142,6 +145,7 @@ impl Format {
         Format::JmeterSummariser,
         Format::ArtilleryText,
         Format::LocustText,
+        Format::AbText,
         Format::OhaJson,
         Format::AutocannonJson,
         Format::GenericCsv,
@@ -179,6 +183,7 @@ impl Format {
             Format::JmeterSummariser => "jmeter-summariser",
             Format::ArtilleryText => "artillery-text",
             Format::LocustText => "locust-text",
+            Format::AbText => "ab-text",
             Format::OhaJson => "oha-json",
             Format::AutocannonJson => "autocannon-json",
             Format::GenericCsv => "generic-csv",

@@ -3,6 +3,7 @@
 
 use crate::format::FormatSpec;
 
+pub mod ab_text;
 pub mod ab_tsv;
 pub mod artillery;
 pub mod artillery_text;
@@ -72,6 +73,7 @@ pub static REGISTRY: &[FormatSpec] = &[
     jmeter_summariser::SPEC,
     artillery_text::SPEC,
     locust_text::SPEC,
+    ab_text::SPEC,
     oha_json::SPEC,
     autocannon_json::SPEC,
     generic_csv::SPEC,

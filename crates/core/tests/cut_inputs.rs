@@ -45,6 +45,7 @@ const FILES: &[(&str, Format)] = &[
     ("jmeter_text/jmeter.log", Format::JmeterSummariser),
     ("artillery/overload/stdout.txt", Format::ArtilleryText),
     ("locust_text/stderr.txt", Format::LocustText),
+    ("ab_text/stdout.txt", Format::AbText),
     ("generic_csv/jmeter/results.jtl", Format::GenericCsv),
 ];
 
@@ -95,6 +96,7 @@ fn any_reader_given_the_wrong_file_fails_or_warns_but_never_panics() {
         Format::JmeterSummariser,
         Format::ArtilleryText,
         Format::LocustText,
+        Format::AbText,
         Format::OhaJson,
         Format::AutocannonJson,
         Format::GenericCsv,
