@@ -242,7 +242,16 @@ impl<'a> Reader<'a> {
                     }
                 }
             }
-            Some(_) => Ok(JsValue::Other(self.skip_expression())),
+            Some(c) => {
+                let start = self.i;
+                let src = self.skip_expression();
+                // A closing bracket where a value belongs (`[ ) ]`): stop here,
+                // or the array or object around it would loop forever.
+                if self.i == start {
+                    return Err(format!("unexpected `{c}` on line {}", self.line()));
+                }
+                Ok(JsValue::Other(src))
+            }
             None => Err("unexpected end of the script".into()),
         }
     }
@@ -299,6 +308,15 @@ mod tests {
         assert_eq!(find_identifier("a → options", "options"), vec![6]);
         assert_eq!(find_identifier("'\\→' options", "options"), vec![7]);
         assert!(find_identifier("→→", "x").is_empty());
+    }
+
+    #[test]
+    fn a_stray_closing_bracket_is_an_error_not_an_endless_array() {
+        // Found by fuzzing: `[ ) ]` pushed empty values forever.
+        for src in ["[ ) ]", "{ a: [1, ) ] }", "{ a: ) }"] {
+            let err = Reader::new(src, 0).value().err();
+            assert_eq!(err.as_deref(), Some("unexpected `)` on line 1"), "{src}");
+        }
     }
 
     #[test]
