@@ -27,9 +27,9 @@ const CONSOLE_FIXTURES: &[&str] = &[
     "hey_text/c50_text/stdout.txt",
     "wrk/c10_plain/stdout.txt",
     "wrk/c50_plain/stdout.txt",
-    // "oha/count/stdout.txt",
-    // "oha/duration/stdout.txt",
-    // "oha/refused/stdout.txt",
+    "oha/count/stdout.txt",
+    "oha/duration/stdout.txt",
+    "oha/refused/stdout.txt",
 ];
 
 /// The prefix of line `i` (0-based) in each CI system's log.
