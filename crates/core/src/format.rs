@@ -86,6 +86,9 @@ pub enum Format {
     /// ApacheBench's console output.
     #[serde(rename = "ab-text")]
     AbText,
+    /// oha's text summary.
+    #[serde(rename = "oha-text")]
+    OhaText,
     /// oha `--output-format json`.
     #[serde(rename = "oha-json")]
     OhaJson,
@@ -146,6 +149,7 @@ impl Format {
         Format::ArtilleryText,
         Format::LocustText,
         Format::AbText,
+        Format::OhaText,
         Format::OhaJson,
         Format::AutocannonJson,
         Format::GenericCsv,
@@ -184,6 +188,7 @@ impl Format {
             Format::ArtilleryText => "artillery-text",
             Format::LocustText => "locust-text",
             Format::AbText => "ab-text",
+            Format::OhaText => "oha-text",
             Format::OhaJson => "oha-json",
             Format::AutocannonJson => "autocannon-json",
             Format::GenericCsv => "generic-csv",

@@ -41,6 +41,7 @@ pub mod locust_stats;
 pub mod locust_text;
 pub mod locust_workers;
 pub mod oha_json;
+pub mod oha_text;
 pub mod tool_timeline;
 pub mod vegeta;
 pub mod vegeta_csv;
@@ -74,6 +75,7 @@ pub static REGISTRY: &[FormatSpec] = &[
     artillery_text::SPEC,
     locust_text::SPEC,
     ab_text::SPEC,
+    oha_text::SPEC,
     oha_json::SPEC,
     autocannon_json::SPEC,
     generic_csv::SPEC,

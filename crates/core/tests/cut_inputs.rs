@@ -46,6 +46,8 @@ const FILES: &[(&str, Format)] = &[
     ("artillery/overload/stdout.txt", Format::ArtilleryText),
     ("locust_text/stderr.txt", Format::LocustText),
     ("ab_text/stdout.txt", Format::AbText),
+    ("oha/duration/stdout.txt", Format::OhaText),
+    ("oha/refused/stdout.txt", Format::OhaText),
     ("generic_csv/jmeter/results.jtl", Format::GenericCsv),
 ];
 
@@ -97,6 +99,7 @@ fn any_reader_given_the_wrong_file_fails_or_warns_but_never_panics() {
         Format::ArtilleryText,
         Format::LocustText,
         Format::AbText,
+        Format::OhaText,
         Format::OhaJson,
         Format::AutocannonJson,
         Format::GenericCsv,

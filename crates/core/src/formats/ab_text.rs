@@ -31,8 +31,8 @@
 //! log: the last complete one, with a warning.
 
 use crate::error::IngestError;
-use crate::format::{strip_bom, Decoder, Format, FormatSpec, IngestOptions};
-use crate::formats::console::{several_runs_warning, strip_ansi, text_line};
+use crate::format::{Decoder, Format, FormatSpec, IngestOptions};
+use crate::formats::console::{several_runs_warning, sniff_lines, text_line};
 use crate::formats::decimal::parse_scaled;
 use crate::lines::LineSplitter;
 use crate::run::{Run, ToolReport};
@@ -50,16 +50,12 @@ pub const SPEC: FormatSpec = FormatSpec {
 };
 
 fn sniff(prefix: &[u8], _eof: bool) -> bool {
-    strip_bom(prefix)
-        .split(|&b| b == b'\n')
-        .filter_map(|l| std::str::from_utf8(l).ok())
-        .any(|l| {
-            let l = strip_ansi(l);
-            let l = l.trim();
-            l.starts_with("This is ApacheBench")
-                || l.starts_with("Percentage of the requests served within")
-                || (l.starts_with("Requests per second:") && l.contains("[#/sec]"))
-        })
+    sniff_lines(prefix).any(|l| {
+        let l = &*l;
+        l.starts_with("This is ApacheBench")
+            || l.starts_with("Percentage of the requests served within")
+            || (l.starts_with("Requests per second:") && l.contains("[#/sec]"))
+    })
 }
 
 fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {

@@ -42,9 +42,9 @@
 use serde_json::{Map, Value};
 
 use crate::error::IngestError;
-use crate::format::{strip_bom, Decoder, Format, FormatSpec, IngestOptions};
+use crate::format::{Decoder, Format, FormatSpec, IngestOptions};
 use crate::formats::artillery::aggregate_report;
-use crate::formats::console::{several_runs_warning, strip_ansi, text_line};
+use crate::formats::console::{several_runs_warning, sniff_lines, text_line};
 use crate::formats::decimal::parse_scaled;
 use crate::lines::LineSplitter;
 use crate::run::Run;
@@ -69,17 +69,12 @@ const STATS: &[&str] = &[
 ];
 
 fn sniff(prefix: &[u8], _eof: bool) -> bool {
-    strip_bom(prefix)
-        .split(|&b| b == b'\n')
-        .filter_map(|l| std::str::from_utf8(l).ok())
-        .any(|l| {
-            let l = strip_ansi(l);
-            let l = l.trim();
-            l.starts_with(SUMMARY)
-                || l.starts_with(PERIOD)
-                || metric_line(l)
-                    .is_some_and(|(k, _)| k == "http.requests" || k == "vusers.created")
-        })
+    sniff_lines(prefix).any(|l| {
+        let l = &*l;
+        l.starts_with(SUMMARY)
+            || l.starts_with(PERIOD)
+            || metric_line(l).is_some_and(|(k, _)| k == "http.requests" || k == "vusers.created")
+    })
 }
 
 fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {

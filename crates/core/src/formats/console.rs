@@ -1,5 +1,6 @@
 //! Helpers shared by the readers of tools' console output (text pasted from
-//! a terminal or a CI log): colour codes, and choosing among several runs.
+//! a terminal or a CI log): colour codes, CI log prefixes, and choosing
+//! among several runs.
 
 use std::borrow::Cow;
 
@@ -46,9 +47,140 @@ pub fn strip_ansi(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// One console line as text: BOM (first line), colours and surrounding
-/// whitespace removed, invalid UTF-8 replaced (labels may quote anything).
-/// `None` for a line too long to keep.
+/// `n` ASCII digits at the start of `s` → the rest.
+fn digits(s: &[u8], n: usize) -> Option<&[u8]> {
+    (s.len() >= n && s[..n].iter().all(u8::is_ascii_digit)).then(|| &s[n..])
+}
+
+/// `HH:MM:SS` with optional `.fraction` → the rest.
+fn clock(s: &[u8]) -> Option<&[u8]> {
+    let s = digits(s, 2)?.strip_prefix(b":")?;
+    let s = digits(s, 2)?.strip_prefix(b":")?;
+    let mut s = digits(s, 2)?;
+    if let Some(f) = s.strip_prefix(b".") {
+        let n = f.iter().take_while(|b| b.is_ascii_digit()).count();
+        if n == 0 {
+            return None;
+        }
+        s = &f[n..];
+    }
+    Some(s)
+}
+
+/// An RFC 3339 timestamp (`2024-05-01T10:00:00.1234567Z`, `…+02:00`, or
+/// without a zone) → the rest.
+fn rfc3339(s: &[u8]) -> Option<&[u8]> {
+    let s = digits(s, 4)?.strip_prefix(b"-")?;
+    let s = digits(s, 2)?.strip_prefix(b"-")?;
+    let s = digits(s, 2)?.strip_prefix(b"T")?;
+    let s = clock(s)?;
+    if let Some(rest) = s.strip_prefix(b"Z") {
+        return Some(rest);
+    }
+    if let Some(zone) = s.strip_prefix(b"+").or_else(|| s.strip_prefix(b"-")) {
+        let z = digits(zone, 2)?.strip_prefix(b":")?;
+        return digits(z, 2);
+    }
+    Some(s)
+}
+
+/// GitLab's section marker (`section_start:1714557600:step_script[collapsed=true]`
+/// then `\r`, its `ESC[0K` already removed) → the rest.
+fn gitlab_section(s: &[u8]) -> Option<&[u8]> {
+    let s = s
+        .strip_prefix(b"section_start:")
+        .or_else(|| s.strip_prefix(b"section_end:"))?;
+    let n = s.iter().take_while(|b| b.is_ascii_digit()).count();
+    let s = s.get(n..)?.strip_prefix(b":").filter(|_| n > 0)?;
+    let name = s
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+        .count();
+    let mut s = &s[name..];
+    if s.first() == Some(&b'[') {
+        let close = s.iter().position(|&b| b == b']')?;
+        s = &s[close + 1..];
+    }
+    Some(s.strip_prefix(b"\r").unwrap_or(s))
+}
+
+/// One prefix a CI system writes before a log line → the rest, or `None`.
+fn ci_prefix(s: &[u8]) -> Option<&[u8]> {
+    if let Some(rest) = gitlab_section(s) {
+        return Some(rest);
+    }
+    // Jenkins timestamper in a pipeline: `[2024-05-01T10:00:00.123Z] `, or `[10:00:00] `.
+    if let Some(inner) = s.strip_prefix(b"[") {
+        let rest = rfc3339(inner).or_else(|| clock(inner))?;
+        return rest.strip_prefix(b"] ").or_else(|| rest.strip_prefix(b"]"));
+    }
+    if let Some(rest) = rfc3339(s) {
+        // GitLab runner 17+: `2024-05-01T10:00:00.123456Z 00O ` (stream and
+        // type, `+` for the rest of a line); GitHub Actions / Azure: one space.
+        // An empty line keeps only its prefix, whose space trimming removed.
+        if rest.is_empty() {
+            return Some(rest);
+        }
+        let rest = rest.strip_prefix(b" ")?;
+        if let [a, b, b'O' | b'E', more @ ..] = rest {
+            if a.is_ascii_hexdigit() && b.is_ascii_hexdigit() {
+                match more {
+                    [] => return Some(more),
+                    [b' ' | b'+', more @ ..] => return Some(more),
+                    _ => {}
+                }
+            }
+        }
+        return Some(rest);
+    }
+    // Jenkins' classic timestamper: `10:00:00 ` (a space, not a colon, follows).
+    let rest = clock(s)?;
+    if rest.is_empty() {
+        return Some(rest);
+    }
+    rest.strip_prefix(b" ")
+}
+
+/// Removes what CI systems put before each line of a job log: GitHub Actions
+/// and Azure timestamps (`2024-05-01T10:00:00.1234567Z `), GitLab's
+/// timestamps (`… 00O `) and section markers, Jenkins' timestamper
+/// (`[2024-05-01T10:00:00.123Z] `, `[10:00:00] `, `10:00:00 `). Colours are
+/// removed first (`strip_ansi`), since GitLab puts `ESC[0K` around markers.
+/// A line without such a prefix is returned as it is.
+pub fn strip_ci_prefix(line: &str) -> &str {
+    let mut s = line.as_bytes();
+    // A timestamp and a section marker may both lead one line.
+    for _ in 0..3 {
+        match ci_prefix(s) {
+            Some(rest) => s = rest,
+            None => break,
+        }
+    }
+    // Every prefix is ASCII and ends on an ASCII byte, so this is a char boundary.
+    &line[line.len() - s.len()..]
+}
+
+/// A console line cleaned for reading: colours and CI log prefixes removed,
+/// surrounding whitespace trimmed.
+pub fn clean(line: &str) -> Cow<'_, str> {
+    match strip_ansi(line) {
+        Cow::Borrowed(l) => Cow::Borrowed(strip_ci_prefix(l).trim()),
+        Cow::Owned(l) => Cow::Owned(strip_ci_prefix(&l).trim().to_string()),
+    }
+}
+
+/// The cleaned lines of a sniffed prefix (BOM removed; lines that are not
+/// UTF-8, as the cut last line may be, are left out).
+pub fn sniff_lines(prefix: &[u8]) -> impl Iterator<Item = Cow<'_, str>> {
+    strip_bom(prefix)
+        .split(|&b| b == b'\n')
+        .filter_map(|l| std::str::from_utf8(l).ok())
+        .map(clean)
+}
+
+/// One console line as text: BOM (first line), colours, CI log prefixes and
+/// surrounding whitespace removed, invalid UTF-8 replaced (labels may quote
+/// anything). `None` for a line too long to keep.
 pub fn text_line(n: u64, line: Line<'_>) -> Option<String> {
     let bytes = match line {
         Line::Text(t) => t,
@@ -56,7 +188,7 @@ pub fn text_line(n: u64, line: Line<'_>) -> Option<String> {
     };
     let bytes = if n == 1 { strip_bom(bytes) } else { bytes };
     let text = String::from_utf8_lossy(trim_ascii(bytes));
-    Some(strip_ansi(&text).trim().to_string())
+    Some(clean(&text).into_owned())
 }
 
 /// The warning that says which of several summaries in one log was read.
@@ -89,5 +221,35 @@ mod tests {
         assert_eq!(strip_ansi("\u{1b}]0;title\u{7}x"), "x");
         assert_eq!(strip_ansi("plain"), "plain");
         assert_eq!(strip_ansi("cut \u{1b}["), "cut ");
+    }
+
+    #[test]
+    fn strips_ci_log_prefixes() {
+        for line in [
+            "2024-05-01T10:00:00.1234567Z   Success rate:\t100.00%",
+            "2024-05-01T10:00:00.123456Z 00O   Success rate:\t100.00%",
+            "2024-05-01T10:00:00.123456Z 01E+  Success rate:\t100.00%",
+            "[2024-05-01T10:00:00.123Z]   Success rate:\t100.00%",
+            "[10:00:00]   Success rate:\t100.00%",
+            "10:00:00   Success rate:\t100.00%",
+            "\u{1b}[0Ksection_start:1714557600:step_script[collapsed=true]\r\u{1b}[0K  Success rate:\t100.00%",
+            "2024-05-01T10:00:00+02:00 \u{1b}[32m  Success rate:\t100.00%\u{1b}[0m",
+        ] {
+            assert_eq!(clean(line), "Success rate:\t100.00%", "{line:?}");
+        }
+        // Content that only looks like a prefix stays.
+        for line in [
+            "summary =  14087 in 00:00:47 = 299.6/s",
+            "[2024-05-01 10:00:00,123] host/INFO/locust.main: Run time limit set",
+            "10:00:00(+0000) Phase started",
+            "2024-05-01 10:00:00,123 INFO o.a.j.r.Summariser: summary +",
+            "section_start:notanumber",
+        ] {
+            assert_eq!(clean(line), line, "{line:?}");
+        }
+        // An empty log line, its trailing space trimmed.
+        assert_eq!(clean("2024-05-01T10:00:00.1Z"), "");
+        assert_eq!(clean("2024-05-01T10:00:00.123456Z 00O"), "");
+        assert_eq!(clean("2024-05-01T10:00:00.1Zx"), "2024-05-01T10:00:00.1Zx");
     }
 }

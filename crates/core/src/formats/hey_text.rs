@@ -30,6 +30,7 @@ use std::collections::BTreeMap;
 
 use crate::error::IngestError;
 use crate::format::{strip_bom, trim_ascii, Decoder, Format, FormatSpec, IngestOptions};
+use crate::formats::console::{clean, sniff_lines};
 use crate::formats::decimal::parse_scaled;
 use crate::lines::{Line, LineSplitter};
 use crate::run::{Run, ToolReport};
@@ -52,15 +53,11 @@ const HEY_MAX_RESULTS: u64 = 1_000_000;
 const QUOTED_ERRORS: usize = 5;
 
 fn sniff(prefix: &[u8], _eof: bool) -> bool {
-    let prefix = strip_bom(prefix);
-    let mut lines = prefix
-        .split(|&b| b == b'\n')
-        .map(trim_ascii)
-        .filter(|l| !l.is_empty());
-    lines.next() == Some(b"Summary:")
+    let mut lines = sniff_lines(prefix).filter(|l| !l.is_empty());
+    lines.next().as_deref() == Some("Summary:")
         && lines
             .next()
-            .is_some_and(|l| l.starts_with(b"Total:") && l.ends_with(b"secs"))
+            .is_some_and(|l| l.starts_with("Total:") && l.ends_with("secs"))
 }
 
 fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {
@@ -105,6 +102,7 @@ impl HeyTextDecoder {
         let text = if n == 1 { strip_bom(text) } else { text };
         // Error messages may quote anything; decode leniently.
         let text = String::from_utf8_lossy(trim_ascii(text));
+        let text = clean(&text);
         if text.is_empty() {
             return;
         }

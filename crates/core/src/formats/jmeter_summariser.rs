@@ -22,8 +22,8 @@
 //! text the last one with a `=` line is read, and a warning names them.
 
 use crate::error::IngestError;
-use crate::format::{strip_bom, Decoder, Format, FormatSpec, IngestOptions};
-use crate::formats::console::{several_runs_warning, text_line};
+use crate::format::{Decoder, Format, FormatSpec, IngestOptions};
+use crate::formats::console::{several_runs_warning, sniff_lines, text_line};
 use crate::formats::decimal::parse_scaled;
 use crate::lines::LineSplitter;
 use crate::run::{Run, ToolReport};
@@ -41,10 +41,7 @@ pub const SPEC: FormatSpec = FormatSpec {
 };
 
 fn sniff(prefix: &[u8], _eof: bool) -> bool {
-    strip_bom(prefix)
-        .split(|&b| b == b'\n')
-        .filter_map(|l| std::str::from_utf8(l).ok())
-        .any(|l| summariser_line(l).is_some())
+    sniff_lines(prefix).any(|l| summariser_line(&l).is_some())
 }
 
 fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {

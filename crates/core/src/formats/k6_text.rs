@@ -34,8 +34,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::IngestError;
-use crate::format::{strip_bom, Decoder, Format, FormatSpec, IngestOptions};
-use crate::formats::console::{several_runs_warning, strip_ansi, text_line};
+use crate::format::{Decoder, Format, FormatSpec, IngestOptions};
+use crate::formats::console::{several_runs_warning, sniff_lines, text_line};
 use crate::formats::decimal::Decimal;
 use crate::lines::LineSplitter;
 use crate::run::{Run, ToolReport};
@@ -82,20 +82,15 @@ const BUILTIN: &[&str] = &[
 ];
 
 fn sniff(prefix: &[u8], _eof: bool) -> bool {
-    let prefix = strip_bom(prefix);
-    prefix
-        .split(|&b| b == b'\n')
-        .filter_map(|l| std::str::from_utf8(l).ok())
-        .any(|l| {
-            let l = strip_ansi(l);
-            let l = l.trim();
-            section_title(l).is_some_and(|t| t == "TOTAL RESULTS" || t == "THRESHOLDS")
-                || metric_row(l).is_some_and(|r| {
-                    r.sub.is_none()
-                        && matches!(r.name, "http_req_duration" | "http_reqs" | "iterations")
-                })
-                || progress_line(l).is_some()
-        })
+    sniff_lines(prefix).any(|l| {
+        let l = &*l;
+        section_title(l).is_some_and(|t| t == "TOTAL RESULTS" || t == "THRESHOLDS")
+            || metric_row(l).is_some_and(|r| {
+                r.sub.is_none()
+                    && matches!(r.name, "http_req_duration" | "http_reqs" | "iterations")
+            })
+            || progress_line(l).is_some()
+    })
 }
 
 fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {

@@ -35,8 +35,8 @@
 use std::collections::BTreeMap;
 
 use crate::error::IngestError;
-use crate::format::{strip_bom, Decoder, Format, FormatSpec, IngestOptions};
-use crate::formats::console::{several_runs_warning, strip_ansi, text_line};
+use crate::format::{Decoder, Format, FormatSpec, IngestOptions};
+use crate::formats::console::{several_runs_warning, sniff_lines, text_line};
 use crate::formats::decimal::parse_scaled;
 use crate::lines::LineSplitter;
 use crate::run::{Run, ToolReport};
@@ -57,14 +57,10 @@ pub const SPEC: FormatSpec = FormatSpec {
 const PERCENTILES: &str = "Response time percentiles";
 
 fn sniff(prefix: &[u8], _eof: bool) -> bool {
-    strip_bom(prefix)
-        .split(|&b| b == b'\n')
-        .filter_map(|l| std::str::from_utf8(l).ok())
-        .any(|l| {
-            let l = strip_ansi(l);
-            let l = l.trim();
-            stats_header(l) || l.starts_with(PERCENTILES)
-        })
+    sniff_lines(prefix).any(|l| {
+        let l = &*l;
+        stats_header(l) || l.starts_with(PERCENTILES)
+    })
 }
 
 fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {

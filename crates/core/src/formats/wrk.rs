@@ -33,6 +33,7 @@
 
 use crate::error::IngestError;
 use crate::format::{strip_bom, trim_ascii, Decoder, Format, FormatSpec, IngestOptions};
+use crate::formats::console::{clean, sniff_lines};
 use crate::formats::decimal::{parse_scaled, Decimal};
 use crate::formats::hgrm::{Spectrum, SpectrumLine};
 use crate::lines::{Line, LineSplitter};
@@ -55,21 +56,10 @@ pub const SPEC: FormatSpec = FormatSpec {
 const MAX_LISTED_RUNS: usize = 10;
 
 fn sniff(prefix: &[u8], _eof: bool) -> bool {
-    let prefix = strip_bom(prefix);
-    let mut lines = prefix
-        .split(|&b| b == b'\n')
-        .map(trim_ascii)
-        .filter(|l| !l.is_empty());
+    let mut lines = sniff_lines(prefix).filter(|l| !l.is_empty());
     while let Some(line) = lines.next() {
-        let Ok(line) = std::str::from_utf8(line) else {
-            continue;
-        };
-        if running_line(line).is_some() {
-            return lines
-                .next()
-                .and_then(|l| std::str::from_utf8(l).ok())
-                .and_then(threads_line)
-                .is_some();
+        if running_line(&line).is_some() {
+            return lines.next().and_then(|l| threads_line(&l)).is_some();
         }
     }
     false
@@ -180,6 +170,7 @@ impl WrkDecoder {
         let Ok(text) = std::str::from_utf8(trim_ascii(text)) else {
             return;
         };
+        let text = &*clean(text);
         if let Some(url) = running_line(text) {
             if self.run.is_some() {
                 self.more_runs.push(n);
