@@ -1,78 +1,11 @@
 //! Scales and ticks for the SVG charts. Pure arithmetic, tested natively.
 
-/// Maps a data interval onto a pixel interval.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Linear {
-    pub d0: f64,
-    pub d1: f64,
-    pub r0: f64,
-    pub r1: f64,
-}
+pub use verdict_core::units::{nice_max, nice_step, Linear};
+use verdict_core::units::{ticks, Steps};
 
-impl Linear {
-    /// A scale from `[d0, d1]` to `[r0, r1]`; an empty domain is widened so
-    /// a single value still lands in the middle.
-    pub fn new(d0: f64, d1: f64, r0: f64, r1: f64) -> Linear {
-        let (d0, d1) = if (d1 - d0).abs() < f64::EPSILON {
-            (d0 - 0.5, d1 + 0.5)
-        } else {
-            (d0, d1)
-        };
-        Linear { d0, d1, r0, r1 }
-    }
-
-    /// Pixel position of `v`.
-    pub fn map(&self, v: f64) -> f64 {
-        self.r0 + (v - self.d0) / (self.d1 - self.d0) * (self.r1 - self.r0)
-    }
-
-    /// Data value at pixel `px`.
-    pub fn invert(&self, px: f64) -> f64 {
-        self.d0 + (px - self.r0) / (self.r1 - self.r0) * (self.d1 - self.d0)
-    }
-}
-
-/// The 1, 2, 5 × 10^k step that cuts `[lo, hi]` into the number of parts
-/// closest to `n`.
-pub fn nice_step(lo: f64, hi: f64, n: usize) -> f64 {
-    let n = n.max(1) as f64;
-    let raw = (hi - lo) / n;
-    if !(raw.is_finite() && raw > 0.0) {
-        return 1.0;
-    }
-    let magnitude = 10f64.powf(raw.log10().floor());
-    let parts = |step: f64| ((hi - lo) / step - n).abs();
-    [1.0, 2.0, 5.0, 10.0]
-        .iter()
-        .map(|m| m * magnitude)
-        .fold(magnitude, |best, step| {
-            if parts(step) < parts(best) {
-                step
-            } else {
-                best
-            }
-        })
-}
-
-/// "Nice" tick values covering `[lo, hi]`, about `n` of them.
+/// "Nice" tick values covering `[lo, hi]`, about `n` of them ([`Steps::Page`]).
 pub fn nice_ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
-    if !(lo.is_finite() && hi.is_finite()) || hi <= lo {
-        return vec![lo];
-    }
-    let step = nice_step(lo, hi, n);
-    let first = (lo / step).ceil() as i64;
-    let last = (hi / step + 1e-9).floor() as i64;
-    // Multiplying integers avoids accumulating float dust such as 0.30000000000000004.
-    (first..=last).map(|k| k as f64 * step).collect()
-}
-
-/// The top of a value axis: the smallest nice tick at or above `max`.
-pub fn nice_max(max: f64) -> f64 {
-    if !(max.is_finite() && max > 0.0) {
-        return 1.0;
-    }
-    let step = nice_step(0.0, max, 5);
-    (max / step).ceil() * step
+    ticks(lo, hi, n, Steps::Page)
 }
 
 /// The HdrHistogram plotter's x position for percentile `p` (0..100):

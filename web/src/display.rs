@@ -1,6 +1,9 @@
 //! Numbers as people read them. Every figure on the page also carries its
 //! exact value in `data-value` ([`exact`]); these functions only round for
-//! the eye.
+//! the eye. The definitions live in [`verdict_core::units`], shared with the
+//! CLI and the report.
+
+use verdict_core::units::{self, axis_label, millis, Axis, Millis, Percent, Significant};
 
 /// The exact value for `data-value`: Rust's shortest representation that
 /// reads back to the same `f64` (what `JSON.parse` gives for the CLI's JSON).
@@ -9,57 +12,31 @@ pub fn exact(v: f64) -> String {
 }
 
 /// Milliseconds with about three significant digits, switching to seconds
-/// at 1000 ms: `0.74`, `69.9`, `524`, `2.65 s`.
+/// at 1000 ms ([`Millis::Page`]): `0.74`, `69.9`, `524`, `2.65 s`.
 pub fn ms(v: f64) -> String {
-    let a = v.abs();
-    if a >= 1000.0 {
-        format!("{:.2} s", v / 1000.0)
-    } else if a >= 100.0 {
-        format!("{v:.0}")
-    } else if a >= 10.0 {
-        format!("{v:.1}")
-    } else {
-        format!("{v:.2}")
-    }
+    millis(v, Millis::Page)
 }
 
-/// Milliseconds with the unit: `69.9 ms`, `2.65 s`.
+/// Milliseconds with the unit ([`Millis::PageUnit`]): `69.9 ms`, `2.65 s`.
 pub fn ms_unit(v: f64) -> String {
-    let s = ms(v);
-    if s.ends_with(" s") {
-        s
-    } else {
-        format!("{s} ms")
-    }
+    millis(v, Millis::PageUnit)
 }
 
-/// A tick label for a millisecond axis: no decimals it does not need
-/// (`0`, `0.5`, `250`), whole seconds past 1000 ms (`2 s`, `1.5 s`).
+/// A tick label for a millisecond axis ([`Axis::PageMs`]): no decimals it
+/// does not need (`0`, `0.5`, `250`), whole seconds past 1000 ms (`2 s`, `1.5 s`).
 pub fn axis_ms(v: f64) -> String {
-    if v.abs() >= 1000.0 {
-        format!("{} s", plain(v / 1000.0))
-    } else {
-        plain(v)
-    }
+    axis_label(v, Axis::PageMs)
 }
 
-/// Three significant digits for any magnitude: `0`, `1.86`, `7.31e-6`.
+/// Three significant digits for any magnitude ([`Significant::Any`]): `0`,
+/// `1.86`, `7.31e-6`.
 pub fn significant(v: f64) -> String {
-    if v == 0.0 || !v.is_finite() {
-        return plain(v);
-    }
-    if (1e-3..1e6).contains(&v.abs()) {
-        let decimals = (2 - v.abs().log10().floor() as i32).max(0) as usize;
-        format!("{v:.decimals$}")
-    } else {
-        format!("{v:.2e}")
-    }
+    units::significant(v, Significant::Any)
 }
 
-/// A tick value without float dust: `0.6000000000000001` → `0.6`.
+/// A tick value without float dust ([`Axis::Plain`]): `0.6000000000000001` → `0.6`.
 pub fn plain(v: f64) -> String {
-    let rounded = (v * 1e6).round() / 1e6;
-    format!("{}", if rounded == 0.0 { 0.0 } else { rounded })
+    axis_label(v, Axis::Plain)
 }
 
 /// A speed in MB/s with two significant digits at least: `0.22`, `4.5`, `95`.
@@ -86,19 +63,10 @@ pub fn count(n: u64) -> String {
     out
 }
 
-/// A fraction as a percentage: `0.0035` → `0.35%`, tiny non-zero rates keep
-/// a significant digit (`0.004%`) so they never read as zero.
+/// A fraction as a percentage ([`Percent::Page`]): `0.0035` → `0.35%`, tiny
+/// non-zero rates keep a significant digit (`0.004%`) so they never read as zero.
 pub fn percent(fraction: f64) -> String {
-    let p = fraction * 100.0;
-    if p == 0.0 {
-        "0%".into()
-    } else if p.abs() < 0.01 {
-        format!("{p:.1e}%")
-    } else if p.abs() < 10.0 {
-        format!("{p:.2}%")
-    } else {
-        format!("{p:.1}%")
-    }
+    units::percent(fraction, Percent::Page)
 }
 
 /// A rate per second: `116.6`, `0.25`.

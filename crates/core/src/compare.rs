@@ -467,10 +467,6 @@ fn populations<'a>(
     (list, only_a, only_b)
 }
 
-fn ms(us: u64) -> f64 {
-    us as f64 / 1000.0
-}
-
 /// The counts and effective sizes behind an error-rate test: a difference of
 /// proportions whose variance allows for each run's design effect (or none,
 /// when requests must be taken as independent).
@@ -609,7 +605,9 @@ fn estimate(p: &Population<'_>, cx: &Context<'_>, seed: u64) -> Estimated {
     let mut latency: Vec<QuantileComparison> = Vec::new();
     let mut tested: Vec<(usize, [f64; 2])> = Vec::new();
     for (i, (&(q, label), d)) in QUANTILES.iter().zip(&cx.latency_effects).enumerate() {
-        let value = |h: &Histogram<u64>| (!h.is_empty()).then(|| ms(h.value_at_quantile(q)));
+        let value = |h: &Histogram<u64>| {
+            (!h.is_empty()).then(|| crate::units::us_to_ms(h.value_at_quantile(q)))
+        };
         let change = Change::new(
             value(sa.hist).unwrap_or(f64::NAN),
             value(sb.hist).unwrap_or(f64::NAN),

@@ -89,11 +89,8 @@ pub fn histogram_base64<T: hdrhistogram::Counter>(h: &Histogram<T>) -> Result<St
     Ok(base64::engine::general_purpose::STANDARD.encode(bytes))
 }
 
-fn seconds(us: i64) -> String {
-    // Whole milliseconds, as HdrHistogram's writers print them.
-    let ms = us.div_euclid(1000);
-    format!("{}.{:03}", ms.div_euclid(1000), ms.rem_euclid(1000))
-}
+// Whole milliseconds, as HdrHistogram's writers print them.
+use crate::units::log_seconds as seconds;
 
 /// The run's per-endpoint time windows as an HdrHistogram interval log:
 /// one `Tag=endpoint` line per endpoint per window that holds requests, in

@@ -48,6 +48,7 @@ pub mod summary;
 pub mod time;
 pub mod timeline;
 pub mod trend;
+pub mod units;
 pub mod utf16;
 pub mod windows;
 

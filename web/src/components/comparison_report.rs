@@ -8,6 +8,7 @@ use std::rc::Rc;
 use verdict_core::compare::{
     Change, Comparison, ErrorRateComparison, QuantileComparison, RowComparison, Verdict,
 };
+use verdict_core::units::{significant, Significant};
 use verdict_core::RunSummary;
 use yew::prelude::*;
 
@@ -54,22 +55,10 @@ fn relative(c: &Change) -> String {
         .map_or("–".into(), |r| format!("{:+.1}%", r * 100.0))
 }
 
-/// A ratio with three significant digits, however small or large.
+/// A ratio with three significant digits, however small or large
+/// ([`Significant::Ratio`]): `×1.23`.
 fn ratio(v: f64) -> String {
-    if v == 0.0 || (0.001..1000.0).contains(&v) {
-        let decimals = if v >= 100.0 {
-            0
-        } else if v >= 10.0 {
-            1
-        } else if v >= 1.0 {
-            2
-        } else {
-            (2 - v.log10().floor() as i32).clamp(2, 5) as usize
-        };
-        format!("×{v:.decimals$}")
-    } else {
-        format!("×{v:.2e}")
-    }
+    format!("×{}", significant(v, Significant::Ratio))
 }
 
 fn p_cell(p: Option<f64>) -> Html {

@@ -8,6 +8,7 @@ use yew::prelude::*;
 use crate::charts::{nearest, nice_max, nice_ticks, polyline, Linear};
 use crate::components::{key_step, pointer_x, tooltip};
 use crate::display;
+use verdict_core::units::axis_seconds as seconds_label;
 
 #[derive(Properties, PartialEq)]
 pub struct TimelineChartProps {
@@ -28,20 +29,6 @@ const TOP: f64 = 14.0;
 const STRIP: f64 = 34.0;
 const GAP: f64 = 10.0;
 const BOTTOM: f64 = 24.0;
-
-fn seconds_label(t: f64) -> String {
-    if t.abs() >= 3600.0 {
-        format!(
-            "{:.0}:{:02.0} h",
-            (t / 3600.0).trunc(),
-            (t % 3600.0 / 60.0).trunc()
-        )
-    } else if t.abs() >= 600.0 {
-        format!("{:.0} min", t / 60.0)
-    } else {
-        format!("{t:.0} s")
-    }
-}
 
 #[component]
 pub fn TimelineChart(props: &TimelineChartProps) -> Html {

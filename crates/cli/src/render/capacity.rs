@@ -5,7 +5,7 @@ use std::fmt::Write;
 use verdict_core::capacity::what_if::Outcome;
 use verdict_core::capacity::{CapacityReport, ExclusionReason, Level, UslReport};
 
-use crate::render::numbers::ms_digits as ms;
+use crate::render::numbers::{ms_digits as ms, opt_percent};
 
 fn opt_ms(v: Option<f64>) -> String {
     v.map_or("-".into(), ms)
@@ -64,8 +64,7 @@ fn level_row(l: &Level, q: f64) -> Vec<String> {
         format!("{}", l.concurrency),
         format!("{:.1}", l.throughput),
         l.requests.map_or("-".into(), |n| n.to_string()),
-        l.error_rate
-            .map_or("-".into(), |e| format!("{:.2}%", e * 100.0)),
+        opt_percent(l.error_rate),
         opt_ms(l.mean_ms),
         opt_ms(p.map(|p| p.value_ms)),
         interval,

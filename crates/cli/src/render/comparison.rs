@@ -3,6 +3,7 @@
 use verdict_core::compare::{Change, Comparison, RowComparison, SignificanceTest, Verdict};
 
 use crate::render::numbers::{ms, ratio};
+use verdict_core::units::{percent, Percent};
 
 fn signed_percent(c: &Change) -> String {
     c.relative
@@ -44,8 +45,8 @@ fn cells(r: &RowComparison) -> Vec<[String; 8]> {
         out.push([
             String::new(),
             "errors".into(),
-            format!("{:.2}%", e.change.baseline * 100.0),
-            format!("{:.2}%", e.change.candidate * 100.0),
+            percent(e.change.baseline, Percent::Table),
+            percent(e.change.candidate, Percent::Table),
             format!("{:+.2} pp", e.change.absolute * 100.0),
             format!("{:+.2}–{:+.2} pp", iv.low * 100.0, iv.high * 100.0),
             p_value(&Some(e.test)),

@@ -1,52 +1,31 @@
 //! Numbers as the CLI prints them: milliseconds to three significant digits
 //! or so, ratios, percentages, rates. Every table of every command uses
-//! these, so one value reads the same wherever it appears.
+//! these, so one value reads the same wherever it appears. The definitions
+//! live in [`verdict_core::units`], shared with the report and the page.
 
-/// Milliseconds: `0.85`, `19.6`, `243`, `1.23s`; `-` when not finite.
+use verdict_core::units::{millis, percent, significant, Millis, Percent, Significant};
+
+/// Milliseconds ([`Millis::Table`]): `0.85`, `19.6`, `243`, `1.23s`; `-`
+/// when not finite.
 pub fn ms(v: f64) -> String {
-    if !v.is_finite() {
-        "-".into()
-    } else if v >= 1000.0 {
-        format!("{:.2}s", v / 1000.0)
-    } else if v >= 100.0 {
-        format!("{v:.0}")
-    } else if v >= 10.0 {
-        format!("{v:.1}")
-    } else {
-        format!("{v:.2}")
-    }
+    millis(v, Millis::Table)
 }
 
-/// A ratio with three significant digits, however small or large.
+/// A ratio with three significant digits, however small or large
+/// ([`Significant::Ratio`]); `-` when not finite.
 pub fn ratio(v: f64) -> String {
-    if !v.is_finite() {
-        "-".into()
-    } else if v == 0.0 || (0.001..1000.0).contains(&v) {
-        let decimals = if v >= 100.0 {
-            0
-        } else if v >= 10.0 {
-            1
-        } else if v >= 1.0 {
-            2
-        } else {
-            (2 - v.log10().floor() as i32).clamp(2, 5) as usize
-        };
-        format!("{v:.decimals$}")
+    if v.is_finite() {
+        significant(v, Significant::Ratio)
     } else {
-        format!("{v:.2e}")
+        "-".into()
     }
 }
 
-/// Milliseconds that never switch to seconds (capacity tables, whose
-/// columns compare levels side by side): `0.85`, `19.6`, `1234`.
+/// Milliseconds that never switch to seconds ([`Millis::Column`]), for
+/// capacity tables, whose columns compare levels side by side: `0.85`,
+/// `19.6`, `1234`.
 pub fn ms_digits(v: f64) -> String {
-    if v >= 100.0 {
-        format!("{v:.0}")
-    } else if v >= 10.0 {
-        format!("{v:.1}")
-    } else {
-        format!("{v:.2}")
-    }
+    millis(v, Millis::Column)
 }
 
 /// [`ms`] of a value that may be missing (`-`).
@@ -56,7 +35,7 @@ pub fn opt_ms(v: Option<f64>) -> String {
 
 /// A proportion as a percentage with two decimals: `0.79%`.
 pub fn opt_percent(v: Option<f64>) -> String {
-    v.map_or("-".into(), |v| format!("{:.2}%", v * 100.0))
+    v.map_or("-".into(), |v| percent(v, Percent::Table))
 }
 
 /// A rate (req/s) with one decimal.

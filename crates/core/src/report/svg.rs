@@ -3,68 +3,22 @@
 use std::fmt::Write;
 
 use super::esc;
+use crate::units::{self, axis_label, Axis, Empty, Linear, Steps};
 
-/// A linear scale from a data domain onto a pixel range.
-#[derive(Debug, Clone, Copy)]
-pub struct Scale {
-    pub d0: f64,
-    pub d1: f64,
-    pub r0: f64,
-    pub r1: f64,
+/// A scale whose empty domain is widened upwards, so a single value sits
+/// at the start of the axis.
+fn scale(d0: f64, d1: f64, r0: f64, r1: f64) -> Linear {
+    Linear::widened(d0, d1, r0, r1, Empty::Above)
 }
 
-impl Scale {
-    pub fn new(d0: f64, d1: f64, r0: f64, r1: f64) -> Scale {
-        let d1 = if (d1 - d0).abs() < 1e-12 {
-            d0 + 1.0
-        } else {
-            d1
-        };
-        Scale { d0, d1, r0, r1 }
-    }
-
-    pub fn at(&self, x: f64) -> f64 {
-        self.r0 + (x - self.d0) / (self.d1 - self.d0) * (self.r1 - self.r0)
-    }
-}
-
-/// About `n` round tick values covering `lo..=hi`.
+/// About `n` round tick values covering `lo..=hi` ([`Steps::Report`]).
 pub fn ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
-    if hi.partial_cmp(&lo) != Some(std::cmp::Ordering::Greater)
-        || !lo.is_finite()
-        || !hi.is_finite()
-    {
-        return vec![lo];
-    }
-    let raw = (hi - lo) / n.max(1) as f64;
-    let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
-        .iter()
-        .map(|m| m * mag)
-        .find(|s| *s >= raw)
-        .unwrap_or(mag * 10.0);
-    let mut out = Vec::new();
-    let mut t = (lo / step).ceil() * step;
-    while t <= hi + step * 1e-9 {
-        out.push(if t.abs() < step * 1e-9 { 0.0 } else { t });
-        t += step;
-    }
-    out
+    units::ticks(lo, hi, n, Steps::Report)
 }
 
-/// A short label for a tick value.
+/// A short label for a tick value ([`Axis::Report`]).
 pub fn tick_label(x: f64) -> String {
-    if x == 0.0 {
-        "0".into()
-    } else if x.abs() >= 1000.0 && (x / 1000.0).fract() == 0.0 {
-        format!("{}k", x / 1000.0)
-    } else if x.abs() >= 10.0 || x.fract() == 0.0 {
-        format!("{x:.0}")
-    } else if x.abs() >= 1.0 {
-        format!("{x:.1}")
-    } else {
-        format!("{x:.2}")
-    }
+    axis_label(x, Axis::Report)
 }
 
 /// One series of a line chart.
@@ -93,7 +47,7 @@ const PAD_R: f64 = 52.0;
 const PAD_T: f64 = 28.0;
 const PAD_B: f64 = 34.0;
 
-fn path(points: &[(f64, f64)], x: &Scale, y: &Scale) -> String {
+fn path(points: &[(f64, f64)], x: &Linear, y: &Linear) -> String {
     let mut d = String::new();
     let mut pen_up = true;
     for &(a, b) in points {
@@ -105,8 +59,8 @@ fn path(points: &[(f64, f64)], x: &Scale, y: &Scale) -> String {
             d,
             "{}{:.1},{:.1} ",
             if pen_up { "M" } else { "L" },
-            x.at(a),
-            y.at(b)
+            x.map(a),
+            y.map(b)
         );
         pen_up = false;
     }
@@ -135,8 +89,8 @@ pub fn time_chart(c: &TimeChart<'_>) -> String {
         y1 = y1.max(*limit * 1.1);
     }
     let y1 = if y1 <= 0.0 { 1.0 } else { y1 * 1.05 };
-    let x = Scale::new(x0, x1, PAD_L, W - PAD_R);
-    let y = Scale::new(0.0, y1, H - PAD_B, PAD_T);
+    let x = scale(x0, x1, PAD_L, W - PAD_R);
+    let y = scale(0.0, y1, H - PAD_B, PAD_T);
     let mut s = String::new();
     let _ = write!(
         s,
@@ -149,10 +103,10 @@ pub fn time_chart(c: &TimeChart<'_>) -> String {
             s,
             "<line class=\"grid\" x1=\"{PAD_L}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/><text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
             W - PAD_R,
-            y.at(t),
-            y.at(t),
+            y.map(t),
+            y.map(t),
             PAD_L - 6.0,
-            y.at(t) + 4.0,
+            y.map(t) + 4.0,
             tick_label(t)
         );
     }
@@ -160,7 +114,7 @@ pub fn time_chart(c: &TimeChart<'_>) -> String {
         let _ = write!(
             s,
             "<text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
-            x.at(t),
+            x.map(t),
             H - PAD_B + 16.0,
             tick_label(t)
         );
@@ -177,9 +131,9 @@ pub fn time_chart(c: &TimeChart<'_>) -> String {
     if let Some((label, bars)) = &c.bars {
         let max = bars.iter().map(|b| b.1).fold(0.0, f64::max);
         if max > 0.0 {
-            let bar_y = Scale::new(0.0, max.max(5.0), H - PAD_B, H - PAD_B - 24.0);
+            let bar_y = scale(0.0, max.max(5.0), H - PAD_B, H - PAD_B - 24.0);
             let width = if bars.len() > 1 {
-                ((x.at(bars[1].0) - x.at(bars[0].0)) * 0.8).max(1.0)
+                ((x.map(bars[1].0) - x.map(bars[0].0)) * 0.8).max(1.0)
             } else {
                 4.0
             };
@@ -187,9 +141,9 @@ pub fn time_chart(c: &TimeChart<'_>) -> String {
                 let _ = write!(
                     s,
                     "<rect class=\"errbar\" x=\"{:.1}\" y=\"{:.1}\" width=\"{width:.1}\" height=\"{:.1}\"><title>{} {v} at {t:.0} s</title></rect>",
-                    x.at(t),
-                    bar_y.at(v),
-                    (H - PAD_B) - bar_y.at(v),
+                    x.map(t),
+                    bar_y.map(v),
+                    (H - PAD_B) - bar_y.map(v),
                     esc(label)
                 );
             }
@@ -198,13 +152,13 @@ pub fn time_chart(c: &TimeChart<'_>) -> String {
     if let Some((label, points)) = &c.right {
         let max = points.iter().map(|p| p.1).fold(0.0, f64::max);
         if max > 0.0 {
-            let r = Scale::new(0.0, max * 1.1, H - PAD_B, PAD_T);
+            let r = scale(0.0, max * 1.1, H - PAD_B, PAD_T);
             let mut d = String::new();
             for (i, &(t, v)) in points.iter().enumerate() {
                 if i == 0 {
-                    let _ = write!(d, "M{:.1},{:.1} ", x.at(t), r.at(v));
+                    let _ = write!(d, "M{:.1},{:.1} ", x.map(t), r.map(v));
                 } else {
-                    let _ = write!(d, "H{:.1} V{:.1} ", x.at(t), r.at(v));
+                    let _ = write!(d, "H{:.1} V{:.1} ", x.map(t), r.map(v));
                 }
             }
             let _ = write!(s, "<path class=\"conc\" d=\"{d}\"/>");
@@ -213,7 +167,7 @@ pub fn time_chart(c: &TimeChart<'_>) -> String {
                     s,
                     "<text class=\"tick conc-tick\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
                     W - PAD_R + 6.0,
-                    r.at(t) + 4.0,
+                    r.map(t) + 4.0,
                     tick_label(t)
                 );
             }
@@ -233,10 +187,10 @@ pub fn time_chart(c: &TimeChart<'_>) -> String {
             s,
             "<line class=\"limit\" x1=\"{PAD_L}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/><text class=\"limit-label\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
             W - PAD_R,
-            y.at(*limit),
-            y.at(*limit),
+            y.map(*limit),
+            y.map(*limit),
             PAD_L + 4.0,
-            y.at(*limit) - 4.0,
+            y.map(*limit) - 4.0,
             esc(label)
         );
     }
@@ -293,8 +247,8 @@ pub fn distribution_chart(
         y1 = y1.max(l * 1.1);
     }
     let y1 = if y1 <= 0.0 { 1.0 } else { y1 * 1.05 };
-    let x = Scale::new(0.0, x1, PAD_L, W - PAD_R);
-    let y = Scale::new(0.0, y1, H - PAD_B, PAD_T);
+    let x = scale(0.0, x1, PAD_L, W - PAD_R);
+    let y = scale(0.0, y1, H - PAD_B, PAD_T);
     let mut s = String::new();
     let _ = write!(
         s,
@@ -307,16 +261,16 @@ pub fn distribution_chart(
             s,
             "<line class=\"grid\" x1=\"{PAD_L}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/><text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
             W - PAD_R,
-            y.at(t),
-            y.at(t),
+            y.map(t),
+            y.map(t),
             PAD_L - 6.0,
-            y.at(t) + 4.0,
+            y.map(t) + 4.0,
             tick_label(t)
         );
     }
     let labels = ["0%", "90%", "99%", "99.9%", "99.99%", "99.999%", "99.9999%"];
     for (k, label) in labels.iter().enumerate().take((x1 as usize) + 1) {
-        let at = x.at(k as f64);
+        let at = x.map(k as f64);
         let _ = write!(
             s,
             "<line class=\"grid\" x1=\"{at:.1}\" x2=\"{at:.1}\" y1=\"{PAD_T}\" y2=\"{:.1}\"/><text class=\"tick\" x=\"{at:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
@@ -338,10 +292,10 @@ pub fn distribution_chart(
             s,
             "<line class=\"limit\" x1=\"{PAD_L}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/><text class=\"limit-label\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
             W - PAD_R,
-            y.at(*l),
-            y.at(*l),
+            y.map(*l),
+            y.map(*l),
             PAD_L + 4.0,
-            y.at(*l) - 4.0,
+            y.map(*l) - 4.0,
             esc(label)
         );
     }
@@ -376,8 +330,8 @@ pub fn interval_strip(
     let f = |v: f64| if log { v.max(1e-9).ln() } else { v };
     let (a, b) = (f(lo), f(hi));
     let pad = ((b - a).abs() * 0.15).max(if log { 0.1 } else { hi.abs() * 0.05 + 1e-9 });
-    let x = Scale::new(a - pad, b + pad, 6.0, SW - 6.0);
-    let px = |v: f64| x.at(f(v));
+    let x = scale(a - pad, b + pad, 6.0, SW - 6.0);
+    let px = |v: f64| x.map(f(v));
     let (x0, x1) = (low.map_or(2.0, px), high.map_or(SW - 2.0, px));
     let mut s = format!("<svg class=\"strip\" viewBox=\"0 0 {SW} {SH}\" width=\"{SW}\" height=\"{SH}\" aria-hidden=\"true\">");
     let _ = write!(
@@ -430,8 +384,8 @@ pub fn windows_chart(
     const CH: f64 = 150.0;
     let x1 = windows.iter().map(|w| w.1).fold(0.0, f64::max);
     let y1 = windows.iter().map(|w| w.2).fold(limit, f64::max) * 1.1;
-    let x = Scale::new(0.0, x1.max(1.0), PAD_L, W - PAD_R);
-    let y = Scale::new(0.0, if y1 > 0.0 { y1 } else { 1.0 }, CH - 26.0, 18.0);
+    let x = scale(0.0, x1.max(1.0), PAD_L, W - PAD_R);
+    let y = scale(0.0, if y1 > 0.0 { y1 } else { 1.0 }, CH - 26.0, 18.0);
     let mut s = format!(
         "<svg class=\"chart\" viewBox=\"0 0 {W} {CH}\" role=\"img\" aria-label=\"{0}\"><title>{0}</title><text class=\"axis\" x=\"{PAD_L}\" y=\"11\">{0}</text>",
         esc(title)
@@ -441,10 +395,10 @@ pub fn windows_chart(
             s,
             "<line class=\"grid\" x1=\"{PAD_L}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/><text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
             W - PAD_R,
-            y.at(t),
-            y.at(t),
+            y.map(t),
+            y.map(t),
             PAD_L - 6.0,
-            y.at(t) + 4.0,
+            y.map(t) + 4.0,
             tick_label(t)
         );
     }
@@ -452,20 +406,20 @@ pub fn windows_chart(
         let _ = write!(
             s,
             "<text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
-            x.at(t),
+            x.map(t),
             CH - 10.0,
             tick_label(t)
         );
     }
     for &(a, b, v, class) in windows {
-        let (xa, xb) = (x.at(a), x.at(b));
+        let (xa, xb) = (x.map(a), x.map(b));
         let _ = write!(
             s,
             "<rect class=\"wbar {class}\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"><title>{a:.0}–{b:.0} s: {v:.3} {}</title></rect>",
             xa + 0.5,
-            y.at(v),
+            y.map(v),
             (xb - xa - 1.0).max(1.0),
-            (CH - 26.0) - y.at(v),
+            (CH - 26.0) - y.map(v),
             esc(unit_label)
         );
     }
@@ -473,8 +427,8 @@ pub fn windows_chart(
         s,
         "<line class=\"limit\" x1=\"{PAD_L}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/>",
         W - PAD_R,
-        y.at(limit),
-        y.at(limit)
+        y.map(limit),
+        y.map(limit)
     );
     s.push_str("</svg>");
     s

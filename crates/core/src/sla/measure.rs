@@ -390,9 +390,7 @@ pub fn extreme(t: &Totals, statistic: &Statistic) -> Option<Measured> {
 }
 
 /// `0.95` → `95`, `0.975` → `97.5`.
-pub fn pct(x: f64) -> String {
-    super::model::number((x * 1e6).round() / 1e4)
-}
+pub use crate::units::percent_number as pct;
 
 #[cfg(test)]
 mod tests {

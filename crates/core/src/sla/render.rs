@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use super::verdict::{Basis, Outcome, Verdict};
+use crate::units::{millis, percent, Millis, Percent};
 
 /// A value in the verdict's unit, for people: `141.4 ms`, `0.351%`, `75.9/s`.
 pub fn value(unit: &str, x: f64) -> String {
@@ -12,29 +13,8 @@ pub fn value(unit: &str, x: f64) -> String {
         return "—".into();
     }
     match unit {
-        "ms" => {
-            if x >= 1000.0 {
-                format!("{:.3} s", x / 1000.0)
-            } else if x >= 100.0 {
-                format!("{x:.1} ms")
-            } else if x >= 10.0 {
-                format!("{x:.2} ms")
-            } else {
-                format!("{x:.3} ms")
-            }
-        }
-        "fraction" => {
-            let p = x * 100.0;
-            if p == 0.0 {
-                "0%".into()
-            } else if p >= 10.0 {
-                format!("{p:.1}%")
-            } else if p >= 0.1 {
-                format!("{p:.2}%")
-            } else {
-                format!("{p:.4}%")
-            }
-        }
+        "ms" => millis(x, Millis::Verdict),
+        "fraction" => percent(x, Percent::Verdict),
         "per_s" => format!("{x:.1}/s"),
         "count" => format!("{}", x.round() as i64),
         _ => format!("{x}"),
