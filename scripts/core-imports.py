@@ -5,8 +5,9 @@ Every path a module names (`use crate::…`, `use super::…`, `crate::x::y` in
 code, a child module's name in its parent) becomes an edge to the module that
 defines it; re-exports (`pub use`) are followed to where the item lives. Code
 after `#[cfg(test)]` is a test and is listed apart: it does not count towards
-circles. Exits 1 when there is a circle (or more edges against the layer order
-than --allow-up).
+circles. Also checks the layer order (LAYERS, as lib.rs states it). Exits 1
+when there is a circle, a module without a layer, or more imports against the
+layer order than --allow-up.
 
     python3 scripts/core-imports.py            # circles and layer check
     python3 scripts/core-imports.py --edges    # also every edge, one per line
@@ -20,6 +21,20 @@ import sys
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "crates", "core", "src")
 
 IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
+
+# The layer order written in crates/core/src/lib.rs, bottom first: a module
+# may import from its own layer and the ones below. Keep the two in step.
+LAYERS = [
+    ["error", "format", "time", "utf16", "lines", "stats", "activity"],
+    ["options"],
+    ["summary", "series", "timeline", "windows", "run", "snapshot", "saved", "export"],
+    ["decoder"],
+    ["formats"],
+    ["session"],
+    ["group", "compare", "sla", "capacity", "trend", "report"],
+    ["crate"],
+]
+LAYER_OF = {m: i for i, layer in enumerate(LAYERS) for m in layer}
 
 
 def module_of(rel):
@@ -250,6 +265,17 @@ def main():
             print(f"{a} -> {b}  ({os.path.relpath(files[a], ROOT)}:{line}{', test' if test else ''})")
         print()
 
+    def top(mod):
+        return mod.split("::")[0]
+
+    unplaced = sorted({top(m) for m in modules} - set(LAYER_OF))
+    up = sorted(
+        (a, b)
+        for a in graph
+        for b in graph[a]
+        if top(a) in LAYER_OF and top(b) in LAYER_OF and LAYER_OF[top(b)] > LAYER_OF[top(a)]
+    )
+
     circles = [c for c in sccs if len(c) > 1]
     n_edges = sum(len(v) for v in graph.values())
     print(f"{len(modules)} modules, {n_edges} import edges (tests apart)")
@@ -261,7 +287,12 @@ def main():
             print(f"    {a} -> {b}  ({os.path.relpath(files[a], ROOT)}:{line})")
     if not circles:
         print("no import circle")
-    return 1 if circles else 0
+    for m in unplaced:
+        print(f"module {m} has no layer in LAYERS (and lib.rs)")
+    print(f"{len(up)} import(s) against the layer order (allowed: {args.allow_up})")
+    for a, b in up:
+        print(f"    {a} -> {b}  ({os.path.relpath(files[a], ROOT)}:{edges[(a, b)][0]})")
+    return 1 if circles or unplaced or len(up) > args.allow_up else 0
 
 
 if __name__ == "__main__":

@@ -44,8 +44,9 @@ pub enum IngestError {
         limit_mb: u64,
     },
 
-    /// A CSV that no format recognises, read without a column mapping.
-    #[error("{source_name}: a CSV file Verdict does not recognise; its columns are: {}. To read it, {}", .columns.join(", "), crate::formats::generic_csv::MAPPING_HELP)]
+    /// A CSV that no format recognises, read without a column mapping. How
+    /// to give one is the caller's to say (the CLI's flags, the page's form).
+    #[error("{source_name}: a CSV file Verdict does not recognise; its columns are: {}", .columns.join(", "))]
     UnrecognisedCsv {
         source_name: String,
         /// The header row, for the app's column-mapping form.

@@ -41,12 +41,14 @@
 
 use serde_json::{Map, Value};
 
+use crate::decoder::{strip_bom, Decoder, FormatSpec};
 use crate::error::IngestError;
-use crate::format::{strip_bom, Decoder, Format, FormatSpec, IngestOptions};
+use crate::format::Format;
 use crate::formats::artillery::aggregate_report;
 use crate::formats::console::{several_runs_warning, strip_ansi, text_line};
 use crate::formats::decimal::parse_scaled;
 use crate::lines::LineSplitter;
+use crate::options::IngestOptions;
 use crate::run::Run;
 
 /// Registry entry.

@@ -24,9 +24,11 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use crate::decoder::{Decoder, FormatSpec};
 use crate::error::IngestError;
-use crate::format::{Decoder, Format, FormatSpec, IngestOptions};
+use crate::format::Format;
 use crate::formats::document::{compact_json, DocumentBuffer};
+use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport};
 use crate::summary::{EndpointSummary, LatencyMs};
 use crate::time::parse_rfc3339;

@@ -12,7 +12,7 @@ pub const MAX_DOCUMENT: usize = 24 << 20;
 /// A JSON prefix without whitespace, for sniffers that look for key
 /// patterns such as `"summary":{` (whitespace inside strings cannot create them).
 pub fn compact_json(prefix: &[u8]) -> Vec<u8> {
-    crate::format::strip_bom(prefix)
+    crate::decoder::strip_bom(prefix)
         .iter()
         .copied()
         .filter(|b| !b.is_ascii_whitespace())

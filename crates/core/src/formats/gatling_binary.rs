@@ -19,8 +19,10 @@
 
 use std::collections::HashMap;
 
+use crate::decoder::{Decoder, FormatSpec};
 use crate::error::IngestError;
-use crate::format::{Decoder, Format, FormatSpec, IngestOptions};
+use crate::format::Format;
+use crate::options::IngestOptions;
 use crate::run::{Request, Run};
 
 /// Registry entry.

@@ -28,10 +28,12 @@
 
 use std::collections::BTreeMap;
 
+use crate::decoder::{strip_bom, trim_ascii, Decoder, FormatSpec};
 use crate::error::IngestError;
-use crate::format::{strip_bom, trim_ascii, Decoder, Format, FormatSpec, IngestOptions};
+use crate::format::Format;
 use crate::formats::decimal::parse_scaled;
 use crate::lines::{Line, LineSplitter};
+use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport};
 use crate::summary::LatencyMs;
 

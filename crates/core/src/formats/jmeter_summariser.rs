@@ -21,11 +21,13 @@
 //! (log lines, the `Active:` counters) are ignored. With several runs in the
 //! text the last one with a `=` line is read, and a warning names them.
 
+use crate::decoder::{strip_bom, Decoder, FormatSpec};
 use crate::error::IngestError;
-use crate::format::{strip_bom, Decoder, Format, FormatSpec, IngestOptions};
+use crate::format::Format;
 use crate::formats::console::{several_runs_warning, text_line};
 use crate::formats::decimal::parse_scaled;
 use crate::lines::LineSplitter;
+use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport};
 use crate::summary::LatencyMs;
 

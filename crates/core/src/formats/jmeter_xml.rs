@@ -17,10 +17,12 @@
 //! own listeners count only the top level when they load an XML JTL, and the
 //! CSV output of the same run has one row per top-level sample.
 
+use crate::decoder::{strip_bom, Decoder, FormatSpec};
 use crate::error::IngestError;
-use crate::format::{strip_bom, Decoder, Format, FormatSpec, IngestOptions};
+use crate::format::Format;
 use crate::formats::jmeter::{self, parse_success, Sample};
 use crate::formats::xml::{unescape, Event, Tokenizer};
+use crate::options::IngestOptions;
 use crate::run::Run;
 
 /// Registry entry.

@@ -17,9 +17,11 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use crate::decoder::{strip_bom, Decoder, FormatSpec};
 use crate::error::IngestError;
-use crate::format::{strip_bom, Decoder, Format, FormatSpec, IngestOptions};
+use crate::format::Format;
 use crate::formats::document::DocumentBuffer;
+use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport};
 use crate::summary::{Checks, EndpointSummary, LatencyMs, ToolThreshold};
 

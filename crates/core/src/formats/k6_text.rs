@@ -33,11 +33,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::decoder::{strip_bom, Decoder, FormatSpec};
 use crate::error::IngestError;
-use crate::format::{strip_bom, Decoder, Format, FormatSpec, IngestOptions};
+use crate::format::Format;
 use crate::formats::console::{several_runs_warning, strip_ansi, text_line};
 use crate::formats::decimal::Decimal;
 use crate::lines::LineSplitter;
+use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport};
 use crate::summary::{Checks, EndpointSummary, LatencyMs, ToolThreshold};
 

@@ -34,11 +34,13 @@
 
 use std::collections::BTreeMap;
 
+use crate::decoder::{strip_bom, Decoder, FormatSpec};
 use crate::error::IngestError;
-use crate::format::{strip_bom, Decoder, Format, FormatSpec, IngestOptions};
+use crate::format::Format;
 use crate::formats::console::{several_runs_warning, strip_ansi, text_line};
 use crate::formats::decimal::parse_scaled;
 use crate::lines::LineSplitter;
+use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport};
 use crate::summary::{EndpointSummary, FailureSummary, LatencyMs};
 

@@ -3,8 +3,10 @@
 //! small and compressed as a whole, so it is buffered and read at the end;
 //! see [`crate::saved`] for the layout.
 
+use crate::decoder::{Decoder, FormatSpec};
 use crate::error::IngestError;
-use crate::format::{Decoder, Format, FormatSpec, IngestOptions};
+use crate::format::Format;
+use crate::options::IngestOptions;
 use crate::run::Run;
 use crate::saved::{self, MAX_FILE_BYTES};
 

@@ -31,11 +31,13 @@
 //! output pasted into a text or `.md` file reads too; a file holding several
 //! runs gives the first, with a warning naming the others.
 
+use crate::decoder::{strip_bom, trim_ascii, Decoder, FormatSpec};
 use crate::error::IngestError;
-use crate::format::{strip_bom, trim_ascii, Decoder, Format, FormatSpec, IngestOptions};
+use crate::format::Format;
 use crate::formats::decimal::{parse_scaled, Decimal};
 use crate::formats::hgrm::{Spectrum, SpectrumLine};
 use crate::lines::{Line, LineSplitter};
+use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport};
 use crate::summary::{EndpointSummary, FailureSummary, LatencyMs};
 

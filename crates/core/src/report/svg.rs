@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::esc;
+use super::markup::esc;
 
 /// A linear scale from a data domain onto a pixel range.
 #[derive(Debug, Clone, Copy)]
