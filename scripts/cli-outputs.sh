@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Writes what `verdict summary|check|compare|capacity --json` print for every
-# fixture into OUTDIR, one file per command and input, exit code included, so
-# that two builds can be diffed: a refactoring must leave every file identical.
+# Writes what `verdict summary|check|compare|capacity` print for every
+# fixture into OUTDIR, with --json (NAME.json) and as text (NAME.text.json),
+# one file per command and input, exit code included, and what each printed
+# on stderr (NAME.stderr: error messages), so that two builds can be diffed:
+# a refactoring must leave every file identical.
 #
 #   bash scripts/cli-outputs.sh target/release/verdict /tmp/out-before
 #   ... change the code, rebuild ...
@@ -21,6 +23,11 @@ record() {
   local name=$1; shift
   "$bin" "$@" >"$out/$name.json" 2>"$out/$name.stderr"
   echo "exit $?" >>"$out/$name.json"
+  # The same command without --json: what people read.
+  local args=() a
+  for a in "$@"; do [ "$a" = --json ] || args+=("$a"); done
+  "$bin" "${args[@]}" >"$out/$name.text.json" 2>"$out/$name.text.stderr"
+  echo "exit $?" >>"$out/$name.text.json"
 }
 
 mapfile -t files < <(find tests/fixtures -type f \

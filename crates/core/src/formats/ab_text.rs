@@ -31,7 +31,7 @@
 //! log: the last complete one, with a warning.
 
 use crate::decoder::{strip_bom, Decoder, FormatSpec};
-use crate::error::IngestError;
+use crate::error::{IngestError, Position};
 use crate::format::Format;
 use crate::formats::console::{several_runs_warning, strip_ansi, text_line};
 use crate::formats::decimal::parse_scaled;
@@ -245,7 +245,9 @@ impl Decoder for AbTextDecoder {
                 return Err(IngestError::Malformed {
                     source_name: run.source.clone(),
                     format: run.format.as_str(),
-                    position: "anywhere in the text".into(),
+                    position: Position::Part {
+                        part: "anywhere in the text",
+                    },
                     reason: "no ab results (\"Complete requests: N\")".into(),
                 })
             }

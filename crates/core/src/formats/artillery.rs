@@ -57,7 +57,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value};
 
 use crate::decoder::{strip_bom, Decoder, FormatSpec};
-use crate::error::IngestError;
+use crate::error::{IngestError, Position};
 use crate::format::Format;
 use crate::formats::artillery_v1;
 use crate::formats::artillery_values::{counter, is_unanswered, latency, number};
@@ -186,7 +186,7 @@ impl Decoder for ArtilleryDecoder {
             }
         }
         let (source, format) = (run.source.clone(), run.format.as_str());
-        let malformed = |position: String, reason: String| IngestError::Malformed {
+        let malformed = |position: Position, reason: String| IngestError::Malformed {
             source_name: source.clone(),
             format,
             position,
@@ -194,10 +194,15 @@ impl Decoder for ArtilleryDecoder {
         };
         let Some(aggregate) = self.aggregate.take() else {
             return Err(match (&self.broken, &self.aggregate_error) {
-                (Some(b), _) => malformed(format!("byte {}", b.offset), b.reason.clone()),
-                (None, Some(reason)) => malformed("\"aggregate\"".into(), reason.clone()),
+                (Some(b), _) => malformed(Position::Offset { offset: b.offset }, b.reason.clone()),
+                (None, Some(reason)) => malformed(
+                    Position::Part {
+                        part: "\"aggregate\"",
+                    },
+                    reason.clone(),
+                ),
                 (None, None) => malformed(
-                    "top level".into(),
+                    Position::Part { part: "top level" },
                     "expected an \"aggregate\" object".into(),
                 ),
             });
@@ -235,7 +240,7 @@ impl Decoder for ArtilleryDecoder {
             artillery_v1::read(&aggregate, std::mem::take(&mut self.legacy_reports), run);
         } else {
             return Err(malformed(
-                "\"aggregate\"".into(),
+                Position::Part { part: "\"aggregate\"" },
                 "holds neither Artillery 2 metrics (counters, summaries) nor 1.x fields (requestsCompleted, latency)".into(),
             ));
         }

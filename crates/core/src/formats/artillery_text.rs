@@ -42,7 +42,7 @@
 use serde_json::{Map, Value};
 
 use crate::decoder::{strip_bom, Decoder, FormatSpec};
-use crate::error::IngestError;
+use crate::error::{IngestError, Position};
 use crate::format::Format;
 use crate::formats::artillery::aggregate_report;
 use crate::formats::console::{several_runs_warning, strip_ansi, text_line};
@@ -271,8 +271,10 @@ impl Decoder for ArtilleryTextDecoder {
                     source_name: run.source.clone(),
                     format: run.format.as_str(),
                     position: match self.starts.first() {
-                        Some(n) => format!("line {n}"),
-                        None => "anywhere in the text".into(),
+                        Some(&line) => Position::Line { line },
+                        None => Position::Part {
+                            part: "anywhere in the text",
+                        },
                     },
                     reason: "no \"Summary report @ …\" block with metrics (the per-period \"Metrics for period\" blocks cover part of a run only)".into(),
                 });

@@ -25,7 +25,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::decoder::{Decoder, FormatSpec};
-use crate::error::IngestError;
+use crate::error::{IngestError, Position};
 use crate::format::Format;
 use crate::formats::document::{compact_json, DocumentBuffer};
 use crate::options::IngestOptions;
@@ -74,7 +74,7 @@ impl Decoder for AutocannonJsonDecoder {
             return Err(IngestError::Malformed {
                 source_name: run.source.clone(),
                 format: run.format.as_str(),
-                position: "top level".into(),
+                position: Position::Part { part: "top level" },
                 reason: "expected autocannon's \"latency\" and \"requests\" objects".into(),
             });
         };

@@ -32,7 +32,7 @@
 use std::borrow::Cow;
 
 use crate::decoder::{strip_bom, Decoder, FormatSpec};
-use crate::error::IngestError;
+use crate::error::{IngestError, Position};
 use crate::format::Format;
 use crate::formats::csv::{split_fields, RecordJoiner};
 use crate::formats::decimal::Decimal;
@@ -320,7 +320,7 @@ impl GenericCsvDecoder {
                 .ok_or_else(|| IngestError::Malformed {
                     source_name: run.source.clone(),
                     format: run.format.as_str(),
-                    position: format!("line {n}"),
+                    position: Position::Line { line: n },
                     reason: format!(
                     "the mapping names {c}, which the CSV does not have; its {} columns are: {}",
                     first.len(),

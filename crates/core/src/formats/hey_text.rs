@@ -29,7 +29,7 @@
 use std::collections::BTreeMap;
 
 use crate::decoder::{strip_bom, trim_ascii, Decoder, FormatSpec};
-use crate::error::IngestError;
+use crate::error::{IngestError, Position};
 use crate::format::Format;
 use crate::formats::decimal::parse_scaled;
 use crate::lines::{Line, LineSplitter};
@@ -221,7 +221,9 @@ impl Decoder for HeyTextDecoder {
             return Err(IngestError::Malformed {
                 source_name: run.source.clone(),
                 format: run.format.as_str(),
-                position: "in the Summary section".into(),
+                position: Position::Part {
+                    part: "in the Summary section",
+                },
                 reason: "no \"Total: N secs\" line: this is not a complete hey summary".into(),
             });
         };

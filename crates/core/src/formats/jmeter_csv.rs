@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 
 use crate::decoder::{first_line, strip_bom, Decoder, FormatSpec};
-use crate::error::IngestError;
+use crate::error::{IngestError, Position};
 use crate::format::Format;
 use crate::formats::csv::split_fields;
 use crate::formats::delimited::{is_integer, RecordReader};
@@ -186,7 +186,7 @@ impl JmeterCsvDecoder {
         self.fatal = Some(IngestError::Malformed {
             source_name: run.source.clone(),
             format: Format::JmeterCsv.as_str(),
-            position: format!("line {line}"),
+            position: Position::Line { line },
             reason,
         });
     }

@@ -22,7 +22,7 @@
 //! text the last one with a `=` line is read, and a warning names them.
 
 use crate::decoder::{strip_bom, Decoder, FormatSpec};
-use crate::error::IngestError;
+use crate::error::{IngestError, Position};
 use crate::format::Format;
 use crate::formats::console::{several_runs_warning, text_line};
 use crate::formats::decimal::parse_scaled;
@@ -244,8 +244,10 @@ impl Decoder for SummariserDecoder {
                 source_name: run.source.clone(),
                 format: run.format.as_str(),
                 position: match self.starts.first() {
-                    Some(n) => format!("line {n}"),
-                    None => "anywhere in the text".into(),
+                    Some(&line) => Position::Line { line },
+                    None => Position::Part {
+                        part: "anywhere in the text",
+                    },
                 },
                 reason: "no cumulative summariser line (\"summary = N in …\"): only interval (\"+\") lines, which cover part of a run".into(),
             });
@@ -254,7 +256,9 @@ impl Decoder for SummariserDecoder {
             return Err(IngestError::Malformed {
                 source_name: run.source.clone(),
                 format: run.format.as_str(),
-                position: format!("line {}", best.start_line),
+                position: Position::Line {
+                    line: best.start_line,
+                },
                 reason: "no cumulative summariser line".into(),
             });
         };

@@ -34,7 +34,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::decoder::{strip_bom, Decoder, FormatSpec};
-use crate::error::IngestError;
+use crate::error::{IngestError, Position};
 use crate::format::Format;
 use crate::formats::console::{several_runs_warning, strip_ansi, text_line};
 use crate::formats::decimal::Decimal;
@@ -592,8 +592,10 @@ impl Decoder for K6TextDecoder {
                 source_name: run.source.clone(),
                 format: run.format.as_str(),
                 position: match self.starts.first() {
-                    Some(n) => format!("line {n}"),
-                    None => "anywhere in the text".into(),
+                    Some(&line) => Position::Line { line },
+                    None => Position::Part {
+                        part: "anywhere in the text",
+                    },
                 },
                 reason: "no k6 end-of-test summary with request metrics (an http_reqs or http_req_duration row): the text holds progress lines only, or the summary was cut".into(),
             });

@@ -32,7 +32,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use crate::decoder::{strip_bom, Decoder, FormatSpec};
-use crate::error::IngestError;
+use crate::error::{IngestError, Position};
 use crate::format::Format;
 use crate::formats::document::MAX_DOCUMENT;
 use crate::formats::json_pieces::{JsonPieces, Piece, SplitError};
@@ -348,7 +348,7 @@ impl Decoder for LocustJsonDecoder {
                 return Err(IngestError::Malformed {
                     source_name: run.source.clone(),
                     format: run.format.as_str(),
-                    position: format!("byte {}", b.offset),
+                    position: Position::Offset { offset: b.offset },
                     reason: b.reason.clone(),
                 });
             }

@@ -35,7 +35,7 @@
 use std::collections::BTreeMap;
 
 use crate::decoder::{strip_bom, Decoder, FormatSpec};
-use crate::error::IngestError;
+use crate::error::{IngestError, Position};
 use crate::format::Format;
 use crate::formats::console::{several_runs_warning, strip_ansi, text_line};
 use crate::formats::decimal::parse_scaled;
@@ -357,7 +357,7 @@ impl Decoder for LocustTextDecoder {
                 return Err(IngestError::Malformed {
                     source_name: run.source.clone(),
                     format: run.format.as_str(),
-                    position: "anywhere in the text".into(),
+                    position: Position::Part { part: "anywhere in the text" },
                     reason: "no Locust statistics table (\"Type  Name  # reqs  # fails | Avg …\") with rows".into(),
                 });
             }

@@ -15,7 +15,7 @@
 //! form), `Latency` a `time.Duration` in nanoseconds.
 
 use crate::decoder::{Decoder, FormatSpec};
-use crate::error::IngestError;
+use crate::error::{IngestError, Position};
 use crate::format::Format;
 use crate::formats::gob::{go_time_us, starts_with_type_definition, GobError, GobStream, Value};
 use crate::formats::vegeta::{record, VegetaResult};
@@ -79,7 +79,7 @@ impl Decoder for VegetaGobDecoder {
                         return Err(IngestError::Malformed {
                             source_name: run.source.clone(),
                             format: Format::VegetaGob.as_str(),
-                            position: "byte 0".into(),
+                            position: Position::Offset { offset: 0 },
                             reason: format!("not a gob stream of Vegeta results ({reason}); convert it with `vegeta encode --to json`"),
                         });
                     }

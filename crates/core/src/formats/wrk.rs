@@ -32,7 +32,7 @@
 //! runs gives the first, with a warning naming the others.
 
 use crate::decoder::{strip_bom, trim_ascii, Decoder, FormatSpec};
-use crate::error::IngestError;
+use crate::error::{IngestError, Position};
 use crate::format::Format;
 use crate::formats::decimal::{parse_scaled, Decimal};
 use crate::formats::hgrm::{Spectrum, SpectrumLine};
@@ -413,7 +413,7 @@ impl Decoder for WrkDecoder {
     fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
         let mut lines = std::mem::take(&mut self.lines);
         lines.finish(|n, line| self.line(n, line, run));
-        let malformed = |position: String, reason: &str| IngestError::Malformed {
+        let malformed = |position: Position, reason: &str| IngestError::Malformed {
             source_name: run.source.clone(),
             format: run.format.as_str(),
             position,
@@ -421,13 +421,15 @@ impl Decoder for WrkDecoder {
         };
         let Some(f) = self.run.take() else {
             return Err(malformed(
-                "at the end".into(),
+                Position::Part { part: "at the end" },
                 "no \"Running … test @ URL\" line: this is not wrk output",
             ));
         };
         if f.requests.is_none() {
             return Err(malformed(
-                format!("at line {}", self.last_line),
+                Position::EndsAt {
+                    line: self.last_line,
+                },
                 "the output stops before wrk's \"N requests in DURATION\" line: the run was interrupted or the output cut",
             ));
         }
