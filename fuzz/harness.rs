@@ -10,8 +10,11 @@ use base64::Engine;
 use verdict_core::formats::REGISTRY;
 use verdict_core::{IngestOptions, Run, Session};
 
+/// What a target does with one input.
+pub type Target = fn(&[u8]);
+
 /// The targets, by name (the folder names under `fuzz/regressions/`).
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("session_detect", session_detect),
     ("session_format", session_format),
     ("gzip", gzip),

@@ -23,6 +23,8 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy -D warnings"
 cargo clippy --workspace --all-targets -- -D warnings
+echo "== the core's imports point one way (no circle; layers as crates/core/src/lib.rs says)"
+python3 scripts/core-imports.py
 echo "== verdict-core builds for wasm32 (no I/O, no threads, no clock)"
 cargo build -q -p verdict-core --target wasm32-unknown-unknown
 echo "== cargo test (native)"

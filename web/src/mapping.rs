@@ -2,7 +2,7 @@
 //! into the core's [`CsvMapping`] (the same one `verdict summary --csv-…`
 //! builds), plus first guesses from the column names. Pure, tested natively.
 
-use verdict_core::formats::generic_csv::{CsvColumn, CsvMapping, TimestampMarks, TimestampUnit};
+use verdict_core::options::{CsvColumn, CsvMapping, TimestampMarks, TimestampUnit};
 use verdict_core::time::DurationUnit;
 
 /// What the form holds. A column is its header name, its 1-based position

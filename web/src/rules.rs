@@ -9,7 +9,7 @@ use std::rc::Rc;
 use verdict_core::sla::text::{parse_limit, parse_span, parse_statistic};
 use verdict_core::sla::{
     load_sla, parse_rule, preset, save_toml, EndpointFilter, NameMatch, Op, Rule, Sla,
-    SlaFileError, Statistic, Target,
+    SlaFileError, SlaPosition, Statistic, Target,
 };
 
 /// Where the rule text is kept.
@@ -70,11 +70,11 @@ fn rule_lines(text: &str) -> Option<Result<Sla, SlaFileError>> {
         match parse_rule(l) {
             Ok(rule) => rules.push(rule),
             Err(e) => {
-                return Some(Err(SlaFileError {
-                    source_name: "rules".into(),
-                    position: format!("line {line}, column {}", e.column),
-                    message: e.message,
-                }))
+                return Some(Err(SlaFileError::new(
+                    "rules",
+                    SlaPosition::text(line, e.column),
+                    e.message,
+                )))
             }
         }
     }

@@ -6,8 +6,7 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use verdict_core::format::IngestOptions;
-use verdict_core::formats::generic_csv::{CsvColumn, CsvMapping, TimestampMarks, TimestampUnit};
+use verdict_core::options::{CsvColumn, CsvMapping, IngestOptions, TimestampMarks, TimestampUnit};
 use verdict_core::time::DurationUnit;
 use verdict_core::{Format, IngestError, Run, Session};
 
@@ -15,6 +14,9 @@ use crate::exit;
 
 /// Read size: large enough that syscalls do not show up in profiles.
 const READ_CHUNK: usize = 256 * 1024;
+
+/// What to do about a CSV no format recognised, said after its columns.
+pub const MAPPING_HELP: &str = "map its columns: --csv-latency COL --csv-latency-unit s|ms|us|ns, optionally --csv-timestamp COL [--csv-timestamp-unit s|ms|us|ns|rfc3339] --csv-label COL --csv-status COL --csv-success COL (COL is a header name or a 1-based column number; the app asks the same in its column mapping)";
 
 /// The reading options, as given on the command line.
 #[derive(Debug, PartialEq, Default)]
@@ -183,6 +185,9 @@ impl std::fmt::Display for InputError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             InputError::Io(msg) => f.write_str(msg),
+            InputError::Data(e @ IngestError::UnrecognisedCsv { .. }) => {
+                write!(f, "{e}. To read it, {MAPPING_HELP}")
+            }
             InputError::Data(e) => write!(f, "{e}"),
         }
     }

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use args::{Command, USAGE};
 use commands::{capacity, check, compare, export, save, share, summary, trend};
-use verdict_core::format::listing;
+use verdict_core::formats::listing;
 
 fn main() -> ExitCode {
     match args::parse(std::env::args().skip(1)) {

@@ -22,7 +22,8 @@ pub enum IngestError {
     Malformed {
         source_name: String,
         format: &'static str,
-        position: String,
+        /// Where: a line, a byte offset, or a part of the file.
+        position: Position,
         reason: String,
     },
 
@@ -44,8 +45,9 @@ pub enum IngestError {
         limit_mb: u64,
     },
 
-    /// A CSV that no format recognises, read without a column mapping.
-    #[error("{source_name}: a CSV file Verdict does not recognise; its columns are: {}. To read it, {}", .columns.join(", "), crate::formats::generic_csv::MAPPING_HELP)]
+    /// A CSV that no format recognises, read without a column mapping. How
+    /// to give one is the caller's to say (the CLI's flags, the page's form).
+    #[error("{source_name}: a CSV file Verdict does not recognise; its columns are: {}", .columns.join(", "))]
     UnrecognisedCsv {
         source_name: String,
         /// The header row, for the app's column-mapping form.
@@ -57,7 +59,63 @@ pub enum IngestError {
     UnknownFormatName { name: String, known: String },
 }
 
+/// Where in a file it broke, as [`IngestError::Malformed`] says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Position {
+    /// A 1-based line (`line 12`).
+    Line { line: u64 },
+    /// A 1-based line and column, as a JSON parser reports them (`line 3 column 5`).
+    LineColumn { line: u64, column: u64 },
+    /// The last line read, where the input stopped too early (`at line 40`).
+    EndsAt { line: u64 },
+    /// A byte offset into the decompressed input (`byte 4096`).
+    Offset { offset: u64 },
+    /// A part of the file with no finer position (`top level`, `at the end`).
+    Part { part: &'static str },
+}
+
+impl Position {
+    /// The 1-based line, when the position has one.
+    pub fn line(&self) -> Option<u64> {
+        match *self {
+            Position::Line { line }
+            | Position::LineColumn { line, .. }
+            | Position::EndsAt { line } => Some(line),
+            Position::Offset { .. } | Position::Part { .. } => None,
+        }
+    }
+
+    /// The byte offset, when the position is one.
+    pub fn offset(&self) -> Option<u64> {
+        match *self {
+            Position::Offset { offset } => Some(offset),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Position {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Position::Line { line } => write!(f, "line {line}"),
+            Position::LineColumn { line, column } => write!(f, "line {line} column {column}"),
+            Position::EndsAt { line } => write!(f, "at line {line}"),
+            Position::Offset { offset } => write!(f, "byte {offset}"),
+            Position::Part { part } => f.write_str(part),
+        }
+    }
+}
+
 impl IngestError {
+    /// Where a malformed file broke; `None` for the other errors.
+    pub fn position(&self) -> Option<Position> {
+        match self {
+            IngestError::Malformed { position, .. } => Some(*position),
+            _ => None,
+        }
+    }
+
     /// A stable short code for the UI and for tests (`fmt`, `corrupt`, ...).
     pub fn code(&self) -> &'static str {
         match self {

@@ -182,7 +182,7 @@ fn add_history(tool: &mut ToolReport, history: &ToolReport, source: &str, base: 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::format::IngestOptions;
+    use crate::options::IngestOptions;
     use crate::session::Session;
 
     const STATS: &str = "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,95%,99%\n\

@@ -24,18 +24,46 @@
 //! in whole microseconds with 3 significant digits: the value reported for
 //! pXX is the upper edge of the histogram bucket holding the sample of rank
 //! ⌈XX/100 · n⌉ (nearest rank), so it is within 0.1% above that sample.
+//!
+//! ## Layers
+//!
+//! Imports point one way: a module may use its own layer and the layers
+//! above it in this list, never one below it (`python3 scripts/core-imports.py`
+//! checks this and that no modules import each other in a circle).
+//!
+//! 1. Foundations: [`error`] (why a file cannot be read), [`format`] (the
+//!    names of formats, nothing more), [`time`], [`utf16`], [`lines`],
+//!    [`stats`], [`units`] (how every number is written), [`activity`].
+//! 2. [`options`]: what the user says about how to read a file
+//!    ([`IngestOptions`], the CSV column mapping).
+//! 3. The run model: [`summary`], [`series`], [`timeline`], [`windows`],
+//!    [`run`] (what a file holds once read), [`snapshot`], [`saved`] and
+//!    [`export`] (runs written out, and read back).
+//! 4. [`decoder`]: the contract between a session and a format reader
+//!    ([`decoder::Decoder`] fills a [`Run`], [`decoder::FormatSpec`]
+//!    recognises a format).
+//! 5. [`formats`]: one reader per format, the helpers they share, the
+//!    registry of them all and detection ([`detect`]).
+//! 6. [`session`]: the push API, from bytes (gzip, UTF-16) to a [`Run`].
+//! 7. Analysis of runs: [`group`], [`compare`], [`sla`], [`capacity`],
+//!    [`trend`], [`report`].
+//!
+//! Help that names a caller's controls (the CLI's flags, the page's forms)
+//! is worded by that caller, not carried in the core's errors.
 
 #![forbid(unsafe_code)]
 
 pub mod activity;
 pub mod capacity;
 pub mod compare;
+pub mod decoder;
 pub mod error;
 pub mod export;
 pub mod format;
 pub mod formats;
 pub mod group;
 pub mod lines;
+pub mod options;
 pub mod report;
 pub mod run;
 pub mod saved;
@@ -53,7 +81,9 @@ pub mod utf16;
 pub mod windows;
 
 pub use error::IngestError;
-pub use format::{detect, Format, IngestOptions};
+pub use format::Format;
+pub use formats::detect;
+pub use options::IngestOptions;
 pub use run::Run;
 pub use session::Session;
 pub use summary::{Report, RunSummary};

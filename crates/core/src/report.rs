@@ -8,7 +8,10 @@
 //! Pure: data in, `String` out (the caller supplies the date), so the CLI and
 //! the web app produce the same report.
 
+mod markup;
 pub mod svg;
+
+pub use markup::esc;
 
 use std::fmt::Write;
 
@@ -26,22 +29,6 @@ pub struct ReportInput<'a> {
     pub sla: &'a Sla,
     pub runs: &'a [RunSummary],
     pub verdicts: &'a [Verdict],
-}
-
-/// HTML-escapes text (also safe inside attribute values).
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn class_of(o: Outcome) -> &'static str {

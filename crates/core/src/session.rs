@@ -10,8 +10,11 @@ use std::io::Write;
 
 use flate2::write::MultiGzDecoder;
 
+use crate::decoder::{Decoder, SNIFF_LOOKAHEAD};
 use crate::error::IngestError;
-use crate::format::{detect, Decoder, Format, IngestOptions, SNIFF_LOOKAHEAD};
+use crate::format::Format;
+use crate::formats::detect;
+use crate::options::IngestOptions;
 use crate::run::Run;
 use crate::utf16::Utf16;
 

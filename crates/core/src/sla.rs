@@ -13,7 +13,7 @@ pub mod text;
 pub mod verdict;
 
 pub use eval::{evaluate, evaluate_rule};
-pub use file::{load_sla, save_json, save_toml, SlaFileError};
+pub use file::{load_sla, save_json, save_toml, SlaFileError, SlaPosition};
 pub use model::{EndpointFilter, Limit, NameMatch, Op, Rule, Sla, Span, Statistic, Target, Unit};
 pub use presets::{preset, PRESETS};
 pub use text::{parse_rule, ParseError};

@@ -5,7 +5,7 @@
 mod fixture_reading;
 
 use fixture_reading::{fixture, read};
-use verdict_core::formats::generic_csv::{CsvColumn, CsvMapping, TimestampMarks};
+use verdict_core::options::{CsvColumn, CsvMapping, TimestampMarks};
 use verdict_core::time::DurationUnit;
 use verdict_core::{Format, IngestOptions};
 

@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
-use verdict_core::sla::{evaluate, load_sla, SlaFileError, Verdict};
+use verdict_core::sla::{evaluate, load_sla, SlaFileError, SlaPosition, Verdict};
 use verdict_core::Run;
 
 /// Runs one worker holds at most. A run holds its histograms per endpoint
@@ -37,25 +37,23 @@ impl EvaluateError {
     /// The reader's error on `text`, with the line it points at.
     pub fn rules(error: SlaFileError, text: &str) -> EvaluateError {
         EvaluateError::Rules {
-            line: line_of(&error.position, text),
+            line: line_of(&error.at, text),
             position: error.position,
             message: error.message,
         }
     }
 }
 
-/// The line a reader position points at: `line 3, column 5` directly;
-/// `rule 2 ("name"), limit` as the line of that field in the second
-/// `[[rules]]` table (or of the table's header).
-fn line_of(position: &str, text: &str) -> Option<u32> {
-    if let Some(rest) = position.strip_prefix("line ") {
-        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-        return digits.parse().ok();
-    }
-    let rest = position.strip_prefix("rule ")?;
-    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    let index: usize = digits.parse().ok()?;
-    let field = position.rsplit(", ").next().unwrap_or("");
+/// The line a reader position points at: a line and column directly; a
+/// rule's field as the line of that field in the rule's `[[rules]]` table
+/// (or of the table's header).
+fn line_of(at: &SlaPosition, text: &str) -> Option<u32> {
+    let (rule, field) = match at {
+        SlaPosition::Text { line, .. } => return Some(*line),
+        SlaPosition::Rule { rule, field, .. } => (*rule, *field),
+        _ => return None,
+    };
+    let index = usize::try_from(rule).ok()?;
     let lines: Vec<&str> = text.lines().collect();
     let is_header = |l: &str| {
         let t = l.trim_start();
@@ -127,11 +125,17 @@ mod tests {
     #[test]
     fn positions_point_at_lines() {
         let text = "title = \"x\"\n\n[[rules]]\nrule = \"p95 < 1s\"\n\n[[rules]]\nname = \"b\"\nstatistic = \"p95\"\nlimit = \"fast\"\n";
-        assert_eq!(line_of("line 4, column 2", text), Some(4));
-        assert_eq!(line_of("rule 2 (\"b\"), limit", text), Some(9));
-        assert_eq!(line_of("rule 1, op", text), Some(3));
-        assert_eq!(line_of("rule 7, op", text), None);
-        assert_eq!(line_of("rule 0, op", text), None);
-        assert_eq!(line_of("confidence", text), None);
+        let rule = |rule: u32, field: &'static str| SlaPosition::Rule {
+            rule,
+            name: None,
+            field,
+        };
+        assert_eq!(line_of(&SlaPosition::text(4, 2), text), Some(4));
+        assert_eq!(line_of(&rule(2, "limit"), text), Some(9));
+        assert_eq!(line_of(&rule(1, "op"), text), Some(3));
+        assert_eq!(line_of(&rule(7, "op"), text), None);
+        assert_eq!(line_of(&rule(0, "op"), text), None);
+        let confidence = SlaPosition::Part { part: "confidence" };
+        assert_eq!(line_of(&confidence, text), None);
     }
 }

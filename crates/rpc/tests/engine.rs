@@ -404,7 +404,7 @@ fn neutral_csv() -> (Vec<u8>, Vec<String>) {
 
 #[test]
 fn an_unrecognised_csv_error_lists_its_columns_and_a_mapping_reads_it() {
-    use verdict_core::formats::generic_csv::{CsvColumn, CsvMapping, TimestampMarks};
+    use verdict_core::options::{CsvColumn, CsvMapping, TimestampMarks};
     use verdict_core::time::DurationUnit;
     let (bytes, header) = neutral_csv();
     let mut engine = Engine::new();

@@ -215,14 +215,12 @@ pub fn EntryCard(props: &EntryCardProps) -> Html {
 }
 
 /// The error as the core wrote it, minus the list of every supported format
-/// that "unknown format" errors end with (the page lists them above) and the
-/// mapping flags that unrecognised CSV errors end with.
+/// that "unknown format" errors end with (the page lists them above). How to
+/// map an unrecognised CSV's columns is the form's to say, not the message's.
 fn shown_message(message: &str) -> &str {
-    // The CLI's own advice on mapping columns: the form below replaces it.
-    [". Supported: ", ". To read it, "]
-        .iter()
-        .find_map(|cut| message.split_once(cut).map(|(head, _)| head))
-        .unwrap_or(message)
+    message
+        .split_once(". Supported: ")
+        .map_or(message, |(head, _)| head)
 }
 
 /// What a user can do about an error, by its stable code.

@@ -3,7 +3,7 @@
 //! status and the success flag. Submitting reads the file again with that
 //! mapping, exactly as `verdict summary --csv-…` would.
 
-use verdict_core::formats::generic_csv::{CsvMapping, TimestampMarks, TimestampUnit};
+use verdict_core::options::{CsvMapping, TimestampMarks, TimestampUnit};
 use verdict_core::time::DurationUnit;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;

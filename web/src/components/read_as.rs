@@ -116,7 +116,7 @@ pub fn ReadAs(props: &ReadAsProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use verdict_core::formats::generic_csv::{CsvColumn, CsvMapping, TimestampMarks};
+    use verdict_core::options::{CsvColumn, CsvMapping, TimestampMarks};
 
     #[test]
     fn a_forced_format_drops_a_column_mapping_that_no_longer_applies() {

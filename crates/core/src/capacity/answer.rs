@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::band::{bracket, model_fit, scatter, widened, ModelFit, Scatter};
 use super::level::Level;
-use super::model::{ModelLimit, ServerModel};
+use super::model::{kappa_unidentified, ModelLimit, ServerModel};
 use super::pchip::{linear_first_crossing, Pchip};
 use super::quantile_interval::min_samples_for_upper_bound;
 use super::target::Target;
@@ -679,17 +679,6 @@ fn extrapolate(
         crossings,
         notes,
         ..Answer::default()
-    }
-}
-
-/// Extrapolation leans on κ; refuse when the fit cannot pin it down.
-pub fn kappa_unidentified(model: &ServerModel) -> Option<String> {
-    match model.usl.ci95.kappa {
-        Some([lo, _]) if lo > 0.0 => None,
-        Some([lo, hi]) => Some(format!(
-            "the server model's κ interval [{lo:.3e}, {hi:.3e}] includes 0, so it cannot say how fast latency grows past the tested range"
-        )),
-        None => Some("the server model's κ sits at 0 (its bound), so it cannot say how fast latency grows past the tested range".into()),
     }
 }
 

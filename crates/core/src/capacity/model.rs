@@ -263,3 +263,14 @@ impl ServerModel {
         self.check_range(point, instances, false)
     }
 }
+
+/// Extrapolation leans on κ; refuse when the fit cannot pin it down.
+pub fn kappa_unidentified(model: &ServerModel) -> Option<String> {
+    match model.usl.ci95.kappa {
+        Some([lo, _]) if lo > 0.0 => None,
+        Some([lo, hi]) => Some(format!(
+            "the server model's κ interval [{lo:.3e}, {hi:.3e}] includes 0, so it cannot say how fast latency grows past the tested range"
+        )),
+        None => Some("the server model's κ sits at 0 (its bound), so it cannot say how fast latency grows past the tested range".into()),
+    }
+}

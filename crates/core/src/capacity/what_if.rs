@@ -4,9 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::answer::kappa_unidentified;
 use super::level::Level;
-use super::model::ServerModel;
+use super::model::{kappa_unidentified, ServerModel};
 use super::target::Target;
 
 /// The knobs of a what-if. `None` / 1 mean "as tested".

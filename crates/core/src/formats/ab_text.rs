@@ -30,11 +30,13 @@
 //! failures are kept as a raw counter with a warning. Several runs in one
 //! log: the last complete one, with a warning.
 
-use crate::error::IngestError;
-use crate::format::{Decoder, Format, FormatSpec, IngestOptions};
+use crate::decoder::{Decoder, FormatSpec};
+use crate::error::{IngestError, Position};
+use crate::format::Format;
 use crate::formats::console::{several_runs_warning, sniff_lines, text_line};
 use crate::formats::decimal::parse_scaled;
 use crate::lines::LineSplitter;
+use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport};
 use crate::summary::{FailureSummary, LatencyMs};
 
@@ -239,7 +241,9 @@ impl Decoder for AbTextDecoder {
                 return Err(IngestError::Malformed {
                     source_name: run.source.clone(),
                     format: run.format.as_str(),
-                    position: "anywhere in the text".into(),
+                    position: Position::Part {
+                        part: "anywhere in the text",
+                    },
                     reason: "no ab results (\"Complete requests: N\")".into(),
                 })
             }

@@ -13,9 +13,11 @@
 //! time. There is no status code: ab's failed and non-2xx requests cannot be
 //! told apart here (its console summary counts them).
 
+use crate::decoder::{first_line, strip_bom, Decoder, FormatSpec};
 use crate::error::IngestError;
-use crate::format::{first_line, strip_bom, Decoder, Format, FormatSpec, IngestOptions};
+use crate::format::Format;
 use crate::formats::delimited::RecordReader;
+use crate::options::IngestOptions;
 use crate::run::{Request, Run};
 
 /// Registry entry.

@@ -56,14 +56,17 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
-use crate::error::IngestError;
-use crate::format::{strip_bom, Decoder, Format, FormatSpec, IngestOptions};
+use crate::decoder::{strip_bom, Decoder, FormatSpec};
+use crate::error::{IngestError, Position};
+use crate::format::Format;
 use crate::formats::artillery_v1;
+use crate::formats::artillery_values::{counter, is_unanswered, latency, number};
 use crate::formats::document::MAX_DOCUMENT;
 use crate::formats::json_pieces::{JsonPieces, Piece, SplitError};
 use crate::formats::tool_timeline::{summarize, OnFold, ToolWindow};
+use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport};
-use crate::summary::{EndpointSummary, FailureSummary, LatencyMs};
+use crate::summary::{EndpointSummary, FailureSummary};
 use crate::time::Micros;
 
 /// Registry entry.
@@ -183,7 +186,7 @@ impl Decoder for ArtilleryDecoder {
             }
         }
         let (source, format) = (run.source.clone(), run.format.as_str());
-        let malformed = |position: String, reason: String| IngestError::Malformed {
+        let malformed = |position: Position, reason: String| IngestError::Malformed {
             source_name: source.clone(),
             format,
             position,
@@ -191,10 +194,15 @@ impl Decoder for ArtilleryDecoder {
         };
         let Some(aggregate) = self.aggregate.take() else {
             return Err(match (&self.broken, &self.aggregate_error) {
-                (Some(b), _) => malformed(format!("byte {}", b.offset), b.reason.clone()),
-                (None, Some(reason)) => malformed("\"aggregate\"".into(), reason.clone()),
+                (Some(b), _) => malformed(Position::Offset { offset: b.offset }, b.reason.clone()),
+                (None, Some(reason)) => malformed(
+                    Position::Part {
+                        part: "\"aggregate\"",
+                    },
+                    reason.clone(),
+                ),
                 (None, None) => malformed(
-                    "top level".into(),
+                    Position::Part { part: "top level" },
                     "expected an \"aggregate\" object".into(),
                 ),
             });
@@ -232,7 +240,7 @@ impl Decoder for ArtilleryDecoder {
             artillery_v1::read(&aggregate, std::mem::take(&mut self.legacy_reports), run);
         } else {
             return Err(malformed(
-                "\"aggregate\"".into(),
+                Position::Part { part: "\"aggregate\"" },
                 "holds neither Artillery 2 metrics (counters, summaries) nor 1.x fields (requestsCompleted, latency)".into(),
             ));
         }
@@ -279,44 +287,6 @@ impl Period {
     }
 }
 
-/// A number that Artillery may have written as a string (`period`).
-pub fn number(v: Option<&Value>) -> Option<f64> {
-    match v? {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse::<f64>().ok(),
-        _ => None,
-    }
-    .filter(|f| f.is_finite())
-}
-
-/// A counter's value (non-negative integer).
-pub fn counter(map: &Map<String, Value>, key: &str) -> Option<u64> {
-    number(map.get(key))
-        .filter(|v| *v >= 0.0)
-        .map(|v| v.round() as u64)
-}
-
-/// Latency statistics of one Artillery summary object (ms, as written).
-pub fn latency(summary: Option<&Value>) -> LatencyMs {
-    let Some(s) = summary.and_then(Value::as_object) else {
-        return LatencyMs::default();
-    };
-    if number(s.get("count")) == Some(0.0) {
-        return LatencyMs::default();
-    }
-    let g = |k: &str| number(s.get(k));
-    LatencyMs {
-        min: g("min"),
-        mean: g("mean"),
-        p50: g("p50").or_else(|| g("median")),
-        p90: g("p90"),
-        p95: g("p95"),
-        p99: g("p99"),
-        p999: g("p999"),
-        max: g("max"),
-    }
-}
-
 fn object<'a>(period: &'a Map<String, Value>, key: &str) -> Option<&'a Map<String, Value>> {
     period.get(key).and_then(Value::as_object)
 }
@@ -354,19 +324,6 @@ fn error_counters(counters: &Map<String, Value>) -> BTreeMap<String, u64> {
             ))
         })
         .collect()
-}
-
-/// Whether an Artillery error code means a request got no response: Node and
-/// TLS error codes (`ETIMEDOUT`, `ECONNRESET`, `ERR_SOCKET_TIMEOUT`,
-/// `CERT_HAS_EXPIRED`, …) are upper-case identifiers. What Artillery records
-/// after a response or outside a request is prose (`Failed capture or match`,
-/// a processor's error message).
-pub fn is_unanswered(code: &str) -> bool {
-    code.len() > 1
-        && code.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
-        && code
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
 }
 
 /// Requests that got no response, from `errors.<code>`-style counters.

@@ -41,12 +41,14 @@
 
 use serde_json::{Map, Value};
 
-use crate::error::IngestError;
-use crate::format::{Decoder, Format, FormatSpec, IngestOptions};
+use crate::decoder::{Decoder, FormatSpec};
+use crate::error::{IngestError, Position};
+use crate::format::Format;
 use crate::formats::artillery::aggregate_report;
 use crate::formats::console::{several_runs_warning, sniff_lines, text_line};
 use crate::formats::decimal::parse_scaled;
 use crate::lines::LineSplitter;
+use crate::options::IngestOptions;
 use crate::run::Run;
 
 /// Registry entry.
@@ -264,8 +266,10 @@ impl Decoder for ArtilleryTextDecoder {
                     source_name: run.source.clone(),
                     format: run.format.as_str(),
                     position: match self.starts.first() {
-                        Some(n) => format!("line {n}"),
-                        None => "anywhere in the text".into(),
+                        Some(&line) => Position::Line { line },
+                        None => Position::Part {
+                            part: "anywhere in the text",
+                        },
                     },
                     reason: "no \"Summary report @ …\" block with metrics (the per-period \"Metrics for period\" blocks cover part of a run only)".into(),
                 });

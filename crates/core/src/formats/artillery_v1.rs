@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use crate::formats::artillery::{counter, is_unanswered, latency, number};
+use crate::formats::artillery_values::{counter, is_unanswered, latency, number};
 use crate::formats::tool_timeline::{summarize, OnFold, ToolWindow};
 use crate::run::{Run, ToolReport};
 use crate::summary::{FailureSummary, LatencyMs};
@@ -144,7 +144,8 @@ pub fn read(aggregate: &Map<String, Value>, reports: Vec<Report>, run: &mut Run)
 
 #[cfg(test)]
 mod tests {
-    use crate::format::{Format, IngestOptions};
+    use crate::format::Format;
+    use crate::options::IngestOptions;
     use crate::session::Session;
 
     #[test]

@@ -24,9 +24,11 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::error::IngestError;
-use crate::format::{Decoder, Format, FormatSpec, IngestOptions};
+use crate::decoder::{Decoder, FormatSpec};
+use crate::error::{IngestError, Position};
+use crate::format::Format;
 use crate::formats::document::{compact_json, DocumentBuffer};
+use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport};
 use crate::summary::{EndpointSummary, LatencyMs};
 use crate::time::parse_rfc3339;
@@ -72,7 +74,7 @@ impl Decoder for AutocannonJsonDecoder {
             return Err(IngestError::Malformed {
                 source_name: run.source.clone(),
                 format: run.format.as_str(),
-                position: "top level".into(),
+                position: Position::Part { part: "top level" },
                 reason: "expected autocannon's \"latency\" and \"requests\" objects".into(),
             });
         };

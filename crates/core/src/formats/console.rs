@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use crate::format::{strip_bom, trim_ascii};
+use crate::decoder::{strip_bom, trim_ascii};
 use crate::lines::Line;
 
 /// Removes ANSI escape sequences (`ESC [ … letter`, and two-byte `ESC X`),

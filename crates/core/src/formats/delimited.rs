@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-use crate::format::strip_bom;
+use crate::decoder::strip_bom;
 use crate::formats::csv::RecordJoiner;
 use crate::lines::{Line, LineSplitter};
 use crate::run::Run;

@@ -1,7 +1,7 @@
 //! Buffering for formats that are one JSON document (a tool's end-of-test
 //! summary): they are small, but must be read whole before anything is known.
 
-use crate::error::IngestError;
+use crate::error::{IngestError, Position};
 use crate::format::Format;
 
 /// Largest whole document we buffer.
@@ -12,7 +12,7 @@ pub const MAX_DOCUMENT: usize = 24 << 20;
 /// A JSON prefix without whitespace, for sniffers that look for key
 /// patterns such as `"summary":{` (whitespace inside strings cannot create them).
 pub fn compact_json(prefix: &[u8]) -> Vec<u8> {
-    crate::format::strip_bom(prefix)
+    crate::decoder::strip_bom(prefix)
         .iter()
         .copied()
         .filter(|b| !b.is_ascii_whitespace())
@@ -49,7 +49,10 @@ impl DocumentBuffer {
         serde_json::from_slice(&bytes).map_err(|e| IngestError::Malformed {
             source_name: source.to_string(),
             format: format.as_str(),
-            position: format!("line {} column {}", e.line(), e.column()),
+            position: Position::LineColumn {
+                line: e.line() as u64,
+                column: e.column() as u64,
+            },
             reason: format!("invalid JSON: {e}"),
         })
     }

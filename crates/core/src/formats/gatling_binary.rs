@@ -19,8 +19,10 @@
 
 use std::collections::HashMap;
 
-use crate::error::IngestError;
-use crate::format::{Decoder, Format, FormatSpec, IngestOptions};
+use crate::decoder::{Decoder, FormatSpec};
+use crate::error::{IngestError, Position};
+use crate::format::Format;
+use crate::options::IngestOptions;
 use crate::run::{Request, Run};
 
 /// Registry entry.
@@ -275,7 +277,9 @@ impl GatlingBinaryDecoder {
         IngestError::Malformed {
             source_name: run.source.clone(),
             format: Format::GatlingBinary.as_str(),
-            position: format!("byte {}", self.offset),
+            position: Position::Offset {
+                offset: self.offset,
+            },
             reason: format!("not a Gatling binary log run record ({reason})"),
         }
     }

@@ -21,10 +21,12 @@
 //! group path comma-separated). `USER`/`SCENARIO`
 //! `START`/`END` records give the number of active users.
 
+use crate::decoder::{first_line, strip_bom, Decoder, FormatSpec};
 use crate::error::IngestError;
-use crate::format::{first_line, strip_bom, Decoder, Format, FormatSpec, IngestOptions};
+use crate::format::Format;
 use crate::formats::delimited::is_integer;
 use crate::lines::{Line, LineSplitter};
+use crate::options::IngestOptions;
 use crate::run::{Request, Run};
 
 /// Registry entry.

@@ -31,15 +31,15 @@
 
 use std::borrow::Cow;
 
-use serde::{Deserialize, Serialize};
-
-use crate::error::IngestError;
-use crate::format::{strip_bom, Decoder, Format, FormatSpec, IngestOptions};
+use crate::decoder::{strip_bom, Decoder, FormatSpec};
+use crate::error::{IngestError, Position};
+use crate::format::Format;
 use crate::formats::csv::{split_fields, RecordJoiner};
 use crate::formats::decimal::Decimal;
 use crate::lines::{Line, LineSplitter};
+use crate::options::{CsvColumn, CsvMapping, IngestOptions, TimestampMarks, TimestampUnit};
 use crate::run::{Request, Run};
-use crate::time::{parse_rfc3339, DurationUnit, Micros};
+use crate::time::{parse_rfc3339, Micros};
 
 /// Registry entry. Never detected: used when a mapping is given.
 pub const SPEC: FormatSpec = FormatSpec {
@@ -59,99 +59,6 @@ pub const ALL_REQUESTS: &str = "(all requests)";
 const MAX_LISTED_COLUMNS: usize = 60;
 /// Unix time in µs below which numeric timestamps are offsets (2001-09-09).
 const ABSOLUTE_FROM_US: i64 = 1_000_000_000_000_000;
-
-/// A column, by header name or by 1-based position. JSON: `"latency_ms"` or `3`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum CsvColumn {
-    Position(usize),
-    Name(String),
-}
-
-impl std::fmt::Display for CsvColumn {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CsvColumn::Position(p) => write!(f, "column {p}"),
-            CsvColumn::Name(n) => write!(f, "column \"{n}\""),
-        }
-    }
-}
-
-/// What a timestamp column holds. Serde names: `s`, `ms`, `us`, `ns`, `rfc3339`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum TimestampUnit {
-    #[serde(rename = "s")]
-    Seconds,
-    #[serde(rename = "ms")]
-    Millis,
-    #[serde(rename = "us", alias = "µs")]
-    Micros,
-    #[serde(rename = "ns")]
-    Nanos,
-    #[serde(rename = "rfc3339")]
-    Rfc3339,
-}
-
-impl TimestampUnit {
-    /// Reads `s`, `ms`, `us`, `ns`, `rfc3339`.
-    pub fn from_name(name: &str) -> Option<TimestampUnit> {
-        Some(match name {
-            "rfc3339" => TimestampUnit::Rfc3339,
-            other => match DurationUnit::from_name(other)? {
-                DurationUnit::Seconds => TimestampUnit::Seconds,
-                DurationUnit::Millis => TimestampUnit::Millis,
-                DurationUnit::Micros => TimestampUnit::Micros,
-                DurationUnit::Nanos => TimestampUnit::Nanos,
-            },
-        })
-    }
-
-    fn describe(self) -> &'static str {
-        match self {
-            TimestampUnit::Seconds => "unix seconds",
-            TimestampUnit::Millis => "unix milliseconds",
-            TimestampUnit::Micros => "unix microseconds",
-            TimestampUnit::Nanos => "unix nanoseconds",
-            TimestampUnit::Rfc3339 => "RFC 3339",
-        }
-    }
-}
-
-/// Which moment of a request its timestamp marks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TimestampMarks {
-    #[default]
-    Start,
-    End,
-}
-
-/// How to read a CSV no format recognises. Only the latency and its unit are
-/// required.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CsvMapping {
-    pub latency: CsvColumn,
-    pub latency_unit: DurationUnit,
-    #[serde(default)]
-    pub timestamp: Option<CsvColumn>,
-    /// `None`: guessed from each value (and said in a warning).
-    #[serde(default)]
-    pub timestamp_unit: Option<TimestampUnit>,
-    #[serde(default)]
-    pub timestamp_marks: TimestampMarks,
-    /// The endpoint of each request.
-    #[serde(default)]
-    pub label: Option<CsvColumn>,
-    /// An HTTP status (or any status text).
-    #[serde(default)]
-    pub status: Option<CsvColumn>,
-    /// true/false, 1/0, ok/ko … (decides failure when given).
-    #[serde(default)]
-    pub success: Option<CsvColumn>,
-}
-
-/// How to say, in an error, what a CSV mapping needs.
-pub const MAPPING_HELP: &str = "map its columns: --csv-latency COL --csv-latency-unit s|ms|us|ns, optionally --csv-timestamp COL [--csv-timestamp-unit s|ms|us|ns|rfc3339] --csv-label COL --csv-status COL --csv-success COL (COL is a header name or a 1-based column number; the app asks the same in its column mapping)";
 
 /// The separator that splits `line` into the most fields (outside quotes).
 fn separator(line: &str) -> u8 {
@@ -413,7 +320,7 @@ impl GenericCsvDecoder {
                 .ok_or_else(|| IngestError::Malformed {
                     source_name: run.source.clone(),
                     format: run.format.as_str(),
-                    position: format!("line {n}"),
+                    position: Position::Line { line: n },
                     reason: format!(
                     "the mapping names {c}, which the CSV does not have; its {} columns are: {}",
                     first.len(),

@@ -12,10 +12,12 @@
 //! first 1,000,000 results are. older hey releases wrote the first six
 //! columns only (no status, no offset). The CSV does not name the URL.
 
+use crate::decoder::{first_line, strip_bom, Decoder, FormatSpec};
 use crate::error::IngestError;
-use crate::format::{first_line, strip_bom, Decoder, Format, FormatSpec, IngestOptions};
+use crate::format::Format;
 use crate::formats::csv::split_fields;
 use crate::formats::delimited::RecordReader;
+use crate::options::IngestOptions;
 use crate::run::{Request, Run};
 
 /// Registry entry.

@@ -28,11 +28,13 @@
 
 use std::collections::BTreeMap;
 
-use crate::error::IngestError;
-use crate::format::{strip_bom, trim_ascii, Decoder, Format, FormatSpec, IngestOptions};
+use crate::decoder::{strip_bom, trim_ascii, Decoder, FormatSpec};
+use crate::error::{IngestError, Position};
+use crate::format::Format;
 use crate::formats::console::{clean, sniff_lines};
 use crate::formats::decimal::parse_scaled;
 use crate::lines::{Line, LineSplitter};
+use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport};
 use crate::summary::LatencyMs;
 
@@ -217,7 +219,9 @@ impl Decoder for HeyTextDecoder {
             return Err(IngestError::Malformed {
                 source_name: run.source.clone(),
                 format: run.format.as_str(),
-                position: "in the Summary section".into(),
+                position: Position::Part {
+                    part: "in the Summary section",
+                },
                 reason: "no \"Total: N secs\" line: this is not a complete hey summary".into(),
             });
         };

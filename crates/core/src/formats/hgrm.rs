@@ -23,10 +23,12 @@
 //! file: milliseconds are assumed (the usual output scaling, and what wrk2
 //! prints) unless `IngestOptions::hdr_unit` says otherwise.
 
+use crate::decoder::{first_line, strip_bom, Decoder, FormatSpec};
 use crate::error::IngestError;
-use crate::format::{first_line, strip_bom, Decoder, Format, FormatSpec, IngestOptions};
+use crate::format::Format;
 use crate::formats::decimal::parse_scaled;
 use crate::lines::{Line, LineSplitter};
+use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport};
 use crate::summary::{LatencyMs, PercentilePoint};
 use crate::time::DurationUnit;

@@ -38,11 +38,13 @@
 
 use hdrhistogram::Histogram;
 
+use crate::decoder::{strip_bom, trim_ascii, Decoder, FormatSpec};
 use crate::error::IngestError;
-use crate::format::{strip_bom, trim_ascii, Decoder, Format, FormatSpec, IngestOptions};
+use crate::format::Format;
 use crate::formats::decimal::parse_scaled;
 use crate::formats::hdr_payload::decode_base64;
 use crate::lines::{Line, LineSplitter};
+use crate::options::IngestOptions;
 use crate::run::{IntervalHistogram, Run};
 use crate::series::{new_histogram, MAX_LATENCY_US};
 use crate::time::{DurationUnit, Micros};

@@ -14,14 +14,16 @@
 
 use std::collections::HashMap;
 
-use crate::error::IngestError;
-use crate::format::{first_line, strip_bom, Decoder, Format, FormatSpec, IngestOptions};
+use crate::decoder::{first_line, strip_bom, Decoder, FormatSpec};
+use crate::error::{IngestError, Position};
+use crate::format::Format;
 use crate::formats::csv::split_fields;
 use crate::formats::delimited::{is_integer, RecordReader};
 use crate::formats::jmeter::{
     self, parse_success, parse_timestamp, Sample, Stamp, LOCAL_TIME_WARNING,
 };
 use crate::formats::jmeter_layout::{infer, Field, Layout};
+use crate::options::IngestOptions;
 use crate::run::Run;
 
 /// Registry entry.
@@ -184,7 +186,7 @@ impl JmeterCsvDecoder {
         self.fatal = Some(IngestError::Malformed {
             source_name: run.source.clone(),
             format: Format::JmeterCsv.as_str(),
-            position: format!("line {line}"),
+            position: Position::Line { line },
             reason,
         });
     }

@@ -21,11 +21,13 @@
 //! (log lines, the `Active:` counters) are ignored. With several runs in the
 //! text the last one with a `=` line is read, and a warning names them.
 
-use crate::error::IngestError;
-use crate::format::{Decoder, Format, FormatSpec, IngestOptions};
+use crate::decoder::{Decoder, FormatSpec};
+use crate::error::{IngestError, Position};
+use crate::format::Format;
 use crate::formats::console::{several_runs_warning, sniff_lines, text_line};
 use crate::formats::decimal::parse_scaled;
 use crate::lines::LineSplitter;
+use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport};
 use crate::summary::LatencyMs;
 
@@ -239,8 +241,10 @@ impl Decoder for SummariserDecoder {
                 source_name: run.source.clone(),
                 format: run.format.as_str(),
                 position: match self.starts.first() {
-                    Some(n) => format!("line {n}"),
-                    None => "anywhere in the text".into(),
+                    Some(&line) => Position::Line { line },
+                    None => Position::Part {
+                        part: "anywhere in the text",
+                    },
                 },
                 reason: "no cumulative summariser line (\"summary = N in …\"): only interval (\"+\") lines, which cover part of a run".into(),
             });
@@ -249,7 +253,9 @@ impl Decoder for SummariserDecoder {
             return Err(IngestError::Malformed {
                 source_name: run.source.clone(),
                 format: run.format.as_str(),
-                position: format!("line {}", best.start_line),
+                position: Position::Line {
+                    line: best.start_line,
+                },
                 reason: "no cumulative summariser line".into(),
             });
         };

@@ -17,10 +17,12 @@
 //! own listeners count only the top level when they load an XML JTL, and the
 //! CSV output of the same run has one row per top-level sample.
 
-use crate::error::IngestError;
-use crate::format::{strip_bom, Decoder, Format, FormatSpec, IngestOptions};
+use crate::decoder::{strip_bom, Decoder, FormatSpec};
+use crate::error::{IngestError, Position};
+use crate::format::Format;
 use crate::formats::jmeter::{self, parse_success, Sample};
 use crate::formats::xml::{unescape, Event, Tokenizer};
+use crate::options::IngestOptions;
 use crate::run::Run;
 
 /// Registry entry.
@@ -145,7 +147,7 @@ impl JmeterXmlDecoder {
                         self.fatal = Some(IngestError::Malformed {
                             source_name: run.source.clone(),
                             format: Format::JmeterXml.as_str(),
-                            position: format!("line {line}"),
+                            position: Position::Line { line },
                             reason: format!("expected the <testResults> root element of a JMeter JTL, found <{name}>"),
                         });
                         return;

@@ -12,11 +12,13 @@
 
 use std::borrow::Cow;
 
+use crate::decoder::{first_line, strip_bom, Decoder, FormatSpec};
 use crate::error::IngestError;
-use crate::format::{first_line, strip_bom, Decoder, Format, FormatSpec, IngestOptions};
+use crate::format::Format;
 use crate::formats::csv::{split_fields, RecordJoiner};
 use crate::formats::k6_ndjson::request_failed;
 use crate::lines::{Line, LineSplitter};
+use crate::options::IngestOptions;
 use crate::run::{Request, Run};
 use crate::time::{parse_rfc3339, Micros};
 

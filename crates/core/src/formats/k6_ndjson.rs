@@ -24,9 +24,11 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
+use crate::decoder::{first_line, strip_bom, Decoder, FormatSpec};
 use crate::error::IngestError;
-use crate::format::{first_line, strip_bom, Decoder, Format, FormatSpec, IngestOptions};
+use crate::format::Format;
 use crate::lines::{Line, LineSplitter};
+use crate::options::IngestOptions;
 use crate::run::{Request, Run};
 use crate::summary::ToolThreshold;
 use crate::time::{parse_rfc3339, Micros};

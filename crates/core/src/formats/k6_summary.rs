@@ -17,9 +17,11 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use crate::error::IngestError;
-use crate::format::{strip_bom, Decoder, Format, FormatSpec, IngestOptions};
+use crate::decoder::{strip_bom, Decoder, FormatSpec};
+use crate::error::{IngestError, Position};
+use crate::format::Format;
 use crate::formats::document::DocumentBuffer;
+use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport};
 use crate::summary::{Checks, EndpointSummary, LatencyMs, ToolThreshold};
 
@@ -109,7 +111,7 @@ impl Decoder for K6SummaryDecoder {
             .ok_or_else(|| IngestError::Malformed {
                 source_name: run.source.clone(),
                 format: run.format.as_str(),
-                position: "top level".into(),
+                position: Position::Part { part: "top level" },
                 reason: "expected a \"metrics\" object".into(),
             })?;
         // The handleSummary shape nests statistics under "values".

@@ -33,11 +33,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::error::IngestError;
-use crate::format::{Decoder, Format, FormatSpec, IngestOptions};
+use crate::decoder::{Decoder, FormatSpec};
+use crate::error::{IngestError, Position};
+use crate::format::Format;
 use crate::formats::console::{several_runs_warning, sniff_lines, text_line};
 use crate::formats::decimal::Decimal;
 use crate::lines::LineSplitter;
+use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport};
 use crate::summary::{Checks, EndpointSummary, LatencyMs, ToolThreshold};
 
@@ -585,8 +587,10 @@ impl Decoder for K6TextDecoder {
                 source_name: run.source.clone(),
                 format: run.format.as_str(),
                 position: match self.starts.first() {
-                    Some(n) => format!("line {n}"),
-                    None => "anywhere in the text".into(),
+                    Some(&line) => Position::Line { line },
+                    None => Position::Part {
+                        part: "anywhere in the text",
+                    },
                 },
                 reason: "no k6 end-of-test summary with request metrics (an http_reqs or http_req_duration row): the text holds progress lines only, or the summary was cut".into(),
             });

@@ -9,7 +9,7 @@
 
 use std::borrow::Cow;
 
-use crate::format::{first_line, strip_bom};
+use crate::decoder::{first_line, strip_bom};
 use crate::formats::csv::{split_fields, RecordJoiner};
 use crate::lines::{Line, LineSplitter};
 use crate::run::Run;

@@ -18,9 +18,11 @@
 
 use std::borrow::Cow;
 
+use crate::decoder::{Decoder, FormatSpec};
 use crate::error::IngestError;
-use crate::format::{Decoder, Format, FormatSpec, IngestOptions};
+use crate::format::Format;
 use crate::formats::locust_csv::{count, sniff_header, CsvRecords, Header, NAME, TYPE};
+use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport};
 use crate::summary::FailureSummary;
 

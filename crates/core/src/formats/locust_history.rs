@@ -25,12 +25,14 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use crate::decoder::{Decoder, FormatSpec};
 use crate::error::IngestError;
-use crate::format::{Decoder, Format, FormatSpec, IngestOptions};
+use crate::format::Format;
 use crate::formats::locust_csv::{
     count, is_total_row, number, sniff_header, CsvRecords, Header, NAME, TYPE,
 };
 use crate::formats::tool_timeline::{summarize, OnFold, ToolWindow};
+use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport, MAX_ENDPOINTS};
 use crate::summary::{EndpointSummary, LatencyMs};
 use crate::time::Micros;

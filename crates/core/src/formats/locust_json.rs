@@ -31,10 +31,12 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use crate::error::IngestError;
-use crate::format::{strip_bom, Decoder, Format, FormatSpec, IngestOptions};
+use crate::decoder::{strip_bom, Decoder, FormatSpec};
+use crate::error::{IngestError, Position};
+use crate::format::Format;
 use crate::formats::document::MAX_DOCUMENT;
 use crate::formats::json_pieces::{JsonPieces, Piece, SplitError};
+use crate::options::IngestOptions;
 use crate::run::{Run, MAX_ENDPOINTS};
 use crate::time::Micros;
 
@@ -346,7 +348,7 @@ impl Decoder for LocustJsonDecoder {
                 return Err(IngestError::Malformed {
                     source_name: run.source.clone(),
                     format: run.format.as_str(),
-                    position: format!("byte {}", b.offset),
+                    position: Position::Offset { offset: b.offset },
                     reason: b.reason.clone(),
                 });
             }

@@ -23,10 +23,12 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use crate::decoder::{first_line, strip_bom, Decoder, FormatSpec};
 use crate::error::IngestError;
-use crate::format::{first_line, strip_bom, Decoder, Format, FormatSpec, IngestOptions};
+use crate::format::Format;
 use crate::formats::locust_json::EntryTotals;
 use crate::lines::{Line, LineSplitter};
+use crate::options::IngestOptions;
 use crate::run::Run;
 use crate::summary::FailureSummary;
 use crate::time::Micros;

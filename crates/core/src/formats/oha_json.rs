@@ -22,10 +22,12 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use crate::error::IngestError;
-use crate::format::{Decoder, Format, FormatSpec, IngestOptions};
+use crate::decoder::{Decoder, FormatSpec};
+use crate::error::{IngestError, Position};
+use crate::format::Format;
 use crate::formats::decimal::rescale_f64;
 use crate::formats::document::{compact_json, DocumentBuffer};
+use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport};
 use crate::summary::LatencyMs;
 
@@ -88,7 +90,7 @@ impl Decoder for OhaJsonDecoder {
             return Err(IngestError::Malformed {
                 source_name: run.source.clone(),
                 format: run.format.as_str(),
-                position: "top level".into(),
+                position: Position::Part { part: "top level" },
                 reason: "expected oha's \"summary\" object".into(),
             });
         };

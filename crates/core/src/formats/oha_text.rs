@@ -38,11 +38,13 @@
 
 use std::collections::BTreeMap;
 
-use crate::error::IngestError;
-use crate::format::{Decoder, Format, FormatSpec, IngestOptions};
+use crate::decoder::{Decoder, FormatSpec};
+use crate::error::{IngestError, Position};
+use crate::format::Format;
 use crate::formats::console::{several_runs_warning, sniff_lines, text_line};
 use crate::formats::decimal::Decimal;
 use crate::lines::LineSplitter;
+use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport};
 use crate::summary::{FailureSummary, LatencyMs};
 
@@ -279,7 +281,9 @@ impl Decoder for OhaTextDecoder {
                 return Err(IngestError::Malformed {
                     source_name: run.source.clone(),
                     format: run.format.as_str(),
-                    position: "anywhere in the text".into(),
+                    position: Position::Part {
+                        part: "anywhere in the text",
+                    },
                     reason: "no oha summary (\"Success rate:\" then \"Total:\")".into(),
                 })
             }

@@ -10,11 +10,13 @@
 //! Versions before 12.8 stop after `seq` (9 columns) and early ones after
 //! `error` (6). Rows are in completion order, not by timestamp.
 
+use crate::decoder::{first_line, strip_bom, Decoder, FormatSpec};
 use crate::error::IngestError;
-use crate::format::{first_line, strip_bom, Decoder, Format, FormatSpec, IngestOptions};
+use crate::format::Format;
 use crate::formats::csv::split_fields;
 use crate::formats::delimited::{is_integer, RecordReader};
 use crate::formats::vegeta::{record, VegetaResult};
+use crate::options::IngestOptions;
 use crate::run::Run;
 
 /// Registry entry.

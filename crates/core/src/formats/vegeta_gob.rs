@@ -14,10 +14,12 @@
 //! type definitions, which is fine. `Timestamp` is a `time.Time` (its binary
 //! form), `Latency` a `time.Duration` in nanoseconds.
 
-use crate::error::IngestError;
-use crate::format::{Decoder, Format, FormatSpec, IngestOptions};
+use crate::decoder::{Decoder, FormatSpec};
+use crate::error::{IngestError, Position};
+use crate::format::Format;
 use crate::formats::gob::{go_time_us, starts_with_type_definition, GobError, GobStream, Value};
 use crate::formats::vegeta::{record, VegetaResult};
+use crate::options::IngestOptions;
 use crate::run::Run;
 
 /// Registry entry.
@@ -77,7 +79,7 @@ impl Decoder for VegetaGobDecoder {
                         return Err(IngestError::Malformed {
                             source_name: run.source.clone(),
                             format: Format::VegetaGob.as_str(),
-                            position: "byte 0".into(),
+                            position: Position::Offset { offset: 0 },
                             reason: format!("not a gob stream of Vegeta results ({reason}); convert it with `vegeta encode --to json`"),
                         });
                     }

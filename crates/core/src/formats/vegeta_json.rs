@@ -9,10 +9,12 @@
 
 use serde::Deserialize;
 
+use crate::decoder::{first_line, strip_bom, Decoder, FormatSpec};
 use crate::error::IngestError;
-use crate::format::{first_line, strip_bom, Decoder, Format, FormatSpec, IngestOptions};
+use crate::format::Format;
 use crate::formats::vegeta::{record, VegetaResult};
 use crate::lines::{Line, LineSplitter};
+use crate::options::IngestOptions;
 use crate::run::Run;
 use crate::time::parse_rfc3339;
 

@@ -3,8 +3,10 @@
 //! small and compressed as a whole, so it is buffered and read at the end;
 //! see [`crate::saved`] for the layout.
 
-use crate::error::IngestError;
-use crate::format::{Decoder, Format, FormatSpec, IngestOptions};
+use crate::decoder::{Decoder, FormatSpec};
+use crate::error::{IngestError, Position};
+use crate::format::Format;
+use crate::options::IngestOptions;
 use crate::run::Run;
 use crate::saved::{self, MAX_FILE_BYTES};
 
@@ -53,7 +55,7 @@ impl Decoder for VerdictDecoder {
         let (saved, _) = saved::load(&self.bytes).map_err(|e| IngestError::Malformed {
             source_name: run.source.clone(),
             format: Format::Verdict.as_str(),
-            position: "as a whole".into(),
+            position: Position::Part { part: "as a whole" },
             reason: e.to_string(),
         })?;
         // The run is the one that was saved, under its own name and format.

@@ -31,12 +31,14 @@
 //! output pasted into a text or `.md` file reads too; a file holding several
 //! runs gives the first, with a warning naming the others.
 
-use crate::error::IngestError;
-use crate::format::{strip_bom, trim_ascii, Decoder, Format, FormatSpec, IngestOptions};
+use crate::decoder::{strip_bom, trim_ascii, Decoder, FormatSpec};
+use crate::error::{IngestError, Position};
+use crate::format::Format;
 use crate::formats::console::{clean, sniff_lines};
 use crate::formats::decimal::{parse_scaled, Decimal};
 use crate::formats::hgrm::{Spectrum, SpectrumLine};
 use crate::lines::{Line, LineSplitter};
+use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport};
 use crate::summary::{EndpointSummary, FailureSummary, LatencyMs};
 
@@ -402,7 +404,7 @@ impl Decoder for WrkDecoder {
     fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
         let mut lines = std::mem::take(&mut self.lines);
         lines.finish(|n, line| self.line(n, line, run));
-        let malformed = |position: String, reason: &str| IngestError::Malformed {
+        let malformed = |position: Position, reason: &str| IngestError::Malformed {
             source_name: run.source.clone(),
             format: run.format.as_str(),
             position,
@@ -410,13 +412,15 @@ impl Decoder for WrkDecoder {
         };
         let Some(f) = self.run.take() else {
             return Err(malformed(
-                "at the end".into(),
+                Position::Part { part: "at the end" },
                 "no \"Running … test @ URL\" line: this is not wrk output",
             ));
         };
         if f.requests.is_none() {
             return Err(malformed(
-                format!("at line {}", self.last_line),
+                Position::EndsAt {
+                    line: self.last_line,
+                },
                 "the output stops before wrk's \"N requests in DURATION\" line: the run was interrupted or the output cut",
             ));
         }

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::esc;
+use super::markup::esc;
 use crate::units::{self, axis_label, Axis, Empty, Linear, Steps};
 
 /// A scale whose empty domain is widened upwards, so a single value sits

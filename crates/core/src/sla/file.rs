@@ -39,26 +39,76 @@ use super::text::{
 };
 
 /// An SLA file that could not be read.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{source_name}: {position}: {message}")]
 pub struct SlaFileError {
     /// The file name.
     pub source_name: String,
-    /// Where: `line 3, column 5`, or `rule 2 (limit)`.
+    /// Where, as a line and column, a rule's field, or a part of the file.
+    pub at: SlaPosition,
+    /// `at` as messages print it: `line 3, column 5`, `rule 2 ("b"), limit`.
     pub position: String,
     pub message: String,
 }
 
-impl fmt::Display for SlaFileError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: {}: {}",
-            self.source_name, self.position, self.message
-        )
+impl SlaFileError {
+    /// The error at `at` (whose printed form it keeps in `position`).
+    pub fn new(source_name: impl Into<String>, at: SlaPosition, message: String) -> SlaFileError {
+        SlaFileError {
+            source_name: source_name.into(),
+            position: at.to_string(),
+            at,
+            message,
+        }
     }
 }
 
-impl std::error::Error for SlaFileError {}
+/// Where in an SLA (or threshold) file a problem is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SlaPosition {
+    /// A 1-based line and column of the text (`line 3, column 5`).
+    Text { line: u32, column: u32 },
+    /// A field of the 1-based `rule`-th rule, with the rule's name if it has
+    /// one (`rule 2 ("b"), limit`).
+    Rule {
+        rule: u32,
+        name: Option<String>,
+        field: &'static str,
+    },
+    /// A part of the file with no line (`confidence`, `script`, `YAML`).
+    Part { part: &'static str },
+}
+
+impl SlaPosition {
+    /// A line and column, from numbers of any width (saturating).
+    pub fn text(line: usize, column: usize) -> SlaPosition {
+        let n = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+        SlaPosition::Text {
+            line: n(line),
+            column: n(column),
+        }
+    }
+}
+
+impl fmt::Display for SlaPosition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SlaPosition::Text { line, column } => write!(f, "line {line}, column {column}"),
+            SlaPosition::Rule {
+                rule,
+                name: Some(name),
+                field,
+            } => write!(f, "rule {rule} (\"{name}\"), {field}"),
+            SlaPosition::Rule {
+                rule,
+                name: None,
+                field,
+            } => write!(f, "rule {rule}, {field}"),
+            SlaPosition::Part { part } => f.write_str(part),
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -145,35 +195,29 @@ struct K6Doc {
 /// Reads an SLA file; JSON when it starts with `{`, TOML otherwise.
 pub fn load_sla(source_name: &str, text: &str) -> Result<Sla, SlaFileError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let err = |position: String, message: String| SlaFileError {
-        source_name: source_name.to_string(),
-        position,
-        message,
-    };
+    let err = |at: SlaPosition, message: String| SlaFileError::new(source_name, at, message);
     let doc: SlaDoc = if text.trim_start().starts_with('{') {
-        serde_json::from_str(text).map_err(|e| {
-            err(
-                format!("line {}, column {}", e.line(), e.column()),
-                e.to_string(),
-            )
-        })?
+        serde_json::from_str(text)
+            .map_err(|e| err(SlaPosition::text(e.line(), e.column()), e.to_string()))?
     } else {
         toml::from_str(text).map_err(|e| {
-            let position = e
-                .span()
-                .map_or_else(|| "TOML".to_string(), |s| line_col(text, s.start));
+            let position = e.span().map_or(SlaPosition::Part { part: "TOML" }, |s| {
+                line_col(text, s.start)
+            });
             err(position, e.message().to_string())
         })?
     };
     let default_confidence = match &doc.confidence {
         None => DEFAULT_CONFIDENCE,
-        Some(c) => parse_confidence(&c.text()).map_err(|e| err("confidence".into(), e.message))?,
+        Some(c) => parse_confidence(&c.text())
+            .map_err(|e| err(SlaPosition::Part { part: "confidence" }, e.message))?,
     };
     let mut rules = Vec::with_capacity(doc.rules.len());
     for (i, r) in doc.rules.into_iter().enumerate() {
-        let at = |field: &str| match &r.name {
-            Some(n) => format!("rule {} (\"{n}\"), {field}", i + 1),
-            None => format!("rule {}, {field}", i + 1),
+        let at = |field: &'static str| SlaPosition::Rule {
+            rule: u32::try_from(i + 1).unwrap_or(u32::MAX),
+            name: r.name.clone(),
+            field,
         };
         rules.push(rule_from_doc(&r, default_confidence).map_err(|(field, e)| err(at(field), e))?);
     }
@@ -183,11 +227,11 @@ pub fn load_sla(source_name: &str, text: &str) -> Result<Sla, SlaFileError> {
     })
 }
 
-fn line_col(text: &str, offset: usize) -> String {
+fn line_col(text: &str, offset: usize) -> SlaPosition {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    format!("line {line}, column {column}")
+    SlaPosition::text(line, column)
 }
 
 type FieldError = (&'static str, String);

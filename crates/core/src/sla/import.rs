@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use super::file::{load_sla, SlaFileError};
+use super::file::{load_sla, SlaFileError, SlaPosition};
 use super::js::{find_identifier, strip_comments, JsValue, Reader};
 use super::model::{
     EndpointFilter, K6Source, Limit, NameMatch, Op, Rule, Sla, Span, Statistic, Target, Unit,
@@ -127,10 +127,8 @@ fn object_entries(obj: &JsValue, out: &mut Vec<(String, String)>, warnings: &mut
 
 /// `options.thresholds` of a k6 script (JavaScript), read without running it.
 pub fn from_k6_script(source_name: &str, script: &str) -> Result<Imported, SlaFileError> {
-    let err = |message: String| SlaFileError {
-        source_name: source_name.into(),
-        position: "script".into(),
-        message,
+    let err = |message: String| {
+        SlaFileError::new(source_name, SlaPosition::Part { part: "script" }, message)
     };
     let src = strip_comments(script);
     let mut pairs = Vec::new();
@@ -239,10 +237,12 @@ pub fn from_k6_json(source_name: &str, doc: &Value) -> Result<Imported, SlaFileE
         .get("thresholds")
         .or_else(|| doc.pointer("/options/thresholds"))
         .and_then(Value::as_object)
-        .ok_or_else(|| SlaFileError {
-            source_name: source_name.into(),
-            position: "top level".into(),
-            message: "no \"thresholds\" object".into(),
+        .ok_or_else(|| {
+            SlaFileError::new(
+                source_name,
+                SlaPosition::Part { part: "top level" },
+                "no \"thresholds\" object".into(),
+            )
         })?;
     let mut pairs = Vec::new();
     let mut warnings = Vec::new();
@@ -380,16 +380,16 @@ fn yaml_number(v: &yaml_serde::Value) -> Option<f64> {
 
 /// `config.ensure` (or `config.plugins.ensure`) of an Artillery script.
 pub fn from_artillery(source_name: &str, yaml: &str) -> Result<Imported, SlaFileError> {
-    let err = |position: &str, message: String| SlaFileError {
-        source_name: source_name.into(),
-        position: position.into(),
-        message,
+    let err = |part: &'static str, message: String| {
+        SlaFileError::new(source_name, SlaPosition::Part { part }, message)
     };
     let doc: yaml_serde::Value = yaml_serde::from_str(yaml).map_err(|e| {
-        let position = e.location().map_or("YAML".to_string(), |l| {
-            format!("line {}, column {}", l.line(), l.column())
-        });
-        err(&position, e.to_string())
+        let at = e
+            .location()
+            .map_or(SlaPosition::Part { part: "YAML" }, |l| {
+                SlaPosition::text(l.line(), l.column())
+            });
+        SlaFileError::new(source_name, at, e.to_string())
     })?;
     let ensure = doc
         .get("config")
@@ -747,16 +747,16 @@ fn taurus_criterion(text: &str) -> Result<(Rule, Option<String>), String> {
 
 /// The `passfail` criteria of a Taurus config (`reporting:` or `services:`).
 pub fn from_taurus(source_name: &str, yaml: &str) -> Result<Imported, SlaFileError> {
-    let err = |position: &str, message: String| SlaFileError {
-        source_name: source_name.into(),
-        position: position.into(),
-        message,
+    let err = |part: &'static str, message: String| {
+        SlaFileError::new(source_name, SlaPosition::Part { part }, message)
     };
     let doc: yaml_serde::Value = yaml_serde::from_str(yaml).map_err(|e| {
-        let position = e.location().map_or("YAML".to_string(), |l| {
-            format!("line {}, column {}", l.line(), l.column())
-        });
-        err(&position, e.to_string())
+        let at = e
+            .location()
+            .map_or(SlaPosition::Part { part: "YAML" }, |l| {
+                SlaPosition::text(l.line(), l.column())
+            });
+        SlaFileError::new(source_name, at, e.to_string())
     })?;
     let mut out = Imported {
         sla: Sla {
@@ -904,10 +904,12 @@ pub fn load_rules(source_name: &str, text: &str) -> Result<Imported, SlaFileErro
         _ => {}
     }
     if trimmed.starts_with('{') {
-        let doc: Value = serde_json::from_str(text).map_err(|e| SlaFileError {
-            source_name: source_name.into(),
-            position: format!("line {}, column {}", e.line(), e.column()),
-            message: e.to_string(),
+        let doc: Value = serde_json::from_str(text).map_err(|e| {
+            SlaFileError::new(
+                source_name,
+                SlaPosition::text(e.line(), e.column()),
+                e.to_string(),
+            )
         })?;
         if doc.get("rules").is_some() || doc.get("title").is_some() {
             return load_sla(source_name, text).map(|sla| Imported {
@@ -918,11 +920,11 @@ pub fn load_rules(source_name: &str, text: &str) -> Result<Imported, SlaFileErro
         if doc.get("metrics").is_some() {
             let th = k6_summary_thresholds(&doc);
             if th.is_empty() {
-                return Err(SlaFileError {
-                    source_name: source_name.into(),
-                    position: "metrics".into(),
-                    message: "this k6 summary records no thresholds".into(),
-                });
+                return Err(SlaFileError::new(
+                    source_name,
+                    SlaPosition::Part { part: "metrics" },
+                    "this k6 summary records no thresholds".into(),
+                ));
             }
             let mut imported = from_run_thresholds(&th);
             imported.sla.title = Some(format!("k6 thresholds recorded in {source_name}"));
