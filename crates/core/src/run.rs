@@ -27,6 +27,9 @@ pub const OTHER_ENDPOINTS: &str = "(other endpoints)";
 pub const OTHER_TRANSACTIONS: &str = "(other transactions)";
 /// Skipped lines quoted as examples.
 pub const MAX_SKIPPED_EXAMPLES: usize = 5;
+/// The furthest from 1970 a time may lie (about 3,170 years either way, in
+/// µs): beyond it a timestamp is corrupt, not a time.
+pub const PLAUSIBLE_TIME_US: i64 = 100_000_000_000_000_000;
 const MAX_TAG_VALUES: usize = 16;
 
 /// One request, as a decoder hands it over. Strings are borrowed from the
@@ -105,6 +108,9 @@ pub struct Diagnostics {
     pub warnings: Vec<String>,
     /// Durations outside the histogram range (negative, NaN, over an hour).
     pub clamped: u64,
+    /// Times further than [`PLAUSIBLE_TIME_US`] from 1970, left out of every
+    /// time series (their requests still count).
+    pub implausible_times: u64,
     /// Why the file was not read to its end (a cut gzip stream, a last line
     /// cut mid-way, a document that stops before its close): what follows
     /// the cut is missing from every number.
@@ -309,6 +315,18 @@ impl Run {
         i
     }
 
+    /// `t` when it is a time a result file can hold; otherwise counted and
+    /// `None`, so a corrupt timestamp cannot stretch the time series over
+    /// millennia (or overflow their arithmetic).
+    fn plausible(&mut self, t: Micros) -> Option<Micros> {
+        if t.unsigned_abs() <= PLAUSIBLE_TIME_US as u64 {
+            Some(t)
+        } else {
+            self.diagnostics.implausible_times += 1;
+            None
+        }
+    }
+
     /// Records one request.
     pub fn request(&mut self, r: &Request<'_>) {
         let (us, clamped) = ms_to_us(r.duration_ms);
@@ -326,7 +344,9 @@ impl Run {
         ep.series.record(ms, us, r.failed, r.status);
         push_tag(&mut ep.groups, r.group);
         push_tag(&mut ep.scenarios, r.scenario);
-        if let Some(end) = r.end_us {
+        let end_us = r.end_us.and_then(|t| self.plausible(t));
+        let ep = &mut self.endpoints[i];
+        if let Some(end) = end_us {
             let grew = ep.windows.record(end, us, r.failed);
             if grew != 0 {
                 self.account_window_bytes(i, grew);
@@ -394,7 +414,9 @@ impl Run {
         self.overall.record_histogram(h.durations_us);
         let i = self.endpoint_index(h.name, "");
         self.endpoints[i].series.record_histogram(h.durations_us);
-        if let (Some(start), Some(end)) = (h.start_us, h.end_us) {
+        let start_us = h.start_us.and_then(|t| self.plausible(t));
+        let end_us = h.end_us.and_then(|t| self.plausible(t));
+        if let (Some(start), Some(end)) = (start_us, end_us) {
             let end = end.max(start);
             self.timeline
                 .histogram(start + (end - start) / 2, h.durations_us);
@@ -434,11 +456,17 @@ impl Run {
     /// Counts requests (and failures) that ended in the second starting at `t`
     /// when only per-second counters are known: the window gets no latency.
     pub fn timeline_counts(&mut self, t: Micros, requests: u64, errors: u64) {
+        let Some(t) = self.plausible(t) else {
+            return;
+        };
         self.timeline.count(t, requests, errors);
     }
 
     /// Notes that activity (e.g. a k6 iteration) started at `t`.
     pub fn activity_start(&mut self, t: Micros) {
+        let Some(t) = self.plausible(t) else {
+            return;
+        };
         self.first_activity_us = min_opt(self.first_activity_us, Some(t));
     }
 
@@ -448,7 +476,7 @@ impl Run {
             return;
         }
         self.peak_concurrency = Some(self.peak_concurrency.map_or(value, |p| p.max(value)));
-        if let Some(t) = t {
+        if let Some(t) = t.and_then(|t| self.plausible(t)) {
             self.timeline.concurrency(t, value);
         }
     }
@@ -590,6 +618,7 @@ impl Run {
         }
         self.diagnostics.skipped_lines += other.diagnostics.skipped_lines;
         self.diagnostics.clamped += other.diagnostics.clamped;
+        self.diagnostics.implausible_times += other.diagnostics.implausible_times;
         for c in &other.diagnostics.cut {
             let c = format!("{}: {c}", other.source);
             if !self.diagnostics.cut.contains(&c) {
@@ -644,6 +673,12 @@ impl Run {
             warnings.push(format!(
                 "{} durations were negative, not a number, or longer than an hour, and were clamped",
                 self.diagnostics.clamped
+            ));
+        }
+        if self.diagnostics.implausible_times > 0 {
+            warnings.push(format!(
+                "{} timestamps lay more than 3,000 years from 1970 and were left out of the timeline (their requests still count)",
+                self.diagnostics.implausible_times
             ));
         }
         if self.diagnostics.skipped_lines > 0 {

@@ -290,6 +290,7 @@ fn document(run: &Run) -> Result<Value, SavedError> {
                 "examples": to_json(&d.examples)?,
                 "warnings": &d.warnings,
                 "clamped": d.clamped,
+                "implausible_times": d.implausible_times,
                 "cut": &d.cut,
             },
             "relative_time": run.relative_time(),
@@ -459,6 +460,7 @@ pub fn load(bytes: &[u8]) -> Result<(Run, SavedMeta), SavedError> {
         examples: take(&mut diag, "examples")?,
         warnings: take(&mut diag, "warnings")?,
         clamped: take(&mut diag, "clamped")?,
+        implausible_times: take(&mut diag, "implausible_times")?,
         // A run saved from a cut file stays partial when read back.
         cut: take(&mut diag, "cut")?,
     };

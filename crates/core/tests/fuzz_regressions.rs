@@ -62,3 +62,27 @@ fn every_target_reads_every_small_fixture() {
         }
     }
 }
+
+/// Found by fuzzing (the gzip target, 2 GB from 1.2 KB): an ApacheBench TSV
+/// row whose time ends near `i64::MAX` µs stretched the time series until
+/// their arithmetic wrapped and a bucket vector was sized from garbage. Such
+/// a time is now left out, counted and said; the request still counts.
+#[test]
+fn a_timestamp_beyond_any_calendar_stays_out_of_the_timeline() {
+    let text = "starttime\tseconds\tctime\tdtime\tttime\twait\n\
+                Thu Jan 01 00:00:01 1970\t1550046280\t1\t2\t3\t1\n\
+                Thu Jan 01 00:00:01 1970\t1550046280\t1\t2\t9200000000000000000\t1\n";
+    let mut s = verdict_core::Session::new("ab.tsv", verdict_core::IngestOptions::default());
+    s.feed(text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    let summary = s.finish().unwrap_or_else(|e| panic!("{e}")).summary();
+    assert_eq!(summary.requests, Some(2));
+    assert!(summary.timeline.points.len() <= verdict_core::timeline::MAX_BUCKETS);
+    assert!(
+        summary
+            .warnings
+            .iter()
+            .any(|w| w.starts_with("1 timestamps lay more than 3,000 years from 1970")),
+        "{:?}",
+        summary.warnings
+    );
+}
