@@ -256,6 +256,14 @@ fn messages_round_trip_through_serde() {
         },
         Request::Finish,
         Request::Cancel,
+        Request::Save { run: 2, ticket: 5 },
+        Request::Merge {
+            runs: vec![serde_bytes::ByteBuf::from(vec![0x89, 1])],
+        },
+        Request::Trend {
+            ticket: 6,
+            runs: vec![("a".into(), serde_bytes::ByteBuf::from(vec![2]))],
+        },
     ];
     for r in requests {
         let json = serde_json::to_string(&r).expect("serializes");
@@ -285,6 +293,20 @@ fn messages_round_trip_through_serde() {
             bytes_done: 1 << 40,
         },
         Response::Cancelled,
+        Response::Saved {
+            run: 2,
+            ticket: 5,
+            bytes: Ok(serde_bytes::ByteBuf::from(vec![0x89, 0])),
+        },
+        Response::Saved {
+            run: 2,
+            ticket: 5,
+            bytes: Err(verdict_rpc::HeldError::Forgotten { run: 2 }),
+        },
+        Response::Trend {
+            ticket: 6,
+            trend: Err("a trend needs at least two runs (1 given)".into()),
+        },
         Response::Error(verdict_rpc::ErrorInfo::new("fmt", "x.txt: not a format")),
         Response::Error(verdict_rpc::ErrorInfo {
             code: "csv-mapping".into(),
