@@ -66,6 +66,8 @@ pub struct Entry {
     pub held: bool,
     /// The SLA verdicts asked for last, and the answer once it came.
     pub sla: SlaState,
+    /// How many runs were merged into this one (0: a file as read).
+    pub merged: usize,
 }
 
 /// The SLA evaluation of one run.
@@ -183,6 +185,14 @@ pub enum Action {
         size: u64,
         demo: bool,
     },
+    /// Runs are being merged into one new run, `id`, named `name`.
+    Merging {
+        id: EntryId,
+        batch: u32,
+        name: String,
+        /// How many runs.
+        runs: usize,
+    },
     /// The user names a run (`None`: back to the derived name).
     Rename { id: EntryId, name: Option<String> },
     /// A file is read again under a new id with other options; its panel
@@ -268,8 +278,34 @@ impl AppState {
                     levels: None,
                     held: false,
                     sla: SlaState::default(),
+                    merged: 0,
                 });
             }
+            Action::Merging {
+                id,
+                batch,
+                name,
+                runs,
+            } => self.entries.push(Entry {
+                id,
+                batch,
+                order: id,
+                options: IngestOptions::default(),
+                columns: Vec::new(),
+                name,
+                folder: None,
+                renamed: None,
+                size: 0,
+                demo: false,
+                format: None,
+                status: Status::Queued,
+                saved: None,
+                restored: false,
+                levels: None,
+                held: false,
+                sla: SlaState::default(),
+                merged: runs,
+            }),
             Action::Restored {
                 id,
                 batch,
@@ -300,6 +336,7 @@ impl AppState {
                 levels: None,
                 held: false,
                 sla: SlaState::default(),
+                merged: 0,
             }),
             Action::Reread { old, id, options } => {
                 if let Some(e) = self.entry_mut(old) {
