@@ -42,12 +42,26 @@ fn side(v: &Verdict, limit: f64) -> &'static str {
     }
 }
 
-/// The limit as a value in the verdict's unit (falls back to the text as written).
+/// The limit as a value in the verdict's unit (falls back to the text as
+/// written). A limit is a number someone chose: "10 s", not "10.000 s".
 fn limit_shown(v: &Verdict) -> String {
     match v.limit_ms.or(v.limit) {
-        Some(l) => value(&v.unit, l),
+        Some(l) => without_trailing_zeros(&value(&v.unit, l)),
         None => v.limit_text.clone(),
     }
+}
+
+/// `10.000 s` → `10 s`, `0.500%` → `0.5%`, `141.2 ms` unchanged.
+fn without_trailing_zeros(shown: &str) -> String {
+    let end = shown
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+        .unwrap_or(shown.len());
+    let (number, rest) = shown.split_at(end);
+    if !number.contains('.') {
+        return shown.to_string();
+    }
+    let number = number.trim_end_matches('0').trim_end_matches('.');
+    format!("{number}{rest}")
 }
 
 /// One sentence for a verdict.
@@ -190,6 +204,16 @@ mod tests {
     }
 
     #[test]
+    fn a_limit_reads_as_it_was_chosen() {
+        assert_eq!(without_trailing_zeros("10.000 s"), "10 s");
+        assert_eq!(without_trailing_zeros("1.000 ms"), "1 ms");
+        assert_eq!(without_trailing_zeros("0.500%"), "0.5%");
+        assert_eq!(without_trailing_zeros("141.2 ms"), "141.2 ms");
+        assert_eq!(without_trailing_zeros("200 ms"), "200 ms");
+        assert_eq!(without_trailing_zeros("75.0/s"), "75/s");
+    }
+
+    #[test]
     fn each_outcome_reads_as_a_sentence_with_its_endpoint_limit_and_confidence() {
         // Limits far on either side of the real run, and one set at its own estimate.
         let found = verdicts(&["endpoint \"GET /api/search\" p95 < 10s"]);
@@ -203,12 +227,12 @@ mod tests {
         let pass = by(Outcome::Pass).unwrap_or_default();
         assert!(pass.starts_with("P95 of GET /api/search is "), "{pass}");
         assert!(
-            pass.contains("below the 10.000 s limit") && pass.contains("with 95% confidence"),
+            pass.contains("below the 10 s limit") && pass.contains("with 95% confidence"),
             "{pass}"
         );
         let fail = by(Outcome::Fail).unwrap_or_default();
         assert!(
-            fail.contains("above the 1.000 ms limit (breaking it)"),
+            fail.contains("above the 1 ms limit (breaking it)"),
             "{fail}"
         );
         let undecided = by(Outcome::Inconclusive).unwrap_or_default();

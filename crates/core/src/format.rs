@@ -77,6 +77,15 @@ pub enum Format {
     /// JMeter's summariser lines (console or jmeter.log).
     #[serde(rename = "jmeter-summariser")]
     JmeterSummariser,
+    /// Artillery's console report ("Summary report @ …").
+    #[serde(rename = "artillery-text")]
+    ArtilleryText,
+    /// Locust's console statistics tables.
+    #[serde(rename = "locust-text")]
+    LocustText,
+    /// ApacheBench's console output.
+    #[serde(rename = "ab-text")]
+    AbText,
     /// oha `--output-format json`.
     #[serde(rename = "oha-json")]
     OhaJson,
@@ -134,6 +143,9 @@ impl Format {
         Format::HeyText,
         Format::K6Text,
         Format::JmeterSummariser,
+        Format::ArtilleryText,
+        Format::LocustText,
+        Format::AbText,
         Format::OhaJson,
         Format::AutocannonJson,
         Format::GenericCsv,
@@ -169,6 +181,9 @@ impl Format {
             Format::HeyText => "hey-text",
             Format::K6Text => "k6-text",
             Format::JmeterSummariser => "jmeter-summariser",
+            Format::ArtilleryText => "artillery-text",
+            Format::LocustText => "locust-text",
+            Format::AbText => "ab-text",
             Format::OhaJson => "oha-json",
             Format::AutocannonJson => "autocannon-json",
             Format::GenericCsv => "generic-csv",

@@ -3,8 +3,10 @@
 
 use crate::format::FormatSpec;
 
+pub mod ab_text;
 pub mod ab_tsv;
 pub mod artillery;
+pub mod artillery_text;
 pub mod artillery_v1;
 pub mod autocannon_json;
 pub mod console;
@@ -36,6 +38,7 @@ pub mod locust_failures;
 pub mod locust_history;
 pub mod locust_json;
 pub mod locust_stats;
+pub mod locust_text;
 pub mod locust_workers;
 pub mod oha_json;
 pub mod tool_timeline;
@@ -68,6 +71,9 @@ pub static REGISTRY: &[FormatSpec] = &[
     hey_text::SPEC,
     k6_text::SPEC,
     jmeter_summariser::SPEC,
+    artillery_text::SPEC,
+    locust_text::SPEC,
+    ab_text::SPEC,
     oha_json::SPEC,
     autocannon_json::SPEC,
     generic_csv::SPEC,

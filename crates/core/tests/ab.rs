@@ -1,8 +1,8 @@
 //! ApacheBench `-g` fixtures against their rows and ab's own summary.
 
-mod support;
+mod fixture_reading;
 
-use support::{check_reference, read_everywhere, text, Sample};
+use fixture_reading::{check_reference, read_everywhere, text, Sample};
 use verdict_core::formats::ab_tsv::ENDPOINT;
 use verdict_core::Format;
 

@@ -2,16 +2,14 @@
 //! run (`stdout.txt`: a block per 10 s period and the final Summary report),
 //! plus public report files of Artillery 1.x and 2.x.
 
+mod fixture_reading;
+
+use fixture_reading::fixture;
 use std::collections::BTreeMap;
 
 use serde_json::Value;
 use verdict_core::summary::{LatencyMs, ReportedBy, RunSummary};
 use verdict_core::{Format, IngestOptions, Session};
-
-fn fixture(rel: &str) -> Vec<u8> {
-    let path = format!("{}/../../tests/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
 
 fn summarize_chunked(name: &str, bytes: &[u8], chunk: usize) -> RunSummary {
     let mut s = Session::new(name, IngestOptions::default());

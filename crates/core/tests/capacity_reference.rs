@@ -2,6 +2,8 @@
 //! data and coefficients from the R package usl, smoeding/usl), and recovery
 //! of known parameters from synthetic data.
 
+mod fixture_reading;
+
 use std::error::Error;
 
 use verdict_core::capacity::usl_fit::fit;
@@ -9,16 +11,13 @@ use verdict_core::capacity::{fit_usl, levels_from_table, PeakStatus, UslParams, 
 
 type TestResult = Result<(), Box<dyn Error>>;
 
-fn fixture(name: &str) -> Result<String, Box<dyn Error>> {
-    let path = format!(
-        "{}/../../tests/fixtures/capacity/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    Ok(std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?)
+/// A levels table (`tests/fixtures/capacity/<name>`).
+fn table(name: &str) -> Result<String, Box<dyn Error>> {
+    Ok(fixture_reading::text(&format!("capacity/{name}")))
 }
 
 fn fit_file(name: &str) -> Result<UslReport, Box<dyn Error>> {
-    let set = levels_from_table(name, &fixture(name)?)?;
+    let set = levels_from_table(name, &table(name)?)?;
     let points: Vec<(f64, f64)> = set
         .levels
         .iter()

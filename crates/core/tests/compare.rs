@@ -2,6 +2,9 @@
 //! against itself, and the false-alarm rate over many random splits of one
 //! run into two halves.
 
+mod fixture_reading;
+
+use fixture_reading::fixture;
 use std::collections::BTreeMap;
 use std::io::Read;
 
@@ -11,11 +14,6 @@ use verdict_core::compare::stats::binomial_at_least;
 use verdict_core::compare::{compare, CompareOptions, Comparison, Verdict};
 use verdict_core::time::parse_rfc3339;
 use verdict_core::{IngestOptions, Run, Session};
-
-fn fixture(rel: &str) -> Vec<u8> {
-    let path = format!("{}/../../tests/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
 
 fn gunzip(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();

@@ -43,6 +43,9 @@ const FILES: &[(&str, Format)] = &[
     ("k6_text/v1_color_s/stdout.txt", Format::K6Text),
     ("k6_text/legacy/stdout.txt", Format::K6Text),
     ("jmeter_text/jmeter.log", Format::JmeterSummariser),
+    ("artillery/overload/stdout.txt", Format::ArtilleryText),
+    ("locust_text/stderr.txt", Format::LocustText),
+    ("ab_text/stdout.txt", Format::AbText),
     ("generic_csv/jmeter/results.jtl", Format::GenericCsv),
 ];
 
@@ -91,6 +94,9 @@ fn any_reader_given_the_wrong_file_fails_or_warns_but_never_panics() {
         Format::HeyText,
         Format::K6Text,
         Format::JmeterSummariser,
+        Format::ArtilleryText,
+        Format::LocustText,
+        Format::AbText,
         Format::OhaJson,
         Format::AutocannonJson,
         Format::GenericCsv,

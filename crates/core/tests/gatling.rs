@@ -1,9 +1,9 @@
 //! Gatling simulation.log fixtures (text and binary) against numbers computed
 //! here from the raw files, and Gatling's own expectations where it has some.
 
-mod support;
+mod fixture_reading;
 
-use support::{bytes, check_reference, read_everywhere, text, Sample};
+use fixture_reading::{check_reference, fixture, read_everywhere, text, Sample};
 use verdict_core::Format;
 
 /// Columns of a REQUEST/ACTION line in one file's layout.
@@ -99,7 +99,7 @@ fn users_give_concurrency() {
 /// A plain, non-streaming reading of the binary layout (the same spec,
 /// written independently of the streaming decoder).
 fn binary_reference(rel: &str) -> Vec<Sample> {
-    let b = bytes(rel);
+    let b = fixture(rel);
     let mut p = 0usize;
     let mut cache: std::collections::HashMap<i32, String> = Default::default();
     let i32_at = |p: &mut usize| {

@@ -1,8 +1,8 @@
 //! hey `-o csv` fixtures against their truth.json.
 
-mod support;
+mod fixture_reading;
 
-use support::{check_truth, read_everywhere};
+use fixture_reading::{check_truth, read_everywhere};
 use verdict_core::formats::hey_csv::ENDPOINT;
 use verdict_core::Format;
 
@@ -19,7 +19,8 @@ fn hey_runs_match_truth() {
         // truth's span_s runs from the test start (offset 0); ours from
         // the first request's start, a few milliseconds later.
         let truth: serde_json::Value =
-            serde_json::from_str(&support::text(&format!("hey/{run}/truth.json"))).expect("truth");
+            serde_json::from_str(&fixture_reading::text(&format!("hey/{run}/truth.json")))
+                .expect("truth");
         let span = truth["overall"]["span_s"].as_f64().expect("span_s");
         let d = s.duration_s.expect("duration");
         assert!(d <= span && d > span - 0.05, "{d} vs {span}");

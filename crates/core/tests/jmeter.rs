@@ -1,10 +1,11 @@
 //! JMeter JTL fixtures: the real 2.13 run against its truth.json, and every
 //! public JTL against numbers computed here from the raw file.
 
-mod support;
+mod fixture_reading;
 
-use support::{
-    check_reference, check_truth, csv_records, error_everywhere, read_everywhere, text, Sample,
+use fixture_reading::{
+    check_reference, check_truth, csv_records, fixture_error_everywhere, read_everywhere, text,
+    Sample,
 };
 use verdict_core::Format;
 
@@ -101,7 +102,7 @@ fn non_numeric_response_codes_are_kept_verbatim() {
 
 #[test]
 fn csv_without_times_fails_clearly() {
-    let e = error_everywhere("jmeter/public/Bug52968.csv");
+    let e = fixture_error_everywhere("jmeter/public/Bug52968.csv");
     assert_eq!(e.code(), "corrupt");
     assert!(e.to_string().contains("no elapsed column"), "{e}");
 }
@@ -237,7 +238,7 @@ fn xstream_class_elements_are_read() {
 
 #[test]
 fn xml_without_times_fails_clearly() {
-    let e = error_everywhere("jmeter/public/BatchTestLocal.xml");
+    let e = fixture_error_everywhere("jmeter/public/BatchTestLocal.xml");
     assert_eq!(e.code(), "empty");
     assert!(e.to_string().contains("no t (elapsed) attribute"), "{e}");
 }

@@ -2,9 +2,9 @@
 //! Transaction Controllers, several runs appended to one JTL. Real files
 //! from JMeter 2.13 (`tests/fixtures/jmeter/real_tx/`, see the README there).
 
-mod support;
+mod fixture_reading;
 
-use support::{csv_records, read_everywhere, text};
+use fixture_reading::{csv_records, read_everywhere, text};
 use verdict_core::{Format, IngestOptions, Session};
 
 /// Complete data rows of a CSV JTL (header dropped; a last line without a

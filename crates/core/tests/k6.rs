@@ -1,16 +1,14 @@
 //! k6 readers against real k6 v1.1.0 outputs and the exact statistics in
 //! their `truth.json` (computed from every raw sample).
 
+mod fixture_reading;
+
+use fixture_reading::fixture;
 use std::io::Read;
 
 use serde_json::Value;
 use verdict_core::summary::{LatencyMs, ReportedBy, RunSummary};
 use verdict_core::{Format, IngestOptions, Session};
-
-fn fixture(rel: &str) -> Vec<u8> {
-    let path = format!("{}/../../tests/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
 
 fn truth(rel: &str) -> Value {
     serde_json::from_slice(&fixture(rel)).expect("truth.json is JSON")

@@ -1,15 +1,13 @@
 //! Locust readers against Locust's own end-of-run table (`run_stats.csv`)
 //! and log (`stderr.txt`) of one real run, plus public Locust files.
 
+mod fixture_reading;
+
+use fixture_reading::fixture;
 use serde_json::Value;
 use verdict_core::group::combine;
 use verdict_core::summary::{ReportedBy, RunSummary};
 use verdict_core::{Format, IngestOptions, Run, Session};
-
-fn fixture(rel: &str) -> Vec<u8> {
-    let path = format!("{}/../../tests/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
 
 fn read_chunked(name: &str, bytes: &[u8], chunk: usize) -> Run {
     let mut s = Session::new(name, IngestOptions::default());

@@ -2,7 +2,7 @@
 //! points and with bytes overwritten, read with its format forced, gives a
 //! run or an error.
 
-mod support;
+mod fixture_reading;
 
 use verdict_core::{Format, IngestOptions, Session};
 
@@ -41,7 +41,7 @@ fn read(data: &[u8], format: Format) {
 #[test]
 fn cut_and_damaged_files_do_not_panic() {
     for (rel, format) in FIXTURES {
-        let data = support::bytes(rel);
+        let data = fixture_reading::fixture(rel);
         let data = &data[..data.len().min(64 * 1024)];
         let step = (data.len() / 40).max(1);
         for cut in (0..data.len()).step_by(step) {

@@ -3,14 +3,12 @@
 //! windows), merge like the raw files, are detected from their content, and
 //! damaged or foreign bytes are refused with an error, never a panic.
 
+mod fixture_reading;
+
+use fixture_reading::fixture;
 use verdict_core::saved::{self, SavedError};
 use verdict_core::snapshot::SnapshotRun;
 use verdict_core::{Format, IngestOptions, Run, Session};
-
-fn fixture(rel: &str) -> Vec<u8> {
-    let path = format!("{}/../../tests/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
 
 fn read(rel: &str) -> Run {
     let name = rel.rsplit('/').next().unwrap_or(rel);

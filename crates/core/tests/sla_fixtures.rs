@@ -1,8 +1,9 @@
 //! SLA verdicts on real k6 runs (tests/fixtures/k6), checked against k6's own
 //! threshold outcomes and against exact order statistics of the raw samples.
 
+mod fixture_reading;
+
 use std::io::Read;
-use std::path::PathBuf;
 
 use serde_json::Value;
 use verdict_core::sla::import::{from_run_thresholds, k6_summary_thresholds};
@@ -11,14 +12,9 @@ use verdict_core::stats::quantile_ranks;
 use verdict_core::time::parse_rfc3339;
 use verdict_core::{IngestOptions, Run, Session};
 
-fn fixture(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures/k6")
-        .join(rel)
-}
-
+/// A k6 fixture (`tests/fixtures/k6/<rel>`).
 fn bytes(rel: &str) -> Vec<u8> {
-    std::fs::read(fixture(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    fixture_reading::fixture(&format!("k6/{rel}"))
 }
 
 fn ingest_as(name: &str, data: &[u8], chunk: usize) -> Run {

@@ -2,6 +2,9 @@
 //! redaction leaves no name behind, and damaged, too-new or hostile texts
 //! are refused with a clear error, never a panic.
 
+mod fixture_reading;
+
+use fixture_reading::fixture;
 use std::io::Write;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -11,11 +14,6 @@ use verdict_core::compare::bootstrap::Rng;
 use verdict_core::compare::{compare, CompareOptions, Comparison};
 use verdict_core::snapshot::{decode, describe, encode, Snapshot, SnapshotError};
 use verdict_core::{IngestOptions, Run, Session};
-
-fn fixture(rel: &str) -> Vec<u8> {
-    let path = format!("{}/../../tests/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
 
 fn read(rel: &str) -> Run {
     let name = rel.rsplit('/').next().unwrap_or(rel);

@@ -1,10 +1,10 @@
 //! Vegeta fixtures: gob results against Go's own gob decoding of them
 //! (`*.reference.jsonl`), the CSV against its rows.
 
-mod support;
+mod fixture_reading;
 
+use fixture_reading::{check_reference, csv_records, read_everywhere, text, Sample};
 use serde_json::Value;
-use support::{check_reference, csv_records, read_everywhere, text, Sample};
 use verdict_core::formats::vegeta::NO_URL;
 use verdict_core::Format;
 

@@ -581,6 +581,24 @@ fn read_v2(aggregate: &Map<String, Value>, periods: Vec<Period>, run: &mut Run) 
         .filter(|(a, b)| b > a)
         .map(|(a, b)| (b - a) as f64 / 1e6);
 
+    let mut report = aggregate_report(counters, sums, duration_s, run);
+    let (timeline, peak) = timeline(periods, first, run);
+    report.start_us = first;
+    // A snapshot of 0 while requests ran only says sessions were shorter than a period's end.
+    report.peak_concurrency = peak.filter(|p| *p > 0.0 || report.requests.unwrap_or(0) == 0);
+    report.timeline = timeline;
+    run.tool = Some(report);
+}
+
+/// Everything Artillery's aggregate counters and summaries say (the
+/// report's `aggregate`, or the console's "Summary report"): totals,
+/// statuses, endpoints, failures and their warnings. No timeline.
+pub(crate) fn aggregate_report(
+    counters: &Map<String, Value>,
+    sums: &Map<String, Value>,
+    duration_s: Option<f64>,
+    run: &mut Run,
+) -> ToolReport {
     let (requests, errors) = requests_and_errors(counters);
     let has_http =
         counters.keys().any(|k| k.starts_with("http.")) || sums.contains_key("http.response_time");
@@ -621,10 +639,9 @@ fn read_v2(aggregate: &Map<String, Value>, periods: Vec<Period>, run: &mut Run) 
             after_response.join(", ")
         ));
     }
-    let (timeline, peak) = timeline(periods, first, run);
     run.failures = failures(&eps, &overall_errors);
-    run.tool = Some(ToolReport {
-        start_us: first,
+    ToolReport {
+        start_us: None,
         duration_s,
         requests,
         errors: requests.map(|_| errors).or((errors > 0).then_some(errors)),
@@ -636,11 +653,10 @@ fn read_v2(aggregate: &Map<String, Value>, periods: Vec<Period>, run: &mut Run) 
         endpoints: endpoint_summaries(&eps, duration_s),
         status_codes,
         checks: None,
-        // A snapshot of 0 while requests ran only says sessions were shorter than a period's end.
-        peak_concurrency: peak.filter(|p| *p > 0.0 || requests.unwrap_or(0) == 0),
-        timeline,
+        peak_concurrency: None,
+        timeline: Default::default(),
         distribution: Vec::new(),
-    });
+    }
 }
 
 #[cfg(test)]
