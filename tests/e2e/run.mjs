@@ -1446,6 +1446,8 @@ await test("18 the demo leaves when the user's files are read, joins no capacity
   assert(await card(page, "run.csv.gz").count() === 0, "the demo came back beside the kept analyses");
   // With nothing kept it opens again; closed once, it stays closed across reloads.
   await page.getByRole("button", { name: "Clear kept analyses" }).click();
+  // Clearing is asynchronous (IndexedDB): reload once the page says it is done.
+  await page.waitForSelector('.kept[data-kept="0"]');
   await page.reload();
   await waitState(page, "run.csv.gz", ["done"]);
   await page.getByRole("button", { name: "Close run.csv.gz" }).click();

@@ -242,7 +242,16 @@ impl<'a> Reader<'a> {
                     }
                 }
             }
-            Some(_) => Ok(JsValue::Other(self.skip_expression())),
+            Some(c) => {
+                let start = self.i;
+                let src = self.skip_expression();
+                // A closing bracket where a value belongs (`[ ) ]`): stop here,
+                // or the array or object around it would loop forever.
+                if self.i == start {
+                    return Err(format!("unexpected `{c}` on line {}", self.line()));
+                }
+                Ok(JsValue::Other(src))
+            }
             None => Err("unexpected end of the script".into()),
         }
     }
@@ -272,7 +281,10 @@ pub fn find_identifier(src: &str, word: &str) -> Vec<usize> {
             i += 1;
             continue;
         }
-        if src[i..].starts_with(word) {
+        // Bytes, not `src[i..]`: `i` may sit inside a multi-byte character
+        // (an escape skips two bytes). A match of the ASCII `word` starts on
+        // a character boundary, so slicing around it is safe.
+        if bytes[i..].starts_with(word.as_bytes()) {
             let before = src[..i].chars().next_back().is_some_and(is_ident);
             let after = src[i + word.len()..].chars().next().is_some_and(is_ident);
             if !before && !after {
@@ -289,6 +301,23 @@ pub fn find_identifier(src: &str, word: &str) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn identifiers_are_found_in_any_text() {
+        // Found by fuzzing: a multi-byte character used to panic the search.
+        assert_eq!(find_identifier("a → options", "options"), vec![6]);
+        assert_eq!(find_identifier("'\\→' options", "options"), vec![7]);
+        assert!(find_identifier("→→", "x").is_empty());
+    }
+
+    #[test]
+    fn a_stray_closing_bracket_is_an_error_not_an_endless_array() {
+        // Found by fuzzing: `[ ) ]` pushed empty values forever.
+        for src in ["[ ) ]", "{ a: [1, ) ] }", "{ a: ) }"] {
+            let err = Reader::new(src, 0).value().err();
+            assert_eq!(err.as_deref(), Some("unexpected `)` on line 1"), "{src}");
+        }
+    }
 
     #[test]
     fn reads_literals_with_comments_and_odd_keys() {
