@@ -7,7 +7,8 @@
 // Screenshots go to tests/e2e/out/. Prints "N passed, N failed".
 //
 // Environment: VERDICT_CLI (default target/debug/verdict), CHROMIUM
-// (default /usr/bin/chromium), E2E_ONLY (run only tests whose name contains it).
+// (default /usr/bin/chromium), E2E_ONLY (run only tests whose name contains it;
+// several, comma-separated, run every test that matches one).
 
 import { chromium } from "playwright-core";
 import { execFileSync } from "node:child_process";
@@ -148,7 +149,8 @@ async function openPage(viewport = { width: 1280, height: 900 }) {
 
 const results = [];
 async function test(name, fn) {
-  if (process.env.E2E_ONLY && !name.includes(process.env.E2E_ONLY)) return;
+  const only = process.env.E2E_ONLY?.split(",").filter(Boolean);
+  if (only?.length && !only.some((o) => name.includes(o))) return;
   const started = Date.now();
   try {
     const note = await fn();
@@ -252,13 +254,22 @@ await test("2 several real files from several tools dropped together all match t
   let chooser = null;
   while (!chooser && tries < 3) {
     tries += 1;
-    await page.evaluate(() => document.activeElement?.blur());
+    // From the top: blur() alone leaves Chromium's focus starting point on
+    // the last focused element (after a failed try, "Open files…" itself, so
+    // Tab would go round every card first); a click on the heading moves it.
+    await page.evaluate(() => { document.activeElement?.blur(); window.scrollTo(0, 0); });
+    await page.locator("header.masthead h1").click();
     let tabs = 0;
+    const trail = [];
     while (!(await onOpenFiles()) && tabs < 80) {
       await page.keyboard.press("Tab");
       tabs += 1;
+      trail.push(await page.evaluate(() => {
+        const e = document.activeElement;
+        return `${e?.tagName.toLowerCase()} "${(e?.textContent ?? "").trim().slice(0, 24)}"`;
+      }));
     }
-    assert(await onOpenFiles(), `"Open files…" never took focus in ${tabs} presses of Tab`);
+    assert(await onOpenFiles(), `"Open files…" never took focus in ${tabs} presses of Tab (try ${tries}): ${trail.slice(0, 20).join(", ")}…`);
     const opened = page.waitForEvent("filechooser", { timeout: 5000 }).catch(() => null);
     await page.keyboard.press("Enter");
     chooser = await opened;
