@@ -6,7 +6,7 @@ use verdict_core::compare::CompareOptions;
 use verdict_core::trend::{trend, Trend, TrendOrder};
 use verdict_core::{saved, Run, Session};
 
-use crate::held::HeldRuns;
+use crate::held::{save_run, HeldRuns};
 use crate::messages::{ErrorInfo, FormatInfo, Request, Response, PROTOCOL_VERSION};
 
 /// Quantiles computed for each level beyond the core's standard p50/p90/p95/p99,
@@ -164,9 +164,16 @@ impl Engine {
             out.push(Response::Kept(text));
         }
         let summary = run.summary();
-        out.push(Response::Held {
-            run: self.held.hold(run),
-        });
+        let (id, released) = self.held.hold(run);
+        // A run let go for this one leaves its analysis file with the page,
+        // so that it can still be saved, merged and followed over time.
+        for (run, dropped) in released {
+            out.push(Response::Released {
+                run,
+                bytes: save_run(&dropped).map(ByteBuf::from),
+            });
+        }
+        out.push(Response::Held { run: id });
         out.push(Response::Done(Box::new(summary)));
         out
     }

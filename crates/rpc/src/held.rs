@@ -93,6 +93,11 @@ fn line_of(position: &str, text: &str) -> Option<u32> {
     u32::try_from(field_line.unwrap_or(header) + 1).ok()
 }
 
+/// `run` as a `.verdict` analysis file, as `verdict save` writes it.
+pub fn save_run(run: &Run) -> Result<Vec<u8>, HeldError> {
+    verdict_core::saved::save(run).map_err(|e| HeldError::Save(e.to_string()))
+}
+
 /// The runs a worker holds, oldest first.
 #[derive(Default)]
 pub struct HeldRuns {
@@ -101,15 +106,17 @@ pub struct HeldRuns {
 }
 
 impl HeldRuns {
-    /// Keeps `run`, dropping the oldest beyond [`MAX_HELD_RUNS`]; returns its id.
-    pub fn hold(&mut self, run: Run) -> u32 {
+    /// Keeps `run`, dropping the oldest beyond [`MAX_HELD_RUNS`]; returns its
+    /// id and the runs let go, each with its id.
+    pub fn hold(&mut self, run: Run) -> (u32, Vec<(u32, Run)>) {
         self.next_id = self.next_id.wrapping_add(1);
         let id = self.next_id;
         self.runs.push_back((id, run));
+        let mut released = Vec::new();
         while self.runs.len() > MAX_HELD_RUNS {
-            self.runs.pop_front();
+            released.extend(self.runs.pop_front());
         }
-        id
+        (id, released)
     }
 
     /// Lets go of a run; unknown ids are ignored.
@@ -132,8 +139,7 @@ impl HeldRuns {
 
     /// Run `id` as a `.verdict` analysis file, as `verdict save` writes it.
     pub fn save(&self, id: u32) -> Result<Vec<u8>, HeldError> {
-        let run = self.get(id).ok_or(HeldError::Forgotten { run: id })?;
-        verdict_core::saved::save(run).map_err(|e| HeldError::Save(e.to_string()))
+        save_run(self.get(id).ok_or(HeldError::Forgotten { run: id })?)
     }
 
     /// The verdicts of `sla_text` on run `id`, as `verdict check` gives them.

@@ -163,6 +163,17 @@ pub enum Response {
         /// The `.verdict` bytes, or why there are none.
         bytes: Result<ByteBuf, HeldError>,
     },
+    /// The worker let go of an older run to hold a newer one (it holds
+    /// [`crate::MAX_HELD_RUNS`]): the run as the `.verdict` bytes
+    /// [`Response::Saved`] carries, sent unasked right before the new run's
+    /// [`Response::Held`]. After it, [`Request::Evaluate`] and
+    /// [`Request::Save`] on `run` answer that it is forgotten.
+    Released {
+        /// The run let go.
+        run: u32,
+        /// Its `.verdict` bytes, or why there are none.
+        bytes: Result<ByteBuf, HeldError>,
+    },
     /// The answer to [`Request::Trend`].
     Trend {
         /// The request's ticket.

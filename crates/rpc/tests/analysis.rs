@@ -195,3 +195,59 @@ fn trend_equals_the_core_trend_of_the_files() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn a_run_let_go_for_a_newer_one_comes_back_as_its_analysis_file() {
+    // Five real runs through one worker, which holds four: reading the fifth
+    // lets go of the first, and the page gets its `.verdict` bytes unasked.
+    let names = ["vus_010", "vus_025", "vus_050", "vus_100", "vus_200"];
+    let mut engine = Engine::new();
+    let mut ids = Vec::new();
+    for dir in &names[..4] {
+        ids.push(hold(&mut engine, &format!("{dir}.json.gz"), &level(dir)));
+    }
+    let first = save(&mut engine, ids[0]);
+    let answers = feed(
+        &mut engine,
+        "vus_200.json.gz",
+        &level("vus_200"),
+        IngestOptions::default(),
+        1 << 20,
+    );
+    let released: Vec<_> = answers
+        .iter()
+        .filter_map(|a| match a {
+            Response::Released { run, bytes } => Some((*run, bytes.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(released.len(), 1, "{answers:?}");
+    let (run, bytes) = &released[0];
+    assert_eq!(*run, ids[0]);
+    let bytes = bytes.as_ref().expect("the released run saves").to_vec();
+    assert_eq!(bytes, first);
+    assert_eq!(
+        bytes,
+        saved::save(&direct("vus_010.json.gz", &level("vus_010"))).expect("saves")
+    );
+    // It comes before the new run's Held, and the run is gone from the worker.
+    let at = |f: fn(&Response) -> bool| answers.iter().position(f);
+    assert!(
+        at(|a| matches!(a, Response::Released { .. })) < at(|a| matches!(a, Response::Held { .. }))
+    );
+    assert_eq!(
+        engine.handle(Request::Save {
+            run: ids[0],
+            ticket: 2
+        }),
+        vec![Response::Saved {
+            run: ids[0],
+            ticket: 2,
+            bytes: Err(HeldError::Forgotten { run: ids[0] })
+        }]
+    );
+    // The others are still held; nothing else was let go.
+    for id in &ids[1..] {
+        assert!(!save(&mut engine, *id).is_empty());
+    }
+}

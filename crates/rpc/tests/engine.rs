@@ -62,7 +62,8 @@ fn ingest(engine: &mut Engine, name: &str, bytes: &[u8], chunk: usize) -> Box<Ru
         other => panic!("expected Done for {name}, got {other:?}"),
     };
     // Before `Done`: the format once, the capacity levels, and for files
-    // with samples the analysis the page keeps; last, the held run's id.
+    // with samples the analysis the page keeps, any run let go for this one;
+    // last, the held run's id.
     let mut levels = 0;
     assert!(
         matches!(answers.last(), Some(Response::Held { .. })),
@@ -73,6 +74,8 @@ fn ingest(engine: &mut Engine, name: &str, bytes: &[u8], chunk: usize) -> Box<Ru
             Response::Detected { .. } => detected += 1,
             Response::Levels { .. } => levels += 1,
             Response::Held { .. } => {}
+            // A fifth run in one worker lets the oldest go, as its file.
+            Response::Released { bytes, .. } => assert!(bytes.is_ok(), "{bytes:?}"),
             Response::Kept(text) => {
                 let kept = verdict_core::snapshot::decode(text).expect("the kept analysis decodes");
                 assert_eq!(
@@ -302,6 +305,10 @@ fn messages_round_trip_through_serde() {
             run: 2,
             ticket: 5,
             bytes: Err(verdict_rpc::HeldError::Forgotten { run: 2 }),
+        },
+        Response::Released {
+            run: 1,
+            bytes: Ok(serde_bytes::ByteBuf::from(vec![0x89, 1])),
         },
         Response::Trend {
             ticket: 6,
