@@ -337,7 +337,7 @@ fn Workbench() -> Html {
             .iter()
             .flatten()
             .filter_map(|id| state.entries.iter().find(|e| e.id == *id))
-            .map(|e| (e.is_active(), e.is_done() && e.held))
+            .map(|e| (e.is_active(), e.is_done() && e.has_analysis_file()))
             .collect();
         use_effect_with(states, move |states| {
             if let Some(ids) = &*waiting {
@@ -611,12 +611,12 @@ fn Workbench() -> Html {
     let mergeable: Vec<(EntryId, String, bool)> = entries
         .iter()
         .filter(|e| e.is_done() && !(own_files && e.demo))
-        .map(|e| (e.id, run_name(e), e.held))
+        .map(|e| (e.id, run_name(e), e.has_analysis_file()))
         .collect();
     // A tool's own aggregates have nothing to test a step on.
     let trend_runs: Vec<(EntryId, String)> = entries
         .iter()
-        .filter(|e| e.held && !(own_files && e.demo))
+        .filter(|e| e.has_analysis_file() && !(own_files && e.demo))
         .filter(|e| {
             matches!(
                 &e.status,

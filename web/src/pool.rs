@@ -69,8 +69,11 @@ struct Inner {
     next_ticket: u32,
     /// Analysis files being gathered from the workers, by gathering.
     gathers: HashMap<u32, Gather>,
-    /// `Save` tickets: (worker key, gathering, place in it).
-    saves: HashMap<u32, (u32, u32, usize)>,
+    /// `Save` tickets: (worker key, gathering, place in it, the run's entry).
+    saves: HashMap<u32, (u32, u32, usize, EntryId)>,
+    /// The `.verdict` bytes of runs their worker let go for newer ones
+    /// ([`Response::Released`]): what Save, Merge and Trend use for them.
+    released: HashMap<EntryId, Rc<Vec<u8>>>,
     /// `Trend` tickets: (worker key, who wants the answer).
     trends: HashMap<u32, (u32, TrendDone)>,
 }
@@ -181,6 +184,7 @@ impl Pool {
                 next_ticket: 0,
                 gathers: HashMap::new(),
                 saves: HashMap::new(),
+                released: HashMap::new(),
                 trends: HashMap::new(),
             })),
         }
@@ -218,23 +222,31 @@ impl Pool {
         Ok(())
     }
 
-    /// Asks the workers holding these runs for their `.verdict` analysis
-    /// files; `done` gets them in the order given, or why not (a run no
-    /// worker holds, a worker that stopped).
+    /// The runs' `.verdict` analysis files, from the page for runs their
+    /// worker let go, else asked of the workers holding them; `done` gets
+    /// them in the order given, or why not (a run no worker holds, a worker
+    /// that stopped).
     pub fn analysis_files(&self, runs: &[(EntryId, String)], done: FilesDone) {
-        let failure = {
+        let answer = {
             let mut inner = self.inner.borrow_mut();
             inner.next_ticket = inner.next_ticket.wrapping_add(1);
             let gathering = inner.next_ticket;
+            let files: Vec<Option<Vec<u8>>> = runs
+                .iter()
+                .map(|(id, _)| inner.released.get(id).map(|b| b.to_vec()))
+                .collect();
             inner.gathers.insert(
                 gathering,
                 Gather {
-                    files: vec![None; runs.len()],
+                    files,
                     done: done.clone(),
                 },
             );
             let mut failure = None;
             for (place, (id, name)) in runs.iter().enumerate() {
+                if inner.released.contains_key(id) {
+                    continue;
+                }
                 let Some(&(key, run)) = inner.held.get(id) else {
                     failure = Some(format!(
                         "{name} is no longer held by a worker (kept analyses and runs pushed out by newer ones are not); open the file again"
@@ -253,19 +265,27 @@ impl Pool {
                     failure = Some(format!("{name}: {e}"));
                     break;
                 }
-                inner.saves.insert(ticket, (key, gathering, place));
+                inner.saves.insert(ticket, (key, gathering, place, *id));
             }
             if failure.is_some() {
                 inner.gathers.remove(&gathering);
-                inner.saves.retain(|_, (_, g, _)| *g != gathering);
-            } else if runs.is_empty() {
-                inner.gathers.remove(&gathering);
+                inner.saves.retain(|_, (_, g, ..)| *g != gathering);
+                failure.map(Err)
+            } else if inner
+                .gathers
+                .get(&gathering)
+                .is_some_and(|g| g.files.iter().all(Option::is_some))
+            {
+                // All kept by the page (or none asked for): no worker needed.
+                inner
+                    .gathers
+                    .remove(&gathering)
+                    .map(|g| Ok(g.files.into_iter().flatten().collect()))
+            } else {
+                None
             }
-            failure
-                .map(Err)
-                .or_else(|| runs.is_empty().then(|| Ok(Vec::new())))
         };
-        if let Some(result) = failure {
+        if let Some(result) = answer {
             done.emit(result);
         }
     }
@@ -367,6 +387,7 @@ impl Pool {
     /// Lets the worker drop `id`'s run (its panel was closed).
     pub fn forget(&self, id: EntryId) {
         let mut inner = self.inner.borrow_mut();
+        inner.released.remove(&id);
         if let Some((key, run)) = inner.held.remove(&id) {
             if let Some(slot) = inner.slot_mut(key) {
                 if let Err(e) = post(&slot.worker, &Request::Forget { run }) {
@@ -695,7 +716,12 @@ fn on_response(rc: &Rc<RefCell<Inner>>, key: u32, response: Response) {
             let finished = inner
                 .saves
                 .remove(&ticket)
-                .and_then(|(_, gathering, place)| {
+                .and_then(|(_, gathering, place, id)| {
+                    // Let go of since it was asked for: the page has it now.
+                    let bytes = match (bytes, inner.released.get(&id)) {
+                        (Err(_), Some(kept)) => Ok(ByteBuf::from(kept.to_vec())),
+                        (bytes, _) => bytes,
+                    };
                     let g = inner.gathers.get_mut(&gathering)?;
                     let complete = match bytes {
                         Err(e) => Some(Err(e.to_string())),
@@ -708,7 +734,7 @@ fn on_response(rc: &Rc<RefCell<Inner>>, key: u32, response: Response) {
                     }?;
                     let g = inner.gathers.remove(&gathering)?;
                     // A failure leaves the other answers nothing to fill.
-                    inner.saves.retain(|_, (_, other, _)| *other != gathering);
+                    inner.saves.retain(|_, (_, other, ..)| *other != gathering);
                     Some((
                         g.done,
                         complete.map(|()| g.files.into_iter().flatten().collect()),
@@ -718,6 +744,31 @@ fn on_response(rc: &Rc<RefCell<Inner>>, key: u32, response: Response) {
             if let Some((done, result)) = finished {
                 done.emit(result);
             }
+            return;
+        }
+        if let Response::Released { run, bytes } = response {
+            // Any worker state: the worker let `run` go to hold a newer one.
+            let id = inner
+                .held
+                .iter()
+                .find(|(_, held)| **held == (key, run))
+                .map(|(id, _)| *id);
+            let Some(id) = id else {
+                return;
+            };
+            inner.held.remove(&id);
+            let event = match bytes {
+                Ok(bytes) => {
+                    inner.released.insert(id, Rc::new(bytes.into_vec()));
+                    Some(Action::Pool(PoolEvent::Released { id }))
+                }
+                Err(e) => {
+                    web_sys::console::error_1(&JsValue::from_str(&e.to_string()));
+                    None
+                }
+            };
+            drop(inner);
+            emit_all(rc, event.into_iter().collect());
             return;
         }
         if let Response::Trend { ticket, trend } = response {
@@ -859,9 +910,9 @@ fn on_worker_error(rc: &Rc<RefCell<Inner>>, key: u32, message: String) {
             .saves
             .values()
             .filter(|(holder, ..)| *holder == key)
-            .map(|(_, g, _)| *g)
+            .map(|(_, g, ..)| *g)
             .collect();
-        inner.saves.retain(|_, (_, g, _)| !lost.contains(g));
+        inner.saves.retain(|_, (_, g, ..)| !lost.contains(g));
         for g in lost {
             if let Some(g) = inner.gathers.remove(&g) {
                 answers.push((g.done, Err(stopped.clone())));

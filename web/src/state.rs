@@ -68,6 +68,9 @@ pub struct Entry {
     pub sla: SlaState,
     /// How many runs were merged into this one (0: a file as read).
     pub merged: usize,
+    /// Its worker let the run go to hold newer ones and the page keeps its
+    /// analysis file instead, for Save, Merge and Trend (not for SLA rules).
+    pub released: bool,
 }
 
 /// The SLA evaluation of one run.
@@ -90,6 +93,13 @@ impl SlaState {
 }
 
 impl Entry {
+    /// Whether the page can get the run's analysis file (to save, merge or
+    /// follow over time): a worker holds the run, or the page kept the file
+    /// when the worker let the run go.
+    pub fn has_analysis_file(&self) -> bool {
+        self.held || self.released
+    }
+
     /// Whether the file has been read.
     pub fn is_done(&self) -> bool {
         matches!(self.status, Status::Done { .. })
@@ -149,6 +159,10 @@ pub enum PoolEvent {
     },
     /// A worker holds the run for SLA evaluation.
     Held {
+        id: EntryId,
+    },
+    /// The run's worker let it go; the page keeps its analysis file.
+    Released {
         id: EntryId,
     },
     /// The answer to an SLA evaluation.
@@ -279,6 +293,7 @@ impl AppState {
                     held: false,
                     sla: SlaState::default(),
                     merged: 0,
+                    released: false,
                 });
             }
             Action::Merging {
@@ -305,6 +320,7 @@ impl AppState {
                 held: false,
                 sla: SlaState::default(),
                 merged: runs,
+                released: false,
             }),
             Action::Restored {
                 id,
@@ -337,6 +353,7 @@ impl AppState {
                 held: false,
                 sla: SlaState::default(),
                 merged: 0,
+                released: false,
             }),
             Action::Reread { old, id, options } => {
                 if let Some(e) = self.entry_mut(old) {
@@ -348,6 +365,7 @@ impl AppState {
                     e.restored = false;
                     e.levels = None;
                     e.held = false;
+                    e.released = false;
                     e.sla = SlaState::default();
                 }
             }
@@ -386,6 +404,7 @@ impl AppState {
             | PoolEvent::Progress { id, .. }
             | PoolEvent::Levels { id, .. }
             | PoolEvent::Held { id }
+            | PoolEvent::Released { id }
             | PoolEvent::Verdicts { id, .. }
             | PoolEvent::Done { id, .. }
             | PoolEvent::Failed { id, .. }
@@ -417,6 +436,7 @@ impl AppState {
             }
             PoolEvent::Levels { levels, .. } => entry.levels = Some(levels),
             PoolEvent::Held { .. } => entry.held = true,
+            PoolEvent::Released { .. } => entry.released = true,
             PoolEvent::Verdicts {
                 ticket, verdicts, ..
             } => {
@@ -627,6 +647,30 @@ mod tests {
         s.apply(Action::Evaluating { id: 1, ticket: 3 });
         assert!(s.entries[0].sla.answer.is_some() && !s.entries[0].sla.is_current());
         assert!(!s.entries[0].held, "a forgotten run is no longer held");
+        assert!(!s.entries[0].has_analysis_file());
+    }
+
+    #[test]
+    fn a_released_run_keeps_its_analysis_file_but_not_its_sla_evaluation() {
+        let mut s = AppState::default();
+        s.apply(added(1));
+        s.apply(Action::Pool(PoolEvent::Held { id: 1 }));
+        s.apply(Action::Pool(PoolEvent::Released { id: 1 }));
+        s.apply(Action::Evaluating { id: 1, ticket: 1 });
+        s.apply(Action::Pool(PoolEvent::Verdicts {
+            id: 1,
+            ticket: 1,
+            verdicts: Err(EvaluateError::Forgotten { run: 1 }),
+        }));
+        assert!(!s.entries[0].held);
+        assert!(s.entries[0].has_analysis_file());
+        // Read again, it starts over: the new read will be held anew.
+        s.apply(Action::Reread {
+            old: 1,
+            id: 2,
+            options: IngestOptions::default(),
+        });
+        assert!(!s.entries[0].has_analysis_file());
     }
 
     #[test]

@@ -184,7 +184,7 @@ pub fn EntryCard(props: &EntryCardProps) -> Html {
             ..
         } => html! {
             <>
-                if entry.held {
+                if entry.has_analysis_file() {
                     <div class="entry-actions">
                         <button type="button" class="save-analysis" onclick={save}
                             title="The run's histograms, counters and time windows, never a raw sample: what verdict save writes">

@@ -13,7 +13,8 @@ use crate::state::EntryId;
 
 #[derive(Properties, PartialEq)]
 pub struct MergeViewProps {
-    /// Finished runs: (entry, name on the page, held by a worker).
+    /// Finished runs: (entry, name on the page, its analysis file at hand:
+    /// held by a worker or kept by the page).
     pub runs: Vec<(EntryId, String, bool)>,
     /// Merge these runs, in this order.
     pub on_merge: Callback<Vec<EntryId>>,
