@@ -1663,8 +1663,16 @@ await test("23 Trend over three runs equals verdict trend --json, overall and pe
   await dropFiles(page, files);
   for (const f of files) await waitState(page, f.name, ["done"]);
   await page.waitForSelector("section.trend table.trend-runs", { timeout: 60_000 });
-  const order = await page.$$eval("section.trend table.trend-runs th.run-name", (ths) => ths.map((t) => t.textContent));
-  assert(canonical(order) === canonical(cli.runs.map((r) => path.basename(r.source))), `order ${order} vs CLI ${cli.runs.map((r) => r.source)}`);
+  // The page names a run "file · load · time", the CLI by its path: compare
+  // the files, and the start times that set the order (dropped 3, 1, 2).
+  const order = await page.$$eval("section.trend table.trend-runs tbody tr", (trs) => trs.map((tr) => ({
+    file: tr.querySelector("th.run-name").textContent.split(" · ")[0],
+    start: tr.querySelector("td.start").textContent,
+  })));
+  const cliOrder = cli.runs.map((r) => ({ file: path.basename(r.source), start: r.start.replace("T", " ").replace("Z", "") }));
+  assert(canonical(order) === canonical(cliOrder), `order ${JSON.stringify(order)} vs CLI ${JSON.stringify(cliOrder)}`);
+  assert(canonical(order.map((o) => o.file)) === canonical(["nightly-1.json.gz", "nightly-2.json.gz", "nightly-3.json.gz"]),
+    `the runs are not in start-time order: ${order.map((o) => o.file)}`);
   const endpoints = await page.$$eval("#trend-endpoint option", (os) => os.map((o) => o.value));
   assert(endpoints[0] === "*overall*" && endpoints.length === cli.runs[0].rows.length, `endpoints: ${endpoints}`);
   const keys = { p50: "p50_ms", p95: "p95_ms", p99: "p99_ms", error_rate: "error_rate", rps: "rps" };
