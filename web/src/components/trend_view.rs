@@ -266,10 +266,12 @@ fn trend_body(t: &Trend, endpoint: &UseStateHandle<String>, width: f64) -> Html 
                                 for key in ["p50", "p95", "p99", "error_rate"] {
                                     {match changes.iter().find(|c| c.from == s.from && c.statistic == key) {
                                         Some(c) => html! {
-                                            <td class={classes!("verdict", kebab(c.verdict))} data-statistic={key} data-verdict={kebab(c.verdict)}
+                                            <td data-statistic={key} data-verdict={kebab(c.verdict)}
                                                 data-endpoint={c.endpoint.clone()}>
-                                                {c.verdict.as_str()}
-                                                if let Some(r) = c.relative { {format!(" ({:+.1}%)", r * 100.0)} }
+                                                <span class={classes!("verdict", kebab(c.verdict))}>
+                                                    {c.verdict.as_str()}
+                                                    if let Some(r) = c.relative { {format!(" ({:+.1}%)", r * 100.0)} }
+                                                </span>
                                             </td>
                                         },
                                         None => html! { <td data-statistic={key}>{"—"}</td> },
@@ -282,9 +284,23 @@ fn trend_body(t: &Trend, endpoint: &UseStateHandle<String>, width: f64) -> Html 
             </div>
             if !t.notes.is_empty() {
                 <ul class="notes">
-                    for note in t.notes.iter() { <li>{note.clone()}</li> }
+                    for note in t.notes.iter() { <li>{with_code(note)}</li> }
                 </ul>
             }
         </>
     }
+}
+
+/// A note from the core, its `backticked` parts (commands) set as code.
+fn with_code(note: &str) -> Html {
+    note.split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                html! { <code>{part}</code> }
+            } else {
+                html! { {part} }
+            }
+        })
+        .collect()
 }
