@@ -7,7 +7,8 @@
 // Screenshots go to tests/e2e/out/. Prints "N passed, N failed".
 //
 // Environment: VERDICT_CLI (default target/debug/verdict), CHROMIUM
-// (default /usr/bin/chromium), E2E_ONLY (run only tests whose name contains it).
+// (default /usr/bin/chromium), E2E_ONLY (run only tests whose name contains it;
+// several, comma-separated, run every test that matches one).
 
 import { chromium } from "playwright-core";
 import { execFileSync } from "node:child_process";
@@ -148,7 +149,8 @@ async function openPage(viewport = { width: 1280, height: 900 }) {
 
 const results = [];
 async function test(name, fn) {
-  if (process.env.E2E_ONLY && !name.includes(process.env.E2E_ONLY)) return;
+  const only = process.env.E2E_ONLY?.split(",").filter(Boolean);
+  if (only?.length && !only.some((o) => name.includes(o))) return;
   const started = Date.now();
   try {
     const note = await fn();
@@ -252,13 +254,22 @@ await test("2 several real files from several tools dropped together all match t
   let chooser = null;
   while (!chooser && tries < 3) {
     tries += 1;
-    await page.evaluate(() => document.activeElement?.blur());
+    // From the top: blur() alone leaves Chromium's focus starting point on
+    // the last focused element (after a failed try, "Open files…" itself, so
+    // Tab would go round every card first); a click on the heading moves it.
+    await page.evaluate(() => { document.activeElement?.blur(); window.scrollTo(0, 0); });
+    await page.locator("header.masthead h1").click();
     let tabs = 0;
+    const trail = [];
     while (!(await onOpenFiles()) && tabs < 80) {
       await page.keyboard.press("Tab");
       tabs += 1;
+      trail.push(await page.evaluate(() => {
+        const e = document.activeElement;
+        return `${e?.tagName.toLowerCase()} "${(e?.textContent ?? "").trim().slice(0, 24)}"`;
+      }));
     }
-    assert(await onOpenFiles(), `"Open files…" never took focus in ${tabs} presses of Tab`);
+    assert(await onOpenFiles(), `"Open files…" never took focus in ${tabs} presses of Tab (try ${tries}): ${trail.slice(0, 20).join(", ")}…`);
     const opened = page.waitForEvent("filechooser", { timeout: 5000 }).catch(() => null);
     await page.keyboard.press("Enter");
     chooser = await opened;
@@ -1531,6 +1542,173 @@ await test("20 compare's default baseline is the run that started first", async 
     await context.close();
   }
   return `baseline ${early.name} (started ${runs[0].start}) whichever file is given first`;
+});
+
+// ---------------------------------------------------------------- analysis files, merge, trend
+
+await test("21 Save analysis downloads the run as a .verdict file; dropped back, it reads as the run under its own name", async () => {
+  const [file] = copies([["k6/constant_vus/vus_100/run.json.gz", "k6-vus100.json.gz"]]);
+  const { context, page, problems } = await openPage();
+  await waitState(page, "run.csv.gz", ["done"]);
+  await dropFiles(page, [file]);
+  await waitState(page, file.name, ["done"]);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    card(page, file.name).getByRole("button", { name: "Save analysis" }).click(),
+  ]);
+  assert(download.suggestedFilename() === "k6-vus100.verdict", `offered as ${download.suggestedFilename()}`);
+  const saved = path.join(TMP, "k6-vus100.verdict");
+  await download.saveAs(saved);
+  const bytes = fs.readFileSync(saved);
+  const note = await card(page, file.name).locator(".saved-note").textContent();
+  assert(/Saved k6-vus100\.verdict/.test(note) && /no raw samples/.test(note), `note: ${note}`);
+  // The CLI reads the page's file as the run itself.
+  const fromRaw = cliReport([file.path]).runs[0];
+  const fromSaved = cliReport([saved]).runs[0];
+  for (const k of ["requests", "errors", "error_rate", "rps"]) assert(fromSaved[k] === fromRaw[k], `${k}: saved ${fromSaved[k]} raw ${fromRaw[k]}`);
+  assert(canonical(fromSaved.latency_ms) === canonical(fromRaw.latency_ms), "latency differs after saving");
+  // Dropped back on the page: detected from its content, the original name shown.
+  await dropFiles(page, [{ name: "k6-vus100.verdict", bytes }]);
+  assert(await waitState(page, "k6-vus100.verdict", ["done", "failed"]) === "done", "the .verdict file did not read");
+  const back = card(page, "k6-vus100.verdict");
+  assert(await back.getAttribute("data-state") === "done", "not done");
+  const origin = await back.locator(".original-source").textContent();
+  assert(origin.includes("k6-vus100.json.gz"), `original name: ${origin}`);
+  const checked = await compareWithCli(back, fromSaved);
+  await back.screenshot({ path: path.join(OUT, "21-saved-analysis.png") });
+  assert(problems.length === 0, problems.join("\n"));
+  await context.close();
+  return `${bytes.length} bytes for a ${file.bytes.length}-byte file; ${checked} numbers of the re-read file equal to the CLI`;
+});
+
+/** Splits a k6 NDJSON run as three generators would write it (see crates/cli/tests/save_cli.rs). */
+function generators(rel, prefix) {
+  const text = zlib.gunzipSync(fs.readFileSync(path.join(FIXTURES, rel))).toString();
+  const parts = ["", "", ""];
+  const owner = new Map();
+  for (const line of text.split("\n")) {
+    if (!line) continue;
+    const v = JSON.parse(line);
+    if (v.type !== "Point") { for (let i = 0; i < 3; i++) parts[i] += line + "\n"; continue; }
+    let i = 0;
+    if (!["vus", "vus_max"].includes(v.metric)) {
+      // The points of one request share a timestamp: they go to one generator.
+      if (!owner.has(v.data.time)) owner.set(v.data.time, owner.size % 3);
+      i = owner.get(v.data.time);
+    }
+    parts[i] += line + "\n";
+  }
+  return parts.map((p, i) => {
+    const name = `${prefix}-${i}.json`;
+    const dest = path.join(TMP, name);
+    fs.writeFileSync(dest, p);
+    return { name, path: dest, bytes: Buffer.from(p) };
+  });
+}
+
+await test("22 generators' files dropped on Merge become one run equal to verdict summary --merge; tool aggregates are refused", async () => {
+  const parts = generators("k6/constant_vus/vus_050/run.json.gz", "gen");
+  const cli = cliJson(["summary", "--json", "--merge", ...parts.map((p) => p.path)]).runs[0];
+  const { context, page, problems } = await openPage({ width: 1366, height: 768 });
+  await waitState(page, "run.csv.gz", ["done"]);
+  // Two runs are needed before the section shows: read one part first.
+  await dropFiles(page, [parts[0]]);
+  await waitState(page, parts[0].name, ["done"]);
+  await page.locator(`article.entry[data-file="${parts[0].name}"] button.close`).click();
+  await dropFiles(page, [{ name: "a.json", bytes: parts[0].bytes }, { name: "b.json", bytes: parts[1].bytes }]);
+  await page.waitForSelector("section.merge");
+  await dropFiles(page, parts, "section.merge");
+  const merged = parts.map((p) => p.name).join(" + ");
+  assert(await waitState(page, merged, ["done", "failed"]) === "done", `the merge failed: ${await card(page, merged).textContent()}`);
+  const badge = await card(page, merged).locator(".badge.merged").textContent();
+  assert(badge === "3 runs merged", `badge: ${badge}`);
+  const checked = await compareWithCli(card(page, merged), cli);
+  await page.locator("section.merge").screenshot({ path: path.join(OUT, "22-merge.png") });
+  // A tool's end-of-test summary cannot be merged exactly: the CLI's sentence.
+  const tool = { name: "summary.json", bytes: fs.readFileSync(path.join(FIXTURES, "k6/ramping/summary.json")) };
+  await dropFiles(page, [tool]);
+  await waitState(page, "summary.json", ["done"]);
+  for (const name of ["summary.json", "a.json"]) {
+    await page.locator("section.merge li", { hasText: name }).first().locator("input").check();
+  }
+  await page.locator("section.merge button.merge-button").click();
+  const refusedName = "summary.json + a.json";
+  const refusedState = await waitState(page, refusedName, ["done", "failed"]).catch(() => null);
+  const other = refusedState ? refusedName : "a.json + summary.json";
+  if (!refusedState) await waitState(page, other, ["failed"]);
+  const message = await card(page, other).locator(".error-message").textContent();
+  const cliMessage = (() => {
+    try { execFileSync(CLI, ["summary", "--merge", parts[0].path, path.join(FIXTURES, "k6/ramping/summary.json")], { stdio: "pipe" }); return ""; }
+    catch (e) { return e.stderr.toString(); }
+  })();
+  assert(cliMessage.includes("holds only the tool's aggregates"), `CLI: ${cliMessage}`);
+  const sentence = cliMessage.split("--merge: ")[1].replace(/^.*? \(/, "(").trim();
+  assert(message.includes(sentence), `page: ${message}\nCLI: ${cliMessage}`);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.locator("section.merge").screenshot({ path: path.join(OUT, "22-merge-phone.png") });
+  assert(problems.length === 0, problems.join("\n"));
+  await context.close();
+  return `${checked} numbers equal to \`verdict summary --merge\`; refusal: ${sentence.slice(0, 60)}…`;
+});
+
+await test("23 Trend over three runs equals verdict trend --json, overall and per endpoint", async () => {
+  const files = copies([
+    ["k6/constant_vus/vus_050/run.json.gz", "nightly-3.json.gz"],
+    ["k6/constant_vus/vus_010/run.json.gz", "nightly-1.json.gz"],
+    ["k6/constant_vus/vus_025/run.json.gz", "nightly-2.json.gz"],
+  ]);
+  const cli = cliJson(["trend", "--json", ...files.map((f) => f.path)]);
+  const { context, page, problems } = await openPage({ width: 1366, height: 768 });
+  await waitState(page, "run.csv.gz", ["done"]);
+  await dropFiles(page, files);
+  for (const f of files) await waitState(page, f.name, ["done"]);
+  await page.waitForSelector("section.trend table.trend-runs", { timeout: 60_000 });
+  // The page names a run "file · load · time", the CLI by its path: compare
+  // the files, and the start times that set the order (dropped 3, 1, 2).
+  const order = await page.$$eval("section.trend table.trend-runs tbody tr", (trs) => trs.map((tr) => ({
+    file: tr.querySelector("th.run-name").textContent.split(" · ")[0],
+    start: tr.querySelector("td.start").textContent,
+  })));
+  const cliOrder = cli.runs.map((r) => ({ file: path.basename(r.source), start: r.start.replace("T", " ").replace("Z", "") }));
+  assert(canonical(order) === canonical(cliOrder), `order ${JSON.stringify(order)} vs CLI ${JSON.stringify(cliOrder)}`);
+  assert(canonical(order.map((o) => o.file)) === canonical(["nightly-1.json.gz", "nightly-2.json.gz", "nightly-3.json.gz"]),
+    `the runs are not in start-time order: ${order.map((o) => o.file)}`);
+  const endpoints = await page.$$eval("#trend-endpoint option", (os) => os.map((o) => o.value));
+  assert(endpoints[0] === "*overall*" && endpoints.length === cli.runs[0].rows.length, `endpoints: ${endpoints}`);
+  const keys = { p50: "p50_ms", p95: "p95_ms", p99: "p99_ms", error_rate: "error_rate", rps: "rps" };
+  let checked = 0;
+  for (const endpoint of endpoints) {
+    await page.selectOption("#trend-endpoint", endpoint);
+    await page.waitForSelector(`section.trend tr[data-run="0"][data-endpoint="${endpoint.replace(/"/g, '\\"')}"]`);
+    const rows = await page.$$eval("section.trend table.trend-runs tbody tr", (trs) => trs.map((tr) =>
+      Object.fromEntries([...tr.querySelectorAll("[data-metric]")].map((c) => [c.dataset.metric, c.dataset.value ?? null]))));
+    rows.forEach((row, i) => {
+      const want = cli.runs[i].rows.find((r) => r.endpoint === endpoint);
+      for (const [metric, key] of Object.entries(keys)) {
+        const w = want[key];
+        assert(w === null ? row[metric] === null : Number(row[metric]) === w, `${endpoint} run ${i} ${metric}: page ${row[metric]} CLI ${w}`);
+        checked++;
+      }
+    });
+    const verdicts = await page.$$eval("section.trend table.trend-steps td[data-verdict]", (tds) => tds.map((td) => ({
+      from: Number(td.closest("tr").dataset.from), statistic: td.dataset.statistic, verdict: td.dataset.verdict, endpoint: td.dataset.endpoint })));
+    const cliChanges = cli.changes.filter((c) => c.endpoint === endpoint);
+    assert(verdicts.length === cliChanges.length, `${endpoint}: page ${verdicts.length} verdicts, CLI ${cliChanges.length}`);
+    for (const v of verdicts) {
+      const c = cliChanges.find((c) => c.from === v.from && c.statistic === v.statistic);
+      assert(c && c.verdict === v.verdict, `${endpoint} step ${v.from} ${v.statistic}: page ${v.verdict}, CLI ${c?.verdict}`);
+      checked++;
+    }
+  }
+  await page.selectOption("#trend-endpoint", "*overall*");
+  assert(await page.locator("section.trend figure.trend-chart").count() === 5, "one chart per statistic");
+  await page.locator("section.trend").screenshot({ path: path.join(OUT, "23-trend-laptop.png") });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.locator("section.trend").screenshot({ path: path.join(OUT, "23-trend-phone.png") });
+  await assertNoSidewaysScroll(page, "the trend on a phone");
+  assert(problems.length === 0, problems.join("\n"));
+  await context.close();
+  return `${checked} numbers and verdicts equal to \`verdict trend --json\` over ${endpoints.length} endpoints`;
 });
 
 await browser.close();

@@ -20,9 +20,11 @@ use crate::components::compare_table::CompareTable;
 use crate::components::compare_view::CompareView;
 use crate::components::drop_zone::DropZone;
 use crate::components::entry_card::EntryCard;
+use crate::components::merge_view::MergeView;
 use crate::components::share_panel::{SharePanel, SharedSla};
 use crate::components::shared_view::SharedView;
 use crate::components::sla_rules::SlaRules;
+use crate::components::trend_view::TrendView;
 use crate::pool::Pool;
 use crate::rules::{self, Parsed};
 use crate::state::{Action, AppState, EntryId, Status};
@@ -238,6 +240,117 @@ fn Workbench() -> Html {
         let pool = pool.clone();
         Callback::from(move |id: EntryId| pool.cancel(id))
     };
+
+    // "Save analysis": the worker holding the run writes the `.verdict` bytes.
+    let on_save = {
+        let (pool, state) = (pool.clone(), state.clone());
+        Callback::from(
+            move |(id, reply): (EntryId, Callback<Result<String, String>>)| {
+                let Some(entry) = state.entries.iter().find(|e| e.id == id) else {
+                    return;
+                };
+                let file_name = if entry.merged > 0 {
+                    format!("merged{}", verdict_core::saved::EXTENSION)
+                } else {
+                    crate::download::analysis_name(&entry.name)
+                };
+                let raw = (entry.merged == 0).then_some(entry.size);
+                pool.analysis_files(
+                    &[(id, entry.name.clone())],
+                    Callback::from(move |files: Result<Vec<Vec<u8>>, String>| {
+                        let result = files.and_then(|files| {
+                            let bytes = files
+                                .into_iter()
+                                .next()
+                                .ok_or("no analysis file came back")?;
+                            crate::download::offer_bytes(
+                                &file_name,
+                                "application/octet-stream",
+                                &bytes,
+                            )?;
+                            Ok(saved_sentence(&file_name, bytes.len(), raw))
+                        });
+                        reply.emit(result);
+                    }),
+                );
+            },
+        )
+    };
+
+    // "Merge runs": the held runs' analysis files go to one worker, which
+    // merges them into a new run with its own panel.
+    let on_merge = {
+        let (pool, state, next_id, next_batch) = (
+            pool.clone(),
+            state.clone(),
+            next_id.clone(),
+            next_batch.clone(),
+        );
+        Callback::from(move |ids: Vec<EntryId>| {
+            let runs: Vec<(EntryId, String)> = ids
+                .iter()
+                .filter_map(|id| state.entries.iter().find(|e| e.id == *id))
+                .map(|e| (e.id, e.name.clone()))
+                .collect();
+            if runs.len() < 2 {
+                return;
+            }
+            let (id, batch) = (next_id.get(), next_batch.get());
+            next_id.set(id + 1);
+            next_batch.set(batch + 1);
+            let name = runs
+                .iter()
+                .map(|r| r.1.as_str())
+                .collect::<Vec<_>>()
+                .join(" + ");
+            state.dispatch(Action::Merging {
+                id,
+                batch,
+                name: name.clone(),
+                runs: runs.len(),
+            });
+            let (merge_pool, dispatcher) = (pool.clone(), state.dispatcher());
+            pool.analysis_files(
+                &runs,
+                Callback::from(move |files: Result<Vec<Vec<u8>>, String>| {
+                    if let Err(e) = files.and_then(|f| merge_pool.merge(id, name.clone(), f)) {
+                        dispatcher.dispatch(Action::Pool(crate::state::PoolEvent::Failed {
+                            id,
+                            error: verdict_rpc::ErrorInfo::new("merge", e),
+                        }));
+                    }
+                }),
+            );
+        })
+    };
+    // Generators' files dropped on "Merge runs": read them, then merge them.
+    let merge_waiting = use_state(|| None::<Vec<EntryId>>);
+    let on_merge_files = {
+        let (add, waiting) = (add.clone(), merge_waiting.setter());
+        Callback::from(move |files: Vec<File>| {
+            waiting.set(Some(add(incoming_files(files))));
+        })
+    };
+    {
+        let (waiting, on_merge) = (merge_waiting.clone(), on_merge.clone());
+        let states: Vec<(bool, bool)> = merge_waiting
+            .iter()
+            .flatten()
+            .filter_map(|id| state.entries.iter().find(|e| e.id == *id))
+            .map(|e| (e.is_active(), e.is_done() && e.has_analysis_file()))
+            .collect();
+        use_effect_with(states, move |states| {
+            if let Some(ids) = &*waiting {
+                if states.len() < ids.len() || !states.iter().any(|s| s.0) {
+                    // All read (or some closed or failed, which their panels say).
+                    if states.len() == ids.len() && states.iter().all(|s| s.1) {
+                        on_merge.emit(ids.clone());
+                    }
+                    waiting.set(None);
+                }
+            }
+        });
+    }
     let on_reread = {
         let (pool, state, next_id, blobs) =
             (pool.clone(), state.clone(), next_id.clone(), blobs.clone());
@@ -493,6 +606,35 @@ fn Workbench() -> Html {
         })
         .collect();
     let any_done = !done.is_empty();
+    // Runs that can be merged or followed over time: finished, a worker
+    // holding them; the demo only when it is all there is.
+    let mergeable: Vec<(EntryId, String, bool)> = entries
+        .iter()
+        .filter(|e| e.is_done() && !(own_files && e.demo))
+        .map(|e| (e.id, run_name(e), e.has_analysis_file()))
+        .collect();
+    // A tool's own aggregates have nothing to test a step on.
+    let trend_runs: Vec<(EntryId, String)> = entries
+        .iter()
+        .filter(|e| e.has_analysis_file() && !(own_files && e.demo))
+        .filter(|e| {
+            matches!(
+                &e.status,
+                Status::Done {
+                    analysis: Some(_),
+                    ..
+                }
+            )
+        })
+        .map(|e| (e.id, run_name(e)))
+        .collect();
+    let merge_waiting_names: Vec<String> = merge_waiting
+        .iter()
+        .flatten()
+        .filter_map(|id| state.entries.iter().find(|e| e.id == *id))
+        .filter(|e| e.is_active())
+        .map(|e| e.name.clone())
+        .collect();
     // Files dropped on "Compare" that are still being read.
     let compare_waiting: Vec<String> = compare_pick
         .map(|(a, b)| {
@@ -644,6 +786,7 @@ fn Workbench() -> Html {
                             formats={formats.clone()}
                             can_reread={blobs.borrow().contains_key(&entry.id)}
                             on_reread={on_reread.clone()}
+                            on_save={on_save.clone()}
                         />
                     }
                 </section>
@@ -661,6 +804,10 @@ fn Workbench() -> Html {
                         waiting_for={compare_waiting}
                     />
                 }
+                if mergeable.len() >= 2 || merge_waiting.is_some() {
+                    <MergeView runs={mergeable} on_merge={on_merge} on_files={on_merge_files} waiting_for={merge_waiting_names} />
+                }
+                <TrendView runs={trend_runs} pool={(*pool).clone()} width={width} />
                 <CapacityPanel runs={with_levels} width={width} />
                 if !shareable.is_empty() {
                     <SharePanel runs={shareable} sla={shared_sla} comparison={(comparable.len() >= 2).then(|| (*shown_comparison).clone()).flatten()} />
@@ -676,6 +823,19 @@ fn Workbench() -> Html {
             </main>
             {footer()}
         </div>
+    }
+}
+
+/// What "Save analysis" says once the file is offered: its size, against
+/// the file it was read from when there is one.
+fn saved_sentence(file_name: &str, bytes: usize, raw: Option<u64>) -> String {
+    let size = crate::display::bytes(bytes as f64);
+    match raw {
+        Some(raw) if raw > 0 => format!(
+            "Saved {file_name}: {size} (the file read: {}); no raw samples.",
+            crate::display::bytes(raw as f64)
+        ),
+        _ => format!("Saved {file_name}: {size}; no raw samples."),
     }
 }
 

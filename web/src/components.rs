@@ -12,6 +12,7 @@ pub mod entry_card;
 pub mod file_drop;
 pub mod headline;
 pub mod mapping_form;
+pub mod merge_view;
 pub mod overlay_chart;
 pub mod read_as;
 pub mod run_view;
@@ -22,6 +23,7 @@ pub mod sla_rules;
 pub mod sla_table;
 pub mod status_chart;
 pub mod timeline_chart;
+pub mod trend_view;
 pub mod typed_levels;
 
 use wasm_bindgen::prelude::*;

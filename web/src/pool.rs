@@ -14,10 +14,12 @@
 //! page works under any sub-path.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::rc::{Rc, Weak};
 
 use js_sys::{Array, ArrayBuffer, Uint8Array};
+use serde_bytes::ByteBuf;
+use verdict_core::trend::Trend;
 use verdict_core::IngestOptions;
 use verdict_rpc::{ErrorInfo, EvaluateError, Request, Response, PROTOCOL_VERSION};
 use wasm_bindgen::prelude::*;
@@ -63,6 +65,29 @@ struct Inner {
     formats_sent: bool,
     /// Which worker (slot key) holds each finished file's run, and its id there.
     held: HashMap<EntryId, (u32, u32)>,
+    /// Tickets for `Save` and `Trend`, unique across workers.
+    next_ticket: u32,
+    /// Analysis files being gathered from the workers, by gathering.
+    gathers: HashMap<u32, Gather>,
+    /// `Save` tickets: (worker key, gathering, place in it, the run's entry).
+    saves: HashMap<u32, (u32, u32, usize, EntryId)>,
+    /// The `.verdict` bytes of runs their worker let go for newer ones
+    /// ([`Response::Released`]): what Save, Merge and Trend use for them.
+    released: HashMap<EntryId, Rc<Vec<u8>>>,
+    /// `Trend` tickets: (worker key, who wants the answer).
+    trends: HashMap<u32, (u32, TrendDone)>,
+}
+
+/// Who wants a gathering's analysis files.
+pub type FilesDone = Callback<Result<Vec<Vec<u8>>, String>>;
+/// Who wants a trend.
+pub type TrendDone = Callback<Result<Rc<Trend>, String>>;
+
+/// Analysis files asked of the workers that hold the runs, for one purpose
+/// (a download, a merge, a trend).
+struct Gather {
+    files: Vec<Option<Vec<u8>>>,
+    done: FilesDone,
 }
 
 struct Slot {
@@ -89,6 +114,8 @@ struct Job {
     blob: Blob,
     name: String,
     options: IngestOptions,
+    /// Analysis files to merge into one run, instead of a file to read.
+    merge: Option<Vec<Vec<u8>>>,
 }
 
 struct Active {
@@ -154,6 +181,11 @@ impl Pool {
                 next_key: 0,
                 formats_sent: false,
                 held: HashMap::new(),
+                next_ticket: 0,
+                gathers: HashMap::new(),
+                saves: HashMap::new(),
+                released: HashMap::new(),
+                trends: HashMap::new(),
             })),
         }
     }
@@ -170,8 +202,130 @@ impl Pool {
             blob,
             name,
             options,
+            merge: None,
         });
         schedule(&self.inner);
+    }
+
+    /// Queues a merge of analysis files into one run, `id`, reported as a
+    /// file read is (`Started`, `Levels`, `Held`, `Done` or `Failed`).
+    pub fn merge(&self, id: EntryId, name: String, files: Vec<Vec<u8>>) -> Result<(), String> {
+        let blob = Blob::new().map_err(|e| describe(&e))?;
+        self.inner.borrow_mut().queue.push_back(Job {
+            id,
+            blob,
+            name,
+            options: IngestOptions::default(),
+            merge: Some(files),
+        });
+        schedule(&self.inner);
+        Ok(())
+    }
+
+    /// The runs' `.verdict` analysis files, from the page for runs their
+    /// worker let go, else asked of the workers holding them; `done` gets
+    /// them in the order given, or why not (a run no worker holds, a worker
+    /// that stopped).
+    pub fn analysis_files(&self, runs: &[(EntryId, String)], done: FilesDone) {
+        let answer = {
+            let mut inner = self.inner.borrow_mut();
+            inner.next_ticket = inner.next_ticket.wrapping_add(1);
+            let gathering = inner.next_ticket;
+            let files: Vec<Option<Vec<u8>>> = runs
+                .iter()
+                .map(|(id, _)| inner.released.get(id).map(|b| b.to_vec()))
+                .collect();
+            inner.gathers.insert(
+                gathering,
+                Gather {
+                    files,
+                    done: done.clone(),
+                },
+            );
+            let mut failure = None;
+            for (place, (id, name)) in runs.iter().enumerate() {
+                if inner.released.contains_key(id) {
+                    continue;
+                }
+                let Some(&(key, run)) = inner.held.get(id) else {
+                    failure = Some(format!(
+                        "{name} is no longer held by a worker (kept analyses and runs pushed out by newer ones are not); open the file again"
+                    ));
+                    break;
+                };
+                inner.next_ticket = inner.next_ticket.wrapping_add(1);
+                let ticket = inner.next_ticket;
+                let sent = inner
+                    .slots
+                    .iter()
+                    .find(|s| s.key == key)
+                    .ok_or_else(|| "its worker stopped".to_string())
+                    .and_then(|slot| post(&slot.worker, &Request::Save { run, ticket }));
+                if let Err(e) = sent {
+                    failure = Some(format!("{name}: {e}"));
+                    break;
+                }
+                inner.saves.insert(ticket, (key, gathering, place, *id));
+            }
+            if failure.is_some() {
+                inner.gathers.remove(&gathering);
+                inner.saves.retain(|_, (_, g, ..)| *g != gathering);
+                failure.map(Err)
+            } else if inner
+                .gathers
+                .get(&gathering)
+                .is_some_and(|g| g.files.iter().all(Option::is_some))
+            {
+                // All kept by the page (or none asked for): no worker needed.
+                inner
+                    .gathers
+                    .remove(&gathering)
+                    .map(|g| Ok(g.files.into_iter().flatten().collect()))
+            } else {
+                None
+            }
+        };
+        if let Some(result) = answer {
+            done.emit(result);
+        }
+    }
+
+    /// The trend across runs given as (name, analysis file), computed in a
+    /// worker (an idle one when there is one) as `verdict trend` computes it.
+    pub fn trend(&self, runs: Vec<(String, Vec<u8>)>, done: Callback<Result<Rc<Trend>, String>>) {
+        let failure = {
+            let mut inner = self.inner.borrow_mut();
+            inner.next_ticket = inner.next_ticket.wrapping_add(1);
+            let ticket = inner.next_ticket;
+            let slot = inner
+                .slots
+                .iter()
+                .find(|s| matches!(s.state, SlotState::Idle))
+                .or_else(|| {
+                    inner
+                        .slots
+                        .iter()
+                        .find(|s| !matches!(s.state, SlotState::Starting))
+                });
+            let request = Request::Trend {
+                ticket,
+                runs: runs
+                    .into_iter()
+                    .map(|(name, bytes)| (name, ByteBuf::from(bytes)))
+                    .collect(),
+            };
+            match slot.map(|s| (s.key, post(&s.worker, &request))) {
+                Some((key, Ok(()))) => {
+                    inner.trends.insert(ticket, (key, done.clone()));
+                    None
+                }
+                Some((_, Err(e))) => Some(e),
+                None => Some("no worker is running".to_string()),
+            }
+        };
+        if let Some(e) = failure {
+            done.emit(Err(e));
+        }
     }
 
     /// Stops reading a file, queued or running. The worker stays in the pool.
@@ -233,6 +387,7 @@ impl Pool {
     /// Lets the worker drop `id`'s run (its panel was closed).
     pub fn forget(&self, id: EntryId) {
         let mut inner = self.inner.borrow_mut();
+        inner.released.remove(&id);
         if let Some((key, run)) = inner.held.remove(&id) {
             if let Some(slot) = inner.slot_mut(key) {
                 if let Err(e) = post(&slot.worker, &Request::Forget { run }) {
@@ -277,10 +432,16 @@ fn schedule(rc: &Rc<RefCell<Inner>>) {
                 };
                 let slot = &mut inner.slots[slot];
                 let size = job.blob.size();
-                let open = Request::Open {
-                    file_name: job.name.clone(),
-                    size: size as u64,
-                    options: job.options.clone(),
+                let merging = job.merge.is_some();
+                let open = match job.merge {
+                    Some(files) => Request::Merge {
+                        runs: files.into_iter().map(ByteBuf::from).collect(),
+                    },
+                    None => Request::Open {
+                        file_name: job.name.clone(),
+                        size: size as u64,
+                        options: job.options.clone(),
+                    },
                 };
                 if let Err(e) = post(&slot.worker, &open) {
                     actions.push(failed(
@@ -301,7 +462,8 @@ fn schedule(rc: &Rc<RefCell<Inner>>) {
                     reading: 0,
                     read: BTreeMap::new(),
                     in_flight: 0,
-                    finishing: false,
+                    // A merge has no slices: its answers come unasked.
+                    finishing: merging,
                     started_ms: now_ms(),
                     kept: None,
                     held_run: None,
@@ -550,6 +712,73 @@ fn on_response(rc: &Rc<RefCell<Inner>>, key: u32, response: Response) {
             }
             return;
         }
+        if let Response::Saved { ticket, bytes, .. } = response {
+            let finished = inner
+                .saves
+                .remove(&ticket)
+                .and_then(|(_, gathering, place, id)| {
+                    // Let go of since it was asked for: the page has it now.
+                    let bytes = match (bytes, inner.released.get(&id)) {
+                        (Err(_), Some(kept)) => Ok(ByteBuf::from(kept.to_vec())),
+                        (bytes, _) => bytes,
+                    };
+                    let g = inner.gathers.get_mut(&gathering)?;
+                    let complete = match bytes {
+                        Err(e) => Some(Err(e.to_string())),
+                        Ok(bytes) => {
+                            if let Some(file) = g.files.get_mut(place) {
+                                *file = Some(bytes.into_vec());
+                            }
+                            g.files.iter().all(Option::is_some).then_some(Ok(()))
+                        }
+                    }?;
+                    let g = inner.gathers.remove(&gathering)?;
+                    // A failure leaves the other answers nothing to fill.
+                    inner.saves.retain(|_, (_, other, ..)| *other != gathering);
+                    Some((
+                        g.done,
+                        complete.map(|()| g.files.into_iter().flatten().collect()),
+                    ))
+                });
+            drop(inner);
+            if let Some((done, result)) = finished {
+                done.emit(result);
+            }
+            return;
+        }
+        if let Response::Released { run, bytes } = response {
+            // Any worker state: the worker let `run` go to hold a newer one.
+            let id = inner
+                .held
+                .iter()
+                .find(|(_, held)| **held == (key, run))
+                .map(|(id, _)| *id);
+            let Some(id) = id else {
+                return;
+            };
+            inner.held.remove(&id);
+            let event = match bytes {
+                Ok(bytes) => {
+                    inner.released.insert(id, Rc::new(bytes.into_vec()));
+                    Some(Action::Pool(PoolEvent::Released { id }))
+                }
+                Err(e) => {
+                    web_sys::console::error_1(&JsValue::from_str(&e.to_string()));
+                    None
+                }
+            };
+            drop(inner);
+            emit_all(rc, event.into_iter().collect());
+            return;
+        }
+        if let Response::Trend { ticket, trend } = response {
+            let wanted = inner.trends.remove(&ticket);
+            drop(inner);
+            if let Some((_, done)) = wanted {
+                done.emit(trend.map(|t| Rc::new(*t)));
+            }
+            return;
+        }
         let mut now_held = None;
         let Some(slot) = inner.slot_mut(key) else {
             return;
@@ -665,6 +894,8 @@ fn on_response(rc: &Rc<RefCell<Inner>>, key: u32, response: Response) {
 
 fn on_worker_error(rc: &Rc<RefCell<Inner>>, key: u32, message: String) {
     let mut actions = Vec::new();
+    let mut answers: Vec<(FilesDone, Result<_, String>)> = Vec::new();
+    let mut trend_answers: Vec<(TrendDone, Result<_, String>)> = Vec::new();
     {
         let mut inner = rc.borrow_mut();
         let Some(index) = inner.slots.iter().position(|s| s.key == key) else {
@@ -674,6 +905,30 @@ fn on_worker_error(rc: &Rc<RefCell<Inner>>, key: u32, message: String) {
         slot.worker.terminate();
         // Its runs are gone with it; evaluating them says so.
         inner.held.retain(|_, (holder, _)| *holder != key);
+        let stopped = format!("a worker stopped: {message}");
+        let lost: HashSet<u32> = inner
+            .saves
+            .values()
+            .filter(|(holder, ..)| *holder == key)
+            .map(|(_, g, ..)| *g)
+            .collect();
+        inner.saves.retain(|_, (_, g, ..)| !lost.contains(g));
+        for g in lost {
+            if let Some(g) = inner.gathers.remove(&g) {
+                answers.push((g.done, Err(stopped.clone())));
+            }
+        }
+        let trends: Vec<u32> = inner
+            .trends
+            .iter()
+            .filter(|(_, (holder, _))| *holder == key)
+            .map(|(t, _)| *t)
+            .collect();
+        for t in trends {
+            if let Some((_, done)) = inner.trends.remove(&t) {
+                trend_answers.push((done, Err(stopped.clone())));
+            }
+        }
         match slot.state {
             SlotState::Busy(active) => {
                 actions.push(failed(
@@ -696,5 +951,11 @@ fn on_worker_error(rc: &Rc<RefCell<Inner>>, key: u32, message: String) {
         }
     }
     emit_all(rc, actions);
+    for (done, result) in answers {
+        done.emit(result);
+    }
+    for (done, result) in trend_answers {
+        done.emit(result);
+    }
     schedule(rc);
 }

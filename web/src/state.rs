@@ -66,6 +66,11 @@ pub struct Entry {
     pub held: bool,
     /// The SLA verdicts asked for last, and the answer once it came.
     pub sla: SlaState,
+    /// How many runs were merged into this one (0: a file as read).
+    pub merged: usize,
+    /// Its worker let the run go to hold newer ones and the page keeps its
+    /// analysis file instead, for Save, Merge and Trend (not for SLA rules).
+    pub released: bool,
 }
 
 /// The SLA evaluation of one run.
@@ -88,6 +93,13 @@ impl SlaState {
 }
 
 impl Entry {
+    /// Whether the page can get the run's analysis file (to save, merge or
+    /// follow over time): a worker holds the run, or the page kept the file
+    /// when the worker let the run go.
+    pub fn has_analysis_file(&self) -> bool {
+        self.held || self.released
+    }
+
     /// Whether the file has been read.
     pub fn is_done(&self) -> bool {
         matches!(self.status, Status::Done { .. })
@@ -149,6 +161,10 @@ pub enum PoolEvent {
     Held {
         id: EntryId,
     },
+    /// The run's worker let it go; the page keeps its analysis file.
+    Released {
+        id: EntryId,
+    },
     /// The answer to an SLA evaluation.
     Verdicts {
         id: EntryId,
@@ -182,6 +198,14 @@ pub enum Action {
         folder: Option<String>,
         size: u64,
         demo: bool,
+    },
+    /// Runs are being merged into one new run, `id`, named `name`.
+    Merging {
+        id: EntryId,
+        batch: u32,
+        name: String,
+        /// How many runs.
+        runs: usize,
     },
     /// The user names a run (`None`: back to the derived name).
     Rename { id: EntryId, name: Option<String> },
@@ -268,8 +292,36 @@ impl AppState {
                     levels: None,
                     held: false,
                     sla: SlaState::default(),
+                    merged: 0,
+                    released: false,
                 });
             }
+            Action::Merging {
+                id,
+                batch,
+                name,
+                runs,
+            } => self.entries.push(Entry {
+                id,
+                batch,
+                order: id,
+                options: IngestOptions::default(),
+                columns: Vec::new(),
+                name,
+                folder: None,
+                renamed: None,
+                size: 0,
+                demo: false,
+                format: None,
+                status: Status::Queued,
+                saved: None,
+                restored: false,
+                levels: None,
+                held: false,
+                sla: SlaState::default(),
+                merged: runs,
+                released: false,
+            }),
             Action::Restored {
                 id,
                 batch,
@@ -300,6 +352,8 @@ impl AppState {
                 levels: None,
                 held: false,
                 sla: SlaState::default(),
+                merged: 0,
+                released: false,
             }),
             Action::Reread { old, id, options } => {
                 if let Some(e) = self.entry_mut(old) {
@@ -311,6 +365,7 @@ impl AppState {
                     e.restored = false;
                     e.levels = None;
                     e.held = false;
+                    e.released = false;
                     e.sla = SlaState::default();
                 }
             }
@@ -349,6 +404,7 @@ impl AppState {
             | PoolEvent::Progress { id, .. }
             | PoolEvent::Levels { id, .. }
             | PoolEvent::Held { id }
+            | PoolEvent::Released { id }
             | PoolEvent::Verdicts { id, .. }
             | PoolEvent::Done { id, .. }
             | PoolEvent::Failed { id, .. }
@@ -380,6 +436,7 @@ impl AppState {
             }
             PoolEvent::Levels { levels, .. } => entry.levels = Some(levels),
             PoolEvent::Held { .. } => entry.held = true,
+            PoolEvent::Released { .. } => entry.released = true,
             PoolEvent::Verdicts {
                 ticket, verdicts, ..
             } => {
@@ -590,6 +647,30 @@ mod tests {
         s.apply(Action::Evaluating { id: 1, ticket: 3 });
         assert!(s.entries[0].sla.answer.is_some() && !s.entries[0].sla.is_current());
         assert!(!s.entries[0].held, "a forgotten run is no longer held");
+        assert!(!s.entries[0].has_analysis_file());
+    }
+
+    #[test]
+    fn a_released_run_keeps_its_analysis_file_but_not_its_sla_evaluation() {
+        let mut s = AppState::default();
+        s.apply(added(1));
+        s.apply(Action::Pool(PoolEvent::Held { id: 1 }));
+        s.apply(Action::Pool(PoolEvent::Released { id: 1 }));
+        s.apply(Action::Evaluating { id: 1, ticket: 1 });
+        s.apply(Action::Pool(PoolEvent::Verdicts {
+            id: 1,
+            ticket: 1,
+            verdicts: Err(EvaluateError::Forgotten { run: 1 }),
+        }));
+        assert!(!s.entries[0].held);
+        assert!(s.entries[0].has_analysis_file());
+        // Read again, it starts over: the new read will be held anew.
+        s.apply(Action::Reread {
+            old: 1,
+            id: 2,
+            options: IngestOptions::default(),
+        });
+        assert!(!s.entries[0].has_analysis_file());
     }
 
     #[test]

@@ -247,18 +247,7 @@ pub fn combined(runs: Vec<(PathBuf, Run)>) -> Vec<Run> {
 
 /// Merges runs exactly; refuses tool-reported aggregates, which cannot be merged.
 pub fn merge(runs: Vec<Run>) -> Result<Run, String> {
-    if let Some(r) = runs.iter().find(|r| !r.has_samples()) {
-        return Err(format!(
-            "--merge: {} ({}) holds only the tool's aggregates; percentiles of separate runs cannot be merged exactly. Use per-request outputs (e.g. k6 --out json).",
-            r.source, r.format
-        ));
-    }
-    let mut it = runs.into_iter();
-    let mut first = it.next().ok_or("--merge: no runs")?;
-    for r in it {
-        first.merge(&r);
-    }
-    Ok(first)
+    verdict_core::run::merge_runs(runs).map_err(|e| format!("--merge: {e}"))
 }
 
 #[cfg(test)]

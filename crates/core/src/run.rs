@@ -177,6 +177,36 @@ fn min_opt(a: Option<Micros>, b: Option<Micros>) -> Option<Micros> {
     }
 }
 
+/// Why runs cannot be merged into one.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MergeError {
+    #[error("no runs")]
+    NoRuns,
+    /// A tool's end-of-test aggregates: its percentiles cannot be combined.
+    #[error("{source_name} ({format}) holds only the tool's aggregates; percentiles of separate runs cannot be merged exactly. Use per-request outputs (e.g. k6 --out json).")]
+    ToolAggregates { source_name: String, format: String },
+}
+
+/// Merges runs (one per load generator, say) into one, exactly: histograms
+/// and counters add, concurrency adds up per window. Refuses runs that hold
+/// only a tool's aggregates. `verdict summary --merge` and the page both
+/// merge through here.
+pub fn merge_runs(runs: Vec<Run>) -> Result<Run, MergeError> {
+    if let Some(r) = runs.iter().find(|r| !r.has_samples()) {
+        return Err(MergeError::ToolAggregates {
+            source_name: r.source.clone(),
+            format: r.format.to_string(),
+        });
+    }
+    let mut it = runs.into_iter();
+    let mut first = it.next().ok_or(MergeError::NoRuns)?;
+    for r in it {
+        first.merge(&r);
+    }
+    Ok(first)
+}
+
 fn max_opt(a: Option<Micros>, b: Option<Micros>) -> Option<Micros> {
     match (a, b) {
         (Some(x), Some(y)) => Some(x.max(y)),

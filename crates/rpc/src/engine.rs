@@ -1,9 +1,12 @@
 //! [`Engine`]: answers [`Request`]s by driving one [`Session`] at a time.
 
+use serde_bytes::ByteBuf;
 use verdict_core::capacity::{levels_from_runs, PlateauOptions};
-use verdict_core::{Run, Session};
+use verdict_core::compare::CompareOptions;
+use verdict_core::trend::{trend, Trend, TrendOrder};
+use verdict_core::{saved, Run, Session};
 
-use crate::held::HeldRuns;
+use crate::held::{save_run, HeldRuns};
 use crate::messages::{ErrorInfo, FormatInfo, Request, Response, PROTOCOL_VERSION};
 
 /// Quantiles computed for each level beyond the core's standard p50/p90/p95/p99,
@@ -117,7 +120,62 @@ impl Engine {
                 self.held.forget(run);
                 Vec::new()
             }
+            Request::Save { run, ticket } => vec![Response::Saved {
+                run,
+                ticket,
+                bytes: self.held.save(run).map(ByteBuf::from),
+            }],
+            Request::Merge { runs } => self.merge(&runs),
+            Request::Trend { ticket, runs } => vec![Response::Trend {
+                ticket,
+                trend: trend_of(&runs).map(Box::new),
+            }],
         }
+    }
+
+    fn merge(&mut self, files: &[ByteBuf]) -> Vec<Response> {
+        if let Some(open) = self.open.take() {
+            return vec![Response::Error(ErrorInfo::protocol(format!(
+                "cannot merge runs: {} is still open (send Cancel first)",
+                open.name
+            )))];
+        }
+        let merged = files
+            .iter()
+            .enumerate()
+            .map(|(i, bytes)| load(i, bytes))
+            .collect::<Result<Vec<Run>, String>>()
+            .and_then(|runs| verdict_core::run::merge_runs(runs).map_err(|e| e.to_string()));
+        match merged {
+            Ok(run) => self.finished(run, true),
+            Err(message) => vec![Response::Error(ErrorInfo::new("merge", message))],
+        }
+    }
+
+    /// What a finished run is answered with: its levels and kept analysis,
+    /// then the id it is held under, then its summary.
+    fn finished(&mut self, run: Run, announce_format: bool) -> Vec<Response> {
+        let mut out = Vec::with_capacity(5);
+        if announce_format {
+            out.push(Response::Detected { format: run.format });
+        }
+        out.push(levels_of(&run));
+        if let Some(text) = kept(&run) {
+            out.push(Response::Kept(text));
+        }
+        let summary = run.summary();
+        let (id, released) = self.held.hold(run);
+        // A run let go for this one leaves its analysis file with the page,
+        // so that it can still be saved, merged and followed over time.
+        for (run, dropped) in released {
+            out.push(Response::Released {
+                run,
+                bytes: save_run(&dropped).map(ByteBuf::from),
+            });
+        }
+        out.push(Response::Held { run: id });
+        out.push(Response::Done(Box::new(summary)));
+        out
     }
 
     fn chunk(&mut self, seq: u32, bytes: &[u8]) -> Vec<Response> {
@@ -159,25 +217,31 @@ impl Engine {
         // Tiny files are only detected at end of input.
         let announce_format = !open.format_sent;
         match open.session.finish() {
-            Ok(run) => {
-                let mut out = Vec::with_capacity(5);
-                if announce_format {
-                    out.push(Response::Detected { format: run.format });
-                }
-                out.push(levels_of(&run));
-                if let Some(text) = kept(&run) {
-                    out.push(Response::Kept(text));
-                }
-                let summary = run.summary();
-                out.push(Response::Held {
-                    run: self.held.hold(run),
-                });
-                out.push(Response::Done(Box::new(summary)));
-                out
-            }
+            Ok(run) => self.finished(run, announce_format),
             Err(e) => vec![Response::Error(ErrorInfo::from(&e))],
         }
     }
+}
+
+/// Run `index` (0-based) of a request, from its analysis file.
+fn load(index: usize, bytes: &[u8]) -> Result<Run, String> {
+    saved::load(bytes)
+        .map(|(run, _)| run)
+        .map_err(|e| format!("run {}: {e}", index + 1))
+}
+
+/// The trend `verdict trend --json` gives for these runs, each named as the page names it.
+fn trend_of(files: &[(String, ByteBuf)]) -> Result<Trend, String> {
+    let runs = files
+        .iter()
+        .enumerate()
+        .map(|(i, (name, bytes))| {
+            let mut run = load(i, bytes)?;
+            run.source = name.clone();
+            Ok(run)
+        })
+        .collect::<Result<Vec<Run>, String>>()?;
+    trend(&runs, &TrendOrder::Start, &CompareOptions::default()).map_err(|e| e.to_string())
 }
 
 /// The analysis the page keeps: summaries, histograms and time blocks.

@@ -7,6 +7,20 @@ use serde::{Deserialize, Serialize};
 use verdict_core::sla::{evaluate, load_sla, SlaFileError, SlaPosition, Verdict};
 use verdict_core::Run;
 
+/// Why [`crate::Request::Save`] gave no analysis file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum HeldError {
+    /// The run was dropped to make room for newer ones, or never held here.
+    #[error("run {run} is no longer held by this worker (it keeps the {MAX_HELD_RUNS} most recent runs); re-open the file")]
+    Forgotten {
+        /// The run asked for.
+        run: u32,
+    },
+    /// The core could not write the analysis file.
+    #[error("cannot save the analysis: {0}")]
+    Save(String),
+}
+
 /// Runs one worker holds at most. A run holds its histograms per endpoint
 /// and per time window; a few are plenty for one person's session, and the
 /// bound keeps a long session's memory flat.
@@ -77,6 +91,11 @@ fn line_of(at: &SlaPosition, text: &str) -> Option<u32> {
     u32::try_from(field_line.unwrap_or(header) + 1).ok()
 }
 
+/// `run` as a `.verdict` analysis file, as `verdict save` writes it.
+pub fn save_run(run: &Run) -> Result<Vec<u8>, HeldError> {
+    verdict_core::saved::save(run).map_err(|e| HeldError::Save(e.to_string()))
+}
+
 /// The runs a worker holds, oldest first.
 #[derive(Default)]
 pub struct HeldRuns {
@@ -85,15 +104,17 @@ pub struct HeldRuns {
 }
 
 impl HeldRuns {
-    /// Keeps `run`, dropping the oldest beyond [`MAX_HELD_RUNS`]; returns its id.
-    pub fn hold(&mut self, run: Run) -> u32 {
+    /// Keeps `run`, dropping the oldest beyond [`MAX_HELD_RUNS`]; returns its
+    /// id and the runs let go, each with its id.
+    pub fn hold(&mut self, run: Run) -> (u32, Vec<(u32, Run)>) {
         self.next_id = self.next_id.wrapping_add(1);
         let id = self.next_id;
         self.runs.push_back((id, run));
+        let mut released = Vec::new();
         while self.runs.len() > MAX_HELD_RUNS {
-            self.runs.pop_front();
+            released.extend(self.runs.pop_front());
         }
-        id
+        (id, released)
     }
 
     /// Lets go of a run; unknown ids are ignored.
@@ -104,6 +125,19 @@ impl HeldRuns {
     /// The ids held, oldest first.
     pub fn ids(&self) -> Vec<u32> {
         self.runs.iter().map(|(id, _)| *id).collect()
+    }
+
+    /// Run `id`, if held.
+    pub fn get(&self, id: u32) -> Option<&Run> {
+        self.runs
+            .iter()
+            .find(|(held, _)| *held == id)
+            .map(|(_, run)| run)
+    }
+
+    /// Run `id` as a `.verdict` analysis file, as `verdict save` writes it.
+    pub fn save(&self, id: u32) -> Result<Vec<u8>, HeldError> {
+        save_run(self.get(id).ok_or(HeldError::Forgotten { run: id })?)
     }
 
     /// The verdicts of `sla_text` on run `id`, as `verdict check` gives them.

@@ -29,5 +29,5 @@ mod held;
 mod messages;
 
 pub use engine::Engine;
-pub use held::{EvaluateError, MAX_HELD_RUNS};
+pub use held::{EvaluateError, HeldError, MAX_HELD_RUNS};
 pub use messages::{ErrorInfo, FormatInfo, Request, Response, PROTOCOL_VERSION};

@@ -3,16 +3,18 @@
 //! chunk bytes as a transferred `Uint8Array`.
 
 use serde::{Deserialize, Serialize};
+use serde_bytes::ByteBuf;
 use verdict_core::capacity::LevelSet;
 use verdict_core::sla::Verdict;
+use verdict_core::trend::Trend;
 use verdict_core::{Format, IngestOptions, RunSummary};
 
-use crate::held::EvaluateError;
+use crate::held::{EvaluateError, HeldError};
 
 /// Bumped on any breaking change to [`Request`] or [`Response`]. The worker
 /// announces it in [`Response::Ready`] so that a page talking to a stale,
 /// cached worker script notices instead of misreading messages.
-pub const PROTOCOL_VERSION: u32 = 4;
+pub const PROTOCOL_VERSION: u32 = 5;
 
 /// Page → worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -58,6 +60,36 @@ pub enum Request {
     Forget {
         /// The held run.
         run: u32,
+    },
+    /// Writes a held run as a `.verdict` analysis file, the bytes
+    /// `verdict save` writes. Allowed while a file is being read. Always
+    /// answered by one [`Response::Saved`] with the same `run` and `ticket`.
+    Save {
+        /// The held run.
+        run: u32,
+        /// Chosen by the page and echoed back.
+        ticket: u32,
+    },
+    /// Merges runs, given as analysis files ([`Response::Saved`] bytes,
+    /// possibly from other workers), into one run exactly as
+    /// `verdict summary --merge` does. Only valid when no file is open;
+    /// answered as [`Request::Finish`] is (`Detected`, `Levels`, `Kept`,
+    /// `Held`, `Done`), or by one [`Response::Error`] (code `merge` for runs
+    /// that cannot be merged).
+    Merge {
+        /// The analysis files, in the order the page lists the runs.
+        runs: Vec<ByteBuf>,
+    },
+    /// The trend across runs given as analysis files, as
+    /// `verdict trend --json` computes it (start-time order, default compare
+    /// options). Allowed while a file is being read. Always answered by one
+    /// [`Response::Trend`] with the same `ticket`.
+    Trend {
+        /// Chosen by the page and echoed back.
+        ticket: u32,
+        /// (name the page shows, analysis file) per run; the trend's runs
+        /// carry these names as their `source`.
+        runs: Vec<(String, ByteBuf)>,
     },
 }
 
@@ -121,6 +153,33 @@ pub enum Response {
         ticket: u32,
         /// The verdicts, or an unreadable rule text or a forgotten run.
         verdicts: Result<Vec<Verdict>, EvaluateError>,
+    },
+    /// The answer to [`Request::Save`]: the analysis file's bytes.
+    Saved {
+        /// The run saved.
+        run: u32,
+        /// The request's ticket.
+        ticket: u32,
+        /// The `.verdict` bytes, or why there are none.
+        bytes: Result<ByteBuf, HeldError>,
+    },
+    /// The worker let go of an older run to hold a newer one (it holds
+    /// [`crate::MAX_HELD_RUNS`]): the run as the `.verdict` bytes
+    /// [`Response::Saved`] carries, sent unasked right before the new run's
+    /// [`Response::Held`]. After it, [`Request::Evaluate`] and
+    /// [`Request::Save`] on `run` answer that it is forgotten.
+    Released {
+        /// The run let go.
+        run: u32,
+        /// Its `.verdict` bytes, or why there are none.
+        bytes: Result<ByteBuf, HeldError>,
+    },
+    /// The answer to [`Request::Trend`].
+    Trend {
+        /// The request's ticket.
+        ticket: u32,
+        /// The trend, or why there is none (one sentence).
+        trend: Result<Box<Trend>, String>,
     },
     /// The open file (if any) was dropped.
     Cancelled,

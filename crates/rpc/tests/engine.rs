@@ -62,7 +62,8 @@ fn ingest(engine: &mut Engine, name: &str, bytes: &[u8], chunk: usize) -> Box<Ru
         other => panic!("expected Done for {name}, got {other:?}"),
     };
     // Before `Done`: the format once, the capacity levels, and for files
-    // with samples the analysis the page keeps; last, the held run's id.
+    // with samples the analysis the page keeps, any run let go for this one;
+    // last, the held run's id.
     let mut levels = 0;
     assert!(
         matches!(answers.last(), Some(Response::Held { .. })),
@@ -73,6 +74,8 @@ fn ingest(engine: &mut Engine, name: &str, bytes: &[u8], chunk: usize) -> Box<Ru
             Response::Detected { .. } => detected += 1,
             Response::Levels { .. } => levels += 1,
             Response::Held { .. } => {}
+            // A fifth run in one worker lets the oldest go, as its file.
+            Response::Released { bytes, .. } => assert!(bytes.is_ok(), "{bytes:?}"),
             Response::Kept(text) => {
                 let kept = verdict_core::snapshot::decode(text).expect("the kept analysis decodes");
                 assert_eq!(
@@ -256,6 +259,14 @@ fn messages_round_trip_through_serde() {
         },
         Request::Finish,
         Request::Cancel,
+        Request::Save { run: 2, ticket: 5 },
+        Request::Merge {
+            runs: vec![serde_bytes::ByteBuf::from(vec![0x89, 1])],
+        },
+        Request::Trend {
+            ticket: 6,
+            runs: vec![("a".into(), serde_bytes::ByteBuf::from(vec![2]))],
+        },
     ];
     for r in requests {
         let json = serde_json::to_string(&r).expect("serializes");
@@ -285,6 +296,24 @@ fn messages_round_trip_through_serde() {
             bytes_done: 1 << 40,
         },
         Response::Cancelled,
+        Response::Saved {
+            run: 2,
+            ticket: 5,
+            bytes: Ok(serde_bytes::ByteBuf::from(vec![0x89, 0])),
+        },
+        Response::Saved {
+            run: 2,
+            ticket: 5,
+            bytes: Err(verdict_rpc::HeldError::Forgotten { run: 2 }),
+        },
+        Response::Released {
+            run: 1,
+            bytes: Ok(serde_bytes::ByteBuf::from(vec![0x89, 1])),
+        },
+        Response::Trend {
+            ticket: 6,
+            trend: Err("a trend needs at least two runs (1 given)".into()),
+        },
         Response::Error(verdict_rpc::ErrorInfo::new("fmt", "x.txt: not a format")),
         Response::Error(verdict_rpc::ErrorInfo {
             code: "csv-mapping".into(),

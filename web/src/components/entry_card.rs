@@ -33,6 +33,9 @@ pub struct EntryCardProps {
     pub can_reread: bool,
     /// Read the file again with these options.
     pub on_reread: Callback<(EntryId, IngestOptions)>,
+    /// Download the run as a `.verdict` analysis file; the reply is the
+    /// sentence to show (its size against the file's, or why not).
+    pub on_save: Callback<(EntryId, Callback<Result<String, String>>)>,
 }
 
 #[component]
@@ -78,6 +81,14 @@ pub fn EntryCard(props: &EntryCardProps) -> Html {
     let close = {
         let on_close = props.on_close.clone();
         Callback::from(move |_: MouseEvent| on_close.emit(id))
+    };
+    let save_note = use_state(|| None::<Result<String, String>>);
+    let save = {
+        let (on_save, note) = (props.on_save.clone(), save_note.clone());
+        Callback::from(move |_: MouseEvent| {
+            let note = note.clone();
+            on_save.emit((id, Callback::from(move |r| note.set(Some(r)))));
+        })
     };
     let state = match entry.status {
         Status::Queued => "queued",
@@ -131,6 +142,12 @@ pub fn EntryCard(props: &EntryCardProps) -> Html {
     };
 
     let body = match &entry.status {
+        Status::Queued | Status::Reading { .. } if entry.merged > 0 => html! {
+            <div class="progress-row">
+                <p class="muted" role="status">{format!("Merging {} runs…", entry.merged)}</p>
+                <button type="button" class="cancel" onclick={cancel}>{"Cancel"}</button>
+            </div>
+        },
         Status::Queued => html! {
             <div class="progress-row">
                 <p class="muted">{"Waiting for a free worker…"}</p>
@@ -167,13 +184,29 @@ pub fn EntryCard(props: &EntryCardProps) -> Html {
             ..
         } => html! {
             <>
+                if entry.has_analysis_file() {
+                    <div class="entry-actions">
+                        <button type="button" class="save-analysis" onclick={save}
+                            title="The run's histograms, counters and time windows, never a raw sample: what verdict save writes">
+                            {"Save analysis"}
+                        </button>
+                        {match &*save_note {
+                            Some(Ok(text)) => html! { <span class="muted saved-note" role="status">{text.clone()}</span> },
+                            Some(Err(why)) => html! { <span class="error saved-note" role="alert">{why.clone()}</span> },
+                            None => html! {},
+                        }}
+                    </div>
+                }
+                if summary.source != entry.name && entry.merged == 0 {
+                    <p class="muted original-source">{format!("Saved from {}", summary.source)}</p>
+                }
                 <SlaPanel id={id} summary={summary.clone()} held={entry.held} sla={entry.sla.clone()} rules={props.rules.clone()} />
                 <RunView summary={summary.clone()} width={props.width} elapsed_ms={*elapsed_ms} size={entry.size} broken={broken_windows(entry)} />
             </>
         },
         Status::Failed(error) => html! {
             <div class="error" role="alert" data-code={error.code.clone()}>
-                <p class="error-title">{"This file could not be read."}</p>
+                <p class="error-title">{if entry.merged > 0 { "These runs could not be merged." } else { "This file could not be read." }}</p>
                 <p class="error-message">{shown_message(&error.message)}</p>
                 <p class="error-help">{error_help(&error.code)}</p>
             </div>
@@ -202,8 +235,9 @@ pub fn EntryCard(props: &EntryCardProps) -> Html {
                         }
                         if entry.demo { <span class="badge demo">{"demo"}</span> }
                         if entry.restored { <span class="badge restored" title="Kept in this browser from an earlier visit">{"kept"}</span> }
+                        if entry.merged > 0 { <span class="badge merged">{format!("{} runs merged", entry.merged)}</span> }
                         if let Some(format) = entry.format { <span class="badge">{format.as_str()}</span> }
-                        <span class="size">{display::bytes(entry.size as f64)}</span>
+                        if entry.merged == 0 { <span class="size">{display::bytes(entry.size as f64)}</span> }
                     </span>
                 </div>
                 <button type="button" class="close" onclick={close} aria-label={format!("Close {}", entry.name)} title="Close">{"×"}</button>
