@@ -47,6 +47,7 @@ pub mod level;
 pub mod linalg;
 pub mod model;
 pub mod pchip;
+pub mod periods;
 pub mod plateau;
 pub mod quantile_interval;
 pub mod report;
@@ -59,7 +60,7 @@ pub mod what_if;
 
 pub use answer::{Answer, Reason};
 pub use from_run::levels_from_runs;
-pub use level::{ExcludedSpan, ExclusionReason, Level, LevelOrigin, LevelSet};
+pub use level::{ExcludedSpan, ExclusionReason, Level, LevelOrigin, LevelSet, LoadUnit};
 pub use model::ServerModel;
 pub use plateau::PlateauOptions;
 pub use quantile_interval::Percentile;

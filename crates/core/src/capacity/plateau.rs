@@ -8,7 +8,7 @@
 
 use hdrhistogram::Histogram;
 
-use super::level::{ExcludedSpan, ExclusionReason, Level, LevelOrigin, LevelSet};
+use super::level::{ExcludedSpan, ExclusionReason, Level, LevelOrigin, LevelSet, LoadUnit};
 use crate::run::Run;
 use crate::series::new_histogram;
 use crate::timeline::Bucket;
@@ -24,6 +24,11 @@ pub struct PlateauOptions {
     /// Seconds to drop after each change; `None`: a quarter of the hold,
     /// at least one window and at most [`MAX_AUTO_WARMUP_S`].
     pub warmup_s: Option<f64>,
+    /// The load axis: `None` reads VUs, except for a tool whose load is
+    /// always an arrival rate (Artillery); `Some(RequestsPerSecond)` cuts
+    /// runs by the request rate they held (k6 arrival-rate executors, whose
+    /// rate the NDJSON output does not record).
+    pub load: Option<LoadUnit>,
 }
 
 /// A run of windows `first..=last` at one concurrency.
@@ -70,14 +75,27 @@ fn fill_gaps(raw: &[Option<f64>]) -> Vec<Option<f64>> {
     out
 }
 
+/// Whether two per-window request rates belong to one held arrival rate:
+/// completions land in a window by their latency, so counts wobble by a
+/// few requests even when the arrivals are evenly spaced.
+pub fn same_rate(a: f64, b: f64, width_s: f64) -> bool {
+    (a - b).abs() <= (0.08 * a.abs().max(b.abs())).max(2.5 / width_s)
+}
+
 /// Splits per-window concurrency into segments of one level each.
 pub fn segments(raw: &[Option<f64>]) -> Vec<Segment> {
+    segments_by(raw, same_level)
+}
+
+/// Splits per-window readings into segments, `same` deciding what holds.
+fn segments_by(raw: &[Option<f64>], same: impl Fn(f64, f64) -> bool) -> Vec<Segment> {
     let filled = fill_gaps(raw);
     let mut out: Vec<Segment> = Vec::new();
     for (i, c) in filled.iter().enumerate() {
         if let Some(seg) = out.last_mut() {
             let same = match (seg.concurrency, c) {
-                (Some(a), Some(b)) => same_level(a, *b),
+                // Against the hold's first reading, so a slow ramp cannot creep along.
+                (Some(a), Some(b)) => same(a, *b),
                 (None, None) => true,
                 _ => false,
             };
@@ -103,9 +121,36 @@ fn is_hold(seg: &Segment, width_s: f64) -> bool {
 
 /// Holds found in a run's timeline.
 pub fn holds(run: &Run) -> Vec<Segment> {
+    holds_of(run, LoadUnit::Vus)
+}
+
+/// Per-window load readings: concurrency, or requests per second.
+fn readings(run: &Run, load: LoadUnit) -> Vec<Option<f64>> {
     let width_s = run.timeline.width_us() as f64 / 1e6;
-    let raw: Vec<Option<f64>> = run.timeline.buckets().map(|b| b.concurrency).collect();
-    segments(&raw)
+    run.timeline
+        .buckets()
+        .map(|b| match load {
+            LoadUnit::Vus => b.concurrency,
+            LoadUnit::RequestsPerSecond => {
+                (b.requests > 0 && width_s > 0.0).then(|| b.requests as f64 / width_s)
+            }
+        })
+        .collect()
+}
+
+fn segments_of(run: &Run, load: LoadUnit) -> Vec<Segment> {
+    let width_s = run.timeline.width_us() as f64 / 1e6;
+    let raw = readings(run, load);
+    match load {
+        LoadUnit::Vus => segments(&raw),
+        LoadUnit::RequestsPerSecond => segments_by(&raw, |a, b| same_rate(a, b, width_s)),
+    }
+}
+
+/// Holds of one load reading (VUs, or a request rate) in a run's timeline.
+pub fn holds_of(run: &Run, load: LoadUnit) -> Vec<Segment> {
+    let width_s = run.timeline.width_us() as f64 / 1e6;
+    segments_of(run, load)
         .into_iter()
         .filter(|s| is_hold(s, width_s))
         .collect()
@@ -159,7 +204,14 @@ impl Windows<'_> {
             .map(|(v, _)| v)
     }
 
-    fn level(&self, first: usize, last: usize, concurrency: f64, extra_quantiles: &[f64]) -> Level {
+    fn level(
+        &self,
+        first: usize,
+        last: usize,
+        concurrency: f64,
+        load: LoadUnit,
+        extra_quantiles: &[f64],
+    ) -> Level {
         let mut h: Histogram<u64> = new_histogram();
         let (mut requests, mut errors) = (0u64, 0u64);
         for b in &self.buckets[first..=last] {
@@ -173,12 +225,13 @@ impl Windows<'_> {
         let duration = (last + 1 - first) as f64 * self.width_s;
         let (start, end) = (self.start_s(first), self.start_s(last + 1));
         let label = format!("{} @ {start:.0}–{end:.0} s", self.run.source);
-        let mut level = Level::new(
-            label,
-            LevelOrigin::Samples,
-            concurrency,
-            requests as f64 / duration,
-        );
+        let throughput = requests as f64 / duration;
+        // An open-model level sits at the rate it held over the kept windows.
+        let x = match load {
+            LoadUnit::Vus => concurrency,
+            LoadUnit::RequestsPerSecond => (throughput * 10.0).round() / 10.0,
+        };
+        let mut level = Level::new(label, LevelOrigin::Samples, x, throughput);
         level.set_counts(requests, Some(errors));
         level.set_percentiles_from(&h, extra_quantiles);
         level.mean_ms = (!h.is_empty()).then(|| h.mean() / 1000.0);
@@ -191,6 +244,16 @@ impl Windows<'_> {
 
 /// Cuts a run into plateau levels; ramps, warm-ups and edges go to `excluded`.
 pub fn cut_plateaus(run: &Run, options: &PlateauOptions, extra_quantiles: &[f64]) -> LevelSet {
+    cut_plateaus_by(run, options, extra_quantiles, LoadUnit::Vus)
+}
+
+/// Cuts a run into plateaus of one load reading (VUs, or a held request rate).
+pub fn cut_plateaus_by(
+    run: &Run,
+    options: &PlateauOptions,
+    extra_quantiles: &[f64],
+    load: LoadUnit,
+) -> LevelSet {
     let width_s = run.timeline.width_us() as f64 / 1e6;
     let origin = run.timeline.origin_us();
     let start = run.first_activity_us.unwrap_or(origin);
@@ -200,8 +263,10 @@ pub fn cut_plateaus(run: &Run, options: &PlateauOptions, extra_quantiles: &[f64]
         width_s,
         origin_s: (origin - start) as f64 / 1e6,
     };
-    let raw: Vec<Option<f64>> = w.buckets.iter().map(|b| b.concurrency).collect();
-    let mut set = LevelSet::default();
+    let mut set = LevelSet {
+        load,
+        ..LevelSet::default()
+    };
     let push_excluded = |span: ExcludedSpan, set: &mut LevelSet| {
         // Consecutive ramp windows read as one ramp.
         if let Some(last) = set.excluded.last_mut() {
@@ -218,11 +283,14 @@ pub fn cut_plateaus(run: &Run, options: &PlateauOptions, extra_quantiles: &[f64]
         set.excluded.push(span);
     };
     let mut warmups: Vec<f64> = Vec::new();
-    for seg in segments(&raw) {
+    for seg in segments_of(run, load) {
         let Some(c) = seg
             .concurrency
             .filter(|_| is_hold(&seg, width_s))
-            .map(|c| w.mode(seg.first, seg.last).unwrap_or(c))
+            .map(|c| match load {
+                LoadUnit::Vus => w.mode(seg.first, seg.last).unwrap_or(c),
+                LoadUnit::RequestsPerSecond => c,
+            })
         else {
             let reason = if seg.concurrency.is_some() {
                 ExclusionReason::Ramp
@@ -268,7 +336,7 @@ pub fn cut_plateaus(run: &Run, options: &PlateauOptions, extra_quantiles: &[f64]
                 );
             }
             set.levels
-                .push(w.level(keep_first, keep_last, c, extra_quantiles));
+                .push(w.level(keep_first, keep_last, c, load, extra_quantiles));
             warmups.push(warm as f64 * width_s);
         }
         push_excluded(
