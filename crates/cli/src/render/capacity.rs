@@ -169,12 +169,18 @@ pub fn render(r: &CapacityReport) -> String {
                 format!("{:.1}", e.start_s),
                 format!("{:.1}", e.end_s),
                 e.requests.to_string(),
-                e.concurrency.map_or("-".into(), |c| c.to_string()),
+                e.concurrency.map_or("-".into(), |c| {
+                    if r.load.is_open() {
+                        format!("{c:.1}")
+                    } else {
+                        c.to_string()
+                    }
+                }),
                 match e.reason {
                     ExclusionReason::Ramp => "ramp",
                     ExclusionReason::WarmUp => "warm-up",
                     ExclusionReason::Edge => "edge of a hold",
-                    ExclusionReason::NoConcurrency if r.load.is_open() => "no requests",
+                    ExclusionReason::NoConcurrency if r.load.is_open() => "no arrivals",
                     ExclusionReason::NoConcurrency => "no VU readings",
                 }
                 .into(),

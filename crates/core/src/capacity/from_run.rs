@@ -73,8 +73,9 @@ pub fn levels_from_runs(
                     .sum::<u64>()
             })
             .sum();
-        let whole_run =
-            found.len() <= 1 && (total == 0 || held as f64 >= WHOLE_RUN_SHARE * total as f64);
+        let whole_run = (found.len() <= 1
+            && (total == 0 || held as f64 >= WHOLE_RUN_SHARE * total as f64))
+            || (load.is_open() && found.is_empty() && steady_rate(run));
         if whole_run {
             let level = if load.is_open() {
                 whole_run_rate_level(run, extra_quantiles)?
@@ -124,6 +125,38 @@ pub fn levels_from_runs(
     Ok(set)
 }
 
+/// A run too short for a hold (10 s) that still kept one offered rate: at
+/// least 5 windows at one rate, holding [`STEADY_RATE_SHARE`] of its requests
+/// (the rest ends in the partial first and last seconds).
+fn steady_rate(run: &Run) -> bool {
+    let buckets: Vec<u64> = run.timeline.buckets().map(|b| b.requests).collect();
+    let total: u64 = buckets.iter().sum();
+    super::plateau::segments_of(run, LoadUnit::RequestsPerSecond)
+        .iter()
+        .filter(|s| s.concurrency.is_some() && s.last + 1 - s.first >= 5)
+        .any(|s| {
+            let held: u64 = buckets[s.first..=s.last].iter().sum();
+            held as f64 >= STEADY_RATE_SHARE * total as f64
+        })
+}
+
+/// The held rate that carries the most requests: its mean reading, and the
+/// requests per second completed in its windows.
+fn held_rate(run: &Run) -> Option<(f64, f64)> {
+    let buckets: Vec<u64> = run.timeline.buckets().map(|b| b.requests).collect();
+    let width_s = run.timeline.width_us() as f64 / 1e6;
+    let seg = super::plateau::segments_of(run, LoadUnit::RequestsPerSecond)
+        .into_iter()
+        .filter(|s| s.concurrency.is_some())
+        .max_by_key(|s| buckets[s.first..=s.last].iter().sum::<u64>())?;
+    let done: u64 = buckets[seg.first..=seg.last].iter().sum();
+    let span = (seg.last + 1 - seg.first) as f64 * width_s;
+    Some((seg.concurrency?, done as f64 / span))
+}
+
+/// Share of a short open-model run's requests its one rate must hold.
+const STEADY_RATE_SHARE: f64 = 0.8;
+
 /// The most common per-window concurrency (ties: the larger).
 fn steady_concurrency(run: &Run) -> Option<f64> {
     let mut counts: Vec<(f64, usize)> = Vec::new();
@@ -167,10 +200,25 @@ fn whole_run_rate_level(run: &Run, extra_quantiles: &[f64]) -> Result<Level, Str
         )
     })?;
     let mut level = whole_run_level(run, Some(rps), extra_quantiles)?;
-    level.concurrency = (rps * 10.0).round() / 10.0;
-    level.notes.push(
-        "placed at the request rate the run held (the file does not record the executor's target rate)".into(),
-    );
+    let (started, dropped) = run.arrivals.between(i64::MIN / 2, i64::MAX / 2);
+    // The rate the run held (iterations offered per second where the file
+    // has them), not its mean over the partial first and last seconds.
+    let (held, done) = held_rate(run).unwrap_or((rps, rps));
+    let offered = match (started, run.summary().requests) {
+        (s, Some(n)) if s > 0 => held * n as f64 / s as f64,
+        _ => held,
+    };
+    level.concurrency = (offered * 10.0).round() / 10.0;
+    // What came back while the rate held: the partial first and last
+    // seconds would read as a shortfall against the offered rate.
+    level.throughput = done;
+    level.notes.push(if run.arrivals.is_empty() {
+        "placed at the request rate the run held (the file records no iteration starts)".into()
+    } else if dropped > 0 {
+        format!("placed at the offered rate: requests per second plus the {dropped} iterations the executor dropped (no free VU)")
+    } else {
+        "placed at the rate the executor started iterations, times the requests each made".into()
+    });
     Ok(level)
 }
 

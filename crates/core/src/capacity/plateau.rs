@@ -11,6 +11,7 @@ use hdrhistogram::Histogram;
 use super::level::{ExcludedSpan, ExclusionReason, Level, LevelOrigin, LevelSet, LoadUnit};
 use crate::run::Run;
 use crate::series::new_histogram;
+use crate::time::Micros;
 use crate::timeline::Bucket;
 
 /// A hold must last this long (and 3 windows) to count as a plateau.
@@ -75,27 +76,51 @@ fn fill_gaps(raw: &[Option<f64>]) -> Vec<Option<f64>> {
     out
 }
 
-/// Whether two per-window request rates belong to one held arrival rate:
-/// completions land in a window by their latency, so counts wobble by a
-/// few requests even when the arrivals are evenly spaced.
+/// Whether a per-window rate belongs to a held rate `a`: completions land in
+/// a window by their latency, and a loaded generator starts iterations a
+/// little late, so counts wobble by several percent around a held rate.
 pub fn same_rate(a: f64, b: f64, width_s: f64) -> bool {
-    (a - b).abs() <= (0.08 * a.abs().max(b.abs())).max(2.5 / width_s)
+    (a - b).abs() <= (0.1 * a.abs().max(b.abs())).max(2.5 / width_s)
+}
+
+/// Segments of held rates: each window is judged against the mean of the
+/// segment so far, so one late second does not split a hold.
+fn rate_segments(raw: &[Option<f64>], width_s: f64) -> Vec<Segment> {
+    let mut out: Vec<Segment> = Vec::new();
+    let mut sum = 0.0;
+    for (i, r) in raw.iter().enumerate() {
+        if let Some(seg) = out.last_mut() {
+            let n = (seg.last + 1 - seg.first) as f64;
+            let same = match (seg.concurrency, r) {
+                (Some(_), Some(b)) => same_rate(sum / n, *b, width_s),
+                (None, None) => true,
+                _ => false,
+            };
+            if same {
+                seg.last = i;
+                sum += r.unwrap_or(0.0);
+                seg.concurrency = r.map(|_| sum / (n + 1.0));
+                continue;
+            }
+        }
+        sum = r.unwrap_or(0.0);
+        out.push(Segment {
+            first: i,
+            last: i,
+            concurrency: *r,
+        });
+    }
+    out
 }
 
 /// Splits per-window concurrency into segments of one level each.
 pub fn segments(raw: &[Option<f64>]) -> Vec<Segment> {
-    segments_by(raw, same_level)
-}
-
-/// Splits per-window readings into segments, `same` deciding what holds.
-fn segments_by(raw: &[Option<f64>], same: impl Fn(f64, f64) -> bool) -> Vec<Segment> {
     let filled = fill_gaps(raw);
     let mut out: Vec<Segment> = Vec::new();
     for (i, c) in filled.iter().enumerate() {
         if let Some(seg) = out.last_mut() {
             let same = match (seg.concurrency, c) {
-                // Against the hold's first reading, so a slow ramp cannot creep along.
-                (Some(a), Some(b)) => same(a, *b),
+                (Some(a), Some(b)) => same_level(a, *b),
                 (None, None) => true,
                 _ => false,
             };
@@ -124,26 +149,49 @@ pub fn holds(run: &Run) -> Vec<Segment> {
     holds_of(run, LoadUnit::Vus)
 }
 
-/// Per-window load readings: concurrency, or requests per second.
+/// Per-window load readings: concurrency, or the offered rate: iterations
+/// started and dropped per second where the file records them (a k6
+/// arrival-rate schedule), else requests per second.
 fn readings(run: &Run, load: LoadUnit) -> Vec<Option<f64>> {
-    let width_s = run.timeline.width_us() as f64 / 1e6;
+    let width_us = run.timeline.width_us();
+    let width_s = width_us as f64 / 1e6;
+    let origin = run.timeline.origin_us();
     run.timeline
         .buckets()
-        .map(|b| match load {
+        .enumerate()
+        .map(|(i, b)| match load {
             LoadUnit::Vus => b.concurrency,
-            LoadUnit::RequestsPerSecond => {
-                (b.requests > 0 && width_s > 0.0).then(|| b.requests as f64 / width_s)
+            LoadUnit::RequestsPerSecond if width_s <= 0.0 => None,
+            LoadUnit::RequestsPerSecond if !run.arrivals.is_empty() => {
+                let from = origin + i as i64 * width_us;
+                let (started, dropped) = run.arrivals.between(from, from + width_us);
+                (started + dropped > 0).then(|| (started + dropped) as f64 / width_s)
             }
+            LoadUnit::RequestsPerSecond => (b.requests > 0).then(|| b.requests as f64 / width_s),
         })
         .collect()
 }
 
-fn segments_of(run: &Run, load: LoadUnit) -> Vec<Segment> {
+/// The offered request rate of windows `[from_us, to_us)` that completed
+/// `throughput` requests per second: iterations the executor dropped were
+/// offered too, at the requests per iteration the started ones made.
+pub fn offered_rate(run: &Run, from_us: Micros, to_us: Micros, throughput: f64) -> (f64, u64) {
+    let (started, dropped) = run.arrivals.between(from_us, to_us);
+    if started == 0 {
+        return (throughput, dropped);
+    }
+    (
+        throughput * (started + dropped) as f64 / started as f64,
+        dropped,
+    )
+}
+
+pub fn segments_of(run: &Run, load: LoadUnit) -> Vec<Segment> {
     let width_s = run.timeline.width_us() as f64 / 1e6;
     let raw = readings(run, load);
     match load {
         LoadUnit::Vus => segments(&raw),
-        LoadUnit::RequestsPerSecond => segments_by(&raw, |a, b| same_rate(a, b, width_s)),
+        LoadUnit::RequestsPerSecond => rate_segments(&raw, width_s),
     }
 }
 
@@ -226,12 +274,21 @@ impl Windows<'_> {
         let (start, end) = (self.start_s(first), self.start_s(last + 1));
         let label = format!("{} @ {start:.0}–{end:.0} s", self.run.source);
         let throughput = requests as f64 / duration;
-        // An open-model level sits at the rate it held over the kept windows.
+        // An open-model level sits at the rate offered over the kept windows.
+        let width_us = self.run.timeline.width_us();
+        let from_us = self.run.timeline.origin_us() + first as i64 * width_us;
+        let to_us = self.run.timeline.origin_us() + (last as i64 + 1) * width_us;
+        let (offered, dropped) = offered_rate(self.run, from_us, to_us, throughput);
         let x = match load {
             LoadUnit::Vus => concurrency,
-            LoadUnit::RequestsPerSecond => (throughput * 10.0).round() / 10.0,
+            LoadUnit::RequestsPerSecond => (offered * 10.0).round() / 10.0,
         };
         let mut level = Level::new(label, LevelOrigin::Samples, x, throughput);
+        if load.is_open() && dropped > 0 {
+            level.notes.push(format!(
+                "the executor dropped {dropped} iterations here (no free VU to start them): the offered rate counts them"
+            ));
+        }
         level.set_counts(requests, Some(errors));
         level.set_percentiles_from(&h, extra_quantiles);
         level.mean_ms = (!h.is_empty()).then(|| h.mean() / 1000.0);
