@@ -50,14 +50,15 @@ pub fn summary_line(from: LevelsFrom, report: Option<&CapacityReport>, target: &
             LevelsFrom::Typed => "Type or paste a table of levels below.".into(),
         };
     };
+    let unit = r.load.label();
     match (r.answer.value, r.answer.low, r.answer.high) {
         (Some(v), Some(lo), Some(hi)) => format!(
-            "Up to {} VUs (band {}–{}) keep {target}.",
+            "Up to {} {unit} (band {}–{}) keep {target}.",
             display::count(v),
             display::count(lo),
             display::count(hi)
         ),
-        (Some(v), _, _) => format!("Up to {} VUs keep {target}.", display::count(v)),
+        (Some(v), _, _) => format!("Up to {} {unit} keep {target}.", display::count(v)),
         (None, _, _) => format!(
             "Not enough evidence for {target} from {} load level{}.",
             r.levels.len(),
@@ -123,9 +124,20 @@ impl Question {
 /// The levels of several files as one set; files without levels become notes.
 pub fn combine(runs: &[(String, Rc<Result<LevelSet, String>>)]) -> LevelSet {
     let mut all = LevelSet::default();
+    let mut first = true;
     for (name, levels) in runs {
         match levels.as_ref() {
+            // One question has one load axis: the first run's sets it.
+            Ok(set) if !first && set.load != all.load => all.notes.push(format!(
+                "{name} left out: its load is in {}, the other runs' in {}",
+                set.load.label(),
+                all.load.label()
+            )),
             Ok(set) => {
+                if first {
+                    all.load = set.load;
+                    first = false;
+                }
                 all.levels.extend(set.levels.iter().cloned());
                 all.excluded.extend(set.excluded.iter().cloned());
                 all.notes.extend(set.notes.iter().cloned());

@@ -99,6 +99,9 @@ CAPACITY OPTIONS:
     --arrival-rate R      what-if: requests per second arriving regardless of latency
     --warmup DUR          seconds dropped after each change in a staged run (default:
                           a quarter of the hold, at most 30 s)
+    --load vus|req/s      the load axis: req/s reads runs by the request rate they held
+                          (k6 constant-/ramping-arrival-rate); Artillery reports are
+                          req/s already, other runs VUs
 
 EXIT CODES:
     0 ok · 1 a regression (compare or trend --fail-on-regression) · 64 usage error

@@ -194,3 +194,80 @@ fn usage_and_input_errors() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_staged_artillery_run_answers_in_requests_per_second() {
+    let report = fixture("artillery/overload/report.json");
+    let out = verdict(&["capacity", &report, "--target", "p95<500ms", "--json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = json(&out);
+    assert_eq!(doc["load"], "req/s");
+    let levels = doc["levels"].as_array().expect("levels");
+    assert!(levels.iter().all(|l| l["origin"] == "tool_periods"));
+    // Fast 503s from the second period on: saturated, and the answer stops below them.
+    let first_saturated = levels
+        .iter()
+        .find(|l| l["saturated"] == true)
+        .expect("saturated");
+    let a = &doc["answer"];
+    assert!(f(&a["value"]) <= f(&a["high"]) && f(&a["high"]) <= f(&first_saturated["concurrency"]));
+    assert!(doc["usl"].is_null() && doc["model"].is_null());
+    let text = verdict(&["capacity", &report, "--target", "p95<500ms"]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("offered req/s"), "{text}");
+    assert!(text.contains("req/s keep p95 ≤ 500 ms"), "{text}");
+}
+
+#[test]
+fn arrival_rate_runs_need_and_take_load_req_s() {
+    let runs: Vec<String> = ["050", "150", "250", "350"]
+        .iter()
+        .map(|r| fixture(&format!("k6/arrival_rate/rate_{r}/run.json.gz")))
+        .collect();
+    let mut args: Vec<&str> = vec!["capacity"];
+    args.extend(runs.iter().map(String::as_str));
+    args.extend(["--target", "p95<100ms", "--json", "--load", "req/s"]);
+    let out = verdict(&args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = json(&out);
+    assert_eq!(doc["load"], "req/s");
+    let a = &doc["answer"];
+    let (lo, v, hi) = (f(&a["low"]), f(&a["value"]), f(&a["high"]));
+    // The band is the bracket between the 150 and 250 req/s runs.
+    let rates: Vec<f64> = doc["levels"]
+        .as_array()
+        .expect("levels")
+        .iter()
+        .map(|l| f(&l["concurrency"]))
+        .collect();
+    assert!(
+        rates[1] <= lo && lo <= v && v <= hi && hi < rates[2],
+        "{lo} {v} {hi} {rates:?}"
+    );
+    assert!(a["message"].as_str().unwrap_or("").contains("req/s"));
+    // The staged run read on VUs is refused with the option that reads it.
+    let staged = fixture("k6/arrival_rate/ramping/run.json.gz");
+    let out = verdict(&["capacity", &staged, "--target", "p95<100ms"]);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--load req/s"));
+}
+
+#[test]
+fn vu_runs_say_their_load_axis() {
+    let runs = constant_runs();
+    let mut args: Vec<&str> = vec!["capacity"];
+    args.extend(runs.iter().map(String::as_str));
+    args.extend(["--target", "p95<200ms", "--json"]);
+    let doc = json(&verdict(&args));
+    assert_eq!(doc["load"], "vus");
+}

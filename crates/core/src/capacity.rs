@@ -17,6 +17,13 @@
 //! `sampling` set it, and `narrow_at` names the loads whose runs would
 //! narrow it. Only a model that fits is drawn.
 //!
+//! Open-model runs (an arrival rate, not VUs) go on a req/s axis
+//! ([`LoadUnit`]; the report's `load`): an Artillery report's 10 s periods
+//! with Artillery's own percentiles (module [`periods`]), and k6
+//! arrival-rate runs cut where their offered rate holds (iterations started
+//! plus dropped, [`PlateauOptions::load`]). There is no USL or server model
+//! on that axis, so the band is the bracket, widened by scatter.
+//!
 //! ```
 //! use verdict_core::capacity::{analyse, levels_from_table, parse_target, CapacityOptions, Scenario};
 //!
@@ -47,6 +54,7 @@ pub mod level;
 pub mod linalg;
 pub mod model;
 pub mod pchip;
+pub mod periods;
 pub mod plateau;
 pub mod quantile_interval;
 pub mod report;
@@ -59,7 +67,7 @@ pub mod what_if;
 
 pub use answer::{Answer, Reason};
 pub use from_run::levels_from_runs;
-pub use level::{ExcludedSpan, ExclusionReason, Level, LevelOrigin, LevelSet};
+pub use level::{ExcludedSpan, ExclusionReason, Level, LevelOrigin, LevelSet, LoadUnit};
 pub use model::ServerModel;
 pub use plateau::PlateauOptions;
 pub use quantile_interval::Percentile;

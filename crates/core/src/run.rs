@@ -100,6 +100,39 @@ pub struct EndpointSeries {
     pub windows: EndpointWindows,
 }
 
+/// Iterations started and dropped per whole second (µs since the epoch /
+/// 1e6): what an open-model executor offered (k6's arrival-rate executors
+/// start iterations on a schedule, and count those without a free VU as
+/// `dropped_iterations`). Read only where the file records them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Arrivals {
+    pub started: BTreeMap<i64, u64>,
+    pub dropped: BTreeMap<i64, u64>,
+}
+
+impl Arrivals {
+    /// Whether anything was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.started.is_empty() && self.dropped.is_empty()
+    }
+
+    /// Started and dropped iterations in `[from_us, to_us)`, by whole seconds.
+    pub fn between(&self, from_us: Micros, to_us: Micros) -> (u64, u64) {
+        let (a, b) = (from_us.div_euclid(1_000_000), to_us.div_euclid(1_000_000));
+        let sum = |m: &BTreeMap<i64, u64>| m.range(a..b).map(|(_, n)| n).sum::<u64>();
+        (sum(&self.started), sum(&self.dropped))
+    }
+
+    fn merge(&mut self, other: &Arrivals) {
+        for (k, v) in &other.started {
+            *self.started.entry(*k).or_default() += v;
+        }
+        for (k, v) in &other.dropped {
+            *self.dropped.entry(*k).or_default() += v;
+        }
+    }
+}
+
 /// Lines skipped and other things the user must be told.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Diagnostics {
@@ -151,6 +184,8 @@ pub struct Run {
     /// Busy intervals, kept when the format may hold several runs appended
     /// to one file (see [`Run::track_idle_gaps`]).
     pub activity: Option<Activity>,
+    /// Iterations an open-model executor started and dropped, per second.
+    pub arrivals: Arrivals,
     pub diagnostics: Diagnostics,
     /// Where the run came from and what the user called it (kept in analysis files).
     pub meta: RunMeta,
@@ -233,6 +268,7 @@ impl Run {
             failures: Vec::new(),
             transactions: BTreeMap::new(),
             activity: None,
+            arrivals: Arrivals::default(),
             diagnostics: Diagnostics::default(),
             meta: RunMeta::default(),
             relative_time: false,
@@ -500,6 +536,24 @@ impl Run {
         self.first_activity_us = min_opt(self.first_activity_us, Some(t));
     }
 
+    /// Counts an iteration started at `t` (µs) for the open-model load axis.
+    pub fn iteration_started(&mut self, t: Micros) {
+        *self
+            .arrivals
+            .started
+            .entry(t.div_euclid(1_000_000))
+            .or_default() += 1;
+    }
+
+    /// Counts `n` iterations an executor dropped at `t` (µs).
+    pub fn iterations_dropped(&mut self, t: Micros, n: u64) {
+        *self
+            .arrivals
+            .dropped
+            .entry(t.div_euclid(1_000_000))
+            .or_default() += n;
+    }
+
     /// Records a concurrency reading (VUs, threads, users).
     pub fn concurrency(&mut self, t: Option<Micros>, value: f64) {
         if !value.is_finite() {
@@ -612,6 +666,7 @@ impl Run {
         }
         self.checks.passes += other.checks.passes;
         self.checks.fails += other.checks.fails;
+        self.arrivals.merge(&other.arrivals);
         // Instances run side by side: their concurrency adds up per window.
         self.peak_concurrency = self
             .timeline

@@ -71,6 +71,7 @@ fn the_band_holds_every_measured_level_even_unseen_ones() -> TestResult {
                     levels: given.clone(),
                     excluded: vec![],
                     notes: vec![],
+                    ..LevelSet::default()
                 },
                 &CapacityOptions {
                     target: t,
@@ -129,6 +130,7 @@ fn without_a_fitting_model_the_band_is_the_bracket() -> TestResult {
                     levels: given.clone(),
                     excluded: vec![],
                     notes: vec![],
+                    ..LevelSet::default()
                 },
                 &CapacityOptions {
                     target: t,
@@ -193,6 +195,7 @@ fn the_five_real_runs_answer_within_the_100_to_200_gap() -> TestResult {
             levels: all,
             excluded: vec![],
             notes: vec![],
+            ..LevelSet::default()
         },
         &CapacityOptions {
             target: parse_target("p95<200ms")?,

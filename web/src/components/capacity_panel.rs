@@ -1,4 +1,4 @@
-//! "How many VUs keep p95 under 200 ms?" across the open runs, or from
+//! "How many VUs (or req/s, for open-model runs) keep p95 under 200 ms?" across the open runs, or from
 //! numbers the user types: the target and what-if knobs, the answer with its
 //! band, the USL fit, the levels table and a chart of the percentiles against
 //! the fitted model. Everything recomputes on every input; the fit is cheap
@@ -329,8 +329,12 @@ fn answer_view(report: &CapacityReport) -> Html {
     let a = &report.answer;
     let reason = a.reason.map(|r| snake_case(&format!("{r:?}")));
     let extrapolated = a.extrapolated == Some(true);
+    let unit = report.load.label();
+    // On a req/s axis the answer is itself a rate: no second rate beside it.
+    let rate = a.throughput.filter(|_| !report.load.is_open());
     html! {
         <div class="capacity-answer" role="status"
+            data-capacity-load={unit}
             data-capacity-value={opt_attr(a.value)}
             data-capacity-low={opt_attr(a.low)}
             data-capacity-high={opt_attr(a.high)}
@@ -339,11 +343,11 @@ fn answer_view(report: &CapacityReport) -> Html {
             data-capacity-throughput={opt_attr(a.throughput)}>
             if let Some(v) = a.value {
                 <p class="big">
-                    {"Up to "}<strong>{format!("{} VUs", display::count(v))}</strong>
+                    {"Up to "}<strong>{format!("{} {unit}", display::count(v))}</strong>
                     if let (Some(lo), Some(hi)) = (a.low, a.high) {
                         <span class="band">{format!(" (band {}–{})", display::count(lo), display::count(hi))}</span>
                     }
-                    if let Some(x) = a.throughput {
+                    if let Some(x) = rate {
                         {" ≈ "}<strong>{format!("{} req/s", display::per_second(x))}</strong>
                     }
                     {format!(" keep {}", report.target)}
@@ -403,8 +407,13 @@ fn levels_table(report: &CapacityReport) -> Html {
             <table class="endpoints capacity-levels">
                 <thead>
                     <tr>
-                        <th scope="col" class="num">{"N (VUs)"}</th>
-                        <th scope="col" class="num">{"X (req/s)"}</th>
+                        if report.load.is_open() {
+                            <th scope="col" class="num">{"Offered (req/s)"}</th>
+                            <th scope="col" class="num">{"Done (req/s)"}</th>
+                        } else {
+                            <th scope="col" class="num">{"N (VUs)"}</th>
+                            <th scope="col" class="num">{"X (req/s)"}</th>
+                        }
                         <th scope="col" class="num">{stat.clone()}</th>
                         <th scope="col" class="num">{format!("{stat} 90% interval")}</th>
                         <th scope="col" class="num">{"Errors"}</th>
@@ -449,7 +458,7 @@ fn levels_table(report: &CapacityReport) -> Html {
                                 display::plain(x.start_s),
                                 display::plain(x.end_s),
                                 display::count(x.requests),
-                                x.concurrency.map_or(String::new(), |c| format!(", {} VUs", display::concurrency(c))),
+                                x.concurrency.map_or(String::new(), |c| format!(", {} {}", display::concurrency(c), report.load.label())),
                             )}</li>
                         }
                     </ul>
@@ -545,11 +554,12 @@ fn chart(report: &CapacityReport, points: &[CurvePoint], width: f64) -> Html {
         )
     }));
     let stat = report.statistic.clone();
+    let unit = report.load.label();
     let x_ticks = nice_ticks(0.0, x_max, 8);
     html! {
         <figure class="capacity-chart">
             <svg viewBox={format!("0 0 {w} {h}")} width={w.to_string()} height={h.to_string()} role="img"
-                aria-label={format!("{stat} against VUs: measured levels with 90% intervals, the model's curve and band, and the target")}>
+                aria-label={format!("{stat} against {unit}: measured levels with 90% intervals, the model's curve and band, and the target")}>
                 for t in nice_ticks(0.0, y_max, 5) {
                     <g class="tick">
                         <line x1={pad_l.to_string()} x2={(w - pad_r).to_string()} y1={y.map(t).to_string()} y2={y.map(t).to_string()} class="grid" />
@@ -559,7 +569,7 @@ fn chart(report: &CapacityReport, points: &[CurvePoint], width: f64) -> Html {
                 for t in x_ticks.iter().copied() {
                     <text class="tick" x={x.map(t).to_string()} y={(h - pad_b + 16.0).to_string()} text-anchor="middle">{display::plain(t)}</text>
                 }
-                <text class="axis-title" x={(w - pad_r).to_string()} y={(h - 4.0).to_string()} text-anchor="end">{"VUs"}</text>
+                <text class="axis-title" x={(w - pad_r).to_string()} y={(h - 4.0).to_string()} text-anchor="end">{unit}</text>
                 <text class="axis-title" x={pad_l.to_string()} y={(pad_t - 2.0).max(10.0).to_string()} text-anchor="start">{format!("  {stat} (ms)")}</text>
                 if let Some((x0, x1)) = answer_band {
                     <rect class="answer-band" x={x0.to_string()} width={(x1 - x0).max(1.0).to_string()} y={pad_t.to_string()} height={(h - pad_b - pad_t).to_string()} />
@@ -579,14 +589,14 @@ fn chart(report: &CapacityReport, points: &[CurvePoint], width: f64) -> Html {
                                     y1={y.map(lo.min(y_max)).to_string()} y2={y.map(hi.min(y_max)).to_string()} />
                             }
                             <circle cx={x.map(l.concurrency).to_string()} cy={y.map(p.value_ms.min(y_max)).to_string()} r="4">
-                                <title>{format!("{} VUs: {stat} {}", display::concurrency(l.concurrency), display::ms_unit(p.value_ms))}</title>
+                                <title>{format!("{} {unit}: {stat} {}", display::concurrency(l.concurrency), display::ms_unit(p.value_ms))}</title>
                             </circle>
                         </g>
                     }
                 }
             </svg>
             <svg viewBox={format!("0 0 {w} {th}")} width={w.to_string()} height={th.to_string()} role="img"
-                aria-label="Throughput against VUs: measured levels, the USL fit and the server model">
+                aria-label={format!("Throughput against {unit}: measured levels, the USL fit and the server model")}>
                 for t in nice_ticks(0.0, ty_max, 4) {
                     <g class="tick">
                         <line x1={pad_l.to_string()} x2={(w - pad_r).to_string()} y1={ty.map(t).to_string()} y2={ty.map(t).to_string()} class="grid" />
@@ -601,7 +611,7 @@ fn chart(report: &CapacityReport, points: &[CurvePoint], width: f64) -> Html {
                 <path class="model-x-curve" d={model_x_path} />
                 for l in &report.levels {
                     <circle cx={x.map(l.concurrency).to_string()} cy={ty.map(l.throughput).to_string()} r="3.5">
-                        <title>{format!("{} VUs: {} req/s", display::concurrency(l.concurrency), display::per_second(l.throughput))}</title>
+                        <title>{format!("{} {unit}: {} req/s", display::concurrency(l.concurrency), display::per_second(l.throughput))}</title>
                     </circle>
                 }
             </svg>

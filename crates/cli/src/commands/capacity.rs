@@ -1,5 +1,6 @@
-//! `verdict capacity`: how many VUs keep a percentile under a target, from
-//! runs at several load levels, one staged run, or a table of numbers.
+//! `verdict capacity`: how many VUs (or, for open-model runs, how many
+//! requests per second) keep a percentile under a target, from runs at
+//! several load levels, one staged run, or a table of numbers.
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -8,7 +9,7 @@ use std::process::ExitCode;
 use verdict_core::capacity::target::parse_duration_ms;
 use verdict_core::capacity::{
     analyse, levels_from_runs, levels_from_table, parse_target, CapacityOptions, LevelSet,
-    PlateauOptions, Scenario, Target,
+    LoadUnit, PlateauOptions, Scenario, Target,
 };
 use verdict_core::Run;
 
@@ -28,6 +29,8 @@ pub struct CapacityArgs {
     pub instances: u32,
     pub arrival_rate: Option<f64>,
     pub warmup_s: Option<f64>,
+    /// `--load vus|req/s`: the load axis, when the file does not say.
+    pub load: Option<LoadUnit>,
 }
 
 fn value(
@@ -98,6 +101,12 @@ pub fn parse_args(it: impl Iterator<Item = String>) -> Result<CapacityArgs, Stri
             } else {
                 parse_duration_ms(&v)? / 1000.0
             });
+        } else if let Some(v) = value(&arg, "--load", &mut it)? {
+            a.load = Some(match v.trim() {
+                "vus" | "VUs" => LoadUnit::Vus,
+                "req/s" | "rps" => LoadUnit::RequestsPerSecond,
+                _ => return Err(format!("--load must be vus or req/s, not \"{v}\"")),
+            });
         } else if arg == "--json" {
             a.json = true;
         } else if arg.starts_with('-') && arg != "-" {
@@ -147,6 +156,7 @@ fn load_levels(a: &CapacityArgs) -> Result<LevelSet, (u8, String)> {
     let runs = verdict_core::group::combine(runs);
     let plateaus = PlateauOptions {
         warmup_s: a.warmup_s,
+        load: a.load,
     };
     let extra: Vec<f64> = a.target.iter().map(|t| t.quantile).collect();
     levels_from_runs(&runs, &plateaus, &extra).map_err(|e| (exit::DATA, e))
@@ -213,6 +223,8 @@ mod tests {
         assert_eq!(a.instances, 2);
         assert_eq!(a.arrival_rate, Some(300.0));
         assert_eq!(a.warmup_s, Some(10.0));
+        let o = p("a.json --target p95<200ms --load req/s")?;
+        assert_eq!(o.load, Some(LoadUnit::RequestsPerSecond));
         let t = p("--levels l.csv --target=p99<1s")?;
         assert_eq!(t.levels, Some(PathBuf::from("l.csv")));
         Ok(())
@@ -228,6 +240,7 @@ mod tests {
             "a.json --target p95<200ms --instances 0",
             "a.json --target p95<200ms --arrival-rate -3",
             "a.json --target p95<200ms --bogus",
+            "a.json --target p95<200ms --load users",
             "a.json --target",
         ] {
             assert!(p(bad).is_err(), "{bad}");

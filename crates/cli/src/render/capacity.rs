@@ -123,10 +123,16 @@ pub fn render(r: &CapacityReport) -> String {
     let q = r.target.quantile;
     let stat = &r.statistic;
     let _ = writeln!(out, "Capacity for {}\n", r.target);
+    // On an open-model axis the load is the offered rate; the next column is what came back.
+    let (load, rate) = if r.load.is_open() {
+        ("offered req/s", "done req/s")
+    } else {
+        ("VUs", "req/s")
+    };
     let mut rows = vec![[
         "level",
-        "VUs",
-        "req/s",
+        load,
+        rate,
         "requests",
         "errors",
         "mean",
@@ -146,20 +152,34 @@ pub fn render(r: &CapacityReport) -> String {
     }
     if !r.excluded.is_empty() {
         let _ = writeln!(out, "\nExcluded from every level:");
-        let mut rows = vec![["source", "from s", "to s", "requests", "VUs", "why"]
-            .map(String::from)
-            .to_vec()];
+        let mut rows = vec![[
+            "source",
+            "from s",
+            "to s",
+            "requests",
+            r.load.label(),
+            "why",
+        ]
+        .map(String::from)
+        .to_vec()];
         for e in &r.excluded {
             rows.push(vec![
                 e.source.clone(),
                 format!("{:.1}", e.start_s),
                 format!("{:.1}", e.end_s),
                 e.requests.to_string(),
-                e.concurrency.map_or("-".into(), |c| c.to_string()),
+                e.concurrency.map_or("-".into(), |c| {
+                    if r.load.is_open() {
+                        format!("{c:.1}")
+                    } else {
+                        c.to_string()
+                    }
+                }),
                 match e.reason {
                     ExclusionReason::Ramp => "ramp",
                     ExclusionReason::WarmUp => "warm-up",
                     ExclusionReason::Edge => "edge of a hold",
+                    ExclusionReason::NoConcurrency if r.load.is_open() => "no arrivals",
                     ExclusionReason::NoConcurrency => "no VU readings",
                 }
                 .into(),

@@ -11,7 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::band::{bracket, model_fit, scatter, widened, ModelFit, Scatter};
-use super::level::Level;
+use super::level::{Level, LoadUnit};
 use super::model::{kappa_unidentified, ModelLimit, ServerModel};
 use super::pchip::{linear_first_crossing, Pchip};
 use super::quantile_interval::min_samples_for_upper_bound;
@@ -157,7 +157,14 @@ fn model_crossing(
 }
 
 /// Answers the target from levels sorted by concurrency.
-pub fn answer(levels: &[Level], target: Target, model: Result<&ServerModel, &str>) -> Answer {
+/// `unit` names the load axis in every sentence.
+pub fn answer(
+    levels: &[Level],
+    target: Target,
+    model: Result<&ServerModel, &str>,
+    unit: LoadUnit,
+) -> Answer {
+    let u = unit.label();
     let stat = target.statistic();
     let t = target.limit_ms;
     let points: Vec<Point> = levels
@@ -261,7 +268,7 @@ pub fn answer(levels: &[Level], target: Target, model: Result<&ServerModel, &str
                 Reason::InconclusiveAtLowest,
                 format!("{base}; its lower bound {l:.1} ms is under {t} ms, so the lowest level is inconclusive"),
             ),
-            _ => Answer::refuse(Reason::ExceededAtLowest, format!("{base}, above the {t} ms target: fewer than {} VUs", first.level.concurrency)),
+            _ => Answer::refuse(Reason::ExceededAtLowest, format!("{base}, above the {t} ms target: fewer than {} {u}", first.level.concurrency)),
         };
         a.below = Some(first.level.concurrency);
         a.notes = notes;
@@ -274,7 +281,7 @@ pub fn answer(levels: &[Level], target: Target, model: Result<&ServerModel, &str
     }
     let last = points.len() - 1;
     if y[last] <= ln_t {
-        let mut a = extrapolate(&points, target, model, n_min);
+        let mut a = extrapolate(&points, target, model, n_min, unit);
         a.notes.splice(0..0, notes);
         return a;
     }
@@ -299,7 +306,7 @@ pub fn answer(levels: &[Level], target: Target, model: Result<&ServerModel, &str
     {
         return Answer::refuse(Reason::SaturatedGenerator, saturated_message(bad.level));
     }
-    let mut a = interpolate(&points, &x, &y, k, target, model, notes, &spread);
+    let mut a = interpolate(&points, &x, &y, k, target, model, notes, &spread, unit);
     a.scatter = Some(spread);
     a
 }
@@ -322,7 +329,9 @@ fn interpolate(
     model: Result<&ServerModel, &str>,
     mut notes: Vec<String>,
     spread: &Scatter,
+    unit: LoadUnit,
 ) -> Answer {
+    let u = unit.label();
     let stat = target.statistic();
     let t = target.limit_ms;
     let ln_t = t.ln();
@@ -537,12 +546,15 @@ fn interpolate(
             reason: Some(Reason::Inconclusive),
             confirm_at: Some(value),
             message: format!(
-                "not enough evidence: {stat} ≤ {t} ms somewhere around {value} VUs ({band}), but a level next to the crossing is inconclusive and the band is wide; run a confirmation test at {value} VUs"
+                "not enough evidence: {stat} ≤ {t} ms somewhere around {value} {u} ({band}), but a level next to the crossing is inconclusive and the band is wide; run a confirmation test at {value} {u}"
             ),
             ..base
         };
     }
-    let rate = throughput.map_or(String::new(), |x| format!(", about {x:.0} req/s"));
+    // On a req/s axis the answer is itself a request rate.
+    let rate = throughput
+        .filter(|_| !unit.is_open())
+        .map_or(String::new(), |x| format!(", about {x:.0} req/s"));
     let between = match (low, high) {
         (Some(l), Some(h)) => format!("between {l} and {h}"),
         (None, Some(h)) => format!("below the lowest tested level ({}) up to {h}", x[0]),
@@ -553,17 +565,17 @@ fn interpolate(
         (None, None) => "anywhere in the tested range".to_string(),
     };
     let narrow = match (source, narrow_at.as_slice()) {
-        ("gap", [a, b]) => format!(" — a run near {a} and {b} VUs would narrow it"),
-        ("scatter", [a]) => format!(" — repeated runs near {a} VUs would narrow it"),
+        ("gap", [a, b]) => format!(" — a run near {a} and {b} {u} would narrow it"),
+        ("scatter", [a]) => format!(" — repeated runs near {a} {u} would narrow it"),
         (_, [a]) if ratio > INCONCLUSIVE_RATIO => {
-            format!(" — a confirmation run at {a} VUs would narrow it")
+            format!(" — a confirmation run at {a} {u} would narrow it")
         }
         _ => String::new(),
     };
     Answer {
         value: Some(value),
         extrapolated: Some(false),
-        message: format!("about {value} VUs keep {stat} ≤ {t} ms; {between} on this evidence{narrow} ({band}{rate})"),
+        message: format!("about {value} {u} keep {stat} ≤ {t} ms; {between} on this evidence{narrow} ({band}{rate})"),
         ..base
     }
 }
@@ -573,6 +585,7 @@ fn extrapolate(
     target: Target,
     model: Result<&ServerModel, &str>,
     n_min: u64,
+    unit: LoadUnit,
 ) -> Answer {
     let stat = target.statistic();
     let t = target.limit_ms;
@@ -674,7 +687,10 @@ fn extrapolate(
         extrapolated: Some(true),
         throughput,
         crossing: Some(est),
-        message: format!("extrapolated: about {value} VUs keep {stat} ≤ {t} ms{band}{rate}; tested only up to {n_top}"),
+        message: format!(
+            "extrapolated: about {value} {} keep {stat} ≤ {t} ms{band}{rate}; tested only up to {n_top}",
+            unit.label()
+        ),
         rho_level: Some(n_top),
         crossings,
         notes,

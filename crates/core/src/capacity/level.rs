@@ -12,6 +12,34 @@ use crate::stats::wilson;
 /// Percentiles computed for every level read from samples.
 pub const STANDARD_QUANTILES: [f64; 4] = [0.50, 0.90, 0.95, 0.99];
 
+/// What the load axis counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum LoadUnit {
+    /// Closed model: VUs, threads or users held (each waits for its answer).
+    #[default]
+    #[serde(rename = "vus")]
+    Vus,
+    /// Open model: requests offered per second (k6 arrival-rate executors,
+    /// Artillery phases), whatever the server answers.
+    #[serde(rename = "req/s")]
+    RequestsPerSecond,
+}
+
+impl LoadUnit {
+    /// The unit as shown beside a number.
+    pub fn label(self) -> &'static str {
+        match self {
+            LoadUnit::Vus => "VUs",
+            LoadUnit::RequestsPerSecond => "req/s",
+        }
+    }
+
+    /// Whether the load is an arrival rate (open model).
+    pub fn is_open(self) -> bool {
+        self == LoadUnit::RequestsPerSecond
+    }
+}
+
 /// Where a level's numbers come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -20,6 +48,9 @@ pub enum LevelOrigin {
     Samples,
     /// Copied from a tool's own summary: no intervals are possible.
     Tool,
+    /// One or more of a tool's own per-period aggregates (Artillery's 10 s
+    /// periods): percentiles as the tool reported them, never merged.
+    ToolPeriods,
     /// Typed or pasted numbers.
     Table,
 }
@@ -30,7 +61,8 @@ pub struct Level {
     /// Where it came from: a file name, `run.json.gz @ 30–49 s`, `levels.csv line 4`.
     pub label: String,
     pub origin: LevelOrigin,
-    /// N: VUs, threads or users held during the level.
+    /// The load-axis value: N, the VUs, threads or users held during the
+    /// level; in a report whose `load` is `req/s`, the offered request rate.
     pub concurrency: f64,
     /// X: requests per second (all requests, failed ones too: they occupied
     /// the generator and the server alike, as Little's law needs).
@@ -169,6 +201,9 @@ pub struct ExcludedSpan {
 /// The levels of one capacity question, and what was left out.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct LevelSet {
+    /// What the levels' load axis counts.
+    #[serde(default)]
+    pub load: LoadUnit,
     pub levels: Vec<Level>,
     pub excluded: Vec<ExcludedSpan>,
     pub notes: Vec<String>,

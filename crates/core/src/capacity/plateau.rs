@@ -8,9 +8,10 @@
 
 use hdrhistogram::Histogram;
 
-use super::level::{ExcludedSpan, ExclusionReason, Level, LevelOrigin, LevelSet};
+use super::level::{ExcludedSpan, ExclusionReason, Level, LevelOrigin, LevelSet, LoadUnit};
 use crate::run::Run;
 use crate::series::new_histogram;
+use crate::time::Micros;
 use crate::timeline::Bucket;
 
 /// A hold must last this long (and 3 windows) to count as a plateau.
@@ -24,6 +25,11 @@ pub struct PlateauOptions {
     /// Seconds to drop after each change; `None`: a quarter of the hold,
     /// at least one window and at most [`MAX_AUTO_WARMUP_S`].
     pub warmup_s: Option<f64>,
+    /// The load axis: `None` reads VUs, except for a tool whose load is
+    /// always an arrival rate (Artillery); `Some(RequestsPerSecond)` cuts
+    /// runs by the request rate they held (k6 arrival-rate executors, whose
+    /// rate the NDJSON output does not record).
+    pub load: Option<LoadUnit>,
 }
 
 /// A run of windows `first..=last` at one concurrency.
@@ -70,6 +76,43 @@ fn fill_gaps(raw: &[Option<f64>]) -> Vec<Option<f64>> {
     out
 }
 
+/// Whether a per-window rate belongs to a held rate `a`: completions land in
+/// a window by their latency, and a loaded generator starts iterations a
+/// little late, so counts wobble by several percent around a held rate.
+pub fn same_rate(a: f64, b: f64, width_s: f64) -> bool {
+    (a - b).abs() <= (0.1 * a.abs().max(b.abs())).max(2.5 / width_s)
+}
+
+/// Segments of held rates: each window is judged against the mean of the
+/// segment so far, so one late second does not split a hold.
+fn rate_segments(raw: &[Option<f64>], width_s: f64) -> Vec<Segment> {
+    let mut out: Vec<Segment> = Vec::new();
+    let mut sum = 0.0;
+    for (i, r) in raw.iter().enumerate() {
+        if let Some(seg) = out.last_mut() {
+            let n = (seg.last + 1 - seg.first) as f64;
+            let same = match (seg.concurrency, r) {
+                (Some(_), Some(b)) => same_rate(sum / n, *b, width_s),
+                (None, None) => true,
+                _ => false,
+            };
+            if same {
+                seg.last = i;
+                sum += r.unwrap_or(0.0);
+                seg.concurrency = r.map(|_| sum / (n + 1.0));
+                continue;
+            }
+        }
+        sum = r.unwrap_or(0.0);
+        out.push(Segment {
+            first: i,
+            last: i,
+            concurrency: *r,
+        });
+    }
+    out
+}
+
 /// Splits per-window concurrency into segments of one level each.
 pub fn segments(raw: &[Option<f64>]) -> Vec<Segment> {
     let filled = fill_gaps(raw);
@@ -103,9 +146,59 @@ fn is_hold(seg: &Segment, width_s: f64) -> bool {
 
 /// Holds found in a run's timeline.
 pub fn holds(run: &Run) -> Vec<Segment> {
+    holds_of(run, LoadUnit::Vus)
+}
+
+/// Per-window load readings: concurrency, or the offered rate: iterations
+/// started and dropped per second where the file records them (a k6
+/// arrival-rate schedule), else requests per second.
+fn readings(run: &Run, load: LoadUnit) -> Vec<Option<f64>> {
+    let width_us = run.timeline.width_us();
+    let width_s = width_us as f64 / 1e6;
+    let origin = run.timeline.origin_us();
+    run.timeline
+        .buckets()
+        .enumerate()
+        .map(|(i, b)| match load {
+            LoadUnit::Vus => b.concurrency,
+            LoadUnit::RequestsPerSecond if width_s <= 0.0 => None,
+            LoadUnit::RequestsPerSecond if !run.arrivals.is_empty() => {
+                let from = origin + i as i64 * width_us;
+                let (started, dropped) = run.arrivals.between(from, from + width_us);
+                (started + dropped > 0).then(|| (started + dropped) as f64 / width_s)
+            }
+            LoadUnit::RequestsPerSecond => (b.requests > 0).then(|| b.requests as f64 / width_s),
+        })
+        .collect()
+}
+
+/// The offered request rate of windows `[from_us, to_us)` that completed
+/// `throughput` requests per second: iterations the executor dropped were
+/// offered too, at the requests per iteration the started ones made.
+pub fn offered_rate(run: &Run, from_us: Micros, to_us: Micros, throughput: f64) -> (f64, u64) {
+    let (started, dropped) = run.arrivals.between(from_us, to_us);
+    if started == 0 {
+        return (throughput, dropped);
+    }
+    (
+        throughput * (started + dropped) as f64 / started as f64,
+        dropped,
+    )
+}
+
+pub fn segments_of(run: &Run, load: LoadUnit) -> Vec<Segment> {
     let width_s = run.timeline.width_us() as f64 / 1e6;
-    let raw: Vec<Option<f64>> = run.timeline.buckets().map(|b| b.concurrency).collect();
-    segments(&raw)
+    let raw = readings(run, load);
+    match load {
+        LoadUnit::Vus => segments(&raw),
+        LoadUnit::RequestsPerSecond => rate_segments(&raw, width_s),
+    }
+}
+
+/// Holds of one load reading (VUs, or a request rate) in a run's timeline.
+pub fn holds_of(run: &Run, load: LoadUnit) -> Vec<Segment> {
+    let width_s = run.timeline.width_us() as f64 / 1e6;
+    segments_of(run, load)
         .into_iter()
         .filter(|s| is_hold(s, width_s))
         .collect()
@@ -159,7 +252,14 @@ impl Windows<'_> {
             .map(|(v, _)| v)
     }
 
-    fn level(&self, first: usize, last: usize, concurrency: f64, extra_quantiles: &[f64]) -> Level {
+    fn level(
+        &self,
+        first: usize,
+        last: usize,
+        concurrency: f64,
+        load: LoadUnit,
+        extra_quantiles: &[f64],
+    ) -> Level {
         let mut h: Histogram<u64> = new_histogram();
         let (mut requests, mut errors) = (0u64, 0u64);
         for b in &self.buckets[first..=last] {
@@ -173,12 +273,22 @@ impl Windows<'_> {
         let duration = (last + 1 - first) as f64 * self.width_s;
         let (start, end) = (self.start_s(first), self.start_s(last + 1));
         let label = format!("{} @ {start:.0}–{end:.0} s", self.run.source);
-        let mut level = Level::new(
-            label,
-            LevelOrigin::Samples,
-            concurrency,
-            requests as f64 / duration,
-        );
+        let throughput = requests as f64 / duration;
+        // An open-model level sits at the rate offered over the kept windows.
+        let width_us = self.run.timeline.width_us();
+        let from_us = self.run.timeline.origin_us() + first as i64 * width_us;
+        let to_us = self.run.timeline.origin_us() + (last as i64 + 1) * width_us;
+        let (offered, dropped) = offered_rate(self.run, from_us, to_us, throughput);
+        let x = match load {
+            LoadUnit::Vus => concurrency,
+            LoadUnit::RequestsPerSecond => (offered * 10.0).round() / 10.0,
+        };
+        let mut level = Level::new(label, LevelOrigin::Samples, x, throughput);
+        if load.is_open() && dropped > 0 {
+            level.notes.push(format!(
+                "the executor dropped {dropped} iterations here (no free VU to start them): the offered rate counts them"
+            ));
+        }
         level.set_counts(requests, Some(errors));
         level.set_percentiles_from(&h, extra_quantiles);
         level.mean_ms = (!h.is_empty()).then(|| h.mean() / 1000.0);
@@ -191,6 +301,16 @@ impl Windows<'_> {
 
 /// Cuts a run into plateau levels; ramps, warm-ups and edges go to `excluded`.
 pub fn cut_plateaus(run: &Run, options: &PlateauOptions, extra_quantiles: &[f64]) -> LevelSet {
+    cut_plateaus_by(run, options, extra_quantiles, LoadUnit::Vus)
+}
+
+/// Cuts a run into plateaus of one load reading (VUs, or a held request rate).
+pub fn cut_plateaus_by(
+    run: &Run,
+    options: &PlateauOptions,
+    extra_quantiles: &[f64],
+    load: LoadUnit,
+) -> LevelSet {
     let width_s = run.timeline.width_us() as f64 / 1e6;
     let origin = run.timeline.origin_us();
     let start = run.first_activity_us.unwrap_or(origin);
@@ -200,8 +320,10 @@ pub fn cut_plateaus(run: &Run, options: &PlateauOptions, extra_quantiles: &[f64]
         width_s,
         origin_s: (origin - start) as f64 / 1e6,
     };
-    let raw: Vec<Option<f64>> = w.buckets.iter().map(|b| b.concurrency).collect();
-    let mut set = LevelSet::default();
+    let mut set = LevelSet {
+        load,
+        ..LevelSet::default()
+    };
     let push_excluded = |span: ExcludedSpan, set: &mut LevelSet| {
         // Consecutive ramp windows read as one ramp.
         if let Some(last) = set.excluded.last_mut() {
@@ -218,11 +340,14 @@ pub fn cut_plateaus(run: &Run, options: &PlateauOptions, extra_quantiles: &[f64]
         set.excluded.push(span);
     };
     let mut warmups: Vec<f64> = Vec::new();
-    for seg in segments(&raw) {
+    for seg in segments_of(run, load) {
         let Some(c) = seg
             .concurrency
             .filter(|_| is_hold(&seg, width_s))
-            .map(|c| w.mode(seg.first, seg.last).unwrap_or(c))
+            .map(|c| match load {
+                LoadUnit::Vus => w.mode(seg.first, seg.last).unwrap_or(c),
+                LoadUnit::RequestsPerSecond => c,
+            })
         else {
             let reason = if seg.concurrency.is_some() {
                 ExclusionReason::Ramp
@@ -268,7 +393,7 @@ pub fn cut_plateaus(run: &Run, options: &PlateauOptions, extra_quantiles: &[f64]
                 );
             }
             set.levels
-                .push(w.level(keep_first, keep_last, c, extra_quantiles));
+                .push(w.level(keep_first, keep_last, c, load, extra_quantiles));
             warmups.push(warm as f64 * width_s);
         }
         push_excluded(

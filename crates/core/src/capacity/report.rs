@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::answer::{answer, Answer, Reason};
-use super::level::{ExcludedSpan, Level, LevelSet};
+use super::level::{ExcludedSpan, Level, LevelSet, LoadUnit};
 use super::model::ServerModel;
 use super::scalability::{fit_usl, UslReport};
 use super::target::Target;
@@ -21,6 +21,12 @@ pub const SATURATION_ERROR_RATE: f64 = 0.05;
 /// failures grow, also mark a level saturated.
 pub const GOODPUT_DROP: f64 = 0.9;
 
+/// Why an open-model report has no USL fit.
+pub const OPEN_NO_USL: &str = "the load is an offered request rate (open model): throughput follows the rate until the server sheds load, so there is no USL of throughput against load to fit";
+
+/// Why an open-model report has no server model.
+pub const OPEN_NO_MODEL: &str = "the server model closes the loop with VUs and think time; an open-model run sets the arrival rate instead, so between measured rates the crossing can lie anywhere from the last rate known to pass to the first known to fail";
+
 /// The question asked.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct CapacityOptions {
@@ -34,6 +40,10 @@ pub struct CapacityReport {
     pub target: Target,
     /// `p95`, ...
     pub statistic: String,
+    /// What the load axis counts: `vus` (closed model) or `req/s` (offered
+    /// request rate, open model). The answer's value and band are in it.
+    #[serde(default)]
+    pub load: LoadUnit,
     /// Levels sorted by concurrency, with the generator check filled in.
     pub levels: Vec<Level>,
     /// Parts of staged runs left out (ramps, warm-ups, edges).
@@ -94,8 +104,9 @@ fn check_generator(levels: &mut [Level]) {
 /// Marks levels where the server sheds load (statistics.md §1.4.5, §3.6):
 /// an error rate surely above [`SATURATION_ERROR_RATE`], or successful
 /// requests per second below [`GOODPUT_DROP`] of a lower level's while the
-/// error rate rises above 1%. Levels sorted by concurrency.
-fn check_saturation(levels: &mut [Level]) {
+/// error rate rises above 1%. On a req/s axis also successful requests per
+/// second below [`GOODPUT_DROP`] of the offered rate. Levels sorted by load.
+fn check_saturation(levels: &mut [Level], unit: LoadUnit) {
     let mut best_goodput: Option<f64> = None;
     for l in levels.iter_mut() {
         let rate = l.error_rate.unwrap_or(0.0);
@@ -103,6 +114,10 @@ fn check_saturation(levels: &mut [Level]) {
         let goodput = l.goodput();
         let falling = match (goodput, best_goodput) {
             (Some(g), Some(b)) => rate > 0.01 && g < GOODPUT_DROP * b,
+            _ => false,
+        };
+        let short = match goodput {
+            Some(g) if unit.is_open() => g < GOODPUT_DROP * l.concurrency,
             _ => false,
         };
         if surely > SATURATION_ERROR_RATE {
@@ -120,6 +135,14 @@ fn check_saturation(levels: &mut [Level]) {
                 best_goodput.unwrap_or(0.0),
                 rate * 100.0
             ));
+        } else if short {
+            l.saturated = true;
+            l.notes.push(format!(
+                "saturated: {:.1} successful requests/s against {} req/s offered ({:.1}% failed); left out of the interpolation",
+                goodput.unwrap_or(0.0),
+                l.concurrency,
+                rate * 100.0
+            ));
         }
         if !l.saturated {
             if let Some(g) = goodput {
@@ -131,7 +154,14 @@ fn check_saturation(levels: &mut [Level]) {
 
 /// The answer when the server sheds load at `sat`: the healthy levels below
 /// it cannot place the crossing above it.
-fn cap_at_saturation(answer: Answer, healthy: &[Level], sat: &Level, target: Target) -> Answer {
+fn cap_at_saturation(
+    answer: Answer,
+    healthy: &[Level],
+    sat: &Level,
+    target: Target,
+    unit: LoadUnit,
+) -> Answer {
+    let u = unit.label();
     let (stat, t) = (target.statistic(), target.limit_ms);
     let s = sat.concurrency;
     if healthy.is_empty() {
@@ -139,7 +169,7 @@ fn cap_at_saturation(answer: Answer, healthy: &[Level], sat: &Level, target: Tar
             reason: Some(Reason::ExceededAtLowest),
             below: Some(s),
             message: format!(
-                "the server sheds load already at the lowest tested level ({s}, {}): fewer than {s} VUs",
+                "the server sheds load already at the lowest tested level ({s}, {}): fewer than {s} {u}",
                 sat.label
             ),
             notes: answer.notes,
@@ -184,7 +214,7 @@ fn cap_at_saturation(answer: Answer, healthy: &[Level], sat: &Level, target: Tar
         throughput: healthy.last().map(|l| l.throughput),
         crossing: None,
         message: format!(
-            "at least {last} VUs keep {stat} ≤ {t} ms; at {s} VUs the server sheds load ({}{errors}), so the limit lies between {last} and {s} on this evidence; a run between them would narrow it",
+            "at least {last} {u} keep {stat} ≤ {t} ms; at {s} {u} the server sheds load ({}{errors}), so the limit lies between {last} and {s} on this evidence; a run between them would narrow it",
             sat.label
         ),
         rho_level: answer.rho_level,
@@ -196,12 +226,19 @@ fn cap_at_saturation(answer: Answer, healthy: &[Level], sat: &Level, target: Tar
 /// Analyses a set of levels.
 pub fn analyse(set: LevelSet, options: &CapacityOptions) -> CapacityReport {
     let LevelSet {
+        load,
         mut levels,
         excluded,
         notes,
     } = set;
     levels.sort_by(|a, b| a.concurrency.total_cmp(&b.concurrency));
-    check_saturation(&mut levels);
+    if load.is_open() {
+        // N/X − mean is a closed loop's idle time; an arrival rate has none.
+        for l in &mut levels {
+            l.think_time_s = None;
+        }
+    }
+    check_saturation(&mut levels, load);
     check_generator(&mut levels);
     let target = options.target;
     let stat = target.statistic();
@@ -219,29 +256,44 @@ pub fn analyse(set: LevelSet, options: &CapacityOptions) -> CapacityReport {
     let first_saturated = levels.iter().position(|l| l.saturated);
     let healthy: Vec<Level> = levels[..first_saturated.unwrap_or(levels.len())].to_vec();
     if let Some(i) = first_saturated {
-        notes.push(format!(
-            "saturated levels (from {} up) are left out of the USL fit, the server model and the interpolation; the fit uses all requests per second at the healthy levels",
-            levels[i].concurrency
-        ));
+        notes.push(if load.is_open() {
+            format!(
+                "saturated levels (from {} req/s up) are left out of the interpolation",
+                levels[i].concurrency
+            )
+        } else {
+            format!(
+                "saturated levels (from {} up) are left out of the USL fit, the server model and the interpolation; the fit uses all requests per second at the healthy levels",
+                levels[i].concurrency
+            )
+        });
     }
     let points: Vec<(f64, f64)> = healthy
         .iter()
         .map(|l| (l.concurrency, l.throughput))
         .collect();
-    let (usl, usl_refusal) = match fit_usl(&points, "VUs") {
-        Ok(u) => (Some(u), None),
-        Err(e) => (None, Some(e)),
+    let (usl, usl_refusal) = if load.is_open() {
+        (None, Some(OPEN_NO_USL.to_string()))
+    } else {
+        match fit_usl(&points, "VUs") {
+            Ok(u) => (Some(u), None),
+            Err(e) => (None, Some(e)),
+        }
     };
-    let (model, model_refusal) = match ServerModel::fit(&healthy) {
-        Ok(m) => (Some(m), None),
-        Err(e) => (None, Some(e)),
+    let (model, model_refusal) = if load.is_open() {
+        (None, Some(OPEN_NO_MODEL.to_string()))
+    } else {
+        match ServerModel::fit(&healthy) {
+            Ok(m) => (Some(m), None),
+            Err(e) => (None, Some(e)),
+        }
     };
     let model_ref = model
         .as_ref()
         .ok_or(model_refusal.as_deref().unwrap_or("no model"));
-    let mut answer = answer(&healthy, target, model_ref);
+    let mut answer = answer(&healthy, target, model_ref, load);
     if let Some(i) = first_saturated {
-        answer = cap_at_saturation(answer, &healthy, &levels[i], target);
+        answer = cap_at_saturation(answer, &healthy, &levels[i], target, load);
     }
     let (what_if, what_if_refusal) = if options.scenario.is_as_tested() {
         (None, None)
@@ -263,6 +315,7 @@ pub fn analyse(set: LevelSet, options: &CapacityOptions) -> CapacityReport {
     CapacityReport {
         target,
         statistic: stat,
+        load,
         levels,
         excluded,
         usl,
@@ -354,7 +407,7 @@ mod tests {
             level(100.0, 192.0, 3840, 10),
             level(200.0, 150.0, 3000, 120),
         ];
-        check_saturation(&mut levels);
+        check_saturation(&mut levels, LoadUnit::Vus);
         assert_eq!(
             levels.iter().map(|l| l.saturated).collect::<Vec<_>>(),
             [false, false, true]
@@ -366,7 +419,7 @@ mod tests {
     fn few_errors_are_not_saturation() {
         // 2 failures in 20: the rate is 10% but its interval reaches below 5%.
         let mut levels = vec![level(10.0, 5.0, 20, 2), level(20.0, 10.0, 4000, 80)];
-        check_saturation(&mut levels);
+        check_saturation(&mut levels, LoadUnit::Vus);
         assert!(levels.iter().all(|l| !l.saturated));
     }
 }

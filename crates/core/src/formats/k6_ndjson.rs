@@ -104,11 +104,12 @@ enum Parsed<'a> {
     },
 }
 
-const WANTED: [&[u8]; 4] = [
+const WANTED: [&[u8]; 5] = [
     b"http_req_duration",
     b"vus",
     b"checks",
     b"iteration_duration",
+    b"dropped_iterations",
 ];
 
 impl Decoder for K6NdjsonDecoder {
@@ -200,9 +201,16 @@ fn record(n: u64, p: Point<'_>, run: &mut Run) {
         }
         "vus" => run.concurrency(p.time, p.value),
         "checks" => run.check(p.value != 0.0),
+        "dropped_iterations" => {
+            if let (Some(t), true) = (p.time, p.value.is_finite() && p.value > 0.0) {
+                run.iterations_dropped(t, p.value.round() as u64);
+            }
+        }
         "iteration_duration" => {
             if let Some(t) = p.time {
-                run.activity_start(t - (p.value * 1000.0).round() as i64);
+                let start = t - (p.value * 1000.0).round() as i64;
+                run.activity_start(start);
+                run.iteration_started(start);
             }
         }
         _ => {}
