@@ -227,6 +227,32 @@ mod tests {
         }
     }
 
+    fn records(chunks: &[&[u8]]) -> Vec<(u64, String)> {
+        rows(chunks).0.into_iter().map(|r| (r.0, r.1)).collect()
+    }
+
+    #[test]
+    fn quoted_newlines_and_blank_lines() {
+        let text = b"\xEF\xBB\xBFa,b\n\n1,\"x\ny\"\r\n2,z";
+        let whole = records(&[text]);
+        assert_eq!(
+            whole,
+            vec![
+                (1, "a,b".to_string()),
+                (3, "1,\"x\ny\"".to_string()),
+                (5, "2,z".to_string())
+            ]
+        );
+        let ones: Vec<&[u8]> = text.chunks(1).collect();
+        assert_eq!(records(&ones), whole);
+    }
+
+    #[test]
+    fn invalid_utf8_is_escaped_not_dropped() {
+        // Escaped, not U+FFFD: two labels differing only in such bytes stay two.
+        assert_eq!(records(&[b"l\xff,1\n"]), vec![(1, "l\\xFF,1".to_string())]);
+    }
+
     #[test]
     fn an_unclosed_quote_is_a_skipped_line() {
         let (whole, run) = rows(&[b"a,b\n1,\"open\n2,3\n"]);
