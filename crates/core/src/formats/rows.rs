@@ -178,6 +178,38 @@ impl Rows<'_> {
     }
 }
 
+/// How a binary stream of records names its parts, for the two ways it can
+/// break off (Gatling's binary log, Vegeta's gob): a record that cannot be
+/// read, and input that ends inside a record. Both keep what came before.
+pub struct Framing {
+    /// The stream as a whole ("log", "file").
+    pub whole: &'static str,
+    /// One record ("record", "gob message").
+    pub unit: &'static str,
+    /// What the records before are ("records", "results").
+    pub kept: &'static str,
+    /// Appended to the unreadable-record message (what the user can do).
+    pub advice: &'static str,
+}
+
+impl Framing {
+    /// Record `index` (1-based) at byte `offset` cannot be read.
+    pub fn corrupt(&self, run: &mut Run, index: u64, offset: u64, reason: &str) {
+        run.cut(format!(
+            "{} {index} at byte {offset} cannot be read ({reason}); the {} before it are counted{}",
+            self.unit, self.kept, self.advice
+        ));
+    }
+
+    /// The input ended inside record `index`, which began at byte `offset`.
+    pub fn ended_inside(&self, run: &mut Run, index: u64, offset: u64) {
+        run.cut(format!(
+            "the {} ends inside {} {index} (byte {offset}): it was cut off; the {} before it are counted",
+            self.whole, self.unit, self.kept
+        ));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
