@@ -51,6 +51,7 @@ pub mod locust_text;
 pub mod locust_workers;
 pub mod oha_json;
 pub mod oha_text;
+pub mod rows;
 pub mod tool_timeline;
 pub mod vegeta;
 pub mod vegeta_csv;

@@ -16,7 +16,7 @@
 use crate::decoder::{first_line, strip_bom, Decoder, FormatSpec};
 use crate::error::IngestError;
 use crate::format::Format;
-use crate::formats::delimited::RecordReader;
+use crate::formats::rows::{Row, RowFormat, RowReader};
 use crate::options::IngestOptions;
 use crate::run::{Request, Run};
 
@@ -46,22 +46,23 @@ fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {
 /// Streaming decoder for ab's gnuplot output.
 #[derive(Debug, Default)]
 pub struct AbDecoder {
-    records: RecordReader,
+    rows: RowReader<AbRows>,
+}
+
+/// The per-row part of the decoder.
+#[derive(Debug, Default)]
+struct AbRows {
     header_seen: bool,
 }
 
 impl Decoder for AbDecoder {
     fn feed(&mut self, bytes: &[u8], run: &mut Run) -> Result<(), IngestError> {
-        let mut records = std::mem::take(&mut self.records);
-        records.feed(bytes, run, &mut |run, n, rec| self.record(run, n, rec));
-        self.records = records;
+        self.rows.feed(bytes, run);
         Ok(())
     }
 
     fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
-        let mut records = std::mem::take(&mut self.records);
-        records.finish(run, &mut |run, n, rec| self.record(run, n, rec));
-        self.records = records;
+        self.rows.finish(run);
         Ok(())
     }
 }
@@ -75,8 +76,9 @@ fn start_us(v: i64) -> Option<(i64, i64)> {
     }
 }
 
-impl AbDecoder {
-    fn record(&mut self, run: &mut Run, n: u64, text: &str) {
+impl RowFormat for AbRows {
+    fn row(&mut self, run: &mut Run, row: Row<'_>) {
+        let (n, text) = (row.line, row.text);
         if !self.header_seen {
             self.header_seen = true;
             if text.as_bytes().starts_with(HEADER) {

@@ -55,6 +55,117 @@ pub fn split_fields<'a>(
     }
 }
 
+/// Reusable buffers for [`FieldBuf::split`]: a row's fields as spans of the
+/// row, and the unescaped text of its quoted fields, kept from row to row so
+/// that splitting allocates nothing once they have grown.
+#[derive(Debug, Default)]
+pub struct FieldBuf {
+    spans: Vec<Span>,
+    unquoted: String,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+    /// In `unquoted` (a quoted field) rather than in the row.
+    quoted: bool,
+}
+
+/// One row's fields, borrowed from the row and a [`FieldBuf`].
+#[derive(Debug, Clone, Copy)]
+pub struct Fields<'a> {
+    line: &'a str,
+    unquoted: &'a str,
+    spans: &'a [Span],
+}
+
+impl<'a> Fields<'a> {
+    /// Number of fields.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Whether there are no fields (never, for a split row).
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// Field `i`, unquoted.
+    pub fn get(&self, i: usize) -> Option<&'a str> {
+        let s = self.spans.get(i)?;
+        let text = if s.quoted { self.unquoted } else { self.line };
+        text.get(s.start..s.end)
+    }
+
+    /// Every field in order.
+    pub fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
+        (0..self.spans.len()).filter_map(|i| self.get(i))
+    }
+}
+
+impl FieldBuf {
+    /// Splits `line` as [`split_fields`] does, into these buffers.
+    pub fn split<'a>(&'a mut self, line: &'a str, sep: u8) -> Option<Fields<'a>> {
+        self.spans.clear();
+        self.unquoted.clear();
+        let b = line.as_bytes();
+        if !sep.is_ascii() {
+            self.spans.push(Span {
+                start: 0,
+                end: b.len(),
+                quoted: false,
+            });
+        } else {
+            let mut i = 0;
+            loop {
+                let end;
+                if i < b.len() && b[i] == b'"' {
+                    let from = self.unquoted.len();
+                    let mut j = i + 1;
+                    let mut start = j;
+                    loop {
+                        let q = j + memchr::memchr(b'"', &b[j..])?;
+                        self.unquoted.push_str(&line[start..q]);
+                        if b.get(q + 1) == Some(&b'"') {
+                            self.unquoted.push('"');
+                            j = q + 2;
+                            start = j;
+                        } else {
+                            j = q + 1;
+                            break;
+                        }
+                    }
+                    // Anything between the closing quote and the separator is kept verbatim.
+                    end = memchr::memchr(sep, &b[j..]).map_or(b.len(), |p| j + p);
+                    self.unquoted.push_str(&line[j..end]);
+                    self.spans.push(Span {
+                        start: from,
+                        end: self.unquoted.len(),
+                        quoted: true,
+                    });
+                } else {
+                    end = memchr::memchr(sep, &b[i..]).map_or(b.len(), |p| i + p);
+                    self.spans.push(Span {
+                        start: i,
+                        end,
+                        quoted: false,
+                    });
+                }
+                if end >= b.len() {
+                    break;
+                }
+                i = end + 1;
+            }
+        }
+        Some(Fields {
+            line,
+            unquoted: &self.unquoted,
+            spans: &self.spans,
+        })
+    }
+}
+
 /// Joins physical lines into logical CSV records (a quoted field may span lines).
 #[derive(Debug, Default)]
 pub struct RecordJoiner {
@@ -118,6 +229,24 @@ mod tests {
         split_fields("", b',', &mut v).expect("complete");
         assert_eq!(v, vec![""]);
         assert!(split_fields(r#"a,"open"#, b',', &mut v).is_none());
+    }
+
+    #[test]
+    fn reused_buffers_split_as_split_fields_does() {
+        let mut buf = FieldBuf::default();
+        for (line, sep) in [
+            (r#"a,"b,c","say ""hi""",,d"#, b','),
+            ("", b','),
+            (r#""x"tail;y;"";"#, b';'),
+            ("é,ü", 0xC3),
+            ("plain\ttab", b'\t'),
+        ] {
+            let mut v = Vec::new();
+            split_fields(line, sep, &mut v).expect("complete");
+            let got: Vec<&str> = buf.split(line, sep).expect("complete").iter().collect();
+            assert_eq!(got, v, "{line:?}");
+        }
+        assert!(buf.split(r#"a,"open"#, b',').is_none());
     }
 
     #[test]

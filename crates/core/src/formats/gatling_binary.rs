@@ -22,6 +22,7 @@ use std::collections::HashMap;
 use crate::decoder::{Decoder, FormatSpec};
 use crate::error::{IngestError, Position};
 use crate::format::Format;
+use crate::formats::rows::Framing;
 use crate::options::IngestOptions;
 use crate::run::{Request, Run};
 
@@ -196,6 +197,14 @@ enum Record {
     Other,
 }
 
+/// How this log's breaks are worded.
+const FRAMING: Framing = Framing {
+    whole: "log",
+    unit: "record",
+    kept: "records",
+    advice: ". Gatling's binary layout changes between versions: re-run Gatling's own report, or export with a matching version",
+};
+
 /// Streaming decoder for binary Gatling logs.
 #[derive(Debug, Default)]
 pub struct GatlingBinaryDecoder {
@@ -222,11 +231,7 @@ impl Decoder for GatlingBinaryDecoder {
 
     fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
         if !self.stopped && !self.buf.is_empty() {
-            run.cut(format!(
-                "the log ends inside record {} (byte {}): it was cut off; the records before it are counted",
-                self.records + 1,
-                self.offset
-            ));
+            FRAMING.ended_inside(run, self.records + 1, self.offset);
         }
         Ok(())
     }
@@ -258,11 +263,7 @@ impl GatlingBinaryDecoder {
                     if self.records == 0 {
                         return Err(self.malformed(run, reason));
                     }
-                    run.cut(format!(
-                        "record {} at byte {} cannot be read ({reason}); the records before it are counted. Gatling's binary layout changes between versions: re-run Gatling's own report, or export with a matching version",
-                        self.records + 1,
-                        self.offset
-                    ));
+                    FRAMING.corrupt(run, self.records + 1, self.offset, &reason);
                     self.stopped = true;
                     self.buf = Vec::new();
                     return Ok(());

@@ -34,9 +34,9 @@ use std::borrow::Cow;
 use crate::decoder::{strip_bom, Decoder, FormatSpec};
 use crate::error::{IngestError, Position};
 use crate::format::Format;
-use crate::formats::csv::{split_fields, RecordJoiner};
+use crate::formats::csv::{split_fields, Fields};
 use crate::formats::decimal::Decimal;
-use crate::lines::{Line, LineSplitter};
+use crate::formats::rows::{Row, RowFormat, RowReader};
 use crate::options::{CsvColumn, CsvMapping, IngestOptions, TimestampMarks, TimestampUnit};
 use crate::run::{Request, Run};
 use crate::time::{parse_rfc3339, Micros};
@@ -152,8 +152,10 @@ pub fn unrecognised(source: &str, mut columns: Vec<String>) -> IngestError {
 
 fn new_decoder(options: &IngestOptions) -> Box<dyn Decoder> {
     Box::new(GenericCsvDecoder {
-        mapping: options.csv_mapping.clone(),
-        ..GenericCsvDecoder::default()
+        rows: RowReader::new(GenericRows {
+            mapping: options.csv_mapping.clone(),
+            ..GenericRows::default()
+        }),
     })
 }
 
@@ -169,11 +171,13 @@ struct Columns {
 /// Streaming decoder for a mapped CSV.
 #[derive(Debug, Default)]
 pub struct GenericCsvDecoder {
+    rows: RowReader<GenericRows>,
+}
+
+/// The per-row part of the decoder.
+#[derive(Debug, Default)]
+struct GenericRows {
     mapping: Option<CsvMapping>,
-    lines: LineSplitter,
-    joiner: RecordJoiner,
-    /// The not-UTF-8 warning was given.
-    warned_utf8: bool,
     separator: Option<u8>,
     columns: Option<Columns>,
     guessed_unit: Option<TimestampUnit>,
@@ -219,39 +223,13 @@ fn timestamp_us(cell: &str, unit: Option<TimestampUnit>) -> Option<(Micros, Time
     (us.is_finite() && us.abs() < 9e18).then(|| (us.round() as Micros, unit))
 }
 
-impl GenericCsvDecoder {
-    fn line(&mut self, n: u64, line: Line<'_>, run: &mut Run) {
-        if self.fatal.is_some() {
-            return;
-        }
-        let text = match line {
-            Line::Text(t) => t,
-            Line::TooLong => return run.skip_line(n, "line longer than 16 MiB"),
-        };
-        let text = if n == 1 { strip_bom(text) } else { text };
-        let text = crate::lines::lossy_line(text);
-        if matches!(text, Cow::Owned(_)) && !self.warned_utf8 {
-            self.warned_utf8 = true;
-            run.warn(crate::lines::not_utf8_warning(n));
-        }
-        let text: &str = &text;
-        let (start, record) = match self.joiner.push(n, text) {
-            Ok(Some((start, rec))) => (start, rec.into_owned()),
-            Ok(None) => return,
-            Err(start) => return run.skip_line(start, "quoted field longer than 1 MiB"),
-        };
-        if record.trim().is_empty() {
-            return;
-        }
-        self.record(start, &record, run);
-    }
-
-    fn record(&mut self, n: u64, text: &str, run: &mut Run) {
-        let sep = *self.separator.get_or_insert_with(|| separator(text));
-        let mut fields: Vec<Cow<'_, str>> = Vec::with_capacity(16);
-        if split_fields(text, sep, &mut fields).is_none() {
+impl RowFormat for GenericRows {
+    fn row(&mut self, run: &mut Run, mut row: Row<'_>) {
+        let n = row.line;
+        let sep = *self.separator.get_or_insert_with(|| separator(row.text));
+        let Some(fields) = row.split(sep) else {
             return run.skip_line(n, "unbalanced quotes");
-        }
+        };
         let cols = match self.columns {
             Some(cols) => cols,
             None => match self.resolve(&fields, n, run) {
@@ -271,10 +249,16 @@ impl GenericCsvDecoder {
         self.request(&fields, cols, n, run);
     }
 
+    fn stopped(&self) -> bool {
+        self.fatal.is_some()
+    }
+}
+
+impl GenericRows {
     /// Maps columns from the first row, and tells whether that row is a header.
     fn resolve(
         &self,
-        first: &[Cow<'_, str>],
+        first: &Fields<'_>,
         n: u64,
         run: &Run,
     ) -> Result<(Columns, bool), IngestError> {
@@ -338,7 +322,7 @@ impl GenericCsvDecoder {
         Ok((cols, header))
     }
 
-    fn request(&mut self, fields: &[Cow<'_, str>], cols: Columns, n: u64, run: &mut Run) {
+    fn request(&mut self, fields: &Fields<'_>, cols: Columns, n: u64, run: &mut Run) {
         let Some(m) = self.mapping.as_ref() else {
             return;
         };
@@ -418,12 +402,11 @@ impl GenericCsvDecoder {
 
 impl Decoder for GenericCsvDecoder {
     fn feed(&mut self, bytes: &[u8], run: &mut Run) -> Result<(), IngestError> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.feed(bytes, |n, line| self.line(n, line, run));
-        self.lines = lines;
-        match self.fatal.take() {
+        self.rows.feed(bytes, run);
+        let rows = &mut self.rows.format;
+        match rows.fatal.take() {
             Some(e) => {
-                self.fatal = Some(e.clone());
+                rows.fatal = Some(e.clone());
                 Err(e)
             }
             None => Ok(()),
@@ -431,12 +414,8 @@ impl Decoder for GenericCsvDecoder {
     }
 
     fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.finish(|n, line| self.line(n, line, run));
-        if let Some(start) = self.joiner.unfinished() {
-            run.skip_line(start, "record starts a quoted field that never closes");
-        }
-        match self.fatal.take() {
+        self.rows.finish(run);
+        match self.rows.format.fatal.take() {
             Some(e) => Err(e),
             None => Ok(()),
         }

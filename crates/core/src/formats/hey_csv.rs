@@ -15,8 +15,7 @@
 use crate::decoder::{first_line, strip_bom, Decoder, FormatSpec};
 use crate::error::IngestError;
 use crate::format::Format;
-use crate::formats::csv::split_fields;
-use crate::formats::delimited::RecordReader;
+use crate::formats::rows::{Row, RowFormat, RowReader};
 use crate::options::IngestOptions;
 use crate::run::{Request, Run};
 
@@ -55,24 +54,25 @@ struct Columns {
 /// Streaming decoder for hey CSV.
 #[derive(Debug, Default)]
 pub struct HeyCsvDecoder {
-    records: RecordReader,
+    rows: RowReader<HeyRows>,
+}
+
+/// The per-row part of the decoder.
+#[derive(Debug, Default)]
+struct HeyRows {
     columns: Option<Columns>,
     rows: u64,
 }
 
 impl Decoder for HeyCsvDecoder {
     fn feed(&mut self, bytes: &[u8], run: &mut Run) -> Result<(), IngestError> {
-        let mut records = std::mem::take(&mut self.records);
-        records.feed(bytes, run, &mut |run, n, rec| self.record(run, n, rec));
-        self.records = records;
+        self.rows.feed(bytes, run);
         Ok(())
     }
 
     fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
-        let mut records = std::mem::take(&mut self.records);
-        records.finish(run, &mut |run, n, rec| self.record(run, n, rec));
-        self.records = records;
-        if self.rows >= MAX_ROWS {
+        self.rows.finish(run);
+        if self.rows.format.rows >= MAX_ROWS {
             run.warn(format!(
                 "hey writes at most {MAX_ROWS} rows: requests after those are not in the file"
             ));
@@ -89,12 +89,12 @@ fn seconds_to_ms(s: &str) -> Option<f64> {
         .map(|v| v * 1000.0)
 }
 
-impl HeyCsvDecoder {
-    fn record(&mut self, run: &mut Run, n: u64, text: &str) {
-        let mut fields = Vec::with_capacity(8);
-        if split_fields(text, b',', &mut fields).is_none() {
+impl RowFormat for HeyRows {
+    fn row(&mut self, run: &mut Run, mut row: Row<'_>) {
+        let n = row.line;
+        let Some(fields) = row.split(b',') else {
             return run.skip_line(n, "unbalanced quotes");
-        }
+        };
         let Some(cols) = self.columns else {
             let find = |name: &str| fields.iter().position(|f| f.trim() == name);
             match find("response-time") {

@@ -17,12 +17,13 @@ use std::collections::HashMap;
 use crate::decoder::{first_line, strip_bom, Decoder, FormatSpec};
 use crate::error::{IngestError, Position};
 use crate::format::Format;
-use crate::formats::csv::split_fields;
-use crate::formats::delimited::{is_integer, RecordReader};
+use crate::formats::csv::{split_fields, Fields};
+use crate::formats::delimited::is_integer;
 use crate::formats::jmeter::{
     self, parse_success, parse_timestamp, Sample, Stamp, LOCAL_TIME_WARNING,
 };
 use crate::formats::jmeter_layout::{infer, Field, Layout};
+use crate::formats::rows::{Row, RowFormat, RowReader};
 use crate::options::IngestOptions;
 use crate::run::Run;
 
@@ -123,10 +124,31 @@ enum State {
 }
 
 /// Streaming decoder for JMeter CSV.
+#[derive(Default)]
 pub struct JmeterCsvDecoder {
-    records: RecordReader,
+    rows: RowReader<JmeterRows>,
+}
+
+/// The per-row part of the decoder.
+struct JmeterRows {
     state: State,
     fatal: Option<IngestError>,
+    samples: Samples,
+}
+
+impl Default for JmeterRows {
+    fn default() -> Self {
+        JmeterRows {
+            state: State::Start,
+            fatal: None,
+            samples: Samples::default(),
+        }
+    }
+}
+
+/// What turns rows of a known layout into samples.
+#[derive(Default)]
+struct Samples {
     warned_local_time: bool,
     /// Line of the last record when it had no line end: JMeter ends every
     /// row with one, so such a record was cut mid-write (a killed run).
@@ -136,51 +158,57 @@ pub struct JmeterCsvDecoder {
     transaction_children: u64,
 }
 
-impl Default for JmeterCsvDecoder {
-    fn default() -> Self {
-        JmeterCsvDecoder {
-            records: RecordReader::default(),
-            state: State::Start,
-            fatal: None,
-            warned_local_time: false,
-            unterminated: None,
-            sub_results: SubResults::default(),
-            transaction_children: 0,
-        }
-    }
-}
-
 impl Decoder for JmeterCsvDecoder {
     fn feed(&mut self, bytes: &[u8], run: &mut Run) -> Result<(), IngestError> {
-        let mut records = std::mem::take(&mut self.records);
-        records.feed(bytes, run, &mut |run, n, rec| self.record(run, n, rec));
-        self.records = records;
-        self.fatal.clone().map_or(Ok(()), Err)
+        self.rows.feed(bytes, run);
+        self.rows.format.fatal.clone().map_or(Ok(()), Err)
     }
 
     fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
-        let mut records = std::mem::take(&mut self.records);
-        // Only the unterminated tail is handed over here.
-        records.finish(run, &mut |run, n, rec| {
-            self.unterminated = Some(n);
-            self.record(run, n, rec)
-        });
-        self.records = records;
-        if let State::Buffering { .. } = self.state {
-            self.choose_layout(run);
+        self.rows.finish(run);
+        let rows = &mut self.rows.format;
+        if let State::Buffering { .. } = rows.state {
+            rows.choose_layout(run);
         }
-        self.sub_results.finish(run);
-        if self.transaction_children > run.overall.requests {
+        let samples = &mut rows.samples;
+        samples.sub_results.finish(run);
+        if samples.transaction_children > run.overall.requests {
             run.warn(format!(
                 "the transactions hold {} samples but the file has {} requests: a Transaction Controller with \"Generate parent sample\" writes only the transaction to a CSV JTL (save as XML to keep its requests)",
-                self.transaction_children, run.overall.requests
+                samples.transaction_children, run.overall.requests
             ));
         }
-        self.fatal.clone().map_or(Ok(()), Err)
+        rows.fatal.clone().map_or(Ok(()), Err)
     }
 }
 
-impl JmeterCsvDecoder {
+impl RowFormat for JmeterRows {
+    fn row(&mut self, run: &mut Run, mut row: Row<'_>) {
+        if row.unterminated {
+            self.samples.unterminated = Some(row.line);
+        }
+        let n = row.line;
+        match &mut self.state {
+            State::Failed => {}
+            State::Start => self.first_record(run, n, row.text),
+            State::Buffering { sep, rows } => {
+                match split(row.text, *sep) {
+                    Some(fields) => rows.push((n, fields)),
+                    None => run.skip_line(n, "unbalanced quotes"),
+                }
+                if rows.len() >= INFERENCE_ROWS {
+                    self.choose_layout(run);
+                }
+            }
+            State::Reading { sep, layout } => match row.split(*sep) {
+                Some(fields) => self.samples.sample(run, n, &fields, layout),
+                None => run.skip_line(n, "unbalanced quotes"),
+            },
+        }
+    }
+}
+
+impl JmeterRows {
     fn fail(&mut self, run: &Run, line: u64, reason: String) {
         self.state = State::Failed;
         self.fatal = Some(IngestError::Malformed {
@@ -189,32 +217,6 @@ impl JmeterCsvDecoder {
             position: Position::Line { line },
             reason,
         });
-    }
-
-    fn record(&mut self, run: &mut Run, n: u64, text: &str) {
-        match &mut self.state {
-            State::Failed => {}
-            State::Start => self.first_record(run, n, text),
-            State::Buffering { sep, rows } => {
-                match split(text, *sep) {
-                    Some(fields) => rows.push((n, fields)),
-                    None => run.skip_line(n, "unbalanced quotes"),
-                }
-                if rows.len() >= INFERENCE_ROWS {
-                    self.choose_layout(run);
-                }
-            }
-            State::Reading { sep, layout } => {
-                let (sep, layout) = (*sep, std::mem::take(layout));
-                match split(text, sep) {
-                    Some(fields) => self.sample(run, n, &fields, &layout),
-                    None => run.skip_line(n, "unbalanced quotes"),
-                }
-                if let State::Reading { layout: l, .. } = &mut self.state {
-                    *l = layout;
-                }
-            }
-        }
     }
 
     fn first_record(&mut self, run: &mut Run, n: u64, text: &str) {
@@ -234,11 +236,12 @@ impl JmeterCsvDecoder {
         }
         match headerless_separator(text) {
             Some(sep) => {
-                self.state = State::Buffering {
-                    sep,
-                    rows: Vec::new(),
-                };
-                self.record(run, n, text);
+                let mut rows = Vec::new();
+                match split(text, sep) {
+                    Some(fields) => rows.push((n, fields)),
+                    None => run.skip_line(n, "unbalanced quotes"),
+                }
+                self.state = State::Buffering { sep, rows };
             }
             None => self.fail(
                 run,
@@ -281,28 +284,54 @@ impl JmeterCsvDecoder {
             ));
         }
         for (n, fields) in &rows {
-            self.sample(run, *n, fields, &layout);
+            self.samples.sample(run, *n, fields.as_slice(), &layout);
         }
         self.state = State::Reading { sep, layout };
     }
+}
 
-    fn sample(&mut self, run: &mut Run, n: u64, fields: &[String], layout: &Layout) {
-        if self.unterminated == Some(n) && fields.len() < layout.columns.len() {
+/// A row's fields, kept (headerless rows waiting for their layout) or borrowed.
+trait Cells {
+    fn cell(&self, i: usize) -> Option<&str>;
+    fn count(&self) -> usize;
+}
+
+impl Cells for [String] {
+    fn cell(&self, i: usize) -> Option<&str> {
+        self.get(i).map(String::as_str)
+    }
+    fn count(&self) -> usize {
+        self.len()
+    }
+}
+
+impl Cells for Fields<'_> {
+    fn cell(&self, i: usize) -> Option<&str> {
+        self.get(i)
+    }
+    fn count(&self) -> usize {
+        self.len()
+    }
+}
+
+impl Samples {
+    fn sample<C: Cells + ?Sized>(&mut self, run: &mut Run, n: u64, fields: &C, layout: &Layout) {
+        if self.unterminated == Some(n) && fields.count() < layout.columns.len() {
             run.warn(format!(
                 "the last row (line {n}) has {} of {} fields and no line end: it was cut while being written (the run was stopped?) and is not counted",
-                fields.len(),
+                fields.count(),
                 layout.columns.len()
             ));
             return run.skip_line(n, "incomplete final row (cut mid-write)");
         }
-        let get = |i: Option<usize>| i.and_then(|i| fields.get(i)).map(String::as_str);
+        let get = |i: Option<usize>| i.and_then(|i| fields.cell(i));
         let Some(elapsed) = get(layout.elapsed) else {
             return run.skip_line(
                 n,
                 format!(
                     "expected {} fields, found {}",
                     layout.columns.len(),
-                    fields.len()
+                    fields.count()
                 ),
             );
         };
@@ -330,17 +359,16 @@ impl JmeterCsvDecoder {
         if let Some(n) = get(layout.response_message).and_then(transaction_children) {
             self.transaction_children = self.transaction_children.saturating_add(n);
         }
-        let row = Row {
+        let row = CsvRow {
             start_us,
             elapsed_ms: elapsed,
-            label: get(layout.label).unwrap_or("").to_string(),
-            code: get(layout.response_code).unwrap_or("").to_string(),
+            label: get(layout.label).unwrap_or(""),
+            code: get(layout.response_code).unwrap_or(""),
             success: get(layout.success).map(parse_success),
             all_threads: get(layout.all_threads).and_then(|v| v.trim().parse::<f64>().ok()),
             transaction: get(layout.response_message).is_some_and(jmeter::is_transaction),
-            thread: get(layout.thread_name).map(str::to_string),
         };
-        self.sub_results.route(run, row);
+        self.sub_results.route(run, row, get(layout.thread_name));
     }
 }
 
@@ -353,28 +381,28 @@ fn transaction_children(message: &str) -> Option<u64> {
     rest.split(',').next()?.trim().parse().ok()
 }
 
-/// One CSV row, owned so that it can wait for its parent.
+/// One CSV row: borrowed from the row as it is read (`CsvRow<&str>`), owned
+/// (`CsvRow<String>`) when it must wait for its parent.
 #[derive(Debug, Clone)]
-struct Row {
+struct CsvRow<S> {
     start_us: Option<crate::time::Micros>,
     elapsed_ms: f64,
-    label: String,
-    code: String,
+    label: S,
+    code: S,
     success: Option<bool>,
     all_threads: Option<f64>,
     transaction: bool,
-    thread: Option<String>,
 }
 
-impl Row {
+impl<S: AsRef<str>> CsvRow<S> {
     fn record(&self, run: &mut Run) {
         jmeter::record(
             run,
             &Sample {
                 start_us: self.start_us,
                 elapsed_ms: self.elapsed_ms,
-                label: &self.label,
-                code: &self.code,
+                label: self.label.as_ref(),
+                code: self.code.as_ref(),
                 success: self.success,
                 all_threads: self.all_threads,
                 transaction: self.transaction,
@@ -389,12 +417,12 @@ impl Row {
 
     /// `P` when the label is `P-<digits>`: how JMeter names sub-results.
     fn parent_label(&self) -> Option<&str> {
-        let (base, n) = self.label.rsplit_once('-')?;
+        let (base, n) = self.label.as_ref().rsplit_once('-')?;
         (!base.is_empty() && is_integer(n) && !n.starts_with('-')).then_some(base)
     }
 
     /// Whether `self` lies inside `parent`'s time span on its thread.
-    fn inside(&self, parent: &Row) -> bool {
+    fn inside<T: AsRef<str>>(&self, parent: &CsvRow<T>) -> bool {
         match (
             self.start_us,
             self.end_us(),
@@ -405,6 +433,35 @@ impl Row {
             (Some(s), Some(e), Some(ps), Some(pe)) => s >= ps && e <= pe + 1000,
             _ => false,
         }
+    }
+}
+
+impl CsvRow<&str> {
+    fn to_owned_row(&self) -> CsvRow<String> {
+        let mut owned = CsvRow {
+            start_us: None,
+            elapsed_ms: 0.0,
+            label: String::new(),
+            code: String::new(),
+            success: None,
+            all_threads: None,
+            transaction: false,
+        };
+        self.copy_into(&mut owned);
+        owned
+    }
+
+    /// Overwrites `into`, reusing its strings.
+    fn copy_into(&self, into: &mut CsvRow<String>) {
+        into.start_us = self.start_us;
+        into.elapsed_ms = self.elapsed_ms;
+        into.label.clear();
+        into.label.push_str(self.label);
+        into.code.clear();
+        into.code.push_str(self.code);
+        into.success = self.success;
+        into.all_threads = self.all_threads;
+        into.transaction = self.transaction;
     }
 }
 
@@ -421,8 +478,8 @@ struct SubResults {
 
 #[derive(Debug, Default)]
 struct ThreadRows {
-    last: Option<Row>,
-    pending: Vec<Row>,
+    last: Option<CsvRow<String>>,
+    pending: Vec<CsvRow<String>>,
 }
 
 /// Candidates kept per thread before they are counted as they are.
@@ -431,14 +488,20 @@ const MAX_PENDING: usize = 64;
 const MAX_THREADS: usize = 100_000;
 
 impl SubResults {
-    fn route(&mut self, run: &mut Run, row: Row) {
-        let Some(thread) = row.thread.clone().filter(|_| row.start_us.is_some()) else {
+    fn route(&mut self, run: &mut Run, row: CsvRow<&str>, thread: Option<&str>) {
+        let Some(thread) = thread.filter(|_| row.start_us.is_some()) else {
             return row.record(run);
         };
-        if self.threads.len() >= MAX_THREADS && !self.threads.contains_key(&thread) {
-            return row.record(run);
+        if !self.threads.contains_key(thread) {
+            if self.threads.len() >= MAX_THREADS {
+                return row.record(run);
+            }
+            self.threads
+                .insert(thread.to_string(), ThreadRows::default());
         }
-        let rows = self.threads.entry(thread).or_default();
+        let Some(rows) = self.threads.get_mut(thread) else {
+            return row.record(run);
+        };
         if let Some(base) = row.parent_label() {
             if let Some(last) = &rows.last {
                 // A transaction's children are its requests, never folded.
@@ -450,18 +513,21 @@ impl SubResults {
             if rows.pending.len() >= MAX_PENDING {
                 rows.pending.remove(0).record(run);
             }
-            rows.pending.push(row);
+            rows.pending.push(row.to_owned_row());
             return;
         }
-        for p in std::mem::take(&mut rows.pending) {
-            if !row.transaction && p.parent_label() == Some(row.label.as_str()) && p.inside(&row) {
+        for p in rows.pending.drain(..) {
+            if !row.transaction && p.parent_label() == Some(row.label) && p.inside(&row) {
                 self.folded += 1;
             } else {
                 p.record(run);
             }
         }
         row.record(run);
-        rows.last = Some(row);
+        match &mut rows.last {
+            Some(last) => row.copy_into(last),
+            None => rows.last = Some(row.to_owned_row()),
+        }
     }
 
     fn finish(&mut self, run: &mut Run) {

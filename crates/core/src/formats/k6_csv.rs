@@ -10,14 +10,11 @@
 //! can make it milli/micro/nanoseconds or RFC 3339, which we recognise per value.
 //! The same metrics as in the NDJSON output are used (see `k6_ndjson`).
 
-use std::borrow::Cow;
-
 use crate::decoder::{first_line, strip_bom, Decoder, FormatSpec};
 use crate::error::IngestError;
 use crate::format::Format;
-use crate::formats::csv::{split_fields, RecordJoiner};
 use crate::formats::k6_ndjson::request_failed;
-use crate::lines::{Line, LineSplitter};
+use crate::formats::rows::{Blank, Row, RowFormat, RowReader};
 use crate::options::IngestOptions;
 use crate::run::{Request, Run};
 use crate::time::{parse_rfc3339, Micros};
@@ -57,30 +54,35 @@ struct Columns {
 }
 
 /// Streaming decoder for k6 CSV.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct K6CsvDecoder {
-    lines: LineSplitter,
-    joiner: RecordJoiner,
-    /// The not-UTF-8 warning was given.
-    warned_utf8: bool,
+    rows: RowReader<K6Rows>,
+}
+
+impl Default for K6CsvDecoder {
+    fn default() -> Self {
+        K6CsvDecoder {
+            // A whitespace-only record reaches the header check, as it always has.
+            rows: RowReader::new(K6Rows::default()).with_blank(Blank::OnlyEmpty),
+        }
+    }
+}
+
+/// The per-row part of the decoder.
+#[derive(Debug, Default)]
+struct K6Rows {
     columns: Option<Columns>,
     resolution_set: bool,
 }
 
 impl Decoder for K6CsvDecoder {
     fn feed(&mut self, bytes: &[u8], run: &mut Run) -> Result<(), IngestError> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.feed(bytes, |n, line| self.line(n, line, run));
-        self.lines = lines;
+        self.rows.feed(bytes, run);
         Ok(())
     }
 
     fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.finish(|n, line| self.line(n, line, run));
-        if let Some(start) = self.joiner.unfinished() {
-            run.skip_line(start, "record starts a quoted field that never closes");
-        }
+        self.rows.finish(run);
         Ok(())
     }
 }
@@ -100,35 +102,12 @@ fn parse_timestamp(s: &str) -> Option<(Micros, i64)> {
     parse_rfc3339(s.as_bytes()).map(|t| (t, 1))
 }
 
-impl K6CsvDecoder {
-    fn line(&mut self, n: u64, line: Line<'_>, run: &mut Run) {
-        let text = match line {
-            Line::Text(t) => t,
-            Line::TooLong => return run.skip_line(n, "line longer than 16 MiB"),
-        };
-        let text = if n == 1 { strip_bom(text) } else { text };
-        let text = crate::lines::lossy_line(text);
-        if matches!(text, Cow::Owned(_)) && !self.warned_utf8 {
-            self.warned_utf8 = true;
-            run.warn(crate::lines::not_utf8_warning(n));
-        }
-        let text: &str = &text;
-        let record = match self.joiner.push(n, text) {
-            Ok(Some((start, rec))) => (start, rec.into_owned()),
-            Ok(None) => return,
-            Err(start) => return run.skip_line(start, "quoted field longer than 1 MiB"),
-        };
-        self.record(record.0, &record.1, run);
-    }
-
-    fn record(&mut self, n: u64, text: &str, run: &mut Run) {
-        if text.is_empty() {
-            return;
-        }
-        let mut fields: Vec<Cow<'_, str>> = Vec::with_capacity(20);
-        if split_fields(text, b',', &mut fields).is_none() {
+impl RowFormat for K6Rows {
+    fn row(&mut self, run: &mut Run, mut row: Row<'_>) {
+        let n = row.line;
+        let Some(fields) = row.split(b',') else {
             return run.skip_line(n, "unbalanced quotes");
-        }
+        };
         let Some(cols) = self.columns else {
             let find = |name: &str| fields.iter().position(|f| f == name);
             match (find("metric_name"), find("timestamp"), find("metric_value")) {
@@ -153,11 +132,7 @@ impl K6CsvDecoder {
             }
             return;
         };
-        let get = |i: Option<usize>| {
-            i.and_then(|i| fields.get(i))
-                .map(|f| &**f)
-                .filter(|f| !f.is_empty())
-        };
+        let get = |i: Option<usize>| i.and_then(|i| fields.get(i)).filter(|f| !f.is_empty());
         let Some(metric) = get(Some(cols.metric)) else {
             return run.skip_line(n, "empty metric_name");
         };

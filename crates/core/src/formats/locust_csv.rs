@@ -10,8 +10,8 @@
 use std::borrow::Cow;
 
 use crate::decoder::{first_line, strip_bom};
-use crate::formats::csv::{split_fields, RecordJoiner};
-use crate::lines::{Line, LineSplitter};
+use crate::formats::csv::{split_fields, Fields};
+use crate::formats::rows::{Row, RowFormat, RowReader};
 use crate::run::Run;
 
 /// The header's column names, for lookups by any known spelling.
@@ -23,9 +23,14 @@ pub struct Header {
 impl Header {
     /// A header from its fields.
     pub fn new<S: AsRef<str>>(fields: &[S]) -> Header {
+        Header::from_names(fields)
+    }
+
+    /// A header from its fields, however they are held.
+    pub fn from_names<S: AsRef<str>>(fields: impl IntoIterator<Item = S>) -> Header {
         Header {
             names: fields
-                .iter()
+                .into_iter()
                 .map(|f| f.as_ref().trim().to_ascii_lowercase())
                 .collect(),
         }
@@ -93,75 +98,55 @@ pub fn is_total_row(kind: &str, name: &str) -> bool {
     (kind.is_empty() || kind == "None") && (name == "Aggregated" || name == "Total")
 }
 
-/// Splits a byte stream into CSV records (quoted fields may span lines) and
-/// hands each one, with the line it starts on, to the caller.
-#[derive(Debug, Default)]
-pub struct CsvRecords {
-    lines: LineSplitter,
-    joiner: RecordJoiner,
-    /// The not-UTF-8 warning was given.
-    warned_utf8: bool,
+/// One of Locust's CSV files: which columns it needs from the header, and
+/// what it does with each row after it.
+pub trait LocustCsv {
+    /// Where the needed columns are.
+    type Columns;
+    /// The skipped-line reason for a first row that is not this file's header.
+    const EXPECTED: &'static str;
+    /// The columns, if `header` is this file's header.
+    fn columns(header: &Header) -> Option<Self::Columns>;
+    /// One row after the header (from line `n`).
+    fn row(&mut self, run: &mut Run, n: u64, columns: &Self::Columns, fields: &Fields<'_>);
 }
 
-impl CsvRecords {
-    /// Feeds bytes; `on_record(run, line_no, fields)` is called per complete record.
-    pub fn feed(
-        &mut self,
-        bytes: &[u8],
-        run: &mut Run,
-        mut on_record: impl FnMut(&mut Run, u64, &[Cow<'_, str>]),
-    ) {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.feed(bytes, |n, line| self.line(n, line, run, &mut on_record));
-        self.lines = lines;
-    }
+/// A Locust CSV file on the row pipeline: the header first, then rows.
+#[derive(Debug)]
+pub struct LocustRows<F: LocustCsv> {
+    /// Known once the header was read.
+    pub columns: Option<F::Columns>,
+    /// The file's own reader.
+    pub file: F,
+}
 
-    /// End of input: flushes the last line and reports an unclosed quote.
-    pub fn finish(
-        &mut self,
-        run: &mut Run,
-        mut on_record: impl FnMut(&mut Run, u64, &[Cow<'_, str>]),
-    ) {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.finish(|n, line| self.line(n, line, run, &mut on_record));
-        if let Some(start) = self.joiner.unfinished() {
-            run.skip_line(start, "record starts a quoted field that never closes");
+impl<F: LocustCsv + Default> Default for LocustRows<F> {
+    fn default() -> Self {
+        LocustRows {
+            columns: None,
+            file: F::default(),
         }
-    }
-
-    fn line(
-        &mut self,
-        n: u64,
-        line: Line<'_>,
-        run: &mut Run,
-        on_record: &mut impl FnMut(&mut Run, u64, &[Cow<'_, str>]),
-    ) {
-        let text = match line {
-            Line::Text(t) => t,
-            Line::TooLong => return run.skip_line(n, "line longer than 16 MiB"),
-        };
-        let text = if n == 1 { strip_bom(text) } else { text };
-        let text = crate::lines::lossy_line(text);
-        if matches!(text, Cow::Owned(_)) && !self.warned_utf8 {
-            self.warned_utf8 = true;
-            run.warn(crate::lines::not_utf8_warning(n));
-        }
-        let text: &str = &text;
-        let (start, record) = match self.joiner.push(n, text) {
-            Ok(Some(rec)) => rec,
-            Ok(None) => return,
-            Err(start) => return run.skip_line(start, "quoted field longer than 1 MiB"),
-        };
-        if record.trim().is_empty() {
-            return;
-        }
-        let mut fields: Vec<Cow<'_, str>> = Vec::new();
-        if split_fields(&record, b',', &mut fields).is_none() {
-            return run.skip_line(start, "unbalanced quotes");
-        }
-        on_record(run, start, &fields);
     }
 }
+
+impl<F: LocustCsv> RowFormat for LocustRows<F> {
+    fn row(&mut self, run: &mut Run, mut row: Row<'_>) {
+        let n = row.line;
+        let Some(fields) = row.split(b',') else {
+            return run.skip_line(n, "unbalanced quotes");
+        };
+        match &self.columns {
+            Some(columns) => self.file.row(run, n, columns, &fields),
+            None => match F::columns(&Header::from_names(fields.iter())) {
+                Some(c) => self.columns = Some(c),
+                None => run.skip_line(n, F::EXPECTED),
+            },
+        }
+    }
+}
+
+/// Reads a Locust CSV file record by record (quoted fields may span lines).
+pub type CsvRecords<F> = RowReader<LocustRows<F>>;
 
 #[cfg(test)]
 mod tests {
@@ -190,19 +175,25 @@ mod tests {
     #[test]
     fn records_survive_any_chunking_and_multiline_quotes() {
         let text = "Count,Message,Traceback,Nodes\r\n2,boom,\"Traceback:\r\n  line 1\",w1\r\n";
+        /// Every record, the header too, split as Locust's files are.
+        #[derive(Default)]
+        struct All(Vec<(u64, Vec<String>)>);
+        impl RowFormat for All {
+            fn row(&mut self, _: &mut Run, mut row: Row<'_>) {
+                let n = row.line;
+                let fields = row.split(b',').expect("balanced");
+                self.0
+                    .push((n, fields.iter().map(str::to_string).collect()));
+            }
+        }
         let collect = |chunk: usize| {
             let mut run = Run::new("x", Format::LocustExceptionsCsv);
-            let mut rows: Vec<(u64, Vec<String>)> = Vec::new();
-            let mut rec = CsvRecords::default();
+            let mut rec = RowReader::<All>::default();
             for c in text.as_bytes().chunks(chunk) {
-                rec.feed(c, &mut run, |_, n, f| {
-                    rows.push((n, f.iter().map(|x| x.to_string()).collect()))
-                });
+                rec.feed(c, &mut run);
             }
-            rec.finish(&mut run, |_, n, f| {
-                rows.push((n, f.iter().map(|x| x.to_string()).collect()))
-            });
-            rows
+            rec.finish(&mut run);
+            rec.format.0
         };
         let whole = collect(text.len());
         assert_eq!(whole.len(), 2);

@@ -16,12 +16,13 @@
 //! warnings. Neither file holds request counts: they matter most when read
 //! together with the same prefix's `_stats.csv` (see [`crate::group`]).
 
-use std::borrow::Cow;
-
 use crate::decoder::{Decoder, FormatSpec};
 use crate::error::IngestError;
 use crate::format::Format;
-use crate::formats::locust_csv::{count, sniff_header, CsvRecords, Header, NAME, TYPE};
+use crate::formats::csv::Fields;
+use crate::formats::locust_csv::{
+    count, sniff_header, CsvRecords, Header, LocustCsv, LocustRows, NAME, TYPE,
+};
 use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport};
 use crate::summary::FailureSummary;
@@ -78,27 +79,34 @@ fn new_exceptions_decoder(_: &IngestOptions) -> Box<dyn Decoder> {
 /// Streaming decoder for `_failures.csv`.
 #[derive(Debug, Default)]
 pub struct LocustFailuresDecoder {
-    records: CsvRecords,
-    /// (method, name, error, occurrences) column indexes.
-    columns: Option<(Option<usize>, usize, usize, usize)>,
+    rows: CsvRecords<FailuresFile>,
 }
 
-impl LocustFailuresDecoder {
-    fn record(&mut self, run: &mut Run, n: u64, fields: &[Cow<'_, str>]) {
-        let Some((method, name, error, occurrences)) = self.columns else {
-            let h = Header::new(fields);
-            match (h.find(NAME), h.find(ERROR), h.find(OCCURRENCES)) {
-                (Some(name), Some(error), Some(occ)) => {
-                    self.columns = Some((h.find(TYPE), name, error, occ))
-                }
-                _ => run.skip_line(
-                    n,
-                    "expected Locust's failures header (Method,Name,Error,Occurrences)",
-                ),
-            }
-            return;
-        };
-        let cell = |i: usize| fields.get(i).map(|f| &**f);
+/// The per-row part of the decoder.
+#[derive(Debug, Default)]
+struct FailuresFile {}
+
+impl LocustCsv for FailuresFile {
+    type Columns = (Option<usize>, usize, usize, usize);
+    const EXPECTED: &'static str =
+        "expected Locust's failures header (Method,Name,Error,Occurrences)";
+
+    fn columns(h: &Header) -> Option<(Option<usize>, usize, usize, usize)> {
+        match (h.find(NAME), h.find(ERROR), h.find(OCCURRENCES)) {
+            (Some(name), Some(error), Some(occ)) => Some((h.find(TYPE), name, error, occ)),
+            _ => None,
+        }
+    }
+
+    fn row(
+        &mut self,
+        run: &mut Run,
+        n: u64,
+        cols: &(Option<usize>, usize, usize, usize),
+        fields: &Fields<'_>,
+    ) {
+        let (method, name, error, occurrences) = *cols;
+        let cell = |i: usize| fields.get(i);
         let Some(occ) = count(cell(occurrences)) else {
             return run.skip_line(n, "Occurrences is not a number");
         };
@@ -119,16 +127,21 @@ impl LocustFailuresDecoder {
 
 impl Decoder for LocustFailuresDecoder {
     fn feed(&mut self, bytes: &[u8], run: &mut Run) -> Result<(), IngestError> {
-        let mut records = std::mem::take(&mut self.records);
-        records.feed(bytes, run, |run, n, f| self.record(run, n, f));
-        self.records = records;
+        self.rows.feed(bytes, run);
         Ok(())
     }
 
     fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
-        let mut records = std::mem::take(&mut self.records);
-        records.finish(run, |run, n, f| self.record(run, n, f));
-        if self.columns.is_some() {
+        self.rows.finish(run);
+        let LocustRows { columns, file } = &mut self.rows.format;
+        file.end(run, columns.is_some())
+    }
+}
+
+impl FailuresFile {
+    /// End of input; `has_header` when the file had its header.
+    fn end(&mut self, run: &mut Run, has_header: bool) -> Result<(), IngestError> {
+        if has_header {
             // Failures are failed requests; how many requests there were is in `_stats.csv`.
             let errors = run.failures.iter().map(|f| f.count).sum();
             run.tool = Some(ToolReport {
@@ -143,28 +156,32 @@ impl Decoder for LocustFailuresDecoder {
 /// Streaming decoder for `_exceptions.csv`.
 #[derive(Debug, Default)]
 pub struct LocustExceptionsDecoder {
-    records: CsvRecords,
-    /// (count, message) column indexes.
-    columns: Option<(usize, usize)>,
+    rows: CsvRecords<ExceptionsFile>,
+}
+
+/// The per-row part of the decoder.
+#[derive(Debug, Default)]
+struct ExceptionsFile {
     exceptions: u64,
     kinds: u64,
     shown: Vec<String>,
 }
 
-impl LocustExceptionsDecoder {
-    fn record(&mut self, run: &mut Run, n: u64, fields: &[Cow<'_, str>]) {
-        let Some((count_col, message)) = self.columns else {
-            let h = Header::new(fields);
-            match (h.find(COUNT), h.find(MESSAGE)) {
-                (Some(c), Some(m)) => self.columns = Some((c, m)),
-                _ => run.skip_line(
-                    n,
-                    "expected Locust's exceptions header (Count,Message,Traceback,Nodes)",
-                ),
-            }
-            return;
-        };
-        let Some(c) = count(fields.get(count_col).map(|f| &**f)) else {
+impl LocustCsv for ExceptionsFile {
+    type Columns = (usize, usize);
+    const EXPECTED: &'static str =
+        "expected Locust's exceptions header (Count,Message,Traceback,Nodes)";
+
+    fn columns(h: &Header) -> Option<(usize, usize)> {
+        match (h.find(COUNT), h.find(MESSAGE)) {
+            (Some(c), Some(m)) => Some((c, m)),
+            _ => None,
+        }
+    }
+
+    fn row(&mut self, run: &mut Run, n: u64, cols: &(usize, usize), fields: &Fields<'_>) {
+        let (count_col, message) = *cols;
+        let Some(c) = count(fields.get(count_col)) else {
             return run.skip_line(n, "Count is not a number");
         };
         self.exceptions += c;
@@ -181,16 +198,21 @@ impl LocustExceptionsDecoder {
 
 impl Decoder for LocustExceptionsDecoder {
     fn feed(&mut self, bytes: &[u8], run: &mut Run) -> Result<(), IngestError> {
-        let mut records = std::mem::take(&mut self.records);
-        records.feed(bytes, run, |run, n, f| self.record(run, n, f));
-        self.records = records;
+        self.rows.feed(bytes, run);
         Ok(())
     }
 
     fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
-        let mut records = std::mem::take(&mut self.records);
-        records.finish(run, |run, n, f| self.record(run, n, f));
-        if self.columns.is_none() {
+        self.rows.finish(run);
+        let LocustRows { columns, file } = &mut self.rows.format;
+        file.end(run, columns.is_some())
+    }
+}
+
+impl ExceptionsFile {
+    /// End of input; `has_header` when the file had its header.
+    fn end(&mut self, run: &mut Run, has_header: bool) -> Result<(), IngestError> {
+        if !has_header {
             return Ok(());
         }
         if self.exceptions > 0 {

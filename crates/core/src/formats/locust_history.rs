@@ -22,14 +22,15 @@
 //! mean, min, max; no other percentile). Read together with the same
 //! prefix's `_stats.csv` (see [`crate::group`]), the stats file's numbers win.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::decoder::{Decoder, FormatSpec};
 use crate::error::IngestError;
 use crate::format::Format;
+use crate::formats::csv::Fields;
 use crate::formats::locust_csv::{
-    count, is_total_row, number, sniff_header, CsvRecords, Header, NAME, TYPE,
+    count, is_total_row, number, sniff_header, CsvRecords, Header, LocustCsv, LocustRows, NAME,
+    TYPE,
 };
 use crate::formats::tool_timeline::{summarize, OnFold, ToolWindow};
 use crate::options::IngestOptions;
@@ -122,8 +123,12 @@ struct Totals {
 /// Streaming decoder for `_stats_history.csv`.
 #[derive(Debug, Default)]
 pub struct LocustHistoryDecoder {
-    records: CsvRecords,
-    columns: Option<Columns>,
+    rows: CsvRecords<HistoryFile>,
+}
+
+/// The per-row part of the decoder.
+#[derive(Debug, Default)]
+struct HistoryFile {
     first_ts: Option<Micros>,
     last_ts: Option<Micros>,
     /// Smallest gap between two Aggregated rows: the write interval.
@@ -139,19 +144,17 @@ pub struct LocustHistoryDecoder {
     resets: u64,
 }
 
-impl LocustHistoryDecoder {
-    fn record(&mut self, run: &mut Run, n: u64, fields: &[Cow<'_, str>]) {
-        let Some(cols) = &self.columns else {
-            match Columns::from_header(&Header::new(fields)) {
-                Some(c) => self.columns = Some(c),
-                None => run.skip_line(
-                    n,
-                    "expected Locust's history header (Timestamp,User Count,Type,Name,…)",
-                ),
-            }
-            return;
-        };
-        let cell = |i: Option<usize>| i.and_then(|i| fields.get(i)).map(|f| &**f);
+impl LocustCsv for HistoryFile {
+    type Columns = Columns;
+    const EXPECTED: &'static str =
+        "expected Locust's history header (Timestamp,User Count,Type,Name,…)";
+
+    fn columns(h: &Header) -> Option<Columns> {
+        Columns::from_header(h)
+    }
+
+    fn row(&mut self, run: &mut Run, n: u64, cols: &Columns, fields: &Fields<'_>) {
+        let cell = |i: Option<usize>| i.and_then(|i| fields.get(i));
         let Some(ts) = number(cell(Some(cols.timestamp))).filter(|t| *t > 0.0 && *t < 1e11) else {
             return run.skip_line(n, "Timestamp is not unix seconds");
         };
@@ -232,7 +235,9 @@ impl LocustHistoryDecoder {
         self.previous = Some((t, totals.clone()));
         self.total = Some(totals);
     }
+}
 
+impl HistoryFile {
     fn report(&mut self, run: &mut Run) -> ToolReport {
         let mut tool = ToolReport {
             peak_concurrency: self.peak_users,
@@ -315,16 +320,21 @@ impl LocustHistoryDecoder {
 
 impl Decoder for LocustHistoryDecoder {
     fn feed(&mut self, bytes: &[u8], run: &mut Run) -> Result<(), IngestError> {
-        let mut records = std::mem::take(&mut self.records);
-        records.feed(bytes, run, |run, n, f| self.record(run, n, f));
-        self.records = records;
+        self.rows.feed(bytes, run);
         Ok(())
     }
 
     fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
-        let mut records = std::mem::take(&mut self.records);
-        records.finish(run, |run, n, f| self.record(run, n, f));
-        if self.columns.is_some() {
+        self.rows.finish(run);
+        let LocustRows { columns, file } = &mut self.rows.format;
+        file.end(run, columns.is_some())
+    }
+}
+
+impl HistoryFile {
+    /// End of input; `has_header` when the file had its header.
+    fn end(&mut self, run: &mut Run, has_header: bool) -> Result<(), IngestError> {
+        if has_header {
             run.tool = Some(self.report(run));
         }
         Ok(())

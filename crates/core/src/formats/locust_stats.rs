@@ -19,15 +19,15 @@
 //! without a response time); a row with more failures than requests can only
 //! come from such a version, and then requests are taken as the sum.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::decoder::{Decoder, FormatSpec};
 use crate::error::IngestError;
 use crate::format::Format;
+use crate::formats::csv::Fields;
 use crate::formats::locust_csv::{
-    count, is_total_row, number, sniff_header, CsvRecords, Header, AVERAGE, FAILURES, MAX, MEDIAN,
-    MIN, NAME, REQUESTS, RPS, TYPE,
+    count, is_total_row, number, sniff_header, CsvRecords, Header, LocustCsv, LocustRows, AVERAGE,
+    FAILURES, MAX, MEDIAN, MIN, NAME, REQUESTS, RPS, TYPE,
 };
 use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport, MAX_ENDPOINTS};
@@ -99,20 +99,24 @@ impl Columns {
         })
     }
 
-    fn percentile(&self, fields: &[Cow<'_, str>], pct: f64) -> Option<f64> {
+    fn percentile(&self, fields: &Fields<'_>, pct: f64) -> Option<f64> {
         let (i, _) = self
             .percentiles
             .iter()
             .find(|(_, p)| (*p - pct).abs() < 1e-9)?;
-        number(fields.get(*i).map(|f| &**f))
+        number(fields.get(*i))
     }
 }
 
 /// Streaming decoder for `_stats.csv`; the report is built at the end.
 #[derive(Debug, Default)]
 pub struct LocustStatsDecoder {
-    records: CsvRecords,
-    columns: Option<Columns>,
+    rows: CsvRecords<StatsFile>,
+}
+
+/// The per-row part of the decoder.
+#[derive(Debug, Default)]
+struct StatsFile {
     rows: Vec<Row>,
     total: Option<Row>,
     /// Rows beyond [`MAX_ENDPOINTS`]: counted, not listed.
@@ -120,19 +124,16 @@ pub struct LocustStatsDecoder {
     dropped_rows: u64,
 }
 
-impl LocustStatsDecoder {
-    fn record(&mut self, run: &mut Run, n: u64, fields: &[Cow<'_, str>]) {
-        let Some(cols) = &self.columns else {
-            match Columns::from_header(&Header::new(fields)) {
-                Some(c) => self.columns = Some(c),
-                None => run.skip_line(
-                    n,
-                    "expected Locust's stats header (Type,Name,Request Count,…)",
-                ),
-            }
-            return;
-        };
-        let cell = |i: Option<usize>| i.and_then(|i| fields.get(i)).map(|f| &**f);
+impl LocustCsv for StatsFile {
+    type Columns = Columns;
+    const EXPECTED: &'static str = "expected Locust's stats header (Type,Name,Request Count,…)";
+
+    fn columns(h: &Header) -> Option<Columns> {
+        Columns::from_header(h)
+    }
+
+    fn row(&mut self, run: &mut Run, n: u64, cols: &Columns, fields: &Fields<'_>) {
+        let cell = |i: Option<usize>| i.and_then(|i| fields.get(i));
         let Some(requests) = count(cell(Some(cols.requests))) else {
             return run.skip_line(n, "Request Count is not a number");
         };
@@ -176,16 +177,21 @@ impl LocustStatsDecoder {
 
 impl Decoder for LocustStatsDecoder {
     fn feed(&mut self, bytes: &[u8], run: &mut Run) -> Result<(), IngestError> {
-        let mut records = std::mem::take(&mut self.records);
-        records.feed(bytes, run, |run, n, f| self.record(run, n, f));
-        self.records = records;
+        self.rows.feed(bytes, run);
         Ok(())
     }
 
     fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
-        let mut records = std::mem::take(&mut self.records);
-        records.finish(run, |run, n, f| self.record(run, n, f));
-        if self.columns.is_none() {
+        self.rows.finish(run);
+        let LocustRows { columns, file } = &mut self.rows.format;
+        file.end(run, columns.is_some())
+    }
+}
+
+impl StatsFile {
+    /// End of input; `has_header` when the file had its header.
+    fn end(&mut self, run: &mut Run, has_header: bool) -> Result<(), IngestError> {
+        if !has_header {
             return Ok(());
         }
         if self.dropped_rows > 0 {

@@ -13,8 +13,9 @@
 use crate::decoder::{first_line, strip_bom, Decoder, FormatSpec};
 use crate::error::IngestError;
 use crate::format::Format;
-use crate::formats::csv::split_fields;
-use crate::formats::delimited::{is_integer, RecordReader};
+use crate::formats::csv::{split_fields, Fields};
+use crate::formats::delimited::is_integer;
+use crate::formats::rows::{Row, RowFormat, RowReader};
 use crate::formats::vegeta::{record, VegetaResult};
 use crate::options::IngestOptions;
 use crate::run::Run;
@@ -53,30 +54,40 @@ fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {
 /// Streaming decoder for Vegeta CSV.
 #[derive(Debug, Default)]
 pub struct VegetaCsvDecoder {
-    records: RecordReader,
+    rows: RowReader<VegetaRows>,
 }
+
+/// The per-row part of the decoder.
+#[derive(Debug, Default)]
+struct VegetaRows;
 
 impl Decoder for VegetaCsvDecoder {
     fn feed(&mut self, bytes: &[u8], run: &mut Run) -> Result<(), IngestError> {
-        self.records.feed(bytes, run, &mut read_record);
+        self.rows.feed(bytes, run);
         Ok(())
     }
 
     fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
-        self.records.finish(run, &mut read_record);
+        self.rows.finish(run);
         Ok(())
     }
 }
 
-fn read_record(run: &mut Run, n: u64, text: &str) {
-    let mut f = Vec::with_capacity(12);
-    if split_fields(text, b',', &mut f).is_none() {
-        return run.skip_line(n, "unbalanced quotes");
+impl RowFormat for VegetaRows {
+    fn row(&mut self, run: &mut Run, mut row: Row<'_>) {
+        let n = row.line;
+        match row.split(b',') {
+            Some(f) => read_record(run, n, &f),
+            None => run.skip_line(n, "unbalanced quotes"),
+        }
     }
+}
+
+fn read_record(run: &mut Run, n: u64, f: &Fields<'_>) {
     if f.len() < 6 {
         return run.skip_line(n, format!("expected at least 6 fields (timestamp,code,latency,bytes_out,bytes_in,error), found {}", f.len()));
     }
-    let get = |i: usize| f.get(i).map_or("", |v| v.as_ref());
+    let get = |i: usize| f.get(i).unwrap_or("");
     let Some(ts_ns) = get(0).trim().parse::<i64>().ok() else {
         return run.skip_line(n, "timestamp is not unix nanoseconds");
     };

@@ -18,6 +18,7 @@ use crate::decoder::{Decoder, FormatSpec};
 use crate::error::{IngestError, Position};
 use crate::format::Format;
 use crate::formats::gob::{go_time_us, starts_with_type_definition, GobError, GobStream, Value};
+use crate::formats::rows::Framing;
 use crate::formats::vegeta::{record, VegetaResult};
 use crate::options::IngestOptions;
 use crate::run::Run;
@@ -56,6 +57,14 @@ pub struct VegetaGobDecoder {
     stopped: bool,
 }
 
+/// How this stream's breaks are worded.
+const FRAMING: Framing = Framing {
+    whole: "file",
+    unit: "gob message",
+    kept: "results",
+    advice: "",
+};
+
 impl Decoder for VegetaGobDecoder {
     fn feed(&mut self, bytes: &[u8], run: &mut Run) -> Result<(), IngestError> {
         if self.stopped {
@@ -83,11 +92,7 @@ impl Decoder for VegetaGobDecoder {
                             reason: format!("not a gob stream of Vegeta results ({reason}); convert it with `vegeta encode --to json`"),
                         });
                     }
-                    run.cut(format!(
-                        "gob message {} at byte {} cannot be read ({reason}); the results before it are counted",
-                        self.messages + 1,
-                        self.offset
-                    ));
+                    FRAMING.corrupt(run, self.messages + 1, self.offset, &reason);
                     self.stopped = true;
                     self.buf = Vec::new();
                     return Ok(());
@@ -100,11 +105,7 @@ impl Decoder for VegetaGobDecoder {
 
     fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
         if !self.stopped && !self.buf.is_empty() {
-            run.cut(format!(
-                "the file ends inside gob message {} (byte {}): it was cut off; the results before it are counted",
-                self.messages + 1,
-                self.offset
-            ));
+            FRAMING.ended_inside(run, self.messages + 1, self.offset);
         }
         Ok(())
     }
