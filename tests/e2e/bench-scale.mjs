@@ -24,6 +24,7 @@ import zlib from "node:zlib";
 import { fileURLToPath } from "node:url";
 import { serve } from "./server.mjs";
 import { bigK6File } from "./bigfile.mjs";
+import { withRendererMemory } from "./renderer-memory.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, "../..");
@@ -33,32 +34,7 @@ const DIR = process.env.BENCH_DIR ?? "/tmp/verdict-e2e";
 const FILES = Number(process.env.BENCH_FILES ?? 200);
 const BIG_MB = Number(process.env.BENCH_BIG_MB ?? 2000);
 
-function rssKb(pid) {
-  try {
-    const m = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
-    return m ? Number(m[1]) : 0;
-  } catch {
-    return 0;
-  }
-}
-function allRenderers() {
-  return fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
-    try {
-      return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("--type=renderer");
-    } catch {
-      return false;
-    }
-  });
-}
-const foreign = new Set(allRenderers());
-const renderers = () => allRenderers().filter((pid) => !foreign.has(pid));
-
 async function measure(page, run) {
-  const before = Math.max(0, ...renderers().map(rssKb));
-  let peak = before;
-  const timer = setInterval(() => {
-    for (const pid of renderers()) peak = Math.max(peak, rssKb(pid));
-  }, 100);
   await page.evaluate(() => {
     window.__last = performance.now();
     window.__maxGap = 0;
@@ -69,14 +45,13 @@ async function measure(page, run) {
     }, 50);
   });
   const started = Date.now();
-  const result = await run();
+  const result = await withRendererMemory(run);
   const seconds = (Date.now() - started) / 1000;
-  clearInterval(timer);
   const maxGap = await page.evaluate(() => {
     clearInterval(window.__sampler);
     return window.__maxGap;
   });
-  return { ...result, seconds, maxGap, peakMb: peak / 1024, growthMb: (peak - before) / 1024 };
+  return { ...result, seconds, maxGap };
 }
 
 function walk(dir, out = []) {

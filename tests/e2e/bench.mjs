@@ -13,6 +13,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { serve } from "./server.mjs";
 import { bigK6File } from "./bigfile.mjs";
+import { withRendererMemory } from "./renderer-memory.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, "../..");
@@ -20,39 +21,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const big = bigK6File(path.join(ROOT, "tests/fixtures"), process.env.BENCH_DIR ?? "/tmp/verdict-e2e", Number(process.env.BENCH_MB ?? 300) * 1e6);
 const mb = big.size / 1e6;
 
-function rssKb(pid) {
-  try {
-    const m = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
-    return m ? Number(m[1]) : 0;
-  } catch {
-    return 0;
-  }
-}
-
-/** Chromium renderer processes (a page and its dedicated workers share one). */
-function allRenderers() {
-  return fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
-    try {
-      return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("--type=renderer");
-    } catch {
-      return false;
-    }
-  });
-}
-// Renderers that existed before our browser started belong to someone else.
-const foreign = new Set(allRenderers());
-const renderers = () => allRenderers().filter((pid) => !foreign.has(pid));
-
-async function measure(run) {
-  const before = Math.max(0, ...renderers().map(rssKb));
-  let peak = before;
-  const timer = setInterval(() => {
-    for (const pid of renderers()) peak = Math.max(peak, rssKb(pid));
-  }, 100);
-  const result = await run();
-  clearInterval(timer);
-  return { ...result, peakMb: peak / 1024, growthMb: (peak - before) / 1024 };
-}
+const measure = withRendererMemory;
 
 const server = await serve(path.join(ROOT, "dist"), "/verdict/", {
   "bench-json-worker.js": path.join(HERE, "bench/json-parse-worker.js"),
