@@ -73,6 +73,34 @@ pub struct Entry {
     pub released: bool,
 }
 
+impl Entry {
+    /// A file just named, nothing read yet: the one place every field of a
+    /// new entry gets its starting value.
+    fn queued(id: EntryId, batch: u32, name: String) -> Entry {
+        Entry {
+            id,
+            batch,
+            order: id,
+            options: IngestOptions::default(),
+            columns: Vec::new(),
+            name,
+            folder: None,
+            renamed: None,
+            size: 0,
+            demo: false,
+            format: None,
+            status: Status::Queued,
+            saved: None,
+            restored: false,
+            levels: None,
+            held: false,
+            sla: SlaState::default(),
+            merged: 0,
+            released: false,
+        }
+    }
+}
+
 /// The SLA evaluation of one run.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SlaState {
@@ -275,25 +303,10 @@ impl AppState {
                 demo,
             } => {
                 self.entries.push(Entry {
-                    id,
-                    batch,
-                    order: id,
-                    options: IngestOptions::default(),
-                    columns: Vec::new(),
-                    name,
                     folder,
-                    renamed: None,
                     size,
                     demo,
-                    format: None,
-                    status: Status::Queued,
-                    saved: None,
-                    restored: false,
-                    levels: None,
-                    held: false,
-                    sla: SlaState::default(),
-                    merged: 0,
-                    released: false,
+                    ..Entry::queued(id, batch, name)
                 });
             }
             Action::Merging {
@@ -302,25 +315,8 @@ impl AppState {
                 name,
                 runs,
             } => self.entries.push(Entry {
-                id,
-                batch,
-                order: id,
-                options: IngestOptions::default(),
-                columns: Vec::new(),
-                name,
-                folder: None,
-                renamed: None,
-                size: 0,
-                demo: false,
-                format: None,
-                status: Status::Queued,
-                saved: None,
-                restored: false,
-                levels: None,
-                held: false,
-                sla: SlaState::default(),
                 merged: runs,
-                released: false,
+                ..Entry::queued(id, batch, name)
             }),
             Action::Restored {
                 id,
@@ -331,16 +327,7 @@ impl AppState {
                 analysis,
                 key,
             } => self.entries.push(Entry {
-                id,
-                batch,
-                order: id,
-                options: IngestOptions::default(),
-                columns: Vec::new(),
-                name,
-                folder: None,
-                renamed: None,
                 size,
-                demo: false,
                 format: Some(summary.format),
                 status: Status::Done {
                     summary: Rc::new(*summary),
@@ -349,11 +336,7 @@ impl AppState {
                 },
                 saved: Some(key),
                 restored: true,
-                levels: None,
-                held: false,
-                sla: SlaState::default(),
-                merged: 0,
-                released: false,
+                ..Entry::queued(id, batch, name)
             }),
             Action::Reread { old, id, options } => {
                 if let Some(e) = self.entry_mut(old) {
