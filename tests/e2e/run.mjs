@@ -582,7 +582,7 @@ async function shareLink(page, { redact = false } = {}) {
   if ((await box.isChecked()) !== redact) await box.click();
   await page.waitForFunction((r) => {
     const t = document.querySelector("#share-link");
-    return t && t.value.includes("#s=vd1.") && document.querySelector("#share-redact").checked === r;
+    return t && t.value.includes("#s=vd2.") && document.querySelector("#share-redact").checked === r;
   }, redact);
   // Let the link follow the checkbox.
   await page.waitForTimeout(100);
@@ -654,7 +654,7 @@ await test("9 a damaged, too-new or hostile link is refused with a clear message
   await dropFiles(page, [base]);
   await waitState(page, base.name, ["done"]);
   const { link } = await shareLink(page);
-  const at = link.indexOf("#s=vd1.") + 40;
+  const at = link.indexOf("#s=vd2.") + 40;
   const flipped = link.slice(0, at) + (link[at] === "A" ? "B" : "A") + link.slice(at + 1);
   const home = link.split("#")[0];
   const cases = [
@@ -1183,6 +1183,10 @@ await test("14 capacity from typed numbers equals verdict capacity --levels", as
     assert(got === want, `answer ${key}: page ${got}, CLI ${want}`);
   }
   const usl = panel.locator(".capacity-usl");
+  // σ, κ and λ are behind "Model details", not in the first read.
+  assert(!(await usl.isVisible()), "the USL parameters are shown before the details are opened");
+  await panel.locator("details.capacity-model > summary").click();
+  assert(await usl.isVisible(), "the USL parameters do not show in the opened details");
   let checked = 4;
   for (const key of ["sigma", "kappa", "lambda"]) {
     const got = Number(await usl.getAttribute(`data-usl-${key}`));
@@ -1709,6 +1713,56 @@ await test("23 Trend over three runs equals verdict trend --json, overall and pe
   assert(problems.length === 0, problems.join("\n"));
   await context.close();
   return `${checked} numbers and verdicts equal to \`verdict trend --json\` over ${endpoints.length} endpoints`;
+});
+
+await test("24 k6 arrival-rate runs are asked on the request-rate axis, as verdict capacity --load req/s; the axis can be switched", async () => {
+  const paths = ["050", "150", "250", "350"].map((r) => path.join(FIXTURES, "k6/arrival_rate", `rate_${r}`, "run.json.gz"));
+  const files = paths.map((p) => ({ name: "run.json.gz", path: p, bytes: fs.readFileSync(p) }));
+  const cli = cliJsonAnyExit(["capacity", "--json", "--load", "req/s", "--target", "p95<100ms", ...paths]);
+  assert(cli.load === "req/s" && cli.answer.value !== undefined, `CLI: ${cli.load} ${cli.answer.message}`);
+  const { context, page, problems } = await openPage({ width: 1366, height: 768 });
+  await waitState(page, "run.csv.gz", ["done"]);
+  await dropFiles(page, files);
+  await page.waitForFunction(() =>
+    document.querySelectorAll('article.entry[data-file="run.json.gz"][data-state="done"]').length === 4, null, { timeout: 60_000 });
+  const capacity = page.locator("section.capacity");
+  await capacity.waitFor();
+  // Their busy-VU counts are no load level, so the page asks on req/s by itself.
+  const axis = capacity.locator('select[name="load-axis"]');
+  assert(await axis.inputValue() === "req/s", `axis: ${await axis.inputValue()}`);
+  if (await capacity.locator("#capacity-body").count() === 0) await capacity.getByRole("button", { name: "Show levels and fit" }).click();
+  await capacity.locator('select[name="statistic"]').selectOption({ label: "p95" });
+  await capacity.locator('input[name="limit"]').fill("100");
+  const answer = capacity.locator(".capacity-answer");
+  await page.waitForSelector('section.capacity .capacity-answer[data-capacity-load="req/s"]');
+  let checked = 0;
+  for (const key of ["value", "low", "high", "reason"]) {
+    const got = await answer.getAttribute(`data-capacity-${key}`);
+    const want = cli.answer[key] === undefined || cli.answer[key] === null ? null : String(cli.answer[key]);
+    assert(got === want, `answer ${key}: page ${got}, CLI ${want}`);
+    checked++;
+  }
+  const rows = await capacity.locator("table.capacity-levels tbody tr[data-level]").evaluateAll((trs) => trs.map((tr) => Number(tr.dataset.level)));
+  assert(JSON.stringify(rows.sort((a, b) => a - b)) === JSON.stringify(cli.levels.map((l) => l.concurrency).sort((a, b) => a - b)),
+    `levels: page ${rows}, CLI ${cli.levels.map((l) => l.concurrency)}`);
+  checked += rows.length;
+  const heads = await capacity.locator("table.capacity-levels thead th").allTextContents();
+  assert(heads.includes("Offered (req/s)"), `level table heads: ${heads}`);
+  await capacity.screenshot({ path: path.join(OUT, "24-capacity-req-s.png") });
+  // Switched to VUs, every run is left out with the CLI's reason, and no answer is claimed.
+  await axis.selectOption("vus");
+  await page.waitForSelector('section.capacity[data-capacity-levels="0"], section.capacity .capacity-summary');
+  const text = await capacity.textContent();
+  assert(/left out/.test(text) || /Not enough evidence|Needs load levels/.test(text), `on VUs: ${text.slice(0, 300)}`);
+  assert(await page.locator('section.capacity .capacity-answer[data-capacity-value]').count() === 0, "an answer on VUs from arrival-rate runs");
+  await axis.selectOption("req/s");
+  await page.waitForSelector('section.capacity .capacity-answer[data-capacity-load="req/s"][data-capacity-value]');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await assertNoSidewaysScroll(page, "capacity on req/s on a phone");
+  await capacity.screenshot({ path: path.join(OUT, "24-capacity-req-s-phone.png") });
+  assert(problems.length === 0, problems.join("\n"));
+  await context.close();
+  return `answer ${cli.answer.value} req/s (band ${cli.answer.low}–${cli.answer.high}) and ${rows.length} levels as the CLI's: ${checked} numbers`;
 });
 
 await browser.close();

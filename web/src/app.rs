@@ -10,10 +10,12 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, File};
 use yew::prelude::*;
 
+use verdict_core::capacity::LevelSet;
 use verdict_core::compare::Comparison;
 use verdict_core::IngestOptions;
 
 use crate::analysis::{self, HeldRun};
+use crate::capacity_view::RunLevels;
 use crate::components::answer::{Answer, AnswerRun};
 use crate::components::capacity_panel::CapacityPanel;
 use crate::components::compare_table::CompareTable;
@@ -582,12 +584,14 @@ fn Workbench() -> Html {
         .filter(|e| matches!(e.status, Status::Done { .. }) && !(own_files && e.demo))
         .filter_map(|e| {
             let name = run_name(e);
-            e.levels.clone().map(|l| {
-                let l = match l.as_ref() {
-                    Ok(set) => Rc::new(Ok(crate::capacity_view::relabel(set, &e.name, &name))),
-                    Err(_) => l,
-                };
-                (name, l)
+            let named = |l: &Rc<Result<LevelSet, String>>| match l.as_ref() {
+                Ok(set) => Rc::new(Ok(crate::capacity_view::relabel(set, &e.name, &name))),
+                Err(_) => l.clone(),
+            };
+            e.levels.as_ref().map(|own| RunLevels {
+                own: named(own),
+                by_rate: e.levels_by_rate.as_ref().map(named),
+                name: name.clone(),
             })
         })
         .collect();

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use verdict_core::capacity::{
     analyse, curve, levels_from_table, CapacityOptions, CapacityReport, CurvePoint, LevelSet,
-    Scenario, Target,
+    LoadUnit, Scenario, Target,
 };
 
 use crate::display;
@@ -121,6 +121,76 @@ impl Question {
     }
 }
 
+/// One finished run's capacity readings, as its worker sent them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunLevels {
+    /// The run's name.
+    pub name: String,
+    /// Its levels on its own load axis (VUs, or req/s for Artillery), or why it has none.
+    pub own: Rc<Result<LevelSet, String>>,
+    /// Its levels cut by the request rate it held, when its own axis is VUs
+    /// (`verdict capacity --load req/s`).
+    pub by_rate: Option<Rc<Result<LevelSet, String>>>,
+}
+
+impl RunLevels {
+    /// The reading on `axis`: the run's own when it is on that axis (or has
+    /// no other), else the request-rate cut.
+    fn on(&self, axis: LoadUnit) -> Rc<Result<LevelSet, String>> {
+        let own_axis = self.own.as_ref().as_ref().ok().map(|s| s.load);
+        match (&self.by_rate, axis) {
+            (Some(by_rate), LoadUnit::RequestsPerSecond)
+                if own_axis != Some(LoadUnit::RequestsPerSecond) =>
+            {
+                by_rate.clone()
+            }
+            _ => self.own.clone(),
+        }
+    }
+
+    fn has_levels_on(&self, axis: LoadUnit) -> bool {
+        self.on(axis)
+            .as_ref()
+            .as_ref()
+            .is_ok_and(|s| s.load == axis && !s.levels.is_empty())
+    }
+}
+
+/// The load axis a capacity question is asked on: the user's choice, else
+/// VUs when any run has VU levels, else requests per second when any run
+/// has levels there (a k6 arrival-rate run, refused on VUs), else VUs.
+pub fn load_axis(runs: &[RunLevels], chosen: Option<LoadUnit>) -> LoadUnit {
+    chosen.unwrap_or_else(|| {
+        if runs.iter().any(|r| r.has_levels_on(LoadUnit::Vus)) {
+            LoadUnit::Vus
+        } else if runs
+            .iter()
+            .any(|r| r.has_levels_on(LoadUnit::RequestsPerSecond))
+        {
+            LoadUnit::RequestsPerSecond
+        } else {
+            LoadUnit::Vus
+        }
+    })
+}
+
+/// Whether the user can choose the axis: some run reads on both.
+pub fn axis_choice(runs: &[RunLevels]) -> bool {
+    runs.iter().any(|r| {
+        r.by_rate
+            .as_ref()
+            .is_some_and(|b| b.as_ref().as_ref().is_ok_and(|s| !s.levels.is_empty()))
+    })
+}
+
+/// Each run's reading on `axis`, for [`combine`].
+pub fn readings_on(
+    runs: &[RunLevels],
+    axis: LoadUnit,
+) -> Vec<(String, Rc<Result<LevelSet, String>>)> {
+    runs.iter().map(|r| (r.name.clone(), r.on(axis))).collect()
+}
+
 /// The levels of several files as one set; files without levels become notes.
 pub fn combine(runs: &[(String, Rc<Result<LevelSet, String>>)]) -> LevelSet {
     let mut all = LevelSet::default();
@@ -184,6 +254,67 @@ pub fn optional_number(text: &str) -> Result<Option<f64>, String> {
 mod tests {
     use super::*;
     use verdict_core::capacity::levels_from_table;
+
+    fn read(rel: &str) -> verdict_core::Run {
+        let path = format!("{}/../tests/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"));
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        verdict_core::Session::read_all(
+            "run.json.gz",
+            verdict_core::IngestOptions::default(),
+            &bytes,
+        )
+        .expect("reads")
+    }
+
+    fn levels_of(run: &verdict_core::Run, load: Option<LoadUnit>) -> Rc<Result<LevelSet, String>> {
+        let options = verdict_core::capacity::PlateauOptions {
+            load,
+            ..Default::default()
+        };
+        Rc::new(verdict_core::capacity::levels_from_runs(
+            std::slice::from_ref(run),
+            &options,
+            &[],
+        ))
+    }
+
+    fn as_worker_sends(name: &str, rel: &str) -> RunLevels {
+        let run = read(rel);
+        RunLevels {
+            name: name.into(),
+            own: levels_of(&run, None),
+            by_rate: Some(levels_of(&run, Some(LoadUnit::RequestsPerSecond))),
+        }
+    }
+
+    #[test]
+    fn arrival_rate_runs_are_asked_on_the_request_rate_axis_unless_the_user_says_otherwise() {
+        let runs: Vec<RunLevels> = ["rate_050", "rate_150", "rate_250", "rate_350"]
+            .iter()
+            .map(|d| as_worker_sends(d, &format!("k6/arrival_rate/{d}/run.json.gz")))
+            .collect();
+        // Their busy-VU counts are no load level: refused on VUs.
+        assert!(runs.iter().all(|r| r.own.is_err()));
+        assert!(axis_choice(&runs));
+        assert_eq!(load_axis(&runs, None), LoadUnit::RequestsPerSecond);
+        let set = combine(&readings_on(&runs, LoadUnit::RequestsPerSecond));
+        assert_eq!(set.load, LoadUnit::RequestsPerSecond);
+        assert_eq!(set.levels.len(), 4);
+        // The user's choice wins: on VUs every run is left out, with its reason.
+        let on_vus = combine(&readings_on(&runs, load_axis(&runs, Some(LoadUnit::Vus))));
+        assert!(on_vus.levels.is_empty());
+        assert_eq!(on_vus.notes.len(), 4);
+    }
+
+    #[test]
+    fn constant_vu_runs_stay_on_the_vu_axis() {
+        let runs: Vec<RunLevels> = ["vus_010", "vus_025"]
+            .iter()
+            .map(|d| as_worker_sends(d, &format!("k6/constant_vus/{d}/run.json.gz")))
+            .collect();
+        assert_eq!(load_axis(&runs, None), LoadUnit::Vus);
+        assert_eq!(combine(&readings_on(&runs, LoadUnit::Vus)).levels.len(), 2);
+    }
 
     #[test]
     fn levels_take_their_runs_name_in_place_of_the_file_name() -> Result<(), String> {

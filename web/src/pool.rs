@@ -19,6 +19,7 @@ use std::rc::{Rc, Weak};
 
 use js_sys::{Array, ArrayBuffer, Uint8Array};
 use serde_bytes::ByteBuf;
+use verdict_core::capacity::LevelSet;
 use verdict_core::trend::Trend;
 use verdict_core::IngestOptions;
 use verdict_rpc::{ErrorInfo, EvaluateError, Request, Response, PROTOCOL_VERSION};
@@ -825,14 +826,25 @@ fn on_response(rc: &Rc<RefCell<Inner>>, key: u32, response: Response) {
             }
             (Response::Kept(text), SlotState::Busy(active)) => active.kept = Some(text),
             (Response::Held { run }, SlotState::Busy(active)) => active.held_run = Some(run),
-            (Response::Levels { levels, refusal }, SlotState::Busy(active)) => {
-                let levels = match (levels, refusal) {
+            (
+                Response::Levels {
+                    levels,
+                    refusal,
+                    by_rate,
+                    by_rate_refusal,
+                },
+                SlotState::Busy(active),
+            ) => {
+                let reading = |set: Option<Box<LevelSet>>, why: Option<String>| match (set, why) {
                     (Some(set), _) => Ok(*set),
                     (None, why) => Err(why.unwrap_or_else(|| "no load levels".into())),
                 };
+                let by_rate = (by_rate.is_some() || by_rate_refusal.is_some())
+                    .then(|| Rc::new(reading(by_rate, by_rate_refusal)));
                 actions.push(Action::Pool(PoolEvent::Levels {
                     id: active.id,
-                    levels: Rc::new(levels),
+                    levels: Rc::new(reading(levels, refusal)),
+                    by_rate,
                 }));
             }
             (Response::Done(summary), SlotState::Busy(active)) => {

@@ -62,6 +62,9 @@ pub struct Entry {
     pub restored: bool,
     /// The run's capacity load levels, or why it has none (from the worker).
     pub levels: Option<Rc<Result<LevelSet, String>>>,
+    /// The same run's levels cut by the request rate it held (for k6
+    /// arrival-rate runs, which do not name their executor).
+    pub levels_by_rate: Option<Rc<Result<LevelSet, String>>>,
     /// A worker holds the run, so SLA rules can be evaluated on it.
     pub held: bool,
     /// The SLA verdicts asked for last, and the answer once it came.
@@ -93,6 +96,7 @@ impl Entry {
             saved: None,
             restored: false,
             levels: None,
+            levels_by_rate: None,
             held: false,
             sla: SlaState::default(),
             merged: 0,
@@ -184,6 +188,8 @@ pub enum PoolEvent {
     Levels {
         id: EntryId,
         levels: Rc<Result<LevelSet, String>>,
+        /// The run on the request-rate axis, when its own axis is VUs.
+        by_rate: Option<Rc<Result<LevelSet, String>>>,
     },
     /// A worker holds the run for SLA evaluation.
     Held {
@@ -347,6 +353,7 @@ impl AppState {
                     e.saved = None;
                     e.restored = false;
                     e.levels = None;
+                    e.levels_by_rate = None;
                     e.held = false;
                     e.released = false;
                     e.sla = SlaState::default();
@@ -417,7 +424,12 @@ impl AppState {
                     };
                 }
             }
-            PoolEvent::Levels { levels, .. } => entry.levels = Some(levels),
+            PoolEvent::Levels {
+                levels, by_rate, ..
+            } => {
+                entry.levels = Some(levels);
+                entry.levels_by_rate = by_rate;
+            }
             PoolEvent::Held { .. } => entry.held = true,
             PoolEvent::Released { .. } => entry.released = true,
             PoolEvent::Verdicts {

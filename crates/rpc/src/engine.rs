@@ -1,7 +1,7 @@
 //! [`Engine`]: answers [`Request`]s by driving one [`Session`] at a time.
 
 use serde_bytes::ByteBuf;
-use verdict_core::capacity::{levels_from_runs, PlateauOptions};
+use verdict_core::capacity::{levels_from_runs, LoadUnit, PlateauOptions};
 use verdict_core::compare::CompareOptions;
 use verdict_core::trend::{trend, Trend, TrendOrder};
 use verdict_core::{saved, Run, Session};
@@ -13,21 +13,33 @@ use crate::messages::{ErrorInfo, FormatInfo, Request, Response, PROTOCOL_VERSION
 /// so the page can offer these targets too.
 pub const EXTRA_LEVEL_QUANTILES: [f64; 2] = [0.75, 0.999];
 
-/// The capacity levels of one run, as [`Response::Levels`].
+/// The capacity levels of one run, as [`Response::Levels`]: on its own load
+/// axis, and on the request-rate axis too when its own is VUs.
 fn levels_of(run: &Run) -> Response {
-    match levels_from_runs(
-        std::slice::from_ref(run),
-        &PlateauOptions::default(),
-        &EXTRA_LEVEL_QUANTILES,
-    ) {
-        Ok(set) => Response::Levels {
-            levels: Some(Box::new(set)),
-            refusal: None,
-        },
-        Err(why) => Response::Levels {
-            levels: None,
-            refusal: Some(why),
-        },
+    let on = |load: Option<LoadUnit>| {
+        let options = PlateauOptions {
+            load,
+            ..PlateauOptions::default()
+        };
+        match levels_from_runs(std::slice::from_ref(run), &options, &EXTRA_LEVEL_QUANTILES) {
+            Ok(set) => (Some(Box::new(set)), None),
+            Err(why) => (None, Some(why)),
+        }
+    };
+    let (levels, refusal) = on(None);
+    let own_axis_is_rate = levels
+        .as_ref()
+        .is_some_and(|set| set.load == LoadUnit::RequestsPerSecond);
+    let (by_rate, by_rate_refusal) = if own_axis_is_rate {
+        (None, None)
+    } else {
+        on(Some(LoadUnit::RequestsPerSecond))
+    };
+    Response::Levels {
+        levels,
+        refusal,
+        by_rate,
+        by_rate_refusal,
     }
 }
 

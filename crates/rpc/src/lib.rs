@@ -28,6 +28,6 @@ mod engine;
 mod held;
 mod messages;
 
-pub use engine::Engine;
+pub use engine::{Engine, EXTRA_LEVEL_QUANTILES};
 pub use held::{EvaluateError, HeldError, MAX_HELD_RUNS};
 pub use messages::{ErrorInfo, FormatInfo, Request, Response, PROTOCOL_VERSION};

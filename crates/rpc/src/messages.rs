@@ -14,7 +14,7 @@ use crate::held::{EvaluateError, HeldError};
 /// Bumped on any breaking change to [`Request`] or [`Response`]. The worker
 /// announces it in [`Response::Ready`] so that a page talking to a stale,
 /// cached worker script notices instead of misreading messages.
-pub const PROTOCOL_VERSION: u32 = 5;
+pub const PROTOCOL_VERSION: u32 = 6;
 
 /// Page → worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -133,6 +133,13 @@ pub enum Response {
         levels: Option<Box<LevelSet>>,
         /// Why it could not (no concurrency recorded, no steady hold, ...).
         refusal: Option<String>,
+        /// The same run cut by the request rate it held (`verdict capacity
+        /// --load req/s`), sent when its own axis is VUs: a k6 arrival-rate
+        /// run does not name its executor, so only the page's user can say
+        /// which axis is right.
+        by_rate: Option<Box<LevelSet>>,
+        /// Why the run has no levels on the request-rate axis.
+        by_rate_refusal: Option<String>,
     },
     /// The worker keeps the file's full run (exact histograms and time
     /// windows) under this id, for [`Request::Evaluate`]. Sent right before

@@ -383,6 +383,7 @@ fn levels_from_five_constant_vu_runs_give_the_core_answer() {
                 Response::Levels {
                     levels: Some(set),
                     refusal: None,
+                    ..
                 } => Some(set),
                 _ => None,
             })
@@ -412,6 +413,8 @@ fn levels_from_five_constant_vu_runs_give_the_core_answer() {
                 ..LevelSet::default()
             })),
             refusal: None,
+            by_rate: None,
+            by_rate_refusal: None,
         })
         .expect("serializes"),
     )
@@ -510,4 +513,47 @@ fn an_error_from_a_worker_without_columns_still_reads() {
     // And a new error without columns is written the old way.
     let json = serde_json::to_string(&parsed).expect("serializes");
     assert_eq!(json, old);
+}
+
+/// A k6 arrival-rate run does not name its executor: the worker sends its
+/// levels on the request-rate axis beside its own (VU) reading, equal to
+/// what `verdict capacity --load req/s` cuts from the run itself.
+#[test]
+fn an_arrival_rate_run_is_also_sent_on_the_request_rate_axis() {
+    use verdict_core::capacity::{levels_from_runs, LoadUnit, PlateauOptions};
+    let bytes = fixture("k6/arrival_rate/ramping/run.json.gz");
+    let run =
+        Session::read_all("run.json.gz", IngestOptions::default(), &bytes).expect("fixture reads");
+    let by_rate_options = PlateauOptions {
+        load: Some(LoadUnit::RequestsPerSecond),
+        ..PlateauOptions::default()
+    };
+    let direct = levels_from_runs(
+        std::slice::from_ref(&run),
+        &by_rate_options,
+        &verdict_rpc::EXTRA_LEVEL_QUANTILES,
+    )
+    .expect("the staged run holds several rates");
+    let mut engine = Engine::new();
+    let answers = feed(
+        &mut engine,
+        "run.json.gz",
+        &bytes,
+        IngestOptions::default(),
+        65_536,
+    );
+    let sent = answers
+        .into_iter()
+        .find_map(|a| match a {
+            Response::Levels {
+                by_rate: Some(set),
+                by_rate_refusal: None,
+                ..
+            } => Some(set),
+            _ => None,
+        })
+        .expect("levels on the request-rate axis");
+    assert_eq!(sent.load, LoadUnit::RequestsPerSecond);
+    assert_eq!(*sent, direct);
+    assert!(sent.levels.len() >= 2, "{} levels", sent.levels.len());
 }

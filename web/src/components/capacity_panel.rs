@@ -6,14 +6,13 @@
 //! in the workers). Without an answer the panel folds to one line, so that
 //! it does not push the runs down.
 
-use std::rc::Rc;
-
-use verdict_core::capacity::{CapacityReport, CurvePoint, LevelSet};
+use verdict_core::capacity::{CapacityReport, CurvePoint, LoadUnit};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::capacity_view::{
-    combine, compute, optional_number, read_typed, summary_line, LevelsFrom, Question, STATISTICS,
+    axis_choice, combine, compute, load_axis, optional_number, read_typed, readings_on,
+    summary_line, LevelsFrom, Question, RunLevels, STATISTICS,
 };
 use crate::charts::{nice_max, nice_ticks, polyline, Linear};
 use crate::components::typed_levels::TypedLevels;
@@ -21,8 +20,8 @@ use crate::display;
 
 #[derive(Properties, PartialEq)]
 pub struct CapacityPanelProps {
-    /// (file name, levels or why there are none) of every finished run.
-    pub runs: Vec<(String, Rc<Result<LevelSet, String>>)>,
+    /// The capacity readings of every finished run.
+    pub runs: Vec<RunLevels>,
     /// Viewport width, for the chart.
     pub width: f64,
 }
@@ -38,15 +37,36 @@ pub fn CapacityPanel(props: &CapacityPanelProps) -> Html {
     let arrival_text = use_state(String::new);
     let input_error = use_state(|| None::<String>);
     let from = use_state(|| LevelsFrom::Runs);
+    // `None`: the axis the runs suggest ([`load_axis`]); then the user's.
+    let chosen_axis = use_state(|| None::<LoadUnit>);
     let typed_text = use_state(String::new);
     // `None`: folded or not by whether there is an answer; then the user's.
     let expanded = use_state(|| None::<bool>);
 
     let typed = read_typed(&typed_text);
+    let axis = load_axis(&props.runs, *chosen_axis);
+    let on_axis = {
+        let chosen_axis = chosen_axis.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlInputElement>().value();
+            chosen_axis.set(Some(if v == "req/s" {
+                LoadUnit::RequestsPerSecond
+            } else {
+                LoadUnit::Vus
+            }));
+        })
+    };
+    let show_axis = *from == LevelsFrom::Runs && axis_choice(&props.runs);
     let set = match *from {
-        LevelsFrom::Runs => Some(combine(&props.runs)),
+        LevelsFrom::Runs => Some(combine(&readings_on(&props.runs, axis))),
         LevelsFrom::Typed => typed.as_ref().ok().and_then(|s| s.clone()),
     };
+    // Why the runs give no level on this axis, said when there is nothing else to show.
+    let left_out: Vec<String> = set
+        .as_ref()
+        .filter(|s| s.levels.is_empty())
+        .map(|s| s.notes.clone())
+        .unwrap_or_default();
     let computed = set
         .filter(|s| !s.levels.is_empty())
         .map(|s| compute(s, &question));
@@ -181,10 +201,23 @@ pub fn CapacityPanel(props: &CapacityPanelProps) -> Html {
                         <span class="badge typed">{"from typed numbers"}</span>
                     }
                 </h2>
-                if !open {
+                if !open || computed.is_none() {
                     <p class="capacity-summary">{summary}</p>
                 }
+                if computed.is_none() && !left_out.is_empty() {
+                    <ul class="capacity-notes">
+                        for n in &left_out { <li>{n}</li> }
+                    </ul>
+                }
                 <div class="capacity-head-actions">
+                    if show_axis {
+                        <label class="capacity-axis">{"Load axis "}
+                            <select name="load-axis" onchange={on_axis}>
+                                <option value="vus" selected={axis == LoadUnit::Vus}>{"VUs (closed model)"}</option>
+                                <option value="req/s" selected={axis == LoadUnit::RequestsPerSecond}>{"req/s offered (arrival rate)"}</option>
+                            </select>
+                        </label>
+                    }
                     if computed.is_some() && *from == LevelsFrom::Runs {
                         <button type="button" class="link" aria-expanded={open.to_string()} aria-controls="capacity-body" onclick={toggle}>
                             {if open { "Hide" } else { "Show levels and fit" }}
@@ -273,17 +306,33 @@ fn details(
             }
             {answer_view(report)}
             {what_if_view(report)}
-            {usl_view(report)}
             {chart(report, points, crate::components::chart_width(props.width))}
             {levels_table(report)}
-            if !report.notes.is_empty() || report.usl_refusal.is_some() || report.model_refusal.is_some() {
+            if !report.notes.is_empty() || !report.answer.notes.is_empty() {
                 <ul class="capacity-notes">
                     for n in report.notes.iter().chain(&report.answer.notes) { <li>{n}</li> }
-                    if let Some(r) = &report.usl_refusal { <li>{format!("USL fit: {r}")}</li> }
-                    if let Some(r) = &report.model_refusal { <li>{format!("Server model: {r}")}</li> }
                 </ul>
             }
+            {model_details(report)}
         </div>
+    }
+}
+
+/// How the answer was modelled, folded: the fits' parameters (σ, κ, λ) and
+/// why a model was not used are for the curious, not the first read.
+fn model_details(report: &CapacityReport) -> Html {
+    if report.usl.is_none() && report.usl_refusal.is_none() && report.model_refusal.is_none() {
+        return html! {};
+    }
+    html! {
+        <details class="capacity-model">
+            <summary>{"Model details (throughput fit and server model)"}</summary>
+            {usl_view(report)}
+            <ul class="capacity-notes">
+                if let Some(r) = &report.usl_refusal { <li>{format!("Throughput fit (USL): {r}")}</li> }
+                if let Some(r) = &report.model_refusal { <li>{format!("Server model: {r}")}</li> }
+            </ul>
+        </details>
     }
 }
 
