@@ -8,7 +8,7 @@ use verdict_core::sla::Verdict;
 use verdict_core::snapshot::{self, Snapshot, SnapshotError, SnapshotRun};
 use verdict_core::RunSummary;
 
-/// The fragment key of a share link: `…/verdict/#s=vd1.…`.
+/// The fragment key of a share link: `…/verdict/#s=vd2.…`.
 pub const FRAGMENT_KEY: &str = "#s=";
 
 /// One finished run as the page holds it.
@@ -53,8 +53,9 @@ pub struct SlaShown {
     pub rules: String,
 }
 
-/// A share link's snapshot and text: the runs (summaries and histograms, no
-/// time blocks), the comparison and SLA verdicts if any, optionally redacted.
+/// A share link's snapshot and text: the runs' summaries (reduced to fit a
+/// chat message where needed, [`snapshot::link`]), the comparison and SLA
+/// verdicts if any, optionally redacted.
 pub fn share(
     runs: &[HeldRun],
     comparison: Option<&Comparison>,
@@ -98,8 +99,8 @@ pub fn preview(s: &Snapshot, chars: usize) -> Vec<String> {
         .runs
         .iter()
         .map(|r| {
-            let what = if r.overall.is_some() {
-                "summary and latency histograms"
+            let what = if r.summary.reported_by == verdict_core::summary::ReportedBy::Samples {
+                "every count and percentile of its summary"
             } else {
                 "the tool's own summary"
             };
@@ -192,7 +193,7 @@ mod tests {
         let (s, text) = share(&[a.clone(), b], Some(&c), None, true).expect("shares");
         assert!(s.redacted);
         let url = link("https://example.org/verdict/#old", &text);
-        assert!(url.starts_with("https://example.org/verdict/#s=vd1."));
+        assert!(url.starts_with("https://example.org/verdict/#s=vd2."));
         let opened = open(fragment_text("#s=x").map_or("", |_| &text)).expect("opens");
         assert_eq!(opened.runs.len(), 2);
         assert_eq!(comparison_of(&opened).map(|c| c.verdict), Some(c.verdict));

@@ -18,7 +18,7 @@ fn a_link_decodes_to_the_summary_numbers() {
     let made = verdict(&["share", &run]);
     assert_eq!(made.status.code(), Some(0));
     let text = stdout_line(&made);
-    assert!(text.starts_with("vd1.") && !text.contains('\n'));
+    assert!(text.starts_with("vd2.") && !text.contains('\n'));
     assert!(String::from_utf8_lossy(&made.stderr).contains("no raw samples"));
     let decoded = json(&verdict(&["share", "--decode", &text, "--json"]));
     let summary = json(&verdict(&["summary", "--json", &run]));

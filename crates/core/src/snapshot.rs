@@ -4,8 +4,12 @@
 //! sample, in a text that fits a URL fragment, so a static page can reopen
 //! it anywhere with nothing sent to a server.
 //!
-//! Text: `vd1.` + base64url (no padding) of a zlib stream (whose Adler-32
-//! checksum catches damage) of:
+//! Text: `vd` + the format number + `.` + base64url (no padding) of a zlib
+//! stream (whose Adler-32 checksum catches damage) of the layout below.
+//! Format 1 (kept analyses, `.verdict`-like): histograms and time blocks.
+//! Format 2 (share links, [`link`]): the same layout, no histograms, the
+//! timeline merged into wider windows when that is what fits a chat
+//! message, and arrays of like objects as tables. Both are read.
 //!
 //! ```text
 //! "VRDS" version:u8
@@ -30,6 +34,7 @@
 //! Every failure is a [`SnapshotError`], never a panic.
 
 pub mod histogram;
+pub mod link;
 pub mod redact;
 pub mod wire;
 
@@ -50,8 +55,13 @@ use crate::summary::{ReportedBy, RunSummary};
 use redact::Redactor;
 use wire::{Reader, Writer};
 
-/// The version this code writes and the newest it reads.
-pub const VERSION: u8 = 1;
+/// The newest version this code reads, and the one share links are
+/// written in ([`encode`], [`link`]); kept analyses ([`encode_with`]) are
+/// written in [`FULL_VERSION`].
+pub const VERSION: u8 = 2;
+/// The version of full snapshots: histograms and time blocks, no tables.
+pub const FULL_VERSION: u8 = 1;
+pub use link::{Link, LINK_BUDGET};
 /// Start of every snapshot text; the version number follows.
 pub const TEXT_PREFIX: &str = "vd";
 const MAGIC: &[u8; 4] = b"VRDS";
@@ -282,13 +292,63 @@ pub struct EncodeOptions {
     pub time_blocks: bool,
 }
 
-/// Encodes a snapshot as share-link text (without time blocks).
+/// Encodes a snapshot as share-link text: the runs' summaries only, at the
+/// timeline resolution that fits [`LINK_BUDGET`] ([`link`]).
 pub fn encode(s: &Snapshot) -> Result<String, SnapshotError> {
-    encode_with(s, EncodeOptions::default())
+    encode_link(s).map(|l| l.text)
 }
 
-/// Encodes a snapshot as text, with the chosen contents.
+/// Encodes a snapshot as a share link, saying what it kept.
+pub fn encode_link(s: &Snapshot) -> Result<Link, SnapshotError> {
+    let longest = s
+        .runs
+        .iter()
+        .map(|r| r.summary.timeline.points.len())
+        .max()
+        .unwrap_or(0);
+    let mut first = None;
+    for how in link::steps(longest) {
+        let reduced = Snapshot {
+            runs: s.runs.iter().map(|r| link::reduced(r, how)).collect(),
+            ..s.clone()
+        };
+        let text = write_text(&reduced, VERSION, false)?;
+        let kept = reduced
+            .runs
+            .iter()
+            .map(|r| r.summary.timeline.points.len())
+            .max()
+            .unwrap_or(0);
+        let merged = reduced
+            .runs
+            .iter()
+            .zip(&s.runs)
+            .filter(|(a, b)| a.summary.timeline.points.len() < b.summary.timeline.points.len())
+            .count();
+        let within_budget = text.len() <= LINK_BUDGET;
+        let made = Link {
+            text,
+            thinned_distributions: how.thin_distribution,
+            timeline_windows: kept,
+            merged_timelines: merged,
+            within_budget,
+        };
+        if within_budget {
+            return Ok(made);
+        }
+        first.get_or_insert(made);
+    }
+    // Too long at any step: then nothing is worth giving up.
+    first.ok_or_else(|| SnapshotError::Invalid("nothing to encode".into()))
+}
+
+/// Encodes a snapshot in full (format 1): histograms, and time blocks when
+/// asked, for analyses kept and compared again later.
 pub fn encode_with(s: &Snapshot, options: EncodeOptions) -> Result<String, SnapshotError> {
+    write_text(s, FULL_VERSION, options.time_blocks)
+}
+
+fn write_text(s: &Snapshot, version: u8, time_blocks: bool) -> Result<String, SnapshotError> {
     if s.runs.len() > MAX_RUNS {
         return Err(SnapshotError::Invalid(format!(
             "{} runs; a link holds at most {MAX_RUNS}",
@@ -318,9 +378,13 @@ pub fn encode_with(s: &Snapshot, options: EncodeOptions) -> Result<String, Snaps
     // Control characters would be refused on reading: replace them now.
     clean_strings(&mut document);
 
-    let mut w = Writer::default();
+    let mut w = Writer {
+        // Tables came with format 2.
+        tables: version >= 2,
+        ..Writer::default()
+    };
     w.bytes.extend_from_slice(MAGIC);
-    w.byte(VERSION);
+    w.byte(version);
     w.value(&document);
     let walk = histogram::template();
     for r in &s.runs {
@@ -340,7 +404,7 @@ pub fn encode_with(s: &Snapshot, options: EncodeOptions) -> Result<String, Snaps
                 }
             }
         }
-        let blocks: &[TimeBlock] = if options.time_blocks && r.overall.is_some() {
+        let blocks: &[TimeBlock] = if time_blocks && r.overall.is_some() {
             &r.blocks
         } else {
             &[]
@@ -363,7 +427,7 @@ pub fn encode_with(s: &Snapshot, options: EncodeOptions) -> Result<String, Snaps
         .and_then(|_| z.finish())
         .map_err(|e| SnapshotError::Invalid(format!("compression failed: {e}")))
         .and_then(|zipped| {
-            let text = format!("{TEXT_PREFIX}{VERSION}.{}", URL_SAFE_NO_PAD.encode(zipped));
+            let text = format!("{TEXT_PREFIX}{version}.{}", URL_SAFE_NO_PAD.encode(zipped));
             if text.len() > MAX_TEXT_BYTES {
                 Err(SnapshotError::TooLarge {
                     what: "the link text",
@@ -485,6 +549,9 @@ fn read_payload(bytes: &[u8]) -> Result<Snapshot, SnapshotError> {
     for (i, v) in summaries.into_iter().enumerate() {
         let mut summary: RunSummary = serde_json::from_value(v)
             .map_err(|e| SnapshotError::Invalid(format!("run {}: {e}", i + 1)))?;
+        if inner >= 2 {
+            link::restore_rates(&mut summary);
+        }
         let count = r.count(1).map_err(at)?;
         let mut run = if count == 0 {
             SnapshotRun {

@@ -12,7 +12,10 @@ use base64::Engine;
 use hdrhistogram::Histogram;
 use verdict_core::compare::bootstrap::Rng;
 use verdict_core::compare::{compare, CompareOptions, Comparison};
-use verdict_core::snapshot::{decode, describe, encode, Snapshot, SnapshotError};
+use verdict_core::snapshot::{
+    decode, describe, encode, encode_link, encode_with, EncodeOptions, Snapshot, SnapshotError,
+    LINK_BUDGET,
+};
 use verdict_core::{IngestOptions, Run, Session};
 
 fn read(rel: &str) -> Run {
@@ -53,7 +56,7 @@ fn real_runs_round_trip_to_the_same_numbers() -> Result<(), SnapshotError> {
     for rel in FIXTURES {
         let run = read(rel);
         let snapshot = Snapshot::of_runs([&run])?;
-        let text = encode(&snapshot)?;
+        let text = encode_with(&snapshot, EncodeOptions::default())?;
         assert!(text.starts_with("vd1."), "{rel}");
         let back = decode(&text)?;
         let (a, b) = (&snapshot.runs[0], &back.runs[0]);
@@ -71,6 +74,138 @@ fn real_runs_round_trip_to_the_same_numbers() -> Result<(), SnapshotError> {
         }
         eprintln!("{rel}: {} characters", text.len());
     }
+    Ok(())
+}
+
+/// A share link keeps every number the shared page shows: counts and
+/// percentiles of each run and endpoint exactly, the distribution at every
+/// other point, the timeline at its own windows when it fits.
+#[test]
+fn links_keep_every_number_the_shared_page_shows() -> Result<(), SnapshotError> {
+    for rel in FIXTURES {
+        let run = read(rel);
+        let snapshot = Snapshot::of_runs([&run])?;
+        let link = encode_link(&snapshot)?;
+        assert!(link.text.starts_with("vd2."), "{rel}");
+        assert!(link.within_budget, "{rel}: {} characters", link.text.len());
+        let (a, b) = (
+            &snapshot.runs[0].summary,
+            &decode(&link.text)?.runs[0].summary,
+        );
+        let without = |s: &verdict_core::RunSummary| {
+            let mut s = s.clone();
+            s.distribution.clear();
+            s
+        };
+        assert_eq!(without(a), without(b), "{rel}");
+        if !link.thinned_distributions {
+            assert_eq!(a, b, "{rel}: a link that fits keeps every number");
+        }
+        assert!(
+            b.distribution.iter().all(|p| a.distribution.contains(p)),
+            "{rel}: a distribution point that is not the analysis's"
+        );
+        assert_eq!(b.distribution.last(), a.distribution.last(), "{rel}");
+        assert!(b.distribution.len() * 2 >= a.distribution.len(), "{rel}");
+        eprintln!("{rel}: link {} characters", link.text.len());
+    }
+    Ok(())
+}
+
+/// Five runs of ten endpoints each (real k6 runs at five VU levels), with
+/// the capacity answer: one link under the budget a chat message takes.
+#[test]
+fn five_runs_of_ten_endpoints_share_in_one_short_link() -> Result<(), SnapshotError> {
+    use verdict_core::capacity::{
+        analyse, levels_from_runs, parse_target, CapacityOptions, PlateauOptions, Scenario,
+    };
+    let runs: Vec<Run> = ["vus_005", "vus_010", "vus_020", "vus_040", "vus_080"]
+        .iter()
+        .map(|d| read(&format!("k6/ten_endpoints/{d}/run.json.gz")))
+        .collect();
+    assert!(runs.iter().all(|r| r.summary().endpoints.len() == 10));
+    let levels = levels_from_runs(&runs, &PlateauOptions::default(), &[]).expect("levels");
+    let report = analyse(
+        levels,
+        &CapacityOptions {
+            target: parse_target("p95<100ms").expect("target"),
+            scenario: Scenario::default(),
+        },
+    );
+    let mut snapshot = Snapshot::of_runs(&runs)?;
+    for (i, r) in snapshot.runs.iter_mut().enumerate() {
+        r.summary.source = format!(
+            "run.json.gz · {} VUs · 15:2{i}",
+            r.summary.peak_concurrency.unwrap_or(0.0)
+        );
+    }
+    snapshot.capacity = Some(serde_json::json!({
+        "target": report.target.to_string(),
+        "load": report.load.label(),
+        "answer": report.answer,
+    }));
+    let link = encode_link(&snapshot)?;
+    assert!(
+        link.text.len() <= LINK_BUDGET,
+        "{} characters (budget {LINK_BUDGET})",
+        link.text.len()
+    );
+    let back = decode(&link.text)?;
+    assert_eq!(back.capacity, snapshot.capacity);
+    for (a, b) in snapshot.runs.iter().zip(&back.runs) {
+        assert_eq!(a.summary.source, b.summary.source);
+        assert_eq!(a.summary.endpoints, b.summary.endpoints);
+        assert_eq!(a.summary.latency_ms, b.summary.latency_ms);
+    }
+    eprintln!(
+        "5 runs x 10 endpoints: {} characters, timeline in at most {} windows",
+        link.text.len(),
+        link.timeline_windows
+    );
+    Ok(())
+}
+
+/// Runs too many for the budget at their own resolution get their timelines
+/// merged into wider windows, exactly: counts add up, and each window's
+/// percentiles lie within the run's range.
+#[test]
+fn a_timeline_merged_for_a_link_adds_up() -> Result<(), SnapshotError> {
+    let runs: Vec<Run> = [
+        "jmeter/public/BatchTestLocal.jtl",
+        "k6/ramping/run.csv.gz",
+        "k6/constant_vus/vus_200/run.json.gz",
+    ]
+    .iter()
+    .map(|rel| read(rel))
+    .collect();
+    let full = Snapshot::of_runs(&runs)?;
+    let link = encode_link(&full)?;
+    assert!(link.merged_timelines > 0, "{} characters", link.text.len());
+    let back = decode(&link.text)?;
+    for (a, b) in full.runs.iter().zip(&back.runs) {
+        let (ta, tb) = (&a.summary.timeline, &b.summary.timeline);
+        assert!(tb.points.len() <= ta.points.len().max(link.timeline_windows));
+        let sum = |t: &verdict_core::summary::TimelineSummary| -> (u64, u64) {
+            t.points
+                .iter()
+                .fold((0, 0), |(n, e), p| (n + p.requests, e + p.errors))
+        };
+        assert_eq!(sum(ta), sum(tb), "{}", a.summary.source);
+        let (min, max) = (
+            a.summary.latency_ms.min.unwrap_or(0.0),
+            a.summary.latency_ms.max.unwrap_or(f64::INFINITY),
+        );
+        for p in &tb.points {
+            for v in [p.p50_ms, p.p95_ms, p.p99_ms].into_iter().flatten() {
+                assert!(v >= min && v <= max, "{}: {v}", a.summary.source);
+            }
+        }
+    }
+    eprintln!(
+        "merged into at most {} windows: {} characters",
+        link.timeline_windows,
+        link.text.len()
+    );
     Ok(())
 }
 
@@ -223,7 +358,7 @@ fn wrong_or_newer_versions_are_named() {
     let text = small_text();
     let body = &text[4..];
     for (t, code) in [
-        (format!("vd2.{body}"), "too-new"),
+        (format!("vd3.{body}"), "too-new"),
         (format!("vd999999.{body}"), "too-new"),
         (format!("vd0.{body}"), "not-a-snapshot"),
         (format!("vdx.{body}"), "not-a-snapshot"),

@@ -8,13 +8,11 @@ use std::process::ExitCode;
 
 use verdict_core::compare::{compare, CompareOptions, Comparison};
 use verdict_core::snapshot::{self, Snapshot};
+use verdict_core::summary::ReportedBy;
 use verdict_core::Run;
 
 use crate::exit;
 use crate::inputs::{self, ReadFlags};
-
-/// Links longer than this may be cut by chat tools and mail clients.
-const COMFORTABLE_LINK: usize = 32 * 1024;
 
 /// `verdict share`.
 #[derive(Debug, PartialEq, Default)]
@@ -108,10 +106,10 @@ fn make(a: &ShareArgs) -> ExitCode {
         if a.redact {
             s = s.redacted()?;
         }
-        let text = snapshot::encode(&s)?;
-        Ok((s, text))
+        let link = snapshot::encode_link(&s)?;
+        Ok((s, link))
     });
-    let (s, text) = match built {
+    let (s, link) = match built {
         Ok(x) => x,
         Err(e) => {
             eprintln!("verdict: {e}");
@@ -119,18 +117,19 @@ fn make(a: &ShareArgs) -> ExitCode {
         }
     };
     // What the link holds goes to stderr, so stdout stays the bare text.
-    eprintln!("{}", preview(&s, text.len()));
-    if text.len() > COMFORTABLE_LINK {
+    eprintln!("{}", preview(&s, link.text.len(), Some(&link)));
+    if !link.within_budget {
         eprintln!(
-            "note: links over {} KB may be cut by chat tools or mail clients",
-            COMFORTABLE_LINK / 1024
+            "note: links over {} characters may be cut by chat tools or mail clients",
+            snapshot::LINK_BUDGET
         );
     }
-    write_out(&(text + "\n"))
+    write_out(&(link.text + "\n"))
 }
 
 /// One paragraph saying what a link holds.
-fn preview(s: &Snapshot, chars: usize) -> String {
+/// `made`: what making the link reduced, when it was just made.
+fn preview(s: &Snapshot, chars: usize, made: Option<&snapshot::Link>) -> String {
     let mut parts: Vec<String> = s
         .runs
         .iter()
@@ -142,14 +141,25 @@ fn preview(s: &Snapshot, chars: usize) -> String {
                 r.summary
                     .requests
                     .map_or("unknown".into(), |n| n.to_string()),
-                if r.overall.is_some() {
-                    ", latency histograms"
+                if r.summary.reported_by == ReportedBy::Samples {
+                    ", percentiles from every request"
                 } else {
                     ", the tool's own numbers"
                 }
             )
         })
         .collect();
+    if let Some(link) = made {
+        if link.thinned_distributions {
+            parts.push("percentile distributions at every other point".into());
+        }
+        if link.merged_timelines > 0 {
+            parts.push(format!(
+                "timelines of {} run(s) in at most {} wider windows",
+                link.merged_timelines, link.timeline_windows
+            ));
+        }
+    }
     for (name, slot) in [
         ("a comparison", &s.comparison),
         ("SLA verdicts", &s.verdicts),
@@ -202,7 +212,7 @@ fn decode(text: &str, json: bool) -> ExitCode {
             }
         };
     }
-    let mut out = preview(&s, text.trim().len()) + "\n\n";
+    let mut out = preview(&s, text.trim().len(), None) + "\n\n";
     for r in &s.runs {
         out.push_str(&crate::render::summary::run_table(&r.summary));
         out.push('\n');

@@ -7,7 +7,11 @@
 //! integer (−1 − varint), 5 f64 (8 bytes little-endian), 6 f64 that is an
 //! integer count of units (scale byte 0 = 1, 1 = 1e-3, 2 = 1e-6, then a
 //! zigzag varint: latencies in µs-exact milliseconds take 2–4 bytes
-//! instead of 9), 7 string, 8 array, 9 object.
+//! instead of 9), 7 string, 8 array, 9 object, 10 table: an array of two
+//! or more objects with the same keys in the same order, written column by
+//! column (a row count, the keys, then each key's values in row order), so
+//! that like numbers sit together and compress (written only when
+//! [`Writer::tables`] is set; share links of format 2 and later).
 //!
 //! The reader trusts nothing: every length is checked against the bytes
 //! left before anything is allocated, depth and node counts are bounded,
@@ -33,6 +37,25 @@ pub struct WireError {
 #[derive(Debug, Default)]
 pub struct Writer {
     pub bytes: Vec<u8>,
+    /// Write arrays of like objects as tables (tag 10), which readers of
+    /// share-link format 1 do not know.
+    pub tables: bool,
+}
+
+/// The keys shared by every row, when `items` is a table worth writing as one.
+fn table_keys(items: &[Value]) -> Option<Vec<&String>> {
+    let first = items.first()?.as_object()?;
+    if items.len() < 2 || first.is_empty() {
+        return None;
+    }
+    let keys: Vec<&String> = first.keys().collect();
+    items
+        .iter()
+        .all(|row| {
+            row.as_object()
+                .is_some_and(|m| m.keys().eq(keys.iter().copied()))
+        })
+        .then_some(keys)
 }
 
 impl Writer {
@@ -89,13 +112,28 @@ impl Writer {
                 self.byte(7);
                 self.string(s);
             }
-            Value::Array(items) => {
-                self.byte(8);
-                self.varint(items.len() as u64);
-                for item in items {
-                    self.value(item);
+            Value::Array(items) => match table_keys(items).filter(|_| self.tables) {
+                Some(keys) => {
+                    self.byte(10);
+                    self.varint(items.len() as u64);
+                    self.varint(keys.len() as u64);
+                    for k in &keys {
+                        self.string(k);
+                    }
+                    for k in keys {
+                        for row in items {
+                            self.value(&row[k.as_str()]);
+                        }
+                    }
                 }
-            }
+                None => {
+                    self.byte(8);
+                    self.varint(items.len() as u64);
+                    for item in items {
+                        self.value(item);
+                    }
+                }
+            },
             Value::Object(map) => {
                 self.byte(9);
                 self.varint(map.len() as u64);
@@ -270,8 +308,37 @@ impl<'a> Reader<'a> {
                 }
                 Value::Object(map)
             }
+            10 => self.table(depth)?,
             other => return Err(self.error(format!("unknown value tag {other}"))),
         })
+    }
+
+    /// A table (tag 10) back as the array of objects it was written from.
+    fn table(&mut self, depth: usize) -> Result<Value, WireError> {
+        let rows = self.count(1)?;
+        let columns = self.count(1)?;
+        if rows < 2 || columns == 0 {
+            return Err(self.error("a table needs two rows and a column"));
+        }
+        // Every cell takes at least a byte: the bytes left bound the cells.
+        if rows.saturating_mul(columns) > self.remaining() {
+            return Err(self.error("a table larger than the bytes left can hold"));
+        }
+        let mut keys = Vec::with_capacity(columns);
+        for _ in 0..columns {
+            let k = self.string()?;
+            if keys.contains(&k) {
+                return Err(self.error("a key appears twice"));
+            }
+            keys.push(k);
+        }
+        let mut out: Vec<Map<String, Value>> = vec![Map::new(); rows];
+        for k in &keys {
+            for row in &mut out {
+                row.insert(k.clone(), self.value_at(depth + 2)?);
+            }
+        }
+        Ok(Value::Array(out.into_iter().map(Value::Object).collect()))
     }
 }
 
@@ -321,6 +388,35 @@ mod tests {
                 assert_eq!(a.to_bits(), b.to_bits(), "{a}");
             }
         }
+        Ok(())
+    }
+
+    #[test]
+    fn tables_round_trip_to_the_same_values() -> Result<(), WireError> {
+        let v = json!({
+            "points": [
+                {"t_s": 0.5, "requests": 10, "p95_ms": 81.727, "c": null},
+                {"t_s": 1.5, "requests": 12, "p95_ms": 90.1, "c": 10.0},
+                {"t_s": 2.5, "requests": 0, "p95_ms": null, "c": 10.0},
+            ],
+            "mixed": [{"a": 1}, {"b": 2}],
+            "one": [{"a": 1}],
+        });
+        let mut w = Writer {
+            tables: true,
+            ..Writer::default()
+        };
+        w.value(&v);
+        let mut plain = Writer::default();
+        plain.value(&v);
+        assert!(w.bytes.contains(&10) && w.bytes.len() < plain.bytes.len());
+        let mut r = Reader::new(&w.bytes);
+        assert_eq!(r.value()?, v);
+        assert!(r.at_end());
+        // A table claiming more cells than bytes is refused before allocating.
+        assert!(Reader::new(&[10, 0xff, 0xff, 0x03, 0xff, 0xff, 0x03])
+            .value()
+            .is_err());
         Ok(())
     }
 
