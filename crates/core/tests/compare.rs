@@ -466,9 +466,7 @@ fn run_at(path: &str) -> Run {
 fn endpoint_requests(path: &str, endpoint: &str) -> f64 {
     let t: Value =
         serde_json::from_slice(&fixture(&format!("k6/{path}/truth.json"))).expect("truth.json");
-    t["endpoints"][endpoint]["count"]
-        .as_f64()
-        .expect("count")
+    t["endpoints"][endpoint]["count"].as_f64().expect("count")
 }
 
 /// A large change of an endpoint's p95 decides with fewer than a hundred
