@@ -516,7 +516,7 @@ const LEVELS = [
 await test("6 two files dropped on Compare: the real difference between two levels is flagged, and their loads differ", async () => {
   const [base, cand] = copies(LEVELS);
   const cli = cliJson(["compare", "--json", base.path, cand.path]);
-  assert(cli.verdict === "regression" && cli.load.same_load === false, "the CLI itself should see a regression at a different load");
+  assert(cli.verdict === "not-comparable" && cli.rows_verdict === "regression" && cli.load.same_load === false, "the CLI itself should see a regression in its rows at a different load, and no verdict of its own");
   const { context, page, problems } = await openPage();
   await waitState(page, "run.csv.gz", ["done"]);
   // One file on "Compare" is refused with a reason; two are read and compared, the first as baseline.

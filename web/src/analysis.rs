@@ -189,14 +189,19 @@ mod tests {
             held("k6/constant_vus/vus_200/run.json.gz"),
         );
         let c = compare(&a, &b).expect("compares");
-        assert_eq!(c.verdict, verdict_core::compare::Verdict::Regression);
+        // 100 against 200 VUs: the loads differ, the rows keep their verdicts.
+        assert_eq!(c.verdict, verdict_core::compare::Conclusion::NotComparable);
+        assert_eq!(c.rows_verdict, verdict_core::compare::Verdict::Regression);
         let (s, text) = share(&[a.clone(), b], Some(&c), None, true).expect("shares");
         assert!(s.redacted);
         let url = link("https://example.org/verdict/#old", &text);
         assert!(url.starts_with("https://example.org/verdict/#s=vd2."));
         let opened = open(fragment_text("#s=x").map_or("", |_| &text)).expect("opens");
         assert_eq!(opened.runs.len(), 2);
-        assert_eq!(comparison_of(&opened).map(|c| c.verdict), Some(c.verdict));
+        assert_eq!(
+            comparison_of(&opened).map(|c| (c.verdict, c.rows_verdict)),
+            Some((c.verdict, c.rows_verdict))
+        );
         assert!(preview(&opened, text.len())
             .iter()
             .any(|l| l.contains("nothing is uploaded")));

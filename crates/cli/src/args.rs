@@ -68,7 +68,8 @@ CHECK AND REPORT OPTIONS:
 
 COMPARE OPTIONS:
     --markdown             print a Markdown report (e.g. for a pull request)
-    --fail-on-regression   exit 1 when a statistic significantly regressed
+    --fail-on-regression   exit 1 when a statistic significantly regressed at the same load,
+                           3 when the loads differ (verdict not-comparable in --json)
     --tolerance PCT        latency changes within ±PCT are practically equal (default 10)
     --error-tolerance PCT  error-rate differences within ±PCT points are equal (default 0.5)
     --load-tolerance PCT   concurrency (or req/s) difference that makes loads differ (default 10)
@@ -105,6 +106,7 @@ CAPACITY OPTIONS:
 
 EXIT CODES:
     0 ok · 1 a regression (compare or trend --fail-on-regression) · 64 usage error
+    3 not comparable: the loads differ (compare --fail-on-regression)
     65 nothing usable in an input (or a damaged link) · 66 a file not found or unreadable
     capacity: 2 = the analysis ran but there is not enough evidence for an answer
     check/report: 0 all PASS · 1 some FAIL · 2 no FAIL but some INCONCLUSIVE

@@ -25,10 +25,10 @@
 //!     size, its spread around the estimate widened by √D; the p-value is
 //!     the share of ratio replicates beyond ×1, the interval their
 //!     percentiles. A large change decides with few requests, a small one
-//!     needs many; "insufficient data" only when a run has fewer than
-//!     [`MIN_EXPECTED_ABOVE`] requests above the percentile (for an
-//!     endpoint's p99, effective requests: see [`EXTREME_QUANTILE`]), with
-//!     the count that would do.
+//!     needs many; "insufficient data" only when a run has too few requests
+//!     for the percentile to lie below its maximum ([`defined_from`]), or
+//!     for an endpoint's p99 too few effective requests above it
+//!     ([`EXTREME_QUANTILE`]), with the count that would do.
 //!   - Error rates: the difference of proportions with each run's counts
 //!     shrunk by its design effect, Agresti–Caffo variances, a t reference
 //!     on the blocks' degrees of freedom; interval d ± t·se.
@@ -86,9 +86,9 @@ use crate::snapshot::SnapshotRun;
 use crate::summary::RunSummary;
 
 pub use model::{
-    BlockPermutationTest, Change, CompareOptions, Comparison, ErrorRateComparison, IntervalMethod,
-    LoadCheck, QuantileComparison, RowComparison, RunInfo, SignificanceTest, TestCounts,
-    TestMethod, Verdict, NOT_COMPARABLE,
+    BlockPermutationTest, Change, CompareOptions, Comparison, Conclusion, ErrorRateComparison,
+    IntervalMethod, LoadCheck, QuantileComparison, RowComparison, RunInfo, SignificanceTest,
+    TestCounts, TestMethod, Verdict, NOT_COMPARABLE,
 };
 pub use stats::{Adjustment, Interval};
 
@@ -99,14 +99,21 @@ use sparse::Sparse;
 
 /// The percentiles compared.
 pub const QUANTILES: [(f64, &str); 3] = [(0.50, "p50"), (0.95, "p95"), (0.99, "p99")];
-/// A percentile resampled request by request is tested only if each run
-/// has at least this many requests above it: with fewer it is (nearly) the
-/// run's maximum, whose bootstrap distribution is degenerate and calls two
-/// halves of one run different far more often than its level.
-pub const MIN_EXPECTED_ABOVE: f64 = 5.0;
-/// From this percentile on, an endpoint's resampled percentile also needs
-/// [`MIN_EXPECTED_ABOVE`] effective requests above it.
+/// The fewest requests for which the nearest-rank percentile `q` exists
+/// below a run's maximum: 1/(1 − q) (2 for p50, 20 for p95, 100 for p99).
+/// With fewer it is the maximum itself, and resampling cannot say how far
+/// it would move; past it, whether the data decides is up to the interval.
+pub fn defined_from(q: f64) -> f64 {
+    (1.0 / (1.0 - q)).round()
+}
+/// From this percentile on, an endpoint's resampled percentile (spread
+/// widened by √D) needs [`MIN_EFFECTIVE_ABOVE`] effective requests above
+/// it: with fewer, random halves of one run were called different far more
+/// often than the level.
 pub const EXTREME_QUANTILE: f64 = 0.99;
+/// Effective requests (requests ÷ design effect) above an endpoint's
+/// extreme percentile before the √D-widened bootstrap is calibrated.
+pub const MIN_EFFECTIVE_ABOVE: f64 = 5.0;
 /// Runs with fewer time blocks get the independent bootstrap.
 pub const MIN_BLOCKS_FOR_BOOTSTRAP: usize = 10;
 /// Name of the whole-run row.
@@ -335,11 +342,12 @@ pub fn compare_snapshots(
         } else {
             NOT_COMPARABLE.into()
         },
+        verdict: Conclusion::of(verdict, load.same_load),
+        rows_verdict: verdict,
         baseline_started_later,
         load,
         regressions: count(Verdict::Regression),
         improvements: count(Verdict::Improvement),
-        verdict,
         overall,
         endpoints: rows,
         only_in_baseline,
@@ -559,7 +567,7 @@ struct Estimated {
 /// The note of a percentile a run holds too few requests to estimate, and
 /// what would let the data decide.
 fn too_few_note(label: &str, q: f64, n: [u64; 2]) -> String {
-    let needed = (MIN_EXPECTED_ABOVE / (1.0 - q)).round();
+    let needed = defined_from(q);
     let short: Vec<String> = [(0, "baseline"), (1, "candidate")]
         .into_iter()
         .filter(|(k, _)| (n[*k] as f64) < needed)
@@ -571,7 +579,7 @@ fn too_few_note(label: &str, q: f64, n: [u64; 2]) -> String {
         })
         .collect();
     format!(
-        "{label} is an estimate only with at least {MIN_EXPECTED_ABOVE} requests above it in each run, i.e. {needed} requests ({} and {} here); {} would let the data decide",
+        "{label} of fewer than {needed} requests is the run's maximum, which no resampling can place ({} and {} requests here); {} would let the data decide",
         n[0],
         n[1],
         short.join(" and ")
@@ -635,33 +643,35 @@ fn estimate(p: &Population<'_>, cx: &Context<'_>, seed: u64) -> Estimated {
         } else {
             [1.0, 1.0]
         };
-        // The permutation test is exact with any number of requests; a
-        // resampled percentile needs a few requests above it, or it is the
-        // run's maximum and its bootstrap says nothing.
-        let needed = (MIN_EXPECTED_ABOVE / (1.0 - q)).round();
+        // The permutation test is exact with any number of requests. A
+        // resampled percentile needs only to exist below the maximum: with
+        // fewer than 1/(1 − q) requests a run's nearest-rank percentile is
+        // its maximum, whose resampling says nothing. Past that, the
+        // interval decides, however few the requests.
+        let extreme_needed = (MIN_EFFECTIVE_ABOVE / (1.0 - q)).round();
         if hists.iter().any(|h| h.total == 0) {
             row.note = Some(format!("{label}: a run has no latencies here"));
-        } else if !by_blocks && hists.iter().any(|h| (h.total as f64) < needed) {
+        } else if !by_blocks && hists.iter().any(|h| (h.total as f64) < defined_from(q)) {
             row.note = Some(too_few_note(label, q, [hists[0].total, hists[1].total]));
         } else if !p.whole_run
             && q >= EXTREME_QUANTILE
-            && (0..2).any(|k| hists[k].total as f64 / effects[k].max(1.0) < needed)
+            && (0..2).any(|k| hists[k].total as f64 / effects[k].max(1.0) < extreme_needed)
         {
             // An endpoint's extreme tail can come from one slow second:
             // resampled with fewer effective requests above it, it called
-            // halves of one run different in a third of random splits.
+            // halves of one 100-VU run different in 29% of random splits.
             row.note = Some(format!(
-                "{label} of an endpoint is tested only with at least {MIN_EXPECTED_ABOVE} requests above it once dependence is allowed for, i.e. {needed} effective requests (requests ÷ design effect: {:.0} and {:.0} here); about {:.0} requests in each run would let the data decide",
+                "{label} of an endpoint is tested only with at least {MIN_EFFECTIVE_ABOVE} requests above it once dependence is allowed for, i.e. {extreme_needed} effective requests (requests ÷ design effect: {:.0} and {:.0} here); about {:.0} requests in each run would let the data decide",
                 (hists[0].total as f64 / effects[0].max(1.0)).floor(),
                 (hists[1].total as f64 / effects[1].max(1.0)).floor(),
-                (needed * effects[0].max(effects[1]).max(1.0)).ceil()
+                (extreme_needed * effects[0].max(effects[1]).max(1.0)).ceil()
             ));
         } else if p.whole_run
             && !by_blocks
-            && (0..2).any(|k| hists[k].total as f64 / effects[k].max(1.0) < needed)
+            && (0..2).any(|k| hists[k].total as f64 / effects[k].max(1.0) < defined_from(q))
         {
             // Too few blocks to permute, each counted as one observation:
-            // that few cannot place a tail percentile.
+            // that few cannot place the percentile below their maximum.
             row.note = Some(format!(
                 "{label}: a run has fewer than {MIN_BLOCKS_FOR_BOOTSTRAP} time blocks, each counted as one observation, and that few cannot place {label}; a run of at least {MIN_BLOCKS_FOR_BOOTSTRAP} s would let the data decide"
             ));

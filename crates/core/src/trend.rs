@@ -192,7 +192,7 @@ pub fn trend(
         steps.push(TrendStep {
             from,
             to,
-            verdict: c.verdict,
+            verdict: c.rows_verdict,
             regressions: c.regressions,
             improvements: c.improvements,
             same_load: c.load.same_load,

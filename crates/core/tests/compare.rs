@@ -11,7 +11,7 @@ use std::io::Read;
 use serde_json::Value;
 use verdict_core::compare::bootstrap::Rng;
 use verdict_core::compare::stats::binomial_at_least;
-use verdict_core::compare::{compare, CompareOptions, Comparison, Verdict};
+use verdict_core::compare::{compare, CompareOptions, Comparison, Conclusion, Verdict};
 use verdict_core::time::parse_rfc3339;
 use verdict_core::{IngestOptions, Run, Session};
 
@@ -55,7 +55,10 @@ fn p95(c: &Comparison) -> &verdict_core::compare::QuantileComparison {
 fn saturated_level_is_a_regression_at_a_different_load() {
     let (base, cand) = (level("100"), level("200"));
     let c = compare(&base, &cand, &CompareOptions::default()).expect("compares");
-    assert_eq!(c.verdict, Verdict::Regression);
+    // At a different load the comparison gives no verdict of its own; its
+    // rows keep theirs.
+    assert_eq!(c.verdict, Conclusion::NotComparable);
+    assert_eq!(c.rows_verdict, Verdict::Regression);
     assert_eq!(c.overall.verdict, Verdict::Regression);
     let q = p95(&c);
     assert_eq!(q.verdict, Verdict::Regression);
@@ -101,6 +104,12 @@ fn an_older_comparison_without_a_headline_takes_it_from_its_load() {
         let doc = v.as_object_mut().expect("an object");
         doc.remove("comparable");
         doc.remove("headline");
+        // Before `rows_verdict`, `verdict` was the rows' worst whatever the load.
+        doc.remove("rows_verdict");
+        doc.insert(
+            "verdict".into(),
+            serde_json::to_value(c.rows_verdict).expect("a verdict"),
+        );
         let old = Comparison::from_json(v).expect("reads");
         assert_eq!(old.comparable, comparable, "{base} vs {cand}");
         assert_eq!(old.headline, c.headline, "{base} vs {cand}");
@@ -393,8 +402,10 @@ fn no_verdict_contradicts_its_interval_over_every_pair_of_fixtures() {
             assert_eq!(c.comparable, c.load.same_load, "{pair}");
             if c.comparable {
                 assert_eq!(c.headline, c.verdict.as_str(), "{pair}");
+                assert_eq!(c.verdict, Conclusion::of(c.rows_verdict, true), "{pair}");
             } else {
                 assert_eq!(c.headline, "not comparable: the load differs", "{pair}");
+                assert_eq!(c.verdict, Conclusion::NotComparable, "{pair}");
             }
             for row in c.rows() {
                 for q in &row.latency {
@@ -446,4 +457,67 @@ fn no_verdict_contradicts_its_interval_over_every_pair_of_fixtures() {
     }
     // Runs from 10 to 200 VUs differ: the check must have met decisions.
     assert!(decided > 0);
+}
+
+fn run_at(path: &str) -> Run {
+    read("input", &fixture(&format!("k6/{path}/run.json.gz")))
+}
+
+fn endpoint_requests(path: &str, endpoint: &str) -> f64 {
+    let t: Value =
+        serde_json::from_slice(&fixture(&format!("k6/{path}/truth.json"))).expect("truth.json");
+    t["endpoints"][endpoint]["count"].as_f64().expect("count")
+}
+
+/// A large change of an endpoint's p95 decides with fewer than a hundred
+/// requests in the baseline: no fixed minimum holds it back, only the
+/// interval, which lies wholly above ×1.
+#[test]
+fn a_large_endpoint_change_decides_with_few_requests() {
+    let (a, b) = ("arrival_rate/rate_150", "arrival_rate/rate_350");
+    let endpoint = "GET /api/analytics";
+    let c = compare(&run_at(a), &run_at(b), &CompareOptions::default()).expect("compares");
+    let row = c
+        .endpoints
+        .iter()
+        .find(|r| r.name == endpoint)
+        .expect("row");
+    let q = row
+        .latency
+        .iter()
+        .find(|q| q.statistic == "p95")
+        .expect("p95");
+    // Fewer than 100 requests: five above p95 would not have been there.
+    assert!(endpoint_requests(a, endpoint) < 100.0);
+    assert_eq!(row.requests.baseline, endpoint_requests(a, endpoint));
+    assert_eq!(q.verdict, Verdict::Regression, "{q:?}");
+    let iv = q.ratio_interval.expect("an interval");
+    assert!(iv.low > 1.0, "{iv:?}");
+}
+
+/// Truly little data stays undecided, and says what would decide: thirteen
+/// requests cannot place a p95 below their maximum.
+#[test]
+fn too_few_requests_stay_insufficient_and_say_what_would_decide() {
+    let (a, b) = ("constant_vus/vus_010", "constant_vus/vus_025");
+    let endpoint = "GET /api/analytics";
+    let c = compare(&run_at(a), &run_at(b), &CompareOptions::default()).expect("compares");
+    let row = c
+        .endpoints
+        .iter()
+        .find(|r| r.name == endpoint)
+        .expect("row");
+    let q = row
+        .latency
+        .iter()
+        .find(|q| q.statistic == "p95")
+        .expect("p95");
+    let n = endpoint_requests(a, endpoint);
+    assert!(n < 20.0, "{n}");
+    assert_eq!(q.verdict, Verdict::InsufficientData);
+    assert!(q.ratio_interval.is_none());
+    let note = q.note.as_deref().expect("a reason");
+    let more = format!("about {} more requests in the baseline", 20.0 - n);
+    assert!(note.contains(&more), "{note}");
+    assert!(note.contains("would let the data decide"), "{note}");
 }

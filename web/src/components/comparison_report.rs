@@ -155,9 +155,12 @@ pub fn ComparisonReport(props: &ComparisonReportProps) -> Html {
         html! { <li><strong>{label}</strong>{format!(" {} — {}", r.source, parts.join(", "))}</li> }
     };
     html! {
-        <div class="comparison-report" data-verdict={verdict_key(c.verdict)} data-comparable={c.comparable.to_string()}>
+        // `data-verdict` is the rows' worst verdict (as `rows_verdict` in
+        // `verdict compare --json`); `data-comparable` says whether it is the
+        // comparison's own.
+        <div class="comparison-report" data-verdict={verdict_key(c.rows_verdict)} data-comparable={c.comparable.to_string()}>
             if c.comparable {
-                <p class="verdict-line">{verdict_badge(c.verdict)}
+                <p class="verdict-line">{verdict_badge(c.rows_verdict)}
                     // A run read from a cut file is said on the verdict itself.
                     if let Some(line) = c.partial_line() {
                         {" "}<span class="partial" data-partial="true">{line}</span>

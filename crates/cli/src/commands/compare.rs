@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use verdict_core::compare::{compare, Adjustment, CompareOptions, Verdict};
+use verdict_core::compare::{compare, Adjustment, CompareOptions, Conclusion};
 use verdict_core::Run;
 
 use crate::exit;
@@ -159,7 +159,7 @@ pub fn run(a: &CompareArgs) -> ExitCode {
         if !c.comparable {
             return ExitCode::from(exit::NOT_COMPARABLE);
         }
-        if c.verdict == Verdict::Regression {
+        if c.verdict == Conclusion::Regression {
             return ExitCode::from(exit::REGRESSION);
         }
     }

@@ -72,6 +72,50 @@ impl Verdict {
     }
 }
 
+/// What a whole comparison concludes: the worst verdict of its rows when
+/// the runs were driven at the same load, otherwise "not comparable" (a
+/// server is slower at 200 VUs than at 100 without anything having
+/// regressed). Same names as [`Verdict`] in JSON, plus `not-comparable`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Conclusion {
+    InsufficientData,
+    NoSignificantChange,
+    Equivalent,
+    Improvement,
+    Regression,
+    /// The loads differ beyond the tolerance: the rows keep their verdicts,
+    /// the comparison as a whole gives none.
+    NotComparable,
+}
+
+impl Conclusion {
+    /// The rows' worst verdict, or "not comparable" when the loads differ.
+    pub fn of(rows: Verdict, comparable: bool) -> Conclusion {
+        if !comparable {
+            return Conclusion::NotComparable;
+        }
+        match rows {
+            Verdict::InsufficientData => Conclusion::InsufficientData,
+            Verdict::NoSignificantChange => Conclusion::NoSignificantChange,
+            Verdict::Equivalent => Conclusion::Equivalent,
+            Verdict::Improvement => Conclusion::Improvement,
+            Verdict::Regression => Conclusion::Regression,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Conclusion::InsufficientData => Verdict::InsufficientData.as_str(),
+            Conclusion::NoSignificantChange => Verdict::NoSignificantChange.as_str(),
+            Conclusion::Equivalent => Verdict::Equivalent.as_str(),
+            Conclusion::Improvement => Verdict::Improvement.as_str(),
+            Conclusion::Regression => Verdict::Regression.as_str(),
+            Conclusion::NotComparable => "not comparable",
+        }
+    }
+}
+
 /// A number in both runs and how it changed.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Change {
@@ -310,10 +354,15 @@ pub struct Comparison {
     pub endpoints: Vec<RowComparison>,
     pub only_in_baseline: Vec<String>,
     pub only_in_candidate: Vec<String>,
-    /// The worst verdict anywhere (the rows' own verdicts, whatever the load).
-    pub verdict: Verdict,
-    /// False when the loads differ beyond the tolerance: the headline is
-    /// then "not comparable", not the rows' verdict.
+    /// The comparison's conclusion: [`Conclusion::NotComparable`] when the
+    /// loads differ beyond the tolerance, otherwise `rows_verdict`.
+    pub verdict: Conclusion,
+    /// The worst verdict of any row, whatever the load (the rows keep their
+    /// own verdicts when the comparison as a whole is not comparable).
+    #[serde(default = "no_rows_verdict")]
+    pub rows_verdict: Verdict,
+    /// False when the loads differ beyond the tolerance: the headline and
+    /// `verdict` are then "not comparable", not the rows' verdict.
     #[serde(default = "yes")]
     pub comparable: bool,
     /// The one-line conclusion: "not comparable: the load differs", or the
@@ -334,17 +383,36 @@ fn yes() -> bool {
     true
 }
 
+fn no_rows_verdict() -> Verdict {
+    Verdict::InsufficientData
+}
+
 /// The headline when the loads differ beyond the tolerance.
 pub const NOT_COMPARABLE: &str = "not comparable: the load differs";
 
 impl Comparison {
     /// Reads a comparison from its JSON (a share link's). One written before
     /// `comparable` and `headline` existed takes them from its load check,
-    /// so a link of runs at different loads still reads "not comparable".
+    /// so a link of runs at different loads still reads "not comparable";
+    /// one written before `rows_verdict` existed (its `verdict` was the
+    /// rows' worst, whatever the load) takes both from its rows.
     pub fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Error> {
         let mut c: Self = serde_json::from_value(v)?;
         if c.headline.is_empty() {
             c.comparable = c.load.same_load;
+        }
+        let statistics: Vec<Verdict> = c
+            .rows()
+            .flat_map(|r| {
+                r.latency
+                    .iter()
+                    .map(|q| q.verdict)
+                    .chain(r.error_rate.as_ref().map(|e| e.verdict))
+            })
+            .collect();
+        c.rows_verdict = super::combine(&statistics);
+        c.verdict = Conclusion::of(c.rows_verdict, c.comparable);
+        if c.headline.is_empty() {
             c.headline = if c.comparable {
                 c.verdict.as_str().into()
             } else {
