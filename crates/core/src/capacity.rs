@@ -57,6 +57,7 @@ pub mod pchip;
 pub mod periods;
 pub mod plateau;
 pub mod quantile_interval;
+pub mod repeats;
 pub mod report;
 pub mod scalability;
 pub mod table;
@@ -67,7 +68,7 @@ pub mod what_if;
 
 pub use answer::{Answer, Reason};
 pub use from_run::levels_from_runs;
-pub use level::{ExcludedSpan, ExclusionReason, Level, LevelOrigin, LevelSet, LoadUnit};
+pub use level::{ExcludedSpan, ExclusionReason, Level, LevelOrigin, LevelSet, LoadUnit, Repeat};
 pub use model::ServerModel;
 pub use plateau::PlateauOptions;
 pub use quantile_interval::Percentile;

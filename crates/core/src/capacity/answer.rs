@@ -241,7 +241,12 @@ pub fn answer(
         notes.push(format!(
             "the levels scatter more than their own intervals allow (between-run spread about {:.0}% of {stat}, from the {}); every level's bounds are widened by it",
             spread.tau.exp_m1() * 100.0,
-            if spread.source == "dips" { "dips between neighbouring levels" } else { "residuals around a smooth fit across levels" }
+            match spread.source.as_str() {
+                "dips" => "dips between neighbouring levels",
+                "repeats" => "repeats at one load, their spread around each other",
+                "repeats+smooth_fit" => "repeats at one load pooled with the residuals around a smooth fit across levels",
+                _ => "residuals around a smooth fit across levels",
+            }
         ));
     }
     let raw: Vec<f64> = points.iter().map(|p| p.value.ln()).collect();

@@ -21,6 +21,8 @@ use serde::{Deserialize, Serialize};
 use super::level::Level;
 use super::linalg::solve;
 use super::model::ServerModel;
+use super::quantile_interval::Percentile;
+use super::target::quantile_key;
 use super::target::Target;
 use super::what_if::{rho, rho_level};
 
@@ -30,13 +32,17 @@ pub const Z95: f64 = 1.644_853_626_951_472_2;
 /// Relative miss allowed where a level has no interval to judge it by.
 const NO_INTERVAL_TOLERANCE: f64 = 0.10;
 
-/// Standard error of ln pXX at a level, from its one-sided 95% bounds.
-pub fn log_se(l: &Level, q: f64) -> Option<f64> {
-    let p = l.percentile(q)?;
+/// Standard error of ln pXX from one-sided 95% bounds.
+fn percentile_log_se(p: &Percentile) -> Option<f64> {
     match (p.lower_ms, p.upper_ms) {
         (Some(lo), Some(hi)) if lo > 0.0 && hi >= lo => Some((hi / lo).ln() / (2.0 * Z95)),
         _ => None,
     }
+}
+
+/// Standard error of ln pXX at a level, from its one-sided 95% bounds.
+pub fn log_se(l: &Level, q: f64) -> Option<f64> {
+    percentile_log_se(l.percentile(q)?)
 }
 
 /// The between-run scatter of ln pXX (τ, in natural-log units) and how it was found.
@@ -44,13 +50,54 @@ pub fn log_se(l: &Level, q: f64) -> Option<f64> {
 pub struct Scatter {
     /// τ: 0 when the levels scatter no more than their own intervals allow.
     pub tau: f64,
-    /// `smooth_fit`, `dips`, or `none` (too few levels to tell).
+    /// `repeats`, `repeats+smooth_fit`, `smooth_fit`, `dips`, or `none`
+    /// (too few levels to tell).
     pub source: String,
     /// Levels the estimate used.
     pub levels: usize,
+    /// τ from the repeats alone (their spread around each other, less their
+    /// own sampling variance), when some level has repeats.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeats_tau: Option<f64>,
+    /// Degrees of freedom of that estimate: Σ (repeats − 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeats_df: Option<usize>,
+}
+
+/// τ² from repeats at one load: the pooled within-level variance of ln pXX
+/// (Σ (k − 1)·s², over Σ (k − 1)) less the repeats' mean sampling variance;
+/// with its degrees of freedom. `None` when no level has two repeats.
+fn repeats_excess(levels: &[&Level], q: f64) -> Option<(f64, usize)> {
+    let key = quantile_key(q);
+    let (mut excess, mut df) = (0.0, 0usize);
+    for l in levels {
+        let ys: Vec<(f64, f64)> = l
+            .repeats
+            .iter()
+            .filter_map(|r| {
+                let p = r.percentiles.get(&key)?;
+                (p.value_ms > 0.0).then(|| (p.value_ms.ln(), percentile_log_se(p).unwrap_or(0.0)))
+            })
+            .collect();
+        let k = ys.len();
+        if k < 2 {
+            continue;
+        }
+        let mean = ys.iter().map(|y| y.0).sum::<f64>() / k as f64;
+        let ss: f64 = ys.iter().map(|y| (y.0 - mean).powi(2)).sum();
+        let se2 = ys.iter().map(|y| y.1 * y.1).sum::<f64>() / k as f64;
+        excess += ss - (k - 1) as f64 * se2;
+        df += k - 1;
+    }
+    (df > 0).then(|| ((excess / df as f64).max(0.0), df))
 }
 
 /// Estimates τ from the levels (sorted by load) that report the percentile.
+///
+/// Repeats at one load measure it directly; the smooth fit and the dips
+/// read it from neighbouring levels. Where the smooth fit finds more scatter
+/// than the repeats, the two are pooled by their degrees of freedom; the
+/// repeats' own spread is never discounted, and a dip is a floor.
 pub fn scatter(levels: &[&Level], q: f64) -> Scatter {
     let pts: Vec<(f64, f64, f64)> = levels
         .iter()
@@ -73,18 +120,32 @@ pub fn scatter(levels: &[&Level], q: f64) -> Scatter {
             }
         }
     }
-    if let Some(t2) = smooth_fit_excess(&pts) {
-        if t2 > tau2 {
+    let repeats = repeats_excess(levels, q);
+    let fit = smooth_fit_excess(&pts);
+    let between = match (repeats, fit) {
+        (Some((r, df_r)), Some(f)) if f > r => {
+            let df_f = (pts.len() - 3) as f64;
+            Some((
+                (df_r as f64 * r + df_f * f) / (df_r as f64 + df_f),
+                "repeats+smooth_fit",
+            ))
+        }
+        (Some((r, _)), _) => Some((r, "repeats")),
+        (None, Some(f)) => Some((f, "smooth_fit")),
+        (None, None) => None,
+    };
+    if let Some((t2, from)) = between {
+        if t2 > tau2 || source == "none" {
             tau2 = t2;
-            source = "smooth_fit";
-        } else if source == "none" {
-            source = "smooth_fit";
+            source = from;
         }
     }
     Scatter {
         tau: tau2.max(0.0).sqrt(),
         source: source.into(),
         levels: pts.len(),
+        repeats_tau: repeats.map(|r| r.0.sqrt()),
+        repeats_df: repeats.map(|r| r.1),
     }
 }
 
@@ -320,7 +381,6 @@ pub fn bracket(levels: &[&Level], target: Target, tau: f64) -> (Option<f64>, Opt
 mod tests {
     use super::*;
     use crate::capacity::level::LevelOrigin;
-    use crate::capacity::quantile_interval::Percentile;
 
     fn level(n: f64, p95: f64, bounds: Option<(f64, f64)>) -> Level {
         let mut l = Level::new(format!("{n}"), LevelOrigin::Table, n, n);

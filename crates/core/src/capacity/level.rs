@@ -90,7 +90,31 @@ pub struct Level {
     /// level is left out of every fit and caps the answer.
     #[serde(default)]
     pub saturated: bool,
+    /// Iterations the executor dropped in the level's window (an open-model
+    /// run with no free VU to start them), where the file records them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dropped: Option<u64>,
+    /// The runs (or plateaus) pooled into this level when there were several
+    /// at one load: repeats of one level, each with its own numbers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub repeats: Vec<Repeat>,
     pub notes: Vec<String>,
+    /// The level's latencies (µs), kept so repeats can be merged.
+    #[serde(skip)]
+    pub histogram: Option<Histogram<u64>>,
+}
+
+/// One of several runs at the same load, as measured on its own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Repeat {
+    pub label: String,
+    /// Its own load-axis value (req/s repeats differ a little).
+    pub concurrency: f64,
+    pub throughput: f64,
+    pub requests: Option<u64>,
+    pub error_rate: Option<f64>,
+    pub mean_ms: Option<f64>,
+    pub percentiles: BTreeMap<String, Percentile>,
 }
 
 impl Level {
@@ -117,7 +141,10 @@ impl Level {
             think_time_s: None,
             generator_kept_up: None,
             saturated: false,
+            dropped: None,
+            repeats: Vec::new(),
             notes: Vec::new(),
+            histogram: None,
         }
     }
 

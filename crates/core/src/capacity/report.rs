@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::answer::{answer, Answer, Reason};
 use super::level::{ExcludedSpan, Level, LevelSet, LoadUnit};
 use super::model::ServerModel;
+use super::repeats::pool_repeats;
 use super::scalability::{fit_usl, UslReport};
 use super::target::Target;
 use super::what_if::{rho, rho_level, what_if, Scenario, WhatIf};
@@ -232,6 +233,12 @@ pub fn analyse(set: LevelSet, options: &CapacityOptions) -> CapacityReport {
         notes,
     } = set;
     levels.sort_by(|a, b| a.concurrency.total_cmp(&b.concurrency));
+    // Runs at one load are repeats of one level, not a curve that zigzags.
+    let mut levels = pool_repeats(levels, load);
+    for l in &mut levels {
+        // Merged already; the report carries numbers, not samples.
+        l.histogram = None;
+    }
     if load.is_open() {
         // N/X − mean is a closed loop's idle time; an arrival rate has none.
         for l in &mut levels {
