@@ -317,6 +317,15 @@ pub fn answer(
 }
 
 fn saturated_message(l: &Level) -> String {
+    if l.think_time_s.is_none() {
+        if let Some(note) = l
+            .notes
+            .iter()
+            .find(|n| n.starts_with("generator did not keep up"))
+        {
+            return format!("at {} req/s the {note}", l.concurrency);
+        }
+    }
     format!(
         "at {} the idle time per request (N/X − mean = {:.3} s) drifts more than 20% from the other levels: the load generator (or connection set-up) did not keep up, so latency there is not the server's",
         l.concurrency,

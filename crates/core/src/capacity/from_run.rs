@@ -209,7 +209,10 @@ fn whole_run_rate_level(run: &Run, extra_quantiles: &[f64]) -> Result<Level, Str
         _ => held,
     };
     level.concurrency = (offered * 10.0).round() / 10.0;
-    level.dropped = (!run.arrivals.is_empty()).then_some(dropped);
+    if !run.arrivals.is_empty() {
+        level.dropped = Some(dropped);
+        level.iterations = Some(started);
+    }
     // What came back while the rate held: the partial first and last
     // seconds would read as a shortfall against the offered rate.
     level.throughput = done;

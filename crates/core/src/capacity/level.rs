@@ -94,6 +94,10 @@ pub struct Level {
     /// run with no free VU to start them), where the file records them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dropped: Option<u64>,
+    /// Iterations the executor started in the window, where the file
+    /// records them: with `dropped`, what was offered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iterations: Option<u64>,
     /// The runs (or plateaus) pooled into this level when there were several
     /// at one load: repeats of one level, each with its own numbers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -142,6 +146,7 @@ impl Level {
             generator_kept_up: None,
             saturated: false,
             dropped: None,
+            iterations: None,
             repeats: Vec::new(),
             notes: Vec::new(),
             histogram: None,
@@ -180,6 +185,12 @@ impl Level {
                 self.percentiles.insert(quantile_key(q), p);
             }
         }
+    }
+
+    /// Share of the offered iterations the executor dropped, where known.
+    pub fn dropped_share(&self) -> Option<f64> {
+        let (d, s) = (self.dropped?, self.iterations?);
+        (d + s > 0).then(|| d as f64 / (d + s) as f64)
     }
 
     /// Successful requests per second, when the error rate is known.

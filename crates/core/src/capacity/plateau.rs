@@ -295,6 +295,7 @@ impl Windows<'_> {
         level.histogram = Some(h);
         if load.is_open() && !self.run.arrivals.is_empty() {
             level.dropped = Some(dropped);
+            level.iterations = Some(self.run.arrivals.between(from_us, to_us).0);
         }
         level.duration_s = Some(duration);
         level.window_s = Some([start, end]);

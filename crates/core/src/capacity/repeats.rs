@@ -106,6 +106,7 @@ fn pooled(g: Vec<Level>, unit: LoadUnit) -> Level {
     }
     level.duration_s = duration;
     level.dropped = sum(&g, |l| l.dropped);
+    level.iterations = sum(&g, |l| l.iterations);
     // The mean is additive over requests (unlike a percentile).
     level.mean_ms = match requests {
         Some(n) if n > 0 => {
