@@ -9,7 +9,7 @@ use std::error::Error;
 use serde_json::Value;
 use verdict_core::capacity::{
     analyse, levels_from_runs, parse_target, CapacityOptions, LevelOrigin, LoadUnit,
-    PlateauOptions, Scenario,
+    PlateauOptions, Reason, Scenario,
 };
 use verdict_core::{IngestOptions, Run, Session};
 
@@ -240,5 +240,73 @@ fn one_question_has_one_load_axis() -> TestResult {
         .err()
         .ok_or("mixed axes")?;
     assert!(err.contains("one load axis"), "{err}");
+    Ok(())
+}
+
+/// The rate `drops.js` was asked for (`-e RATE=`), from the run's command.
+fn asked_rate(dir: &str) -> Result<f64, Box<dyn Error>> {
+    let cmd = std::fs::read_to_string(path(&format!("k6/arrival_rate/{dir}/command.txt")))?;
+    let v = cmd
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("RATE="))
+        .ok_or("no RATE= in command.txt")?;
+    Ok(v.parse()?)
+}
+
+/// A count from k6's end-of-test summary (`dropped_iterations`, `iterations`).
+fn k6_count(dir: &str, metric: &str) -> Result<u64, Box<dyn Error>> {
+    let text = std::fs::read_to_string(path(&format!("k6/arrival_rate/{dir}/stdout.txt")))?;
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with(&format!("{metric}.")))
+        .ok_or(format!("no {metric} line"))?;
+    let after = line.split(':').nth(1).ok_or("no value")?;
+    Ok(after.split_whitespace().next().ok_or("no count")?.parse()?)
+}
+
+#[test]
+fn dropped_iterations_count_in_the_offered_rate() -> TestResult {
+    let dir = "drops_060";
+    let asked = asked_rate(dir)?;
+    let run = read_run(&format!("k6/arrival_rate/{dir}/run.json.gz"))?;
+    let set = levels_from_runs(&[run], &REQ_S, &[])?;
+    let [l] = set.levels.as_slice() else {
+        return Err(format!("{} levels", set.levels.len()).into());
+    };
+    assert_eq!(l.dropped, Some(k6_count(dir, "dropped_iterations")?));
+    assert_eq!(l.iterations, Some(k6_count(dir, "iterations")?));
+    // Placed at the rate the script asked for, not at what came back.
+    assert!(
+        (l.concurrency - asked).abs() <= 0.05 * asked,
+        "{} vs {asked} asked",
+        l.concurrency
+    );
+    assert!(l.throughput < 0.6 * asked, "{}", l.throughput);
+    Ok(())
+}
+
+#[test]
+fn a_generator_that_dropped_iterations_did_not_keep_up() -> TestResult {
+    let runs = ["drops_020", "drops_060"]
+        .iter()
+        .map(|d| read_run(&format!("k6/arrival_rate/{d}/run.json.gz")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let set = levels_from_runs(&runs, &REQ_S, &[])?;
+    let r = analyse(set, &options("p95<100ms")?);
+    let [kept, fell] = r.levels.as_slice() else {
+        return Err(format!("{} levels", r.levels.len()).into());
+    };
+    // 6 of 201 dropped at 20/s: kept up. 347 of 601 at 60/s: it did not.
+    assert_eq!(kept.generator_kept_up, Some(true));
+    assert_eq!(fell.generator_kept_up, Some(false));
+    // The generator's shortfall, not the server shedding load.
+    assert!(!fell.saturated);
+    assert!(fell
+        .notes
+        .iter()
+        .any(|n| n.starts_with("generator did not keep up")));
+    // As on a VU axis, no answer rests on a level the generator did not deliver.
+    assert_eq!(r.answer.reason, Some(Reason::SaturatedGenerator));
+    assert!(r.answer.message.contains("generator did not keep up"));
     Ok(())
 }
