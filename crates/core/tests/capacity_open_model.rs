@@ -310,3 +310,51 @@ fn a_generator_that_dropped_iterations_did_not_keep_up() -> TestResult {
     assert!(r.answer.message.contains("generator did not keep up"));
     Ok(())
 }
+
+#[test]
+fn a_knee_is_not_read_as_scatter_and_the_band_keeps_what_passed() -> TestResult {
+    // Every rate at once: p95 flat near 70 ms up to 225 req/s, then a knee.
+    let rates = [50, 150, 175, 200, 225, 250, 350];
+    let limit = 100.0;
+    let r = analyse(
+        levels_from_runs(&rate_runs(&rates)?, &REQ_S, &[])?,
+        &options("p95<100ms")?,
+    );
+    let a = &r.answer;
+    // Measured (truth.json): the rates that pass, and the first that fails.
+    let truth: Vec<(u32, f64)> = rates
+        .iter()
+        .map(|&x| truth_p95(x).map(|p| (x, p)))
+        .collect::<Result<_, _>>()?;
+    let first_fail = truth.iter().find(|t| t.1 > limit).ok_or("nothing fails")?.0;
+    let last_pass = truth
+        .iter()
+        .filter(|t| t.0 < first_fail && t.1 <= limit)
+        .map(|t| t.0)
+        .max()
+        .ok_or("nothing passes")?;
+    // The rates before the knee agree within a few percent of each other
+    // (truth.json); a bend is not between-run scatter.
+    let before: Vec<f64> = truth
+        .iter()
+        .filter(|t| t.0 <= last_pass)
+        .map(|t| t.1.ln())
+        .collect();
+    let spread = before.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+        - before.iter().copied().fold(f64::INFINITY, f64::min);
+    let tau = a.scatter.as_ref().ok_or("no scatter")?.tau;
+    assert!(tau <= spread, "τ {tau} vs spread {spread} before the knee");
+    // The band never reaches below a rate measured to pass.
+    let (low, high) = (a.low.ok_or("no low")?, a.high.ok_or("no high")?);
+    let last_level = r
+        .levels
+        .iter()
+        .map(|l| l.concurrency)
+        .filter(|&c| c <= last_pass as f64 + 1.0)
+        .fold(0.0, f64::max);
+    assert!(
+        low as f64 >= last_level.floor() && (high as u32) < first_fail,
+        "band {low}–{high}, measured pass at {last_pass}, fail at {first_fail}"
+    );
+    Ok(())
+}

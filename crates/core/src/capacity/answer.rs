@@ -501,6 +501,13 @@ fn interpolate(
         };
         (bracket_low, bracket_high, source)
     };
+    // Scatter widens the band, but never below a level whose own samples
+    // show it passes: that load was measured to keep the target.
+    let low = match (low, pass0) {
+        (Some(l), Some(p)) => Some(l.max(floor(p))),
+        (None, Some(p)) => Some(floor(p)),
+        (l, None) => l,
+    };
     // Keep the estimate inside its own band.
     let value = floor(nc);
     let low = low.map(|l| l.min(value));

@@ -149,9 +149,18 @@ pub fn scatter(levels: &[&Level], q: f64) -> Scatter {
     }
 }
 
-/// Weighted least-squares quadratic in N through (N, ln p) with weights
-/// 1/(se² + τ²): the residuals and Cochran's Q = Σ r²/(se² + τ²).
-fn quadratic_q(pts: &[(f64, f64, f64)], top: f64, tau2: f64, weighted: bool) -> Option<f64> {
+/// Three basis functions of the scaled load u = N / top: a smooth shape.
+type Basis<'a> = &'a dyn Fn(f64) -> [f64; 3];
+
+/// Weighted least squares of ln p on `basis` (u = N / top), weights
+/// 1/(se² + τ²): Cochran's Q = Σ r²/(se² + τ²) of its residuals.
+fn fit_q(
+    pts: &[(f64, f64, f64)],
+    top: f64,
+    basis: Basis,
+    tau2: f64,
+    weighted: bool,
+) -> Option<f64> {
     let mut ata = [[0.0; 3]; 3];
     let mut atb = [0.0; 3];
     let w = |se: f64| {
@@ -162,8 +171,7 @@ fn quadratic_q(pts: &[(f64, f64, f64)], top: f64, tau2: f64, weighted: bool) -> 
         }
     };
     for &(x, y, se) in pts {
-        let u = x / top;
-        let row = [1.0, u, u * u];
+        let row = basis(x / top);
         for i in 0..3 {
             for j in 0..3 {
                 ata[i][j] += w(se) * row[i] * row[j];
@@ -175,8 +183,8 @@ fn quadratic_q(pts: &[(f64, f64, f64)], top: f64, tau2: f64, weighted: bool) -> 
     Some(
         pts.iter()
             .map(|&(x, y, se)| {
-                let u = x / top;
-                let r = y - (c[0] + c[1] * u + c[2] * u * u);
+                let row = basis(x / top);
+                let r = y - (c[0] * row[0] + c[1] * row[1] + c[2] * row[2]);
                 r * r * w(se)
             })
             .sum(),
@@ -199,12 +207,42 @@ fn chi2_95(df: usize) -> f64 {
     }
 }
 
-/// τ² of ln pXX around a smooth curve (a quadratic in N, n − 3 degrees of
-/// freedom; needs 4 levels). With every level's interval known: 0 unless
-/// Cochran's Q exceeds its 95% χ² point (the levels then scatter more than
-/// sampling explains), and then the Paule–Mandel τ² (Q(τ²) = n − 3), so a
-/// smooth curve's own bend is not read as scatter. Without intervals the
-/// residual variance itself, as nothing else can tell the two apart.
+/// τ² of ln pXX around a smooth curve, `df` degrees of freedom. With every
+/// level's interval known: 0 unless Cochran's Q exceeds its 95% χ² point
+/// (the levels then scatter more than sampling explains), and then the
+/// Paule–Mandel τ² (Q(τ²) = df). Without intervals the residual variance
+/// itself, as nothing else can tell the two apart.
+fn excess_around(pts: &[(f64, f64, f64)], top: f64, basis: Basis, df: usize) -> Option<f64> {
+    if pts.iter().any(|p| p.2 <= 0.0) {
+        return Some(fit_q(pts, top, basis, 0.0, false)? / df as f64);
+    }
+    let q0 = fit_q(pts, top, basis, 0.0, true)?;
+    if q0 <= chi2_95(df) {
+        return Some(0.0);
+    }
+    // Q falls as τ² grows: bisect for Q(τ²) = df.
+    let (mut lo, mut hi) = (0.0, 1.0);
+    while fit_q(pts, top, basis, hi, true)? > df as f64 && hi < 1e3 {
+        hi *= 4.0;
+    }
+    for _ in 0..60 {
+        let mid = 0.5 * (lo + hi);
+        if fit_q(pts, top, basis, mid, true)? > df as f64 {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    Some(0.5 * (lo + hi))
+}
+
+/// τ² of ln pXX around the smooth curve that follows the levels best: a
+/// quadratic in N (n − 3 degrees of freedom; needs 4 levels), or, from 5
+/// levels, a bent line whose knee sits at one of the inner levels (flat,
+/// then steep: latency past a knee; n − 4 degrees of freedom, one spent on
+/// choosing the knee). A quadratic cannot bend sharply, so past a knee it
+/// would read the bend as scatter; the smallest excess is the scatter that
+/// no such curve explains.
 fn smooth_fit_excess(pts: &[(f64, f64, f64)]) -> Option<f64> {
     let n = pts.len();
     if n < 4 {
@@ -215,28 +253,17 @@ fn smooth_fit_excess(pts: &[(f64, f64, f64)]) -> Option<f64> {
     if top <= 0.0 {
         return None;
     }
-    let df = n - 3;
-    if pts.iter().any(|p| p.2 <= 0.0) {
-        return Some(quadratic_q(pts, top, 0.0, false)? / df as f64);
-    }
-    let q0 = quadratic_q(pts, top, 0.0, true)?;
-    if q0 <= chi2_95(df) {
-        return Some(0.0);
-    }
-    // Q falls as τ² grows: bisect for Q(τ²) = df.
-    let (mut lo, mut hi) = (0.0, 1.0);
-    while quadratic_q(pts, top, hi, true)? > df as f64 && hi < 1e3 {
-        hi *= 4.0;
-    }
-    for _ in 0..60 {
-        let mid = 0.5 * (lo + hi);
-        if quadratic_q(pts, top, mid, true)? > df as f64 {
-            lo = mid;
-        } else {
-            hi = mid;
+    let quadratic = |u: f64| [1.0, u, u * u];
+    let mut best = excess_around(pts, top, &quadratic, n - 3);
+    if n >= 5 {
+        for knee in pts[1..n - 1].iter().map(|p| p.0 / top) {
+            let bent = move |u: f64| [1.0, u, (u - knee).max(0.0)];
+            if let Some(t2) = excess_around(pts, top, &bent, n - 4) {
+                best = Some(best.map_or(t2, |b: f64| b.min(t2)));
+            }
         }
     }
-    Some(0.5 * (lo + hi))
+    best
 }
 
 /// How well the server model's pXX follows the measured levels.
