@@ -2,8 +2,11 @@
 //! (statistics.md §3.6): the scatter between runs, and the gap between two
 //! measured levels that only a model fitting every level may narrow.
 //!
-//! - **Scatter.** ln pXX is fitted by weighted least squares with a quadratic
-//!   in N across the levels (a smooth curve, not one through every point).
+//! - **Scatter.** Repeats at one load measure it directly (their spread
+//!   around each other less their own sampling variance). Across levels,
+//!   ln pXX is fitted by weighted least squares with a quadratic in N, and
+//!   from 5 levels a bent line with its knee at an inner level (smooth
+//!   curves, not one through every point; the one that fits best counts).
 //!   When the residuals exceed what each level's own interval explains
 //!   (Cochran's Q above its 95% χ² point), the between-run variance τ² is the
 //!   Paule–Mandel estimate; otherwise τ = 0. A level whose pXX dips below the
