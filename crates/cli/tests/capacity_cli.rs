@@ -271,3 +271,56 @@ fn vu_runs_say_their_load_axis() {
     let doc = json(&verdict(&args));
     assert_eq!(doc["load"], "vus");
 }
+
+#[test]
+fn repeats_at_one_vu_count_are_one_level_in_the_table() {
+    let runs: Vec<String> = [
+        "08_a", "08_b", "08_c", "04_a", "16_a", "16_b", "16_c", "24_a",
+    ]
+    .iter()
+    .map(|r| fixture(&format!("k6/repeats/vus_{r}/run.json.gz")))
+    .collect();
+    let mut args: Vec<&str> = vec!["capacity"];
+    args.extend(runs.iter().map(String::as_str));
+    args.extend(["--target", "p95<220ms"]);
+    let out = verdict(&args);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    // One row per load, each repeat listed under it with its own numbers.
+    assert!(text.contains("3 repeats at 8 VUs"), "{text}");
+    assert!(text.contains("3 repeats at 16 VUs"), "{text}");
+    assert_eq!(text.matches("  repeat: ").count(), 6, "{text}");
+    assert!(text.contains("repeats at one load"), "{text}");
+    let mut args: Vec<&str> = vec!["capacity"];
+    args.extend(runs.iter().map(String::as_str));
+    args.extend(["--target", "p95<220ms", "--json"]);
+    let doc = json(&verdict(&args));
+    let levels = doc["levels"].as_array().expect("levels");
+    assert_eq!(levels.len(), 4);
+    assert_eq!(levels[1]["repeats"].as_array().map(Vec::len), Some(3));
+    assert!(doc["answer"]["scatter"]["source"]
+        .as_str()
+        .unwrap_or("")
+        .starts_with("repeats"));
+}
+
+#[test]
+fn a_generator_that_dropped_iterations_is_said_in_the_table() {
+    let runs: Vec<String> = ["drops_020", "drops_060"]
+        .iter()
+        .map(|r| fixture(&format!("k6/arrival_rate/{r}/run.json.gz")))
+        .collect();
+    let mut args: Vec<&str> = vec!["capacity"];
+    args.extend(runs.iter().map(String::as_str));
+    args.extend(["--target", "p95<100ms", "--load", "req/s"]);
+    let out = verdict(&args);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    let row = text
+        .lines()
+        .find(|l| l.contains("drops_060/run.json.gz") && !l.trim_start().starts_with('·'))
+        .unwrap_or_else(|| panic!("no drops_060 row: {text}"));
+    assert!(row.trim_end().ends_with("NO"), "{row}");
+    assert!(text.contains("generator did not keep up"), "{text}");
+    assert!(!text.contains("saturated:"), "{text}");
+}

@@ -8,14 +8,16 @@
 //! The method is statistics.md §1 and §3 of the design notes.
 //!
 //! The band carries more than each run's own sampling error (§3.6, module
-//! [`band`]): the scatter between runs (τ, from dips between neighbouring
-//! levels and from residuals around a smooth fit when they exceed what the
-//! levels' intervals explain) widens every level's bounds, and without a
+//! [`band`]): the scatter between runs (τ, from repeats at one load, from
+//! dips between neighbouring levels and from residuals around a smooth fit
+//! when they exceed what the levels' intervals explain) widens every level's
+//! bounds, and without a
 //! server model whose pXX follows every level the crossing can lie anywhere
 //! between the last level known to pass and the first known to fail, so that
 //! bracket is the band. `band_source` says which of `gap`, `scatter` or
 //! `sampling` set it, and `narrow_at` names the loads whose runs would
-//! narrow it. Only a model that fits is drawn.
+//! narrow it. Only a model that fits is drawn. Runs at one load are pooled
+//! into one level with each run listed (module [`repeats`]).
 //!
 //! Open-model runs (an arrival rate, not VUs) go on a req/s axis
 //! ([`LoadUnit`]; the report's `load`): an Artillery report's 10 s periods
@@ -57,6 +59,7 @@ pub mod pchip;
 pub mod periods;
 pub mod plateau;
 pub mod quantile_interval;
+pub mod repeats;
 pub mod report;
 pub mod scalability;
 pub mod table;
@@ -67,7 +70,7 @@ pub mod what_if;
 
 pub use answer::{Answer, Reason};
 pub use from_run::levels_from_runs;
-pub use level::{ExcludedSpan, ExclusionReason, Level, LevelOrigin, LevelSet, LoadUnit};
+pub use level::{ExcludedSpan, ExclusionReason, Level, LevelOrigin, LevelSet, LoadUnit, Repeat};
 pub use model::ServerModel;
 pub use plateau::PlateauOptions;
 pub use quantile_interval::Percentile;

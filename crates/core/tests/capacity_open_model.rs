@@ -9,7 +9,7 @@ use std::error::Error;
 use serde_json::Value;
 use verdict_core::capacity::{
     analyse, levels_from_runs, parse_target, CapacityOptions, LevelOrigin, LoadUnit,
-    PlateauOptions, Scenario,
+    PlateauOptions, Reason, Scenario,
 };
 use verdict_core::{IngestOptions, Run, Session};
 
@@ -240,5 +240,121 @@ fn one_question_has_one_load_axis() -> TestResult {
         .err()
         .ok_or("mixed axes")?;
     assert!(err.contains("one load axis"), "{err}");
+    Ok(())
+}
+
+/// The rate `drops.js` was asked for (`-e RATE=`), from the run's command.
+fn asked_rate(dir: &str) -> Result<f64, Box<dyn Error>> {
+    let cmd = std::fs::read_to_string(path(&format!("k6/arrival_rate/{dir}/command.txt")))?;
+    let v = cmd
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("RATE="))
+        .ok_or("no RATE= in command.txt")?;
+    Ok(v.parse()?)
+}
+
+/// A count from k6's end-of-test summary (`dropped_iterations`, `iterations`).
+fn k6_count(dir: &str, metric: &str) -> Result<u64, Box<dyn Error>> {
+    let text = std::fs::read_to_string(path(&format!("k6/arrival_rate/{dir}/stdout.txt")))?;
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with(&format!("{metric}.")))
+        .ok_or(format!("no {metric} line"))?;
+    let after = line.split(':').nth(1).ok_or("no value")?;
+    Ok(after.split_whitespace().next().ok_or("no count")?.parse()?)
+}
+
+#[test]
+fn dropped_iterations_count_in_the_offered_rate() -> TestResult {
+    let dir = "drops_060";
+    let asked = asked_rate(dir)?;
+    let run = read_run(&format!("k6/arrival_rate/{dir}/run.json.gz"))?;
+    let set = levels_from_runs(&[run], &REQ_S, &[])?;
+    let [l] = set.levels.as_slice() else {
+        return Err(format!("{} levels", set.levels.len()).into());
+    };
+    assert_eq!(l.dropped, Some(k6_count(dir, "dropped_iterations")?));
+    assert_eq!(l.iterations, Some(k6_count(dir, "iterations")?));
+    // Placed at the rate the script asked for, not at what came back.
+    assert!(
+        (l.concurrency - asked).abs() <= 0.05 * asked,
+        "{} vs {asked} asked",
+        l.concurrency
+    );
+    assert!(l.throughput < 0.6 * asked, "{}", l.throughput);
+    Ok(())
+}
+
+#[test]
+fn a_generator_that_dropped_iterations_did_not_keep_up() -> TestResult {
+    let runs = ["drops_020", "drops_060"]
+        .iter()
+        .map(|d| read_run(&format!("k6/arrival_rate/{d}/run.json.gz")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let set = levels_from_runs(&runs, &REQ_S, &[])?;
+    let r = analyse(set, &options("p95<100ms")?);
+    let [kept, fell] = r.levels.as_slice() else {
+        return Err(format!("{} levels", r.levels.len()).into());
+    };
+    // 6 of 201 dropped at 20/s: kept up. 347 of 601 at 60/s: it did not.
+    assert_eq!(kept.generator_kept_up, Some(true));
+    assert_eq!(fell.generator_kept_up, Some(false));
+    // The generator's shortfall, not the server shedding load.
+    assert!(!fell.saturated);
+    assert!(fell
+        .notes
+        .iter()
+        .any(|n| n.starts_with("generator did not keep up")));
+    // As on a VU axis, no answer rests on a level the generator did not deliver.
+    assert_eq!(r.answer.reason, Some(Reason::SaturatedGenerator));
+    assert!(r.answer.message.contains("generator did not keep up"));
+    Ok(())
+}
+
+#[test]
+fn a_knee_is_not_read_as_scatter_and_the_band_keeps_what_passed() -> TestResult {
+    // Every rate at once: p95 flat near 70 ms up to 225 req/s, then a knee.
+    let rates = [50, 150, 175, 200, 225, 250, 350];
+    let limit = 100.0;
+    let r = analyse(
+        levels_from_runs(&rate_runs(&rates)?, &REQ_S, &[])?,
+        &options("p95<100ms")?,
+    );
+    let a = &r.answer;
+    // Measured (truth.json): the rates that pass, and the first that fails.
+    let truth: Vec<(u32, f64)> = rates
+        .iter()
+        .map(|&x| truth_p95(x).map(|p| (x, p)))
+        .collect::<Result<_, _>>()?;
+    let first_fail = truth.iter().find(|t| t.1 > limit).ok_or("nothing fails")?.0;
+    let last_pass = truth
+        .iter()
+        .filter(|t| t.0 < first_fail && t.1 <= limit)
+        .map(|t| t.0)
+        .max()
+        .ok_or("nothing passes")?;
+    // The rates before the knee agree within a few percent of each other
+    // (truth.json); a bend is not between-run scatter.
+    let before: Vec<f64> = truth
+        .iter()
+        .filter(|t| t.0 <= last_pass)
+        .map(|t| t.1.ln())
+        .collect();
+    let spread = before.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+        - before.iter().copied().fold(f64::INFINITY, f64::min);
+    let tau = a.scatter.as_ref().ok_or("no scatter")?.tau;
+    assert!(tau <= spread, "τ {tau} vs spread {spread} before the knee");
+    // The band never reaches below a rate measured to pass.
+    let (low, high) = (a.low.ok_or("no low")?, a.high.ok_or("no high")?);
+    let last_level = r
+        .levels
+        .iter()
+        .map(|l| l.concurrency)
+        .filter(|&c| c <= last_pass as f64 + 1.0)
+        .fold(0.0, f64::max);
+    assert!(
+        low as f64 >= last_level.floor() && (high as u32) < first_fail,
+        "band {low}–{high}, measured pass at {last_pass}, fail at {first_fail}"
+    );
     Ok(())
 }

@@ -2,8 +2,9 @@
 
 use std::fmt::Write;
 
+use verdict_core::capacity::target::quantile_key;
 use verdict_core::capacity::what_if::Outcome;
-use verdict_core::capacity::{CapacityReport, ExclusionReason, Level, UslReport};
+use verdict_core::capacity::{CapacityReport, ExclusionReason, Level, Repeat, UslReport};
 
 use crate::render::numbers::{ms_digits as ms, opt_percent};
 
@@ -78,6 +79,32 @@ fn level_row(l: &Level, q: f64) -> Vec<String> {
     ]
 }
 
+fn repeat_row(x: &Repeat, q: f64, open: bool) -> Vec<String> {
+    let p = x.percentiles.get(&quantile_key(q));
+    let interval = match p {
+        Some(p) if p.lower_ms.is_some() || p.upper_ms.is_some() => {
+            format!("[{}, {}]", opt_ms(p.lower_ms), opt_ms(p.upper_ms))
+        }
+        _ => "-".into(),
+    };
+    vec![
+        format!("  repeat: {}", x.label),
+        if open {
+            format!("{:.1}", x.concurrency)
+        } else {
+            format!("{}", x.concurrency)
+        },
+        format!("{:.1}", x.throughput),
+        x.requests.map_or("-".into(), |n| n.to_string()),
+        opt_percent(x.error_rate),
+        opt_ms(x.mean_ms),
+        opt_ms(p.map(|p| p.value_ms)),
+        interval,
+        "-".into(),
+        "-".into(),
+    ]
+}
+
 fn usl_block(out: &mut String, title: &str, u: &UslReport, unit: &str) {
     let pm = |se: Option<f64>| se.map_or(" (at bound)".into(), |s| format!(" ± {}", sci(s)));
     let _ = writeln!(
@@ -143,7 +170,11 @@ pub fn render(r: &CapacityReport) -> String {
     ]
     .map(String::from)
     .to_vec()];
-    rows.extend(r.levels.iter().map(|l| level_row(l, q)));
+    for l in &r.levels {
+        rows.push(level_row(l, q));
+        // Repeats of one level: each run's own numbers under the pooled row.
+        rows.extend(l.repeats.iter().map(|x| repeat_row(x, q, r.load.is_open())));
+    }
     out.push_str(&table(&rows));
     for l in &r.levels {
         for n in &l.notes {

@@ -241,7 +241,12 @@ pub fn answer(
         notes.push(format!(
             "the levels scatter more than their own intervals allow (between-run spread about {:.0}% of {stat}, from the {}); every level's bounds are widened by it",
             spread.tau.exp_m1() * 100.0,
-            if spread.source == "dips" { "dips between neighbouring levels" } else { "residuals around a smooth fit across levels" }
+            match spread.source.as_str() {
+                "dips" => "dips between neighbouring levels",
+                "repeats" => "repeats at one load, their spread around each other",
+                "repeats+smooth_fit" => "repeats at one load pooled with the residuals around a smooth fit across levels",
+                _ => "residuals around a smooth fit across levels",
+            }
         ));
     }
     let raw: Vec<f64> = points.iter().map(|p| p.value.ln()).collect();
@@ -312,6 +317,15 @@ pub fn answer(
 }
 
 fn saturated_message(l: &Level) -> String {
+    if l.think_time_s.is_none() {
+        if let Some(note) = l
+            .notes
+            .iter()
+            .find(|n| n.starts_with("generator did not keep up"))
+        {
+            return format!("at {} req/s the {note}", l.concurrency);
+        }
+    }
     format!(
         "at {} the idle time per request (N/X − mean = {:.3} s) drifts more than 20% from the other levels: the load generator (or connection set-up) did not keep up, so latency there is not the server's",
         l.concurrency,
@@ -486,6 +500,13 @@ fn interpolate(
             "gap"
         };
         (bracket_low, bracket_high, source)
+    };
+    // Scatter widens the band, but never below a level whose own samples
+    // show it passes: that load was measured to keep the target.
+    let low = match (low, pass0) {
+        (Some(l), Some(p)) => Some(l.max(floor(p))),
+        (None, Some(p)) => Some(floor(p)),
+        (l, None) => l,
     };
     // Keep the estimate inside its own band.
     let value = floor(nc);

@@ -2,8 +2,11 @@
 //! (statistics.md §3.6): the scatter between runs, and the gap between two
 //! measured levels that only a model fitting every level may narrow.
 //!
-//! - **Scatter.** ln pXX is fitted by weighted least squares with a quadratic
-//!   in N across the levels (a smooth curve, not one through every point).
+//! - **Scatter.** Repeats at one load measure it directly (their spread
+//!   around each other less their own sampling variance). Across levels,
+//!   ln pXX is fitted by weighted least squares with a quadratic in N, and
+//!   from 5 levels a bent line with its knee at an inner level (smooth
+//!   curves, not one through every point; the one that fits best counts).
 //!   When the residuals exceed what each level's own interval explains
 //!   (Cochran's Q above its 95% χ² point), the between-run variance τ² is the
 //!   Paule–Mandel estimate; otherwise τ = 0. A level whose pXX dips below the
@@ -21,6 +24,8 @@ use serde::{Deserialize, Serialize};
 use super::level::Level;
 use super::linalg::solve;
 use super::model::ServerModel;
+use super::quantile_interval::Percentile;
+use super::target::quantile_key;
 use super::target::Target;
 use super::what_if::{rho, rho_level};
 
@@ -30,13 +35,17 @@ pub const Z95: f64 = 1.644_853_626_951_472_2;
 /// Relative miss allowed where a level has no interval to judge it by.
 const NO_INTERVAL_TOLERANCE: f64 = 0.10;
 
-/// Standard error of ln pXX at a level, from its one-sided 95% bounds.
-pub fn log_se(l: &Level, q: f64) -> Option<f64> {
-    let p = l.percentile(q)?;
+/// Standard error of ln pXX from one-sided 95% bounds.
+fn percentile_log_se(p: &Percentile) -> Option<f64> {
     match (p.lower_ms, p.upper_ms) {
         (Some(lo), Some(hi)) if lo > 0.0 && hi >= lo => Some((hi / lo).ln() / (2.0 * Z95)),
         _ => None,
     }
+}
+
+/// Standard error of ln pXX at a level, from its one-sided 95% bounds.
+pub fn log_se(l: &Level, q: f64) -> Option<f64> {
+    percentile_log_se(l.percentile(q)?)
 }
 
 /// The between-run scatter of ln pXX (τ, in natural-log units) and how it was found.
@@ -44,13 +53,54 @@ pub fn log_se(l: &Level, q: f64) -> Option<f64> {
 pub struct Scatter {
     /// τ: 0 when the levels scatter no more than their own intervals allow.
     pub tau: f64,
-    /// `smooth_fit`, `dips`, or `none` (too few levels to tell).
+    /// `repeats`, `repeats+smooth_fit`, `smooth_fit`, `dips`, or `none`
+    /// (too few levels to tell).
     pub source: String,
     /// Levels the estimate used.
     pub levels: usize,
+    /// τ from the repeats alone (their spread around each other, less their
+    /// own sampling variance), when some level has repeats.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeats_tau: Option<f64>,
+    /// Degrees of freedom of that estimate: Σ (repeats − 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeats_df: Option<usize>,
+}
+
+/// τ² from repeats at one load: the pooled within-level variance of ln pXX
+/// (Σ (k − 1)·s², over Σ (k − 1)) less the repeats' mean sampling variance;
+/// with its degrees of freedom. `None` when no level has two repeats.
+fn repeats_excess(levels: &[&Level], q: f64) -> Option<(f64, usize)> {
+    let key = quantile_key(q);
+    let (mut excess, mut df) = (0.0, 0usize);
+    for l in levels {
+        let ys: Vec<(f64, f64)> = l
+            .repeats
+            .iter()
+            .filter_map(|r| {
+                let p = r.percentiles.get(&key)?;
+                (p.value_ms > 0.0).then(|| (p.value_ms.ln(), percentile_log_se(p).unwrap_or(0.0)))
+            })
+            .collect();
+        let k = ys.len();
+        if k < 2 {
+            continue;
+        }
+        let mean = ys.iter().map(|y| y.0).sum::<f64>() / k as f64;
+        let ss: f64 = ys.iter().map(|y| (y.0 - mean).powi(2)).sum();
+        let se2 = ys.iter().map(|y| y.1 * y.1).sum::<f64>() / k as f64;
+        excess += ss - (k - 1) as f64 * se2;
+        df += k - 1;
+    }
+    (df > 0).then(|| ((excess / df as f64).max(0.0), df))
 }
 
 /// Estimates τ from the levels (sorted by load) that report the percentile.
+///
+/// Repeats at one load measure it directly; the smooth fit and the dips
+/// read it from neighbouring levels. Where the smooth fit finds more scatter
+/// than the repeats, the two are pooled by their degrees of freedom; the
+/// repeats' own spread is never discounted, and a dip is a floor.
 pub fn scatter(levels: &[&Level], q: f64) -> Scatter {
     let pts: Vec<(f64, f64, f64)> = levels
         .iter()
@@ -73,24 +123,47 @@ pub fn scatter(levels: &[&Level], q: f64) -> Scatter {
             }
         }
     }
-    if let Some(t2) = smooth_fit_excess(&pts) {
-        if t2 > tau2 {
+    let repeats = repeats_excess(levels, q);
+    let fit = smooth_fit_excess(&pts);
+    let between = match (repeats, fit) {
+        (Some((r, df_r)), Some(f)) if f > r => {
+            let df_f = (pts.len() - 3) as f64;
+            Some((
+                (df_r as f64 * r + df_f * f) / (df_r as f64 + df_f),
+                "repeats+smooth_fit",
+            ))
+        }
+        (Some((r, _)), _) => Some((r, "repeats")),
+        (None, Some(f)) => Some((f, "smooth_fit")),
+        (None, None) => None,
+    };
+    if let Some((t2, from)) = between {
+        if t2 > tau2 || source == "none" {
             tau2 = t2;
-            source = "smooth_fit";
-        } else if source == "none" {
-            source = "smooth_fit";
+            source = from;
         }
     }
     Scatter {
         tau: tau2.max(0.0).sqrt(),
         source: source.into(),
         levels: pts.len(),
+        repeats_tau: repeats.map(|r| r.0.sqrt()),
+        repeats_df: repeats.map(|r| r.1),
     }
 }
 
-/// Weighted least-squares quadratic in N through (N, ln p) with weights
-/// 1/(se² + τ²): the residuals and Cochran's Q = Σ r²/(se² + τ²).
-fn quadratic_q(pts: &[(f64, f64, f64)], top: f64, tau2: f64, weighted: bool) -> Option<f64> {
+/// Three basis functions of the scaled load u = N / top: a smooth shape.
+type Basis<'a> = &'a dyn Fn(f64) -> [f64; 3];
+
+/// Weighted least squares of ln p on `basis` (u = N / top), weights
+/// 1/(se² + τ²): Cochran's Q = Σ r²/(se² + τ²) of its residuals.
+fn fit_q(
+    pts: &[(f64, f64, f64)],
+    top: f64,
+    basis: Basis,
+    tau2: f64,
+    weighted: bool,
+) -> Option<f64> {
     let mut ata = [[0.0; 3]; 3];
     let mut atb = [0.0; 3];
     let w = |se: f64| {
@@ -101,8 +174,7 @@ fn quadratic_q(pts: &[(f64, f64, f64)], top: f64, tau2: f64, weighted: bool) -> 
         }
     };
     for &(x, y, se) in pts {
-        let u = x / top;
-        let row = [1.0, u, u * u];
+        let row = basis(x / top);
         for i in 0..3 {
             for j in 0..3 {
                 ata[i][j] += w(se) * row[i] * row[j];
@@ -114,8 +186,8 @@ fn quadratic_q(pts: &[(f64, f64, f64)], top: f64, tau2: f64, weighted: bool) -> 
     Some(
         pts.iter()
             .map(|&(x, y, se)| {
-                let u = x / top;
-                let r = y - (c[0] + c[1] * u + c[2] * u * u);
+                let row = basis(x / top);
+                let r = y - (c[0] * row[0] + c[1] * row[1] + c[2] * row[2]);
                 r * r * w(se)
             })
             .sum(),
@@ -138,12 +210,42 @@ fn chi2_95(df: usize) -> f64 {
     }
 }
 
-/// τ² of ln pXX around a smooth curve (a quadratic in N, n − 3 degrees of
-/// freedom; needs 4 levels). With every level's interval known: 0 unless
-/// Cochran's Q exceeds its 95% χ² point (the levels then scatter more than
-/// sampling explains), and then the Paule–Mandel τ² (Q(τ²) = n − 3), so a
-/// smooth curve's own bend is not read as scatter. Without intervals the
-/// residual variance itself, as nothing else can tell the two apart.
+/// τ² of ln pXX around a smooth curve, `df` degrees of freedom. With every
+/// level's interval known: 0 unless Cochran's Q exceeds its 95% χ² point
+/// (the levels then scatter more than sampling explains), and then the
+/// Paule–Mandel τ² (Q(τ²) = df). Without intervals the residual variance
+/// itself, as nothing else can tell the two apart.
+fn excess_around(pts: &[(f64, f64, f64)], top: f64, basis: Basis, df: usize) -> Option<f64> {
+    if pts.iter().any(|p| p.2 <= 0.0) {
+        return Some(fit_q(pts, top, basis, 0.0, false)? / df as f64);
+    }
+    let q0 = fit_q(pts, top, basis, 0.0, true)?;
+    if q0 <= chi2_95(df) {
+        return Some(0.0);
+    }
+    // Q falls as τ² grows: bisect for Q(τ²) = df.
+    let (mut lo, mut hi) = (0.0, 1.0);
+    while fit_q(pts, top, basis, hi, true)? > df as f64 && hi < 1e3 {
+        hi *= 4.0;
+    }
+    for _ in 0..60 {
+        let mid = 0.5 * (lo + hi);
+        if fit_q(pts, top, basis, mid, true)? > df as f64 {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    Some(0.5 * (lo + hi))
+}
+
+/// τ² of ln pXX around the smooth curve that follows the levels best: a
+/// quadratic in N (n − 3 degrees of freedom; needs 4 levels), or, from 5
+/// levels, a bent line whose knee sits at one of the inner levels (flat,
+/// then steep: latency past a knee; n − 4 degrees of freedom, one spent on
+/// choosing the knee). A quadratic cannot bend sharply, so past a knee it
+/// would read the bend as scatter; the smallest excess is the scatter that
+/// no such curve explains.
 fn smooth_fit_excess(pts: &[(f64, f64, f64)]) -> Option<f64> {
     let n = pts.len();
     if n < 4 {
@@ -154,28 +256,17 @@ fn smooth_fit_excess(pts: &[(f64, f64, f64)]) -> Option<f64> {
     if top <= 0.0 {
         return None;
     }
-    let df = n - 3;
-    if pts.iter().any(|p| p.2 <= 0.0) {
-        return Some(quadratic_q(pts, top, 0.0, false)? / df as f64);
-    }
-    let q0 = quadratic_q(pts, top, 0.0, true)?;
-    if q0 <= chi2_95(df) {
-        return Some(0.0);
-    }
-    // Q falls as τ² grows: bisect for Q(τ²) = df.
-    let (mut lo, mut hi) = (0.0, 1.0);
-    while quadratic_q(pts, top, hi, true)? > df as f64 && hi < 1e3 {
-        hi *= 4.0;
-    }
-    for _ in 0..60 {
-        let mid = 0.5 * (lo + hi);
-        if quadratic_q(pts, top, mid, true)? > df as f64 {
-            lo = mid;
-        } else {
-            hi = mid;
+    let quadratic = |u: f64| [1.0, u, u * u];
+    let mut best = excess_around(pts, top, &quadratic, n - 3);
+    if n >= 5 {
+        for knee in pts[1..n - 1].iter().map(|p| p.0 / top) {
+            let bent = move |u: f64| [1.0, u, (u - knee).max(0.0)];
+            if let Some(t2) = excess_around(pts, top, &bent, n - 4) {
+                best = Some(best.map_or(t2, |b: f64| b.min(t2)));
+            }
         }
     }
-    Some(0.5 * (lo + hi))
+    best
 }
 
 /// How well the server model's pXX follows the measured levels.
@@ -320,7 +411,6 @@ pub fn bracket(levels: &[&Level], target: Target, tau: f64) -> (Option<f64>, Opt
 mod tests {
     use super::*;
     use crate::capacity::level::LevelOrigin;
-    use crate::capacity::quantile_interval::Percentile;
 
     fn level(n: f64, p95: f64, bounds: Option<(f64, f64)>) -> Level {
         let mut l = Level::new(format!("{n}"), LevelOrigin::Table, n, n);

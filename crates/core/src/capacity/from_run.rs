@@ -209,6 +209,10 @@ fn whole_run_rate_level(run: &Run, extra_quantiles: &[f64]) -> Result<Level, Str
         _ => held,
     };
     level.concurrency = (offered * 10.0).round() / 10.0;
+    if !run.arrivals.is_empty() {
+        level.dropped = Some(dropped);
+        level.iterations = Some(started);
+    }
     // What came back while the rate held: the partial first and last
     // seconds would read as a shortfall against the offered rate.
     level.throughput = done;
@@ -267,6 +271,7 @@ fn whole_run_level(run: &Run, hold: Option<f64>, extra_quantiles: &[f64]) -> Res
     level.mean_ms = summary.latency_ms.mean;
     if run.has_samples() {
         level.set_percentiles_from(&run.overall.hist, extra_quantiles);
+        level.histogram = Some(run.overall.hist.clone());
     } else {
         level.origin = LevelOrigin::Tool;
         let l = summary.latency_ms;

@@ -90,7 +90,35 @@ pub struct Level {
     /// level is left out of every fit and caps the answer.
     #[serde(default)]
     pub saturated: bool,
+    /// Iterations the executor dropped in the level's window (an open-model
+    /// run with no free VU to start them), where the file records them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dropped: Option<u64>,
+    /// Iterations the executor started in the window, where the file
+    /// records them: with `dropped`, what was offered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iterations: Option<u64>,
+    /// The runs (or plateaus) pooled into this level when there were several
+    /// at one load: repeats of one level, each with its own numbers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub repeats: Vec<Repeat>,
     pub notes: Vec<String>,
+    /// The level's latencies (µs), kept so repeats can be merged.
+    #[serde(skip)]
+    pub histogram: Option<Histogram<u64>>,
+}
+
+/// One of several runs at the same load, as measured on its own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Repeat {
+    pub label: String,
+    /// Its own load-axis value (req/s repeats differ a little).
+    pub concurrency: f64,
+    pub throughput: f64,
+    pub requests: Option<u64>,
+    pub error_rate: Option<f64>,
+    pub mean_ms: Option<f64>,
+    pub percentiles: BTreeMap<String, Percentile>,
 }
 
 impl Level {
@@ -117,7 +145,11 @@ impl Level {
             think_time_s: None,
             generator_kept_up: None,
             saturated: false,
+            dropped: None,
+            iterations: None,
+            repeats: Vec::new(),
             notes: Vec::new(),
+            histogram: None,
         }
     }
 
@@ -153,6 +185,12 @@ impl Level {
                 self.percentiles.insert(quantile_key(q), p);
             }
         }
+    }
+
+    /// Share of the offered iterations the executor dropped, where known.
+    pub fn dropped_share(&self) -> Option<f64> {
+        let (d, s) = (self.dropped?, self.iterations?);
+        (d + s > 0).then(|| d as f64 / (d + s) as f64)
     }
 
     /// Successful requests per second, when the error rate is known.

@@ -12,7 +12,7 @@
 //! repeats disagree widens the band. A period covering under half its width
 //! (the run's first and last, partly) is left out as an edge.
 
-use super::level::{ExcludedSpan, ExclusionReason, Level, LevelOrigin, LevelSet, LoadUnit};
+use super::level::{ExcludedSpan, ExclusionReason, Level, LevelOrigin, LevelSet, LoadUnit, Repeat};
 use super::plateau::same_rate;
 use super::quantile_interval::Percentile;
 use super::target::quantile_key;
@@ -157,6 +157,42 @@ fn level(run: &Run, g: &[&Period]) -> Level {
                 upper_ms,
             },
         );
+    }
+    if g.len() >= 2 {
+        // Repeats of one level, listed as runs at one load are: their spread
+        // is shown, and it is between-run scatter.
+        level.repeats = by_time
+            .iter()
+            .map(|p| Repeat {
+                label: format!(
+                    "{} @ {:.0}–{:.0} s",
+                    run.source,
+                    p.start_s,
+                    p.start_s + p.span_s
+                ),
+                concurrency: (p.rate * 10.0).round() / 10.0,
+                throughput: p.rate,
+                requests: Some(p.point.requests),
+                error_rate: (p.point.requests > 0)
+                    .then(|| p.point.errors as f64 / p.point.requests as f64),
+                mean_ms: None,
+                percentiles: quantiles(p.point)
+                    .iter()
+                    .filter_map(|(q, v)| {
+                        v.map(|v| {
+                            (
+                                quantile_key(*q),
+                                Percentile {
+                                    value_ms: v,
+                                    lower_ms: None,
+                                    upper_ms: None,
+                                },
+                            )
+                        })
+                    })
+                    .collect(),
+            })
+            .collect();
     }
     level.notes.push(if g.len() >= 2 {
         format!(

@@ -292,6 +292,11 @@ impl Windows<'_> {
         level.set_counts(requests, Some(errors));
         level.set_percentiles_from(&h, extra_quantiles);
         level.mean_ms = (!h.is_empty()).then(|| h.mean() / 1000.0);
+        level.histogram = Some(h);
+        if load.is_open() && !self.run.arrivals.is_empty() {
+            level.dropped = Some(dropped);
+            level.iterations = Some(self.run.arrivals.between(from_us, to_us).0);
+        }
         level.duration_s = Some(duration);
         level.window_s = Some([start, end]);
         level.update_think_time();

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::answer::{answer, Answer, Reason};
 use super::level::{ExcludedSpan, Level, LevelSet, LoadUnit};
 use super::model::ServerModel;
+use super::repeats::pool_repeats;
 use super::scalability::{fit_usl, UslReport};
 use super::target::Target;
 use super::what_if::{rho, rho_level, what_if, Scenario, WhatIf};
@@ -20,6 +21,14 @@ pub const SATURATION_ERROR_RATE: f64 = 0.05;
 /// Successful requests per second this far below a lower level's, while
 /// failures grow, also mark a level saturated.
 pub const GOODPUT_DROP: f64 = 0.9;
+
+/// On a req/s axis: a level where the executor dropped more than this share
+/// of the iterations offered did not get its load (the generator fell behind).
+pub const DROPPED_SHARE: f64 = 0.05;
+
+/// On a req/s axis: requests completed per second below this share of the
+/// offered rate mean the generator did not send the load it was asked for.
+pub const ACHIEVED_SHARE: f64 = 0.9;
 
 /// Why an open-model report has no USL fit.
 pub const OPEN_NO_USL: &str = "the load is an offered request rate (open model): throughput follows the rate until the server sheds load, so there is no USL of throughput against load to fit";
@@ -101,6 +110,41 @@ fn check_generator(levels: &mut [Level]) {
     }
 }
 
+/// On a req/s axis the generator keeps up when it starts what was offered:
+/// few dropped iterations ([`DROPPED_SHARE`]) and requests completed per
+/// second near the offered rate ([`ACHIEVED_SHARE`]). A level that fails is
+/// not at the load it is placed at (the generator, not the server, fell
+/// short), so it is flagged as a VU level whose idle time drifts is.
+fn check_generator_open(levels: &mut [Level]) {
+    for l in levels.iter_mut() {
+        let share = l.dropped_share();
+        let achieved = (l.concurrency > 0.0).then(|| l.throughput / l.concurrency);
+        // Without the executor's starts the load is itself the completed
+        // rate (other tools, Artillery's periods): nothing to check it by.
+        if l.iterations.is_none() {
+            continue;
+        }
+        let dropped_many = share.is_some_and(|s| s > DROPPED_SHARE);
+        let short = achieved.is_some_and(|a| a < ACHIEVED_SHARE);
+        l.generator_kept_up = Some(!(dropped_many || short));
+        if dropped_many || short {
+            let why = match (dropped_many, l.dropped) {
+                (true, Some(d)) => format!(
+                    "the executor dropped {d} iterations ({:.0}% of those offered: no free VU to start them)",
+                    share.unwrap_or(0.0) * 100.0
+                ),
+                _ => format!(
+                    "{:.1} requests/s completed against {} req/s offered",
+                    l.throughput, l.concurrency
+                ),
+            };
+            l.notes.push(format!(
+                "generator did not keep up: {why}; the server was not offered this rate, so the level is not the server's answer to it (give the executor more VUs, or more generators)"
+            ));
+        }
+    }
+}
+
 /// Marks levels where the server sheds load (statistics.md §1.4.5, §3.6):
 /// an error rate surely above [`SATURATION_ERROR_RATE`], or successful
 /// requests per second below [`GOODPUT_DROP`] of a lower level's while the
@@ -116,8 +160,11 @@ fn check_saturation(levels: &mut [Level], unit: LoadUnit) {
             (Some(g), Some(b)) => rate > 0.01 && g < GOODPUT_DROP * b,
             _ => false,
         };
+        // A rate the generator did not send is its shortfall, not the server's.
         let short = match goodput {
-            Some(g) if unit.is_open() => g < GOODPUT_DROP * l.concurrency,
+            Some(g) if unit.is_open() && l.generator_kept_up != Some(false) => {
+                g < GOODPUT_DROP * l.concurrency
+            }
             _ => false,
         };
         if surely > SATURATION_ERROR_RATE {
@@ -232,11 +279,20 @@ pub fn analyse(set: LevelSet, options: &CapacityOptions) -> CapacityReport {
         notes,
     } = set;
     levels.sort_by(|a, b| a.concurrency.total_cmp(&b.concurrency));
+    // Runs at one load are repeats of one level, not a curve that zigzags.
+    let mut levels = pool_repeats(levels, load);
+    for l in &mut levels {
+        // Merged already; the report carries numbers, not samples.
+        l.histogram = None;
+    }
     if load.is_open() {
         // N/X − mean is a closed loop's idle time; an arrival rate has none.
         for l in &mut levels {
             l.think_time_s = None;
         }
+    }
+    if load.is_open() {
+        check_generator_open(&mut levels);
     }
     check_saturation(&mut levels, load);
     check_generator(&mut levels);
