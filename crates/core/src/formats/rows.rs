@@ -2,18 +2,22 @@
 //!
 //! [`RowReader`] owns what such formats share: lines split across chunks
 //! (only a line that spans two chunks is copied), 1-based line numbers, a
-//! UTF-8 byte-order mark on the first line, lossy text for bytes in a legacy
-//! encoding (warned about once), CSV records whose quoted fields span lines,
-//! lines too long to keep, and the end of input: a last record without a
-//! line end is marked [`Row::unterminated`], a quote that never closes is
-//! counted as a skipped line. A format plugs in only its per-row logic,
-//! through [`RowFormat`], and receives each record as a borrowed `&str`
-//! (copied only when it is not valid UTF-8, or when it spans lines), with
-//! [`Row::split`] to cut it into fields in buffers reused from row to row.
+//! UTF-8 byte-order mark on the first line, bytes that are not UTF-8 (see
+//! [`NotUtf8`]), CSV records whose quoted fields span lines (or, with
+//! [`Records::Lines`], one record a line), lines too long to keep, and the
+//! end of input: a last record without a line end is marked
+//! [`Row::unterminated`], a quote that never closes is counted as a skipped
+//! line. A format plugs in only its per-row logic, through [`RowFormat`],
+//! and receives each record as a borrowed `&str` (copied only when it is not
+//! valid UTF-8, or when it spans lines), with [`Row::split`] to cut it into
+//! fields in buffers reused from row to row. A `RowReader` is itself a
+//! [`Decoder`]: a format with nothing to do but read rows and close up
+//! ([`RowFormat::finish`]) needs no decoder of its own.
 
 use std::borrow::Cow;
 
-use crate::decoder::strip_bom;
+use crate::decoder::{strip_bom, Decoder};
+use crate::error::IngestError;
 use crate::formats::csv::{FieldBuf, Fields, RecordJoiner};
 use crate::lines::{Line, LineSplitter};
 use crate::run::Run;
@@ -27,6 +31,23 @@ pub trait RowFormat {
     fn stopped(&self) -> bool {
         false
     }
+
+    /// Line `line` was longer than [`crate::lines::MAX_LINE`] and was not
+    /// kept: by default a skipped line.
+    fn too_long(&mut self, run: &mut Run, line: u64) {
+        skip_too_long(run, line);
+    }
+
+    /// End of input, after the last record, when the reader is the decoder
+    /// ([`Decoder::finish`]); `lines` is how many lines the input had.
+    fn finish(&mut self, _run: &mut Run, _lines: u64) -> Result<(), IngestError> {
+        Ok(())
+    }
+}
+
+/// Counts line `line` as skipped for being longer than [`crate::lines::MAX_LINE`].
+pub fn skip_too_long(run: &mut Run, line: u64) {
+    run.skip_line(line, "line longer than 16 MiB");
 }
 
 /// One record as the format receives it.
@@ -36,6 +57,10 @@ pub struct Row<'a> {
     /// The record's text, without its line end; a record whose quoted field
     /// spans lines holds `\n` between them.
     pub text: &'a str,
+    /// With [`Records::Lines`], the line as read (its byte-order mark
+    /// removed), before text decoding: for formats that parse bytes
+    /// themselves, as JSON parsers do. A CSV record's text otherwise.
+    pub bytes: &'a [u8],
     /// The record is the last of the input and had no line end.
     pub unterminated: bool,
     fields: &'a mut FieldBuf,
@@ -56,6 +81,34 @@ pub enum Blank {
     Skip,
     /// Only records with no characters at all are dropped.
     OnlyEmpty,
+    /// Every record reaches the format, empty ones too (console text, whose
+    /// blank lines end sections).
+    Keep,
+}
+
+/// Where one record ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Records {
+    /// CSV: a quoted field may span lines (RFC 4180).
+    Csv,
+    /// Every line is a record; quotes are text like any other.
+    Lines,
+}
+
+/// What the reader does with a line that is not valid UTF-8.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotUtf8 {
+    /// Each invalid byte written as `\xNN` ([`crate::lines::lossy_line`]),
+    /// with one warning: names in a legacy encoding stay distinct.
+    Escape,
+    /// Invalid bytes replaced by U+FFFD, without a warning (console text
+    /// and logs, whose messages may quote anything).
+    Replace,
+    /// The line is counted as skipped ("not valid UTF-8").
+    Skip,
+    /// The line is passed over without a word (notes around a tool's own
+    /// ASCII output).
+    Drop,
 }
 
 /// Reads a byte stream as records and hands each to a [`RowFormat`].
@@ -67,6 +120,8 @@ pub struct RowReader<F> {
     /// The not-UTF-8 warning was given.
     warned_utf8: bool,
     blank: Blank,
+    records: Records,
+    not_utf8: NotUtf8,
     /// The format fed with each record.
     pub format: F,
 }
@@ -78,7 +133,8 @@ impl<F: Default> Default for RowReader<F> {
 }
 
 impl<F> RowReader<F> {
-    /// A reader that drops whitespace-only records.
+    /// A reader of CSV records that drops whitespace-only ones and escapes
+    /// bytes that are not UTF-8.
     pub fn new(format: F) -> Self {
         RowReader {
             lines: LineSplitter::default(),
@@ -86,6 +142,8 @@ impl<F> RowReader<F> {
             fields: FieldBuf::default(),
             warned_utf8: false,
             blank: Blank::Skip,
+            records: Records::Csv,
+            not_utf8: NotUtf8::Escape,
             format,
         }
     }
@@ -94,6 +152,23 @@ impl<F> RowReader<F> {
     pub fn with_blank(mut self, blank: Blank) -> Self {
         self.blank = blank;
         self
+    }
+
+    /// Says where a record ends.
+    pub fn with_records(mut self, records: Records) -> Self {
+        self.records = records;
+        self
+    }
+
+    /// Says what becomes of a line that is not valid UTF-8.
+    pub fn with_not_utf8(mut self, not_utf8: NotUtf8) -> Self {
+        self.not_utf8 = not_utf8;
+        self
+    }
+
+    /// How many lines were read so far.
+    pub fn lines_read(&self) -> u64 {
+        self.lines.line_no()
     }
 }
 
@@ -105,6 +180,8 @@ impl<F: RowFormat> RowReader<F> {
             fields: &mut self.fields,
             warned_utf8: &mut self.warned_utf8,
             blank: self.blank,
+            records: self.records,
+            not_utf8: self.not_utf8,
             last: false,
         };
         let format = &mut self.format;
@@ -119,6 +196,8 @@ impl<F: RowFormat> RowReader<F> {
             fields: &mut self.fields,
             warned_utf8: &mut self.warned_utf8,
             blank: self.blank,
+            records: self.records,
+            not_utf8: self.not_utf8,
             last: true,
         };
         let format = &mut self.format;
@@ -129,12 +208,27 @@ impl<F: RowFormat> RowReader<F> {
     }
 }
 
+impl<F: RowFormat> Decoder for RowReader<F> {
+    fn feed(&mut self, bytes: &[u8], run: &mut Run) -> Result<(), IngestError> {
+        RowReader::feed(self, bytes, run);
+        Ok(())
+    }
+
+    fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
+        RowReader::finish(self, run);
+        let lines = self.lines_read();
+        self.format.finish(run, lines)
+    }
+}
+
 /// The reader's state borrowed apart from its line splitter.
 struct Rows<'r> {
     joiner: &'r mut RecordJoiner,
     fields: &'r mut FieldBuf,
     warned_utf8: &'r mut bool,
     blank: Blank,
+    records: Records,
+    not_utf8: NotUtf8,
     /// Lines come from `finish`: the one left had no line end.
     last: bool,
 }
@@ -146,34 +240,75 @@ impl Rows<'_> {
         }
         let bytes = match line {
             Line::Text(t) => t,
-            Line::TooLong => return run.skip_line(n, "line longer than 16 MiB"),
+            Line::TooLong => return format.too_long(run, n),
         };
         let bytes = if n == 1 { strip_bom(bytes) } else { bytes };
-        let text = crate::lines::lossy_line(bytes);
-        if matches!(text, Cow::Owned(_)) && !*self.warned_utf8 {
-            *self.warned_utf8 = true;
-            run.warn(crate::lines::not_utf8_warning(n));
+        let text = match self.not_utf8 {
+            NotUtf8::Escape => {
+                let text = crate::lines::lossy_line(bytes);
+                if matches!(text, Cow::Owned(_)) && !*self.warned_utf8 {
+                    *self.warned_utf8 = true;
+                    run.warn(crate::lines::not_utf8_warning(n));
+                }
+                text
+            }
+            NotUtf8::Replace => String::from_utf8_lossy(bytes),
+            NotUtf8::Skip | NotUtf8::Drop => match std::str::from_utf8(bytes) {
+                Ok(text) => Cow::Borrowed(text),
+                Err(_) if self.not_utf8 == NotUtf8::Skip => {
+                    return run.skip_line(n, "not valid UTF-8")
+                }
+                Err(_) => return,
+            },
+        };
+        let rec = Rec {
+            fields: self.fields,
+            blank: self.blank,
+            last: self.last,
+        };
+        if self.records == Records::Lines {
+            return rec.give(n, &text, bytes, run, format);
         }
         match self.joiner.push(n, &text) {
-            Ok(Some((start, record))) => {
-                let blank = match self.blank {
-                    Blank::Skip => record.trim().is_empty(),
-                    Blank::OnlyEmpty => record.is_empty(),
-                };
-                if !blank {
-                    format.row(
-                        run,
-                        Row {
-                            line: start,
-                            text: &record,
-                            unterminated: self.last,
-                            fields: self.fields,
-                        },
-                    );
-                }
-            }
+            Ok(Some((start, record))) => rec.give(start, &record, record.as_bytes(), run, format),
             Ok(None) => {}
             Err(start) => run.skip_line(start, "quoted field longer than 1 MiB"),
+        }
+    }
+}
+
+/// What a complete record is handed over with.
+struct Rec<'r> {
+    fields: &'r mut FieldBuf,
+    blank: Blank,
+    last: bool,
+}
+
+impl Rec<'_> {
+    fn give<F: RowFormat>(
+        self,
+        line: u64,
+        text: &str,
+        bytes: &[u8],
+        run: &mut Run,
+        format: &mut F,
+    ) {
+        let blank = match self.blank {
+            Blank::Skip => text.trim().is_empty(),
+            Blank::OnlyEmpty => text.is_empty(),
+            Blank::Keep => false,
+        };
+        if !blank {
+            format.row(
+                run,
+                Row {
+                    line,
+                    text,
+                    bytes,
+                    unterminated: self.last,
+                    fields: self.fields,
+                },
+            );
         }
     }
 }
