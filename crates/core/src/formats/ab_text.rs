@@ -34,7 +34,7 @@ use crate::decoder::{Decoder, FormatSpec};
 use crate::error::IngestError;
 use crate::format::Format;
 use crate::formats::console::{
-    console_reader, no_summary, several_runs_warning, sniff_lines, ConsoleFormat,
+    console_reader, no_summary, several_runs_warning, sniff_lines, ConsoleFormat, Latest,
 };
 use crate::formats::decimal::parse_scaled;
 use crate::options::IngestOptions;
@@ -117,8 +117,7 @@ fn breakdown(line: &str) -> Option<[u64; 4]> {
 #[derive(Debug, Default)]
 pub struct AbText {
     current: Option<Block>,
-    best: Option<Block>,
-    last: Option<Block>,
+    blocks: Latest<Block>,
     starts: Vec<u64>,
 }
 
@@ -129,10 +128,9 @@ impl AbText {
                 self.starts.push(b.line);
             }
             if b.complete() {
-                self.best = Some(b);
-                self.last = None;
+                self.blocks.keep(b, true);
             } else if b.complete_requests.is_some() {
-                self.last = Some(b);
+                self.blocks.keep(b, false);
             }
         }
     }
@@ -217,16 +215,12 @@ impl ConsoleFormat for AbText {
 
     fn finish(&mut self, run: &mut Run, _lines: u64) -> Result<(), IngestError> {
         self.close();
-        let (b, cut) = match (self.best.take(), self.last.take()) {
-            (Some(b), _) => (b, false),
-            (None, Some(b)) => (b, true),
-            (None, None) => {
-                return Err(no_summary(
-                    run,
-                    None,
-                    "no ab results (\"Complete requests: N\")",
-                ))
-            }
+        let Some((b, cut)) = self.blocks.take() else {
+            return Err(no_summary(
+                run,
+                None,
+                "no ab results (\"Complete requests: N\")",
+            ));
         };
         if let Some(w) = several_runs_warning("ab", &self.starts, b.line) {
             run.warn(w);

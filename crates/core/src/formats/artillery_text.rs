@@ -46,7 +46,7 @@ use crate::error::IngestError;
 use crate::format::Format;
 use crate::formats::artillery::aggregate_report;
 use crate::formats::console::{
-    console_reader, no_summary, several_runs_warning, sniff_lines, ConsoleFormat,
+    console_reader, no_summary, several_runs_warning, sniff_lines, ConsoleFormat, Latest,
 };
 use crate::formats::decimal::parse_scaled;
 use crate::options::IngestOptions;
@@ -142,10 +142,9 @@ impl Block {
 #[derive(Debug, Default)]
 pub struct ArtilleryText {
     current: Option<Block>,
-    /// The last Summary report followed by something else (so not cut).
-    complete: Option<Block>,
-    /// A later one that the text ends inside.
-    partial: Option<Block>,
+    /// The last Summary report followed by something else (so not cut),
+    /// or a later one that the text ends inside.
+    blocks: Latest<Block>,
     starts: Vec<u64>,
     pending_total: Option<f64>,
 }
@@ -158,12 +157,7 @@ impl ArtilleryText {
         if block.is_empty() {
             return;
         }
-        if complete {
-            self.complete = Some(block);
-            self.partial = None;
-        } else {
-            self.partial = Some(block);
-        }
+        self.blocks.keep(block, complete);
     }
 }
 
@@ -241,12 +235,8 @@ impl ConsoleFormat for ArtilleryText {
             .as_ref()
             .is_some_and(|b| b.counters.keys().any(|k| k.starts_with("vusers.")));
         self.close(whole);
-        let (block, cut) = match (self.complete.take(), self.partial.take()) {
-            (Some(b), _) => (b, false),
-            (None, Some(b)) => (b, true),
-            (None, None) => {
-                return Err(no_summary(run, self.starts.first().copied(), "no \"Summary report @ …\" block with metrics (the per-period \"Metrics for period\" blocks cover part of a run only)"));
-            }
+        let Some((block, cut)) = self.blocks.take() else {
+            return Err(no_summary(run, self.starts.first().copied(), "no \"Summary report @ …\" block with metrics (the per-period \"Metrics for period\" blocks cover part of a run only)"));
         };
         if let Some(w) = several_runs_warning("Artillery", &self.starts, block.start_line) {
             run.warn(w);

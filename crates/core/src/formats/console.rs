@@ -228,6 +228,44 @@ impl<F: ConsoleFormat> RowFormat for Console<F> {
     }
 }
 
+/// Of several summaries in one text, the one to read: the last complete
+/// one, or else the last one cut short.
+#[derive(Debug)]
+pub struct Latest<B> {
+    complete: Option<B>,
+    cut: Option<B>,
+}
+
+impl<B> Default for Latest<B> {
+    fn default() -> Self {
+        Latest {
+            complete: None,
+            cut: None,
+        }
+    }
+}
+
+impl<B> Latest<B> {
+    /// A summary that ended, whole (`complete`) or cut short.
+    pub fn keep(&mut self, block: B, complete: bool) {
+        if complete {
+            self.complete = Some(block);
+            self.cut = None;
+        } else {
+            self.cut = Some(block);
+        }
+    }
+
+    /// The summary to read, and whether it was cut short.
+    pub fn take(&mut self) -> Option<(B, bool)> {
+        match (self.complete.take(), self.cut.take()) {
+            (Some(b), _) => Some((b, false)),
+            (None, Some(b)) => Some((b, true)),
+            (None, None) => None,
+        }
+    }
+}
+
 /// The error for a text that holds no summary the reader can use: at the
 /// line where the first (incomplete) one began, or else anywhere in the text.
 pub fn no_summary(run: &Run, first: Option<u64>, reason: impl Into<String>) -> IngestError {

@@ -42,7 +42,7 @@ use crate::decoder::{Decoder, FormatSpec};
 use crate::error::IngestError;
 use crate::format::Format;
 use crate::formats::console::{
-    console_reader, no_summary, several_runs_warning, sniff_lines, ConsoleFormat,
+    console_reader, no_summary, several_runs_warning, sniff_lines, ConsoleFormat, Latest,
 };
 use crate::formats::decimal::Decimal;
 use crate::options::IngestOptions;
@@ -134,8 +134,7 @@ pub struct OhaText {
     /// The line of the last `Summary:` heading, while the next line may open a block.
     heading: Option<u64>,
     current: Option<Block>,
-    best: Option<Block>,
-    last: Option<Block>,
+    blocks: Latest<Block>,
     starts: Vec<u64>,
 }
 
@@ -143,12 +142,8 @@ impl OhaText {
     fn close(&mut self) {
         if let Some(b) = self.current.take() {
             self.starts.push(b.line);
-            if b.has_status {
-                self.best = Some(b);
-                self.last = None;
-            } else {
-                self.last = Some(b);
-            }
+            let complete = b.has_status;
+            self.blocks.keep(b, complete);
         }
     }
 }
@@ -257,16 +252,12 @@ impl ConsoleFormat for OhaText {
 
     fn finish(&mut self, run: &mut Run, _lines: u64) -> Result<(), IngestError> {
         self.close();
-        let (b, cut) = match (self.best.take(), self.last.take()) {
-            (Some(b), _) => (b, false),
-            (None, Some(b)) => (b, true),
-            (None, None) => {
-                return Err(no_summary(
-                    run,
-                    None,
-                    "no oha summary (\"Success rate:\" then \"Total:\")",
-                ))
-            }
+        let Some((b, cut)) = self.blocks.take() else {
+            return Err(no_summary(
+                run,
+                None,
+                "no oha summary (\"Success rate:\" then \"Total:\")",
+            ));
         };
         if let Some(w) = several_runs_warning("oha", &self.starts, b.line) {
             run.warn(w);

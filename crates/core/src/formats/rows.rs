@@ -175,36 +175,32 @@ impl<F> RowReader<F> {
 impl<F: RowFormat> RowReader<F> {
     /// Feeds the next chunk of input.
     pub fn feed(&mut self, bytes: &[u8], run: &mut Run) {
-        let mut rows = Rows {
-            joiner: &mut self.joiner,
-            fields: &mut self.fields,
-            warned_utf8: &mut self.warned_utf8,
-            blank: self.blank,
-            records: self.records,
-            not_utf8: self.not_utf8,
-            last: false,
-        };
-        let format = &mut self.format;
-        self.lines
-            .feed(bytes, |n, line| rows.line(n, line, run, format));
+        let (lines, mut rows, format) = self.parts(false);
+        lines.feed(bytes, |n, line| rows.line(n, line, run, format));
     }
 
     /// End of input: the last line without a line end, and an unclosed quote.
     pub fn finish(&mut self, run: &mut Run) {
-        let mut rows = Rows {
+        let (lines, mut rows, format) = self.parts(true);
+        lines.finish(|n, line| rows.line(n, line, run, format));
+        if let Some(start) = self.joiner.unfinished() {
+            run.skip_line(start, "record starts a quoted field that never closes");
+        }
+    }
+
+    /// The line splitter, the rest of the reader's state, and the format,
+    /// borrowed apart; `last`: the lines come from `finish`.
+    fn parts(&mut self, last: bool) -> (&mut LineSplitter, Rows<'_>, &mut F) {
+        let rows = Rows {
             joiner: &mut self.joiner,
             fields: &mut self.fields,
             warned_utf8: &mut self.warned_utf8,
             blank: self.blank,
             records: self.records,
             not_utf8: self.not_utf8,
-            last: true,
+            last,
         };
-        let format = &mut self.format;
-        self.lines.finish(|n, line| rows.line(n, line, run, format));
-        if let Some(start) = self.joiner.unfinished() {
-            run.skip_line(start, "record starts a quoted field that never closes");
-        }
+        (&mut self.lines, rows, &mut self.format)
     }
 }
 
