@@ -423,4 +423,60 @@ mod tests {
         assert_eq!(run.diagnostics.skipped_lines, 1);
         assert_eq!(run.diagnostics.examples[0].line, 2);
     }
+
+    fn lines(not_utf8: NotUtf8, text: &[u8]) -> (Vec<(u64, String)>, Run) {
+        let mut run = Run::new("t", Format::K6Csv);
+        let mut reader = RowReader::<Collect>::default()
+            .with_records(Records::Lines)
+            .with_blank(Blank::Keep)
+            .with_not_utf8(not_utf8);
+        for c in text.chunks(3) {
+            RowReader::feed(&mut reader, c, &mut run);
+        }
+        RowReader::finish(&mut reader, &mut run);
+        let lines = reader.format.0.into_iter().map(|r| (r.0, r.1)).collect();
+        (lines, run)
+    }
+
+    #[test]
+    fn lines_keep_quotes_blanks_and_say_what_is_not_utf8() {
+        let text = b"say \"hi\n\nl\xff\nend";
+        let (escaped, run) = lines(NotUtf8::Escape, text);
+        let texts: Vec<&str> = escaped.iter().map(|l| l.1.as_str()).collect();
+        assert_eq!(texts, vec!["say \"hi", "", "l\\xFF", "end"]);
+        assert_eq!(run.diagnostics.warnings.len(), 1);
+        let (replaced, run) = lines(NotUtf8::Replace, text);
+        assert_eq!(replaced[2].1, "l\u{FFFD}");
+        assert!(run.diagnostics.warnings.is_empty());
+        let (skipped, run) = lines(NotUtf8::Skip, text);
+        assert_eq!(skipped.len(), 3);
+        assert_eq!(run.diagnostics.skipped_lines, 1);
+        assert_eq!(run.diagnostics.examples[0].line, 3);
+        let (dropped, run) = lines(NotUtf8::Drop, text);
+        assert_eq!(
+            dropped.iter().map(|l| l.0).collect::<Vec<_>>(),
+            vec![1, 2, 4]
+        );
+        assert_eq!(run.diagnostics.skipped_lines, 0);
+    }
+
+    #[derive(Default)]
+    struct Raw(Vec<Vec<u8>>);
+
+    impl RowFormat for Raw {
+        fn row(&mut self, _: &mut Run, row: Row<'_>) {
+            self.0.push(row.bytes.to_vec());
+        }
+    }
+
+    #[test]
+    fn a_line_reaches_the_format_as_read() {
+        let mut run = Run::new("t", Format::K6Csv);
+        let mut reader = RowReader::<Raw>::default()
+            .with_records(Records::Lines)
+            .with_not_utf8(NotUtf8::Replace);
+        RowReader::feed(&mut reader, b"\xEF\xBB\xBF{\"a\":\"\xff\"}\n", &mut run);
+        Decoder::finish(&mut reader, &mut run).expect("no error of its own");
+        assert_eq!(reader.format.0, vec![b"{\"a\":\"\xff\"}".to_vec()]);
+    }
 }
