@@ -31,11 +31,12 @@
 //! log: the last complete one, with a warning.
 
 use crate::decoder::{Decoder, FormatSpec};
-use crate::error::{IngestError, Position};
+use crate::error::IngestError;
 use crate::format::Format;
-use crate::formats::console::{several_runs_warning, sniff_lines, text_line};
+use crate::formats::console::{
+    console_reader, no_summary, several_runs_warning, sniff_lines, ConsoleFormat, Latest,
+};
 use crate::formats::decimal::parse_scaled;
-use crate::lines::LineSplitter;
 use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport};
 use crate::summary::{FailureSummary, LatencyMs};
@@ -61,7 +62,7 @@ fn sniff(prefix: &[u8], _eof: bool) -> bool {
 }
 
 fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {
-    Box::new(AbTextDecoder::default())
+    Box::new(console_reader(AbText::default()))
 }
 
 #[derive(Debug, Default, Clone)]
@@ -112,27 +113,24 @@ fn breakdown(line: &str) -> Option<[u64; 4]> {
     Some(out)
 }
 
-/// Streaming decoder for ab's output.
+/// Reads ab's output.
 #[derive(Debug, Default)]
-pub struct AbTextDecoder {
-    lines: LineSplitter,
+pub struct AbText {
     current: Option<Block>,
-    best: Option<Block>,
-    last: Option<Block>,
+    blocks: Latest<Block>,
     starts: Vec<u64>,
 }
 
-impl AbTextDecoder {
+impl AbText {
     fn close(&mut self) {
         if let Some(b) = self.current.take() {
             if b.complete_requests.is_some() {
                 self.starts.push(b.line);
             }
             if b.complete() {
-                self.best = Some(b);
-                self.last = None;
+                self.blocks.keep(b, true);
             } else if b.complete_requests.is_some() {
-                self.last = Some(b);
+                self.blocks.keep(b, false);
             }
         }
     }
@@ -145,8 +143,10 @@ impl AbTextDecoder {
             ..Block::default()
         });
     }
+}
 
-    fn line(&mut self, n: u64, text: &str) {
+impl ConsoleFormat for AbText {
+    fn line(&mut self, _run: &mut Run, n: u64, text: &str) {
         if text.starts_with("This is ApacheBench") {
             self.start(n, true);
             return;
@@ -212,41 +212,15 @@ impl AbTextDecoder {
             }
         }
     }
-}
 
-impl Decoder for AbTextDecoder {
-    fn feed(&mut self, bytes: &[u8], _run: &mut Run) -> Result<(), IngestError> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.feed(bytes, |n, line| {
-            if let Some(text) = text_line(n, line) {
-                self.line(n, &text);
-            }
-        });
-        self.lines = lines;
-        Ok(())
-    }
-
-    fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.finish(|n, line| {
-            if let Some(text) = text_line(n, line) {
-                self.line(n, &text);
-            }
-        });
+    fn finish(&mut self, run: &mut Run, _lines: u64) -> Result<(), IngestError> {
         self.close();
-        let (b, cut) = match (self.best.take(), self.last.take()) {
-            (Some(b), _) => (b, false),
-            (None, Some(b)) => (b, true),
-            (None, None) => {
-                return Err(IngestError::Malformed {
-                    source_name: run.source.clone(),
-                    format: run.format.as_str(),
-                    position: Position::Part {
-                        part: "anywhere in the text",
-                    },
-                    reason: "no ab results (\"Complete requests: N\")".into(),
-                })
-            }
+        let Some((b, cut)) = self.blocks.take() else {
+            return Err(no_summary(
+                run,
+                None,
+                "no ab results (\"Complete requests: N\")",
+            ));
         };
         if let Some(w) = several_runs_warning("ab", &self.starts, b.line) {
             run.warn(w);

@@ -14,7 +14,6 @@
 //! told apart here (its console summary counts them).
 
 use crate::decoder::{first_line, strip_bom, Decoder, FormatSpec};
-use crate::error::IngestError;
 use crate::format::Format;
 use crate::formats::rows::{Row, RowFormat, RowReader};
 use crate::options::IngestOptions;
@@ -40,31 +39,13 @@ fn sniff(prefix: &[u8], eof: bool) -> bool {
 }
 
 fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {
-    Box::new(AbDecoder::default())
+    Box::new(RowReader::<AbRows>::default())
 }
 
-/// Streaming decoder for ab's gnuplot output.
-#[derive(Debug, Default)]
-pub struct AbDecoder {
-    rows: RowReader<AbRows>,
-}
-
-/// The per-row part of the decoder.
+/// Reads ab's gnuplot output, row by row.
 #[derive(Debug, Default)]
 struct AbRows {
     header_seen: bool,
-}
-
-impl Decoder for AbDecoder {
-    fn feed(&mut self, bytes: &[u8], run: &mut Run) -> Result<(), IngestError> {
-        self.rows.feed(bytes, run);
-        Ok(())
-    }
-
-    fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
-        self.rows.finish(run);
-        Ok(())
-    }
 }
 
 /// `seconds` as µs: unix seconds, or microseconds from ab 2.0.

@@ -42,12 +42,13 @@
 use serde_json::{Map, Value};
 
 use crate::decoder::{Decoder, FormatSpec};
-use crate::error::{IngestError, Position};
+use crate::error::IngestError;
 use crate::format::Format;
 use crate::formats::artillery::aggregate_report;
-use crate::formats::console::{several_runs_warning, sniff_lines, text_line};
+use crate::formats::console::{
+    console_reader, no_summary, several_runs_warning, sniff_lines, ConsoleFormat, Latest,
+};
 use crate::formats::decimal::parse_scaled;
-use crate::lines::LineSplitter;
 use crate::options::IngestOptions;
 use crate::run::Run;
 
@@ -80,7 +81,7 @@ fn sniff(prefix: &[u8], _eof: bool) -> bool {
 }
 
 fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {
-    Box::new(ArtilleryTextDecoder::default())
+    Box::new(console_reader(ArtilleryText::default()))
 }
 
 /// `name: ....... value` → (name, value as printed, `/sec` removed).
@@ -137,20 +138,18 @@ impl Block {
     }
 }
 
-/// Streaming decoder for Artillery's console output.
+/// Reads Artillery's console output.
 #[derive(Debug, Default)]
-pub struct ArtilleryTextDecoder {
-    lines: LineSplitter,
+pub struct ArtilleryText {
     current: Option<Block>,
-    /// The last Summary report followed by something else (so not cut).
-    complete: Option<Block>,
-    /// A later one that the text ends inside.
-    partial: Option<Block>,
+    /// The last Summary report followed by something else (so not cut),
+    /// or a later one that the text ends inside.
+    blocks: Latest<Block>,
     starts: Vec<u64>,
     pending_total: Option<f64>,
 }
 
-impl ArtilleryTextDecoder {
+impl ArtilleryText {
     fn close(&mut self, complete: bool) {
         let Some(block) = self.current.take() else {
             return;
@@ -158,15 +157,12 @@ impl ArtilleryTextDecoder {
         if block.is_empty() {
             return;
         }
-        if complete {
-            self.complete = Some(block);
-            self.partial = None;
-        } else {
-            self.partial = Some(block);
-        }
+        self.blocks.keep(block, complete);
     }
+}
 
-    fn line(&mut self, n: u64, text: &str) {
+impl ConsoleFormat for ArtilleryText {
+    fn line(&mut self, _run: &mut Run, n: u64, text: &str) {
         if text.starts_with(SUMMARY) {
             self.close(true);
             self.starts.push(n);
@@ -230,27 +226,8 @@ impl ArtilleryTextDecoder {
         // `Log file: report.json`, a shell prompt, the next command: the report is over.
         self.close(true);
     }
-}
 
-impl Decoder for ArtilleryTextDecoder {
-    fn feed(&mut self, bytes: &[u8], _run: &mut Run) -> Result<(), IngestError> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.feed(bytes, |n, line| {
-            if let Some(text) = text_line(n, line) {
-                self.line(n, &text);
-            }
-        });
-        self.lines = lines;
-        Ok(())
-    }
-
-    fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.finish(|n, line| {
-            if let Some(text) = text_line(n, line) {
-                self.line(n, &text);
-            }
-        });
+    fn finish(&mut self, run: &mut Run, _lines: u64) -> Result<(), IngestError> {
         // A report that runs to the end of the text is whole if it got to the
         // VU counters, which Artillery prints last (names are sorted).
         let whole = self
@@ -258,22 +235,8 @@ impl Decoder for ArtilleryTextDecoder {
             .as_ref()
             .is_some_and(|b| b.counters.keys().any(|k| k.starts_with("vusers.")));
         self.close(whole);
-        let (block, cut) = match (self.complete.take(), self.partial.take()) {
-            (Some(b), _) => (b, false),
-            (None, Some(b)) => (b, true),
-            (None, None) => {
-                return Err(IngestError::Malformed {
-                    source_name: run.source.clone(),
-                    format: run.format.as_str(),
-                    position: match self.starts.first() {
-                        Some(&line) => Position::Line { line },
-                        None => Position::Part {
-                            part: "anywhere in the text",
-                        },
-                    },
-                    reason: "no \"Summary report @ …\" block with metrics (the per-period \"Metrics for period\" blocks cover part of a run only)".into(),
-                });
-            }
+        let Some((block, cut)) = self.blocks.take() else {
+            return Err(no_summary(run, self.starts.first().copied(), "no \"Summary report @ …\" block with metrics (the per-period \"Metrics for period\" blocks cover part of a run only)"));
         };
         if let Some(w) = several_runs_warning("Artillery", &self.starts, block.start_line) {
             run.warn(w);

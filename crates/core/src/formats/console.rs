@@ -1,11 +1,16 @@
 //! Helpers shared by the readers of tools' console output (text pasted from
-//! a terminal or a CI log): colour codes, CI log prefixes, and choosing
-//! among several runs.
+//! a terminal or a CI log): colour codes, CI log prefixes, choosing among
+//! several runs, and the line driver they all read through: a reader
+//! implements [`ConsoleFormat`] (what one cleaned line means, and how the
+//! summary is chosen at the end) and [`console_reader`] makes it a decoder on
+//! the row pipeline ([`RowReader`]).
 
 use std::borrow::Cow;
 
-use crate::decoder::{strip_bom, trim_ascii};
-use crate::lines::Line;
+use crate::decoder::strip_bom;
+use crate::error::{IngestError, Position};
+use crate::formats::rows::{Blank, NotUtf8, Records, Row, RowFormat, RowReader};
+use crate::run::Run;
 
 /// Removes ANSI escape sequences (`ESC [ … letter`, and two-byte `ESC X`),
 /// which coloured output and CI logs keep.
@@ -178,17 +183,103 @@ pub fn sniff_lines(prefix: &[u8]) -> impl Iterator<Item = Cow<'_, str>> {
         .map(clean)
 }
 
-/// One console line as text: BOM (first line), colours, CI log prefixes and
-/// surrounding whitespace removed, invalid UTF-8 replaced (labels may quote
-/// anything). `None` for a line too long to keep.
-pub fn text_line(n: u64, line: Line<'_>) -> Option<String> {
-    let bytes = match line {
-        Line::Text(t) => t,
-        Line::TooLong => return None,
-    };
-    let bytes = if n == 1 { strip_bom(bytes) } else { bytes };
-    let text = String::from_utf8_lossy(trim_ascii(bytes));
-    Some(clean(&text).into_owned())
+/// What a reader of console output does with its lines.
+pub trait ConsoleFormat {
+    /// What becomes of a line that is not UTF-8: by default read with
+    /// U+FFFD, since labels and error messages may quote anything.
+    const NOT_UTF8: NotUtf8 = NotUtf8::Replace;
+
+    /// Line `n`, cleaned ([`clean`]: BOM, colours, CI log prefixes and
+    /// surrounding whitespace removed); blank lines too.
+    fn line(&mut self, run: &mut Run, n: u64, text: &str);
+
+    /// Line `n` was too long to keep: by default passed over, as the tools'
+    /// own lines are short.
+    fn too_long(&mut self, _run: &mut Run, _n: u64) {}
+
+    /// End of input (`lines` lines in all): choose the summary, fill the run.
+    fn finish(&mut self, run: &mut Run, lines: u64) -> Result<(), IngestError>;
+}
+
+/// The decoder of a console format: its lines one by one, quotes read as text.
+pub fn console_reader<F: ConsoleFormat>(format: F) -> RowReader<Console<F>> {
+    RowReader::new(Console(format))
+        .with_records(Records::Lines)
+        .with_blank(Blank::Keep)
+        .with_not_utf8(F::NOT_UTF8)
+}
+
+/// A [`ConsoleFormat`] on the row pipeline: cleans each line before handing it on.
+#[derive(Debug, Default)]
+pub struct Console<F>(pub F);
+
+impl<F: ConsoleFormat> RowFormat for Console<F> {
+    fn row(&mut self, run: &mut Run, row: Row<'_>) {
+        let text = clean(row.text.trim_matches(|c: char| c.is_ascii_whitespace()));
+        self.0.line(run, row.line, &text);
+    }
+
+    fn too_long(&mut self, run: &mut Run, line: u64) {
+        self.0.too_long(run, line);
+    }
+
+    fn finish(&mut self, run: &mut Run, lines: u64) -> Result<(), IngestError> {
+        self.0.finish(run, lines)
+    }
+}
+
+/// Of several summaries in one text, the one to read: the last complete
+/// one, or else the last one cut short.
+#[derive(Debug)]
+pub struct Latest<B> {
+    complete: Option<B>,
+    cut: Option<B>,
+}
+
+impl<B> Default for Latest<B> {
+    fn default() -> Self {
+        Latest {
+            complete: None,
+            cut: None,
+        }
+    }
+}
+
+impl<B> Latest<B> {
+    /// A summary that ended, whole (`complete`) or cut short.
+    pub fn keep(&mut self, block: B, complete: bool) {
+        if complete {
+            self.complete = Some(block);
+            self.cut = None;
+        } else {
+            self.cut = Some(block);
+        }
+    }
+
+    /// The summary to read, and whether it was cut short.
+    pub fn take(&mut self) -> Option<(B, bool)> {
+        match (self.complete.take(), self.cut.take()) {
+            (Some(b), _) => Some((b, false)),
+            (None, Some(b)) => Some((b, true)),
+            (None, None) => None,
+        }
+    }
+}
+
+/// The error for a text that holds no summary the reader can use: at the
+/// line where the first (incomplete) one began, or else anywhere in the text.
+pub fn no_summary(run: &Run, first: Option<u64>, reason: impl Into<String>) -> IngestError {
+    IngestError::Malformed {
+        source_name: run.source.clone(),
+        format: run.format.as_str(),
+        position: match first {
+            Some(line) => Position::Line { line },
+            None => Position::Part {
+                part: "anywhere in the text",
+            },
+        },
+        reason: reason.into(),
+    }
 }
 
 /// The warning that says which of several summaries in one log was read.

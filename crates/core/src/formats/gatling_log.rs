@@ -22,10 +22,9 @@
 //! `START`/`END` records give the number of active users.
 
 use crate::decoder::{first_line, strip_bom, Decoder, FormatSpec};
-use crate::error::IngestError;
 use crate::format::Format;
 use crate::formats::delimited::is_integer;
-use crate::lines::{Line, LineSplitter};
+use crate::formats::rows::{NotUtf8, Records, Row, RowFormat, RowReader};
 use crate::options::IngestOptions;
 use crate::run::{Request, Run};
 
@@ -60,7 +59,11 @@ fn sniff(prefix: &[u8], eof: bool) -> bool {
 }
 
 fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {
-    Box::new(GatlingLogDecoder::default())
+    Box::new(
+        RowReader::new(GatlingLog::default())
+            .with_records(Records::Lines)
+            .with_not_utf8(NotUtf8::Replace),
+    )
 }
 
 /// Index and name of the record type among the first three fields.
@@ -73,26 +76,25 @@ fn record_type<'a>(fields: &[&'a str]) -> Option<(usize, &'a str)> {
         .map(|(i, f)| (i, *f))
 }
 
-/// Streaming decoder for Gatling text logs.
+/// Reads Gatling text logs.
 #[derive(Debug, Default)]
-pub struct GatlingLogDecoder {
-    lines: LineSplitter,
+pub struct GatlingLog {
     active_users: i64,
 }
 
-impl Decoder for GatlingLogDecoder {
-    fn feed(&mut self, bytes: &[u8], run: &mut Run) -> Result<(), IngestError> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.feed(bytes, |n, line| self.line(n, line, run));
-        self.lines = lines;
-        Ok(())
-    }
-
-    fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.finish(|n, line| self.line(n, line, run));
-        self.lines = lines;
-        Ok(())
+impl RowFormat for GatlingLog {
+    fn row(&mut self, run: &mut Run, row: Row<'_>) {
+        let (n, text) = (row.line, row.text);
+        let fields: Vec<&str> = text.split('\t').collect();
+        match record_type(&fields) {
+            Some((i, "REQUEST" | "ACTION")) => self.request(run, n, &fields, i),
+            Some((i, "USER" | "SCENARIO")) => self.user(run, n, &fields, i),
+            Some(_) => {}
+            None => run.skip_line(
+                n,
+                "not a Gatling record (RUN, USER, REQUEST, GROUP, ERROR, ASSERTION)",
+            ),
+        }
     }
 }
 
@@ -130,28 +132,7 @@ fn timing(fields: &[&str], after: usize) -> Option<Timing> {
     })
 }
 
-impl GatlingLogDecoder {
-    fn line(&mut self, n: u64, line: Line<'_>, run: &mut Run) {
-        let text = match line {
-            Line::Text(t) => t,
-            Line::TooLong => return run.skip_line(n, "line longer than 16 MiB"),
-        };
-        let text = String::from_utf8_lossy(if n == 1 { strip_bom(text) } else { text });
-        if text.trim().is_empty() {
-            return;
-        }
-        let fields: Vec<&str> = text.split('\t').collect();
-        match record_type(&fields) {
-            Some((i, "REQUEST" | "ACTION")) => self.request(run, n, &fields, i),
-            Some((i, "USER" | "SCENARIO")) => self.user(run, n, &fields, i),
-            Some(_) => {}
-            None => run.skip_line(
-                n,
-                "not a Gatling record (RUN, USER, REQUEST, GROUP, ERROR, ASSERTION)",
-            ),
-        }
-    }
-
+impl GatlingLog {
     fn request(&mut self, run: &mut Run, n: u64, fields: &[&str], type_at: usize) {
         let Some(t) = timing(fields, type_at) else {
             return run.skip_line(n, "REQUEST record without start, end and OK/KO status");

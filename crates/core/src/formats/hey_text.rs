@@ -28,12 +28,12 @@
 
 use std::collections::BTreeMap;
 
-use crate::decoder::{strip_bom, trim_ascii, Decoder, FormatSpec};
+use crate::decoder::{Decoder, FormatSpec};
 use crate::error::{IngestError, Position};
 use crate::format::Format;
-use crate::formats::console::{clean, sniff_lines};
+use crate::formats::console::{console_reader, sniff_lines, ConsoleFormat};
 use crate::formats::decimal::parse_scaled;
-use crate::lines::{Line, LineSplitter};
+use crate::formats::rows::skip_too_long;
 use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport};
 use crate::summary::LatencyMs;
@@ -63,7 +63,7 @@ fn sniff(prefix: &[u8], _eof: bool) -> bool {
 }
 
 fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {
-    Box::new(HeyTextDecoder::default())
+    Box::new(console_reader(HeyText::default()))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -78,10 +78,9 @@ enum Section {
     Errors,
 }
 
-/// Streaming decoder for hey's text summary.
+/// Reads hey's text summary.
 #[derive(Debug, Default)]
-pub struct HeyTextDecoder {
-    lines: LineSplitter,
+pub struct HeyText {
     section: Section,
     total_s: Option<f64>,
     rps: Option<f64>,
@@ -95,48 +94,7 @@ fn secs_to_ms(value: &str) -> Option<f64> {
     parse_scaled(value.trim().strip_suffix("secs")?, 3)
 }
 
-impl HeyTextDecoder {
-    fn line(&mut self, n: u64, line: Line<'_>, run: &mut Run) {
-        let text = match line {
-            Line::Text(t) => t,
-            Line::TooLong => return run.skip_line(n, "line longer than 16 MiB"),
-        };
-        let text = if n == 1 { strip_bom(text) } else { text };
-        // Error messages may quote anything; decode leniently.
-        let text = String::from_utf8_lossy(trim_ascii(text));
-        let text = clean(&text);
-        if text.is_empty() {
-            return;
-        }
-        let heading = match &*text {
-            "Summary:" => Some(Section::Summary),
-            "Response time histogram:" => Some(Section::Histogram),
-            "Latency distribution:" => Some(Section::Latency),
-            "Details (average, fastest, slowest):" => Some(Section::Details),
-            "Status code distribution:" => Some(Section::Status),
-            "Error distribution:" => Some(Section::Errors),
-            _ => None,
-        };
-        if let Some(section) = heading {
-            self.section = section;
-            return;
-        }
-        let ok = match self.section {
-            Section::Summary => self.summary_line(&text),
-            Section::Latency => self.latency_line(&text),
-            Section::Status => self.status_line(&text),
-            Section::Errors => self.error_line(&text),
-            Section::Histogram | Section::Details => true,
-            Section::Start => false,
-        };
-        if !ok {
-            run.skip_line(
-                n,
-                format!("unexpected line in hey's {:?} section", self.section).to_lowercase(),
-            );
-        }
-    }
-
+impl HeyText {
     fn summary_line(&mut self, text: &str) -> bool {
         let Some((key, value)) = text.split_once(':') else {
             return false;
@@ -204,17 +162,45 @@ impl HeyTextDecoder {
     }
 }
 
-impl Decoder for HeyTextDecoder {
-    fn feed(&mut self, bytes: &[u8], run: &mut Run) -> Result<(), IngestError> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.feed(bytes, |n, line| self.line(n, line, run));
-        self.lines = lines;
-        Ok(())
+impl ConsoleFormat for HeyText {
+    fn line(&mut self, run: &mut Run, n: u64, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        let heading = match text {
+            "Summary:" => Some(Section::Summary),
+            "Response time histogram:" => Some(Section::Histogram),
+            "Latency distribution:" => Some(Section::Latency),
+            "Details (average, fastest, slowest):" => Some(Section::Details),
+            "Status code distribution:" => Some(Section::Status),
+            "Error distribution:" => Some(Section::Errors),
+            _ => None,
+        };
+        if let Some(section) = heading {
+            self.section = section;
+            return;
+        }
+        let ok = match self.section {
+            Section::Summary => self.summary_line(text),
+            Section::Latency => self.latency_line(text),
+            Section::Status => self.status_line(text),
+            Section::Errors => self.error_line(text),
+            Section::Histogram | Section::Details => true,
+            Section::Start => false,
+        };
+        if !ok {
+            run.skip_line(
+                n,
+                format!("unexpected line in hey's {:?} section", self.section).to_lowercase(),
+            );
+        }
     }
 
-    fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.finish(|n, line| self.line(n, line, run));
+    fn too_long(&mut self, run: &mut Run, n: u64) {
+        skip_too_long(run, n);
+    }
+
+    fn finish(&mut self, run: &mut Run, _lines: u64) -> Result<(), IngestError> {
         let Some(total_s) = self.total_s else {
             return Err(IngestError::Malformed {
                 source_name: run.source.clone(),
@@ -288,7 +274,7 @@ mod tests {
 
     #[test]
     fn lines_of_each_section() {
-        let mut d = HeyTextDecoder::default();
+        let mut d = HeyText::default();
         assert!(d.summary_line("Average:\tNaN secs"));
         assert_eq!(d.latency.mean, None);
         assert!(d.latency_line("99% in 0.0532 secs"));

@@ -27,7 +27,7 @@ use crate::decoder::{first_line, strip_bom, Decoder, FormatSpec};
 use crate::error::IngestError;
 use crate::format::Format;
 use crate::formats::decimal::parse_scaled;
-use crate::lines::{Line, LineSplitter};
+use crate::formats::rows::{NotUtf8, Records, Row, RowFormat, RowReader};
 use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport};
 use crate::summary::{LatencyMs, PercentilePoint};
@@ -56,13 +56,16 @@ fn sniff(prefix: &[u8], eof: bool) -> bool {
 
 fn new_decoder(options: &IngestOptions) -> Box<dyn Decoder> {
     let unit = options.hdr_unit.unwrap_or(DurationUnit::Millis);
-    Box::new(HgrmDecoder {
-        lines: LineSplitter::default(),
-        spectrum: Spectrum::new(unit.pow10_to_ms()),
-        unit,
-        unit_given: options.hdr_unit.is_some(),
-        header_seen: false,
-    })
+    Box::new(
+        RowReader::new(Hgrm {
+            spectrum: Spectrum::new(unit.pow10_to_ms()),
+            unit,
+            unit_given: options.hdr_unit.is_some(),
+            header_seen: false,
+        })
+        .with_records(Records::Lines)
+        .with_not_utf8(NotUtf8::Skip),
+    )
 }
 
 /// `Value Percentile TotalCount 1/(1-Percentile)`, whitespace- or comma-separated,
@@ -272,25 +275,17 @@ impl Spectrum {
     }
 }
 
-/// Streaming decoder for `.hgrm` text.
-pub struct HgrmDecoder {
-    lines: LineSplitter,
+/// Reads `.hgrm` text.
+pub struct Hgrm {
     spectrum: Spectrum,
     unit: DurationUnit,
     unit_given: bool,
     header_seen: bool,
 }
 
-impl HgrmDecoder {
-    fn line(&mut self, n: u64, line: Line<'_>, run: &mut Run) {
-        let text = match line {
-            Line::Text(t) => t,
-            Line::TooLong => return run.skip_line(n, "line longer than 16 MiB"),
-        };
-        let text = if n == 1 { strip_bom(text) } else { text };
-        let Ok(text) = std::str::from_utf8(text) else {
-            return run.skip_line(n, "not valid UTF-8");
-        };
+impl RowFormat for Hgrm {
+    fn row(&mut self, run: &mut Run, row: Row<'_>) {
+        let (n, text) = (row.line, row.text);
         match self.spectrum.line(text) {
             SpectrumLine::Header => self.header_seen = true,
             SpectrumLine::Row if !self.header_seen => {
@@ -303,19 +298,8 @@ impl HgrmDecoder {
             ),
         }
     }
-}
 
-impl Decoder for HgrmDecoder {
-    fn feed(&mut self, bytes: &[u8], run: &mut Run) -> Result<(), IngestError> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.feed(bytes, |n, line| self.line(n, line, run));
-        self.lines = lines;
-        Ok(())
-    }
-
-    fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.finish(|n, line| self.line(n, line, run));
+    fn finish(&mut self, run: &mut Run, _lines: u64) -> Result<(), IngestError> {
         let s = &self.spectrum;
         if s.rows.is_empty() {
             return Err(IngestError::NothingUsable {

@@ -43,7 +43,7 @@ use crate::error::IngestError;
 use crate::format::Format;
 use crate::formats::decimal::parse_scaled;
 use crate::formats::hdr_payload::decode_base64;
-use crate::lines::{Line, LineSplitter};
+use crate::formats::rows::{Blank, NotUtf8, Records, Row, RowFormat, RowReader};
 use crate::options::IngestOptions;
 use crate::run::{IntervalHistogram, Run};
 use crate::series::{new_histogram, MAX_LATENCY_US};
@@ -97,10 +97,15 @@ fn sniff(prefix: &[u8], _eof: bool) -> bool {
 }
 
 fn new_decoder(options: &IngestOptions) -> Box<dyn Decoder> {
-    Box::new(HlogDecoder {
-        requested_unit: options.hdr_unit,
-        ..HlogDecoder::default()
-    })
+    Box::new(
+        RowReader::new(Hlog {
+            requested_unit: options.hdr_unit,
+            ..Hlog::default()
+        })
+        .with_records(Records::Lines)
+        .with_not_utf8(NotUtf8::Skip)
+        .with_blank(Blank::OnlyEmpty),
+    )
 }
 
 /// One interval line: `[Tag=t,]start,length,max,base64`.
@@ -146,10 +151,9 @@ struct Pending {
     raw: Histogram<u64>,
 }
 
-/// Streaming decoder for interval logs.
+/// Reads interval logs.
 #[derive(Default)]
-pub struct HlogDecoder {
-    lines: LineSplitter,
+pub struct Hlog {
     requested_unit: Option<DurationUnit>,
     writer_unit: Option<(DurationUnit, &'static str)>,
     unit: Option<DurationUnit>,
@@ -163,59 +167,7 @@ pub struct HlogDecoder {
     intervals: u64,
 }
 
-impl HlogDecoder {
-    fn line(&mut self, n: u64, line: Line<'_>, run: &mut Run) {
-        let text = match line {
-            Line::Text(t) => t,
-            Line::TooLong => return run.skip_line(n, "line longer than 16 MiB"),
-        };
-        let text = if n == 1 { strip_bom(text) } else { text };
-        let Ok(text) = std::str::from_utf8(trim_ascii(text)) else {
-            return run.skip_line(n, "not valid UTF-8");
-        };
-        if text.is_empty() || text.starts_with("\"StartTimestamp\"") {
-            return;
-        }
-        if let Some(comment) = text.strip_prefix('#') {
-            return self.comment(n, comment, run);
-        }
-        let Some(data) = DataLine::parse(text) else {
-            return run.skip_line(
-                n,
-                "expected an interval line: [Tag=name,]start,length,max,HIST…",
-            );
-        };
-        if self.intervals == 0 {
-            run.set_errors_unknown();
-        }
-        let raw = match decode_base64(data.payload) {
-            Ok(h) => h,
-            Err(reason) => return run.skip_line(n, reason),
-        };
-        self.intervals += 1;
-        let times = self.times(data.start_us, data.length_us, run);
-        let name = match data.tag {
-            Some(tag) if self.percent_tags => crate::export::decode_tag(tag),
-            Some(tag) => tag.to_string(),
-            None => self
-                .untagged_name
-                .clone()
-                .unwrap_or_else(|| UNTAGGED.to_string()),
-        };
-        if self.unit.is_none() {
-            self.decide_unit(&raw, data.interval_max, run);
-        }
-        match self.unit {
-            Some(unit) => record(run, &name, times, &raw, unit),
-            None => {
-                self.pending.push(Pending { name, times, raw });
-                if self.pending.len() >= MAX_PENDING {
-                    self.settle_unit(run);
-                }
-            }
-        }
-    }
-
+impl Hlog {
     fn comment(&mut self, n: u64, comment: &str, run: &mut Run) {
         let seconds_after = |prefix: &str| {
             comment.strip_prefix(prefix).and_then(|r| {
@@ -359,17 +311,53 @@ fn record(
     });
 }
 
-impl Decoder for HlogDecoder {
-    fn feed(&mut self, bytes: &[u8], run: &mut Run) -> Result<(), IngestError> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.feed(bytes, |n, line| self.line(n, line, run));
-        self.lines = lines;
-        Ok(())
+impl RowFormat for Hlog {
+    fn row(&mut self, run: &mut Run, row: Row<'_>) {
+        let (n, text) = (row.line, row.text.trim_ascii());
+        if text.is_empty() || text.starts_with("\"StartTimestamp\"") {
+            return;
+        }
+        if let Some(comment) = text.strip_prefix('#') {
+            return self.comment(n, comment, run);
+        }
+        let Some(data) = DataLine::parse(text) else {
+            return run.skip_line(
+                n,
+                "expected an interval line: [Tag=name,]start,length,max,HIST…",
+            );
+        };
+        if self.intervals == 0 {
+            run.set_errors_unknown();
+        }
+        let raw = match decode_base64(data.payload) {
+            Ok(h) => h,
+            Err(reason) => return run.skip_line(n, reason),
+        };
+        self.intervals += 1;
+        let times = self.times(data.start_us, data.length_us, run);
+        let name = match data.tag {
+            Some(tag) if self.percent_tags => crate::export::decode_tag(tag),
+            Some(tag) => tag.to_string(),
+            None => self
+                .untagged_name
+                .clone()
+                .unwrap_or_else(|| UNTAGGED.to_string()),
+        };
+        if self.unit.is_none() {
+            self.decide_unit(&raw, data.interval_max, run);
+        }
+        match self.unit {
+            Some(unit) => record(run, &name, times, &raw, unit),
+            None => {
+                self.pending.push(Pending { name, times, raw });
+                if self.pending.len() >= MAX_PENDING {
+                    self.settle_unit(run);
+                }
+            }
+        }
     }
 
-    fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.finish(|n, line| self.line(n, line, run));
+    fn finish(&mut self, run: &mut Run, _lines: u64) -> Result<(), IngestError> {
         if self.intervals > 0 {
             self.settle_unit(run);
         }

@@ -24,9 +24,10 @@
 use crate::decoder::{Decoder, FormatSpec};
 use crate::error::{IngestError, Position};
 use crate::format::Format;
-use crate::formats::console::{several_runs_warning, sniff_lines, text_line};
+use crate::formats::console::{
+    console_reader, no_summary, several_runs_warning, sniff_lines, ConsoleFormat,
+};
 use crate::formats::decimal::parse_scaled;
-use crate::lines::LineSplitter;
 use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport};
 use crate::summary::LatencyMs;
@@ -47,7 +48,7 @@ fn sniff(prefix: &[u8], _eof: bool) -> bool {
 }
 
 fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {
-    Box::new(SummariserDecoder::default())
+    Box::new(console_reader(Summariser::default()))
 }
 
 /// One summariser line.
@@ -141,10 +142,9 @@ struct RunLines {
     other_names: bool,
 }
 
-/// Streaming decoder for summariser lines.
+/// Reads summariser lines.
 #[derive(Debug, Default)]
-pub struct SummariserDecoder {
-    lines: LineSplitter,
+pub struct Summariser {
     current: Option<RunLines>,
     /// The last finished run with a cumulative line.
     best: Option<RunLines>,
@@ -152,7 +152,7 @@ pub struct SummariserDecoder {
     ended_marker: bool,
 }
 
-impl SummariserDecoder {
+impl Summariser {
     fn close(&mut self) {
         if let Some(run) = self.current.take() {
             if run.last.is_some() {
@@ -160,8 +160,10 @@ impl SummariserDecoder {
             }
         }
     }
+}
 
-    fn line(&mut self, n: u64, text: &str) {
+impl ConsoleFormat for Summariser {
+    fn line(&mut self, _run: &mut Run, n: u64, text: &str) {
         if ends_run(text) {
             if let Some(run) = self.current.as_mut() {
                 run.ended = true;
@@ -214,40 +216,11 @@ impl SummariserDecoder {
             run.last = Some((n, line));
         }
     }
-}
 
-impl Decoder for SummariserDecoder {
-    fn feed(&mut self, bytes: &[u8], _run: &mut Run) -> Result<(), IngestError> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.feed(bytes, |n, line| {
-            if let Some(text) = text_line(n, line) {
-                self.line(n, &text);
-            }
-        });
-        self.lines = lines;
-        Ok(())
-    }
-
-    fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.finish(|n, line| {
-            if let Some(text) = text_line(n, line) {
-                self.line(n, &text);
-            }
-        });
+    fn finish(&mut self, run: &mut Run, _lines: u64) -> Result<(), IngestError> {
         self.close();
         let Some(best) = self.best.take() else {
-            return Err(IngestError::Malformed {
-                source_name: run.source.clone(),
-                format: run.format.as_str(),
-                position: match self.starts.first() {
-                    Some(&line) => Position::Line { line },
-                    None => Position::Part {
-                        part: "anywhere in the text",
-                    },
-                },
-                reason: "no cumulative summariser line (\"summary = N in …\"): only interval (\"+\") lines, which cover part of a run".into(),
-            });
+            return Err(no_summary(run, self.starts.first().copied(), "no cumulative summariser line (\"summary = N in …\"): only interval (\"+\") lines, which cover part of a run"));
         };
         let Some((line_no, line)) = best.last else {
             return Err(IngestError::Malformed {

@@ -11,7 +11,6 @@
 //! The same metrics as in the NDJSON output are used (see `k6_ndjson`).
 
 use crate::decoder::{first_line, strip_bom, Decoder, FormatSpec};
-use crate::error::IngestError;
 use crate::format::Format;
 use crate::formats::k6_ndjson::request_failed;
 use crate::formats::rows::{Blank, Row, RowFormat, RowReader};
@@ -36,7 +35,8 @@ fn sniff(prefix: &[u8], eof: bool) -> bool {
 }
 
 fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {
-    Box::new(K6CsvDecoder::default())
+    // A whitespace-only record reaches the header check, as it always has.
+    Box::new(RowReader::new(K6Rows::default()).with_blank(Blank::OnlyEmpty))
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -53,38 +53,11 @@ struct Columns {
     url: Option<usize>,
 }
 
-/// Streaming decoder for k6 CSV.
-#[derive(Debug)]
-pub struct K6CsvDecoder {
-    rows: RowReader<K6Rows>,
-}
-
-impl Default for K6CsvDecoder {
-    fn default() -> Self {
-        K6CsvDecoder {
-            // A whitespace-only record reaches the header check, as it always has.
-            rows: RowReader::new(K6Rows::default()).with_blank(Blank::OnlyEmpty),
-        }
-    }
-}
-
-/// The per-row part of the decoder.
+/// Reads k6 CSV, row by row.
 #[derive(Debug, Default)]
 struct K6Rows {
     columns: Option<Columns>,
     resolution_set: bool,
-}
-
-impl Decoder for K6CsvDecoder {
-    fn feed(&mut self, bytes: &[u8], run: &mut Run) -> Result<(), IngestError> {
-        self.rows.feed(bytes, run);
-        Ok(())
-    }
-
-    fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
-        self.rows.finish(run);
-        Ok(())
-    }
 }
 
 /// A unix timestamp in s, ms, µs or ns (told apart by magnitude), or RFC 3339.

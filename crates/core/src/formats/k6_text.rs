@@ -34,11 +34,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::decoder::{Decoder, FormatSpec};
-use crate::error::{IngestError, Position};
+use crate::error::IngestError;
 use crate::format::Format;
-use crate::formats::console::{several_runs_warning, sniff_lines, text_line};
+use crate::formats::console::{
+    console_reader, no_summary, several_runs_warning, sniff_lines, ConsoleFormat,
+};
 use crate::formats::decimal::Decimal;
-use crate::lines::LineSplitter;
 use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport};
 use crate::summary::{Checks, EndpointSummary, LatencyMs, ToolThreshold};
@@ -96,7 +97,7 @@ fn sniff(prefix: &[u8], _eof: bool) -> bool {
 }
 
 fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {
-    Box::new(K6TextDecoder::default())
+    Box::new(console_reader(K6Text::default()))
 }
 
 /// `█ TOTAL RESULTS` → `TOTAL RESULTS`.
@@ -382,10 +383,9 @@ impl Block {
     }
 }
 
-/// Streaming decoder for k6's summary text.
+/// Reads k6's summary text.
 #[derive(Debug, Default)]
-pub struct K6TextDecoder {
-    lines: LineSplitter,
+pub struct K6Text {
     state: State,
     current: Option<Block>,
     /// The last summary with request metrics, and the last one without.
@@ -401,7 +401,7 @@ pub struct K6TextDecoder {
     long_lines: u64,
 }
 
-impl K6TextDecoder {
+impl K6Text {
     fn open(&mut self, n: u64, legacy: bool) {
         self.close();
         self.awaiting_end = false;
@@ -460,7 +460,43 @@ impl K6TextDecoder {
         }
     }
 
-    fn line(&mut self, n: u64, text: &str) {
+    /// `http_req_duration`, `{name:GET /x}`, then `✓ 'p(95)<250' p(95)=19.14ms`.
+    fn threshold_line(&mut self, text: &str) {
+        let Some(block) = self.current.as_mut() else {
+            return;
+        };
+        let outcome = if let Some(rest) = text.strip_prefix('✓') {
+            Some((true, rest))
+        } else {
+            text.strip_prefix('✗').map(|rest| (false, rest))
+        };
+        if let Some((passed, rest)) = outcome {
+            let rest = rest.trim();
+            let Some(expr) = rest
+                .strip_prefix('\'')
+                .and_then(|r| r.split_once('\''))
+                .map(|(e, _)| e)
+            else {
+                return;
+            };
+            if !block.threshold_metric.is_empty() {
+                block.thresholds.push(ToolThreshold {
+                    metric: block.threshold_metric.clone(),
+                    expression: expr.to_string(),
+                    passed: Some(passed),
+                });
+            }
+        } else if text.starts_with('{') {
+            block.threshold_metric = format!("{}{text}", block.parent);
+        } else if !text.contains(' ') || text.contains('{') {
+            block.parent = text.split('{').next().unwrap_or(text).to_string();
+            block.threshold_metric = text.to_string();
+        }
+    }
+}
+
+impl ConsoleFormat for K6Text {
+    fn line(&mut self, _run: &mut Run, n: u64, text: &str) {
         if text.is_empty() {
             return;
         }
@@ -523,58 +559,11 @@ impl K6TextDecoder {
         }
     }
 
-    /// `http_req_duration`, `{name:GET /x}`, then `✓ 'p(95)<250' p(95)=19.14ms`.
-    fn threshold_line(&mut self, text: &str) {
-        let Some(block) = self.current.as_mut() else {
-            return;
-        };
-        let outcome = if let Some(rest) = text.strip_prefix('✓') {
-            Some((true, rest))
-        } else {
-            text.strip_prefix('✗').map(|rest| (false, rest))
-        };
-        if let Some((passed, rest)) = outcome {
-            let rest = rest.trim();
-            let Some(expr) = rest
-                .strip_prefix('\'')
-                .and_then(|r| r.split_once('\''))
-                .map(|(e, _)| e)
-            else {
-                return;
-            };
-            if !block.threshold_metric.is_empty() {
-                block.thresholds.push(ToolThreshold {
-                    metric: block.threshold_metric.clone(),
-                    expression: expr.to_string(),
-                    passed: Some(passed),
-                });
-            }
-        } else if text.starts_with('{') {
-            block.threshold_metric = format!("{}{text}", block.parent);
-        } else if !text.contains(' ') || text.contains('{') {
-            block.parent = text.split('{').next().unwrap_or(text).to_string();
-            block.threshold_metric = text.to_string();
-        }
-    }
-}
-
-impl Decoder for K6TextDecoder {
-    fn feed(&mut self, bytes: &[u8], _run: &mut Run) -> Result<(), IngestError> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.feed(bytes, |n, line| match text_line(n, line) {
-            Some(text) => self.line(n, &text),
-            None => self.long_lines += 1,
-        });
-        self.lines = lines;
-        Ok(())
+    fn too_long(&mut self, _run: &mut Run, _n: u64) {
+        self.long_lines += 1;
     }
 
-    fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.finish(|n, line| match text_line(n, line) {
-            Some(text) => self.line(n, &text),
-            None => self.long_lines += 1,
-        });
+    fn finish(&mut self, run: &mut Run, _lines: u64) -> Result<(), IngestError> {
         self.close();
         if self.long_lines > 0 {
             run.warn(format!(
@@ -583,17 +572,7 @@ impl Decoder for K6TextDecoder {
             ));
         }
         let Some(block) = self.best.take() else {
-            return Err(IngestError::Malformed {
-                source_name: run.source.clone(),
-                format: run.format.as_str(),
-                position: match self.starts.first() {
-                    Some(&line) => Position::Line { line },
-                    None => Position::Part {
-                        part: "anywhere in the text",
-                    },
-                },
-                reason: "no k6 end-of-test summary with request metrics (an http_reqs or http_req_duration row): the text holds progress lines only, or the summary was cut".into(),
-            });
+            return Err(no_summary(run, self.starts.first().copied(), "no k6 end-of-test summary with request metrics (an http_reqs or http_req_duration row): the text holds progress lines only, or the summary was cut"));
         };
         if let Some(w) = several_runs_warning("k6", &self.starts, block.start_line) {
             run.warn(w);

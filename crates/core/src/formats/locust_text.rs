@@ -35,11 +35,12 @@
 use std::collections::BTreeMap;
 
 use crate::decoder::{Decoder, FormatSpec};
-use crate::error::{IngestError, Position};
+use crate::error::IngestError;
 use crate::format::Format;
-use crate::formats::console::{several_runs_warning, sniff_lines, text_line};
+use crate::formats::console::{
+    console_reader, no_summary, several_runs_warning, sniff_lines, ConsoleFormat,
+};
 use crate::formats::decimal::parse_scaled;
-use crate::lines::LineSplitter;
 use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport};
 use crate::summary::{EndpointSummary, FailureSummary, LatencyMs};
@@ -66,7 +67,7 @@ fn sniff(prefix: &[u8], _eof: bool) -> bool {
 }
 
 fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {
-    Box::new(LocustTextDecoder::default())
+    Box::new(console_reader(LocustText::default()))
 }
 
 fn stats_header(line: &str) -> bool {
@@ -173,10 +174,9 @@ enum Section {
     Errors,
 }
 
-/// Streaming decoder for Locust's console statistics.
+/// Reads Locust's console statistics.
 #[derive(Debug, Default)]
-pub struct LocustTextDecoder {
-    lines: LineSplitter,
+pub struct LocustText {
     current: Option<Table>,
     section: Section,
     /// The last table followed by its percentiles (a run's summary).
@@ -185,7 +185,7 @@ pub struct LocustTextDecoder {
     summaries: Vec<u64>,
 }
 
-impl LocustTextDecoder {
+impl LocustText {
     fn close(&mut self) {
         let Some(t) = self.current.take() else {
             return;
@@ -197,8 +197,34 @@ impl LocustTextDecoder {
             self.last_plain = Some(t);
         }
     }
+}
 
-    fn line(&mut self, n: u64, text: &str) {
+fn with_percentiles(
+    mut l: LatencyMs,
+    labels: &[String],
+    values: Option<&Vec<Option<f64>>>,
+) -> LatencyMs {
+    let Some(values) = values else {
+        return l;
+    };
+    for (label, v) in labels.iter().zip(values) {
+        let slot = match label.as_str() {
+            "50%" => &mut l.p50,
+            "90%" => &mut l.p90,
+            "95%" => &mut l.p95,
+            "99%" => &mut l.p99,
+            "99.9%" => &mut l.p999,
+            _ => continue,
+        };
+        if v.is_some() {
+            *slot = *v;
+        }
+    }
+    l
+}
+
+impl ConsoleFormat for LocustText {
+    fn line(&mut self, _run: &mut Run, n: u64, text: &str) {
         if stats_header(text) {
             self.close();
             self.current = Some(Table {
@@ -283,51 +309,8 @@ impl LocustTextDecoder {
             }
         }
     }
-}
 
-fn with_percentiles(
-    mut l: LatencyMs,
-    labels: &[String],
-    values: Option<&Vec<Option<f64>>>,
-) -> LatencyMs {
-    let Some(values) = values else {
-        return l;
-    };
-    for (label, v) in labels.iter().zip(values) {
-        let slot = match label.as_str() {
-            "50%" => &mut l.p50,
-            "90%" => &mut l.p90,
-            "95%" => &mut l.p95,
-            "99%" => &mut l.p99,
-            "99.9%" => &mut l.p999,
-            _ => continue,
-        };
-        if v.is_some() {
-            *slot = *v;
-        }
-    }
-    l
-}
-
-impl Decoder for LocustTextDecoder {
-    fn feed(&mut self, bytes: &[u8], _run: &mut Run) -> Result<(), IngestError> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.feed(bytes, |n, line| {
-            if let Some(text) = text_line(n, line) {
-                self.line(n, &text);
-            }
-        });
-        self.lines = lines;
-        Ok(())
-    }
-
-    fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.finish(|n, line| {
-            if let Some(text) = text_line(n, line) {
-                self.line(n, &text);
-            }
-        });
+    fn finish(&mut self, run: &mut Run, _lines: u64) -> Result<(), IngestError> {
         self.close();
         let table = match (self.last_summary.take(), self.last_plain.take()) {
             (Some(t), _) => {
@@ -350,12 +333,7 @@ impl Decoder for LocustTextDecoder {
                 t
             }
             (None, None) => {
-                return Err(IngestError::Malformed {
-                    source_name: run.source.clone(),
-                    format: run.format.as_str(),
-                    position: Position::Part { part: "anywhere in the text" },
-                    reason: "no Locust statistics table (\"Type  Name  # reqs  # fails | Avg …\") with rows".into(),
-                });
+                return Err(no_summary(run, None, "no Locust statistics table (\"Type  Name  # reqs  # fails | Avg …\") with rows"));
             }
         };
         let mut methods_per_name: BTreeMap<&str, usize> = BTreeMap::new();

@@ -27,7 +27,7 @@ use crate::decoder::{first_line, strip_bom, Decoder, FormatSpec};
 use crate::error::IngestError;
 use crate::format::Format;
 use crate::formats::locust_json::EntryTotals;
-use crate::lines::{Line, LineSplitter};
+use crate::formats::rows::{Blank, NotUtf8, Records, Row, RowFormat, RowReader};
 use crate::options::IngestOptions;
 use crate::run::Run;
 use crate::summary::FailureSummary;
@@ -61,13 +61,17 @@ fn sniff(prefix: &[u8], eof: bool) -> bool {
 }
 
 fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {
-    Box::new(LocustWorkersDecoder::default())
+    Box::new(
+        RowReader::new(LocustWorkers::default())
+            .with_records(Records::Lines)
+            .with_not_utf8(NotUtf8::Replace)
+            .with_blank(Blank::OnlyEmpty),
+    )
 }
 
-/// Streaming decoder for worker-report lines.
+/// Reads worker-report lines.
 #[derive(Debug, Default)]
-pub struct LocustWorkersDecoder {
-    lines: LineSplitter,
+pub struct LocustWorkers {
     totals: EntryTotals,
     users_by_worker: BTreeMap<String, f64>,
     /// (method, name, error) → occurrences.
@@ -94,13 +98,9 @@ fn latest_second(stats: &[Value]) -> Option<Micros> {
     (s > 0.0 && s < 1e11).then(|| (s.floor() * 1e6) as Micros)
 }
 
-impl LocustWorkersDecoder {
-    fn line(&mut self, n: u64, line: Line<'_>, run: &mut Run) {
-        let text = match line {
-            Line::Text(t) => t,
-            Line::TooLong => return run.skip_line(n, "line longer than 16 MiB"),
-        };
-        let text = if n == 1 { strip_bom(text) } else { text };
+impl RowFormat for LocustWorkers {
+    fn row(&mut self, run: &mut Run, row: Row<'_>) {
+        let (n, text) = (row.line, row.bytes);
         if text.iter().all(u8::is_ascii_whitespace) {
             return;
         }
@@ -149,19 +149,8 @@ impl LocustWorkersDecoder {
             run.concurrency(latest_second(stats), all);
         }
     }
-}
 
-impl Decoder for LocustWorkersDecoder {
-    fn feed(&mut self, bytes: &[u8], run: &mut Run) -> Result<(), IngestError> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.feed(bytes, |n, line| self.line(n, line, run));
-        self.lines = lines;
-        Ok(())
-    }
-
-    fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.finish(|n, line| self.line(n, line, run));
+    fn finish(&mut self, run: &mut Run, _lines: u64) -> Result<(), IngestError> {
         self.totals.finish(run);
         for ((method, name, error), count) in std::mem::take(&mut self.errors) {
             run.failures.push(FailureSummary {

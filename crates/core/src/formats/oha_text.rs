@@ -39,11 +39,12 @@
 use std::collections::BTreeMap;
 
 use crate::decoder::{Decoder, FormatSpec};
-use crate::error::{IngestError, Position};
+use crate::error::IngestError;
 use crate::format::Format;
-use crate::formats::console::{several_runs_warning, sniff_lines, text_line};
+use crate::formats::console::{
+    console_reader, no_summary, several_runs_warning, sniff_lines, ConsoleFormat, Latest,
+};
 use crate::formats::decimal::Decimal;
-use crate::lines::LineSplitter;
 use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport};
 use crate::summary::{FailureSummary, LatencyMs};
@@ -75,7 +76,7 @@ fn sniff(prefix: &[u8], _eof: bool) -> bool {
 }
 
 fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {
-    Box::new(OhaTextDecoder::default())
+    Box::new(console_reader(OhaText::default()))
 }
 
 /// `60.0111 ms` (any of oha's units) → milliseconds; `None` for `NaN`/`inf`.
@@ -127,32 +128,28 @@ struct Block {
     has_status: bool,
 }
 
-/// Streaming decoder for oha's text summary.
+/// Reads oha's text summary.
 #[derive(Debug, Default)]
-pub struct OhaTextDecoder {
-    lines: LineSplitter,
+pub struct OhaText {
     /// The line of the last `Summary:` heading, while the next line may open a block.
     heading: Option<u64>,
     current: Option<Block>,
-    best: Option<Block>,
-    last: Option<Block>,
+    blocks: Latest<Block>,
     starts: Vec<u64>,
 }
 
-impl OhaTextDecoder {
+impl OhaText {
     fn close(&mut self) {
         if let Some(b) = self.current.take() {
             self.starts.push(b.line);
-            if b.has_status {
-                self.best = Some(b);
-                self.last = None;
-            } else {
-                self.last = Some(b);
-            }
+            let complete = b.has_status;
+            self.blocks.keep(b, complete);
         }
     }
+}
 
-    fn line(&mut self, n: u64, text: &str) {
+impl ConsoleFormat for OhaText {
+    fn line(&mut self, _run: &mut Run, n: u64, text: &str) {
         if text == "Summary:" {
             self.heading = Some(n);
             return;
@@ -252,41 +249,15 @@ impl OhaTextDecoder {
             Section::Histogram | Section::Other => {}
         }
     }
-}
 
-impl Decoder for OhaTextDecoder {
-    fn feed(&mut self, bytes: &[u8], _run: &mut Run) -> Result<(), IngestError> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.feed(bytes, |n, line| {
-            if let Some(text) = text_line(n, line) {
-                self.line(n, &text);
-            }
-        });
-        self.lines = lines;
-        Ok(())
-    }
-
-    fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.finish(|n, line| {
-            if let Some(text) = text_line(n, line) {
-                self.line(n, &text);
-            }
-        });
+    fn finish(&mut self, run: &mut Run, _lines: u64) -> Result<(), IngestError> {
         self.close();
-        let (b, cut) = match (self.best.take(), self.last.take()) {
-            (Some(b), _) => (b, false),
-            (None, Some(b)) => (b, true),
-            (None, None) => {
-                return Err(IngestError::Malformed {
-                    source_name: run.source.clone(),
-                    format: run.format.as_str(),
-                    position: Position::Part {
-                        part: "anywhere in the text",
-                    },
-                    reason: "no oha summary (\"Success rate:\" then \"Total:\")".into(),
-                })
-            }
+        let Some((b, cut)) = self.blocks.take() else {
+            return Err(no_summary(
+                run,
+                None,
+                "no oha summary (\"Success rate:\" then \"Total:\")",
+            ));
         };
         if let Some(w) = several_runs_warning("oha", &self.starts, b.line) {
             run.warn(w);

@@ -11,7 +11,6 @@
 //! `error` (6). Rows are in completion order, not by timestamp.
 
 use crate::decoder::{first_line, strip_bom, Decoder, FormatSpec};
-use crate::error::IngestError;
 use crate::format::Format;
 use crate::formats::csv::{split_fields, Fields};
 use crate::formats::delimited::is_integer;
@@ -48,30 +47,12 @@ fn sniff(prefix: &[u8], eof: bool) -> bool {
 }
 
 fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {
-    Box::new(VegetaCsvDecoder::default())
+    Box::new(RowReader::<VegetaRows>::default())
 }
 
-/// Streaming decoder for Vegeta CSV.
-#[derive(Debug, Default)]
-pub struct VegetaCsvDecoder {
-    rows: RowReader<VegetaRows>,
-}
-
-/// The per-row part of the decoder.
+/// Reads Vegeta CSV, row by row.
 #[derive(Debug, Default)]
 struct VegetaRows;
-
-impl Decoder for VegetaCsvDecoder {
-    fn feed(&mut self, bytes: &[u8], run: &mut Run) -> Result<(), IngestError> {
-        self.rows.feed(bytes, run);
-        Ok(())
-    }
-
-    fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
-        self.rows.finish(run);
-        Ok(())
-    }
-}
 
 impl RowFormat for VegetaRows {
     fn row(&mut self, run: &mut Run, mut row: Row<'_>) {

@@ -10,10 +10,9 @@
 use serde::Deserialize;
 
 use crate::decoder::{first_line, strip_bom, Decoder, FormatSpec};
-use crate::error::IngestError;
 use crate::format::Format;
+use crate::formats::rows::{Blank, NotUtf8, Records, Row, RowFormat, RowReader};
 use crate::formats::vegeta::{record, VegetaResult};
-use crate::lines::{Line, LineSplitter};
 use crate::options::IngestOptions;
 use crate::run::Run;
 use crate::time::parse_rfc3339;
@@ -44,7 +43,12 @@ fn sniff(prefix: &[u8], eof: bool) -> bool {
 }
 
 fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {
-    Box::new(VegetaJsonDecoder::default())
+    Box::new(
+        RowReader::new(VegetaJson)
+            .with_records(Records::Lines)
+            .with_not_utf8(NotUtf8::Replace)
+            .with_blank(Blank::OnlyEmpty),
+    )
 }
 
 /// The fields we use; the base64 body and headers are skipped unparsed.
@@ -64,32 +68,17 @@ struct JsonResult<'a> {
     attack: std::borrow::Cow<'a, str>,
 }
 
-/// Streaming decoder for Vegeta JSON lines.
+/// Reads Vegeta JSON lines.
 #[derive(Debug, Default)]
-pub struct VegetaJsonDecoder {
-    lines: LineSplitter,
-}
+pub struct VegetaJson;
 
-impl Decoder for VegetaJsonDecoder {
-    fn feed(&mut self, bytes: &[u8], run: &mut Run) -> Result<(), IngestError> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.feed(bytes, |n, line| read_line(n, line, run));
-        self.lines = lines;
-        Ok(())
-    }
-
-    fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
-        self.lines.finish(|n, line| read_line(n, line, run));
-        Ok(())
+impl RowFormat for VegetaJson {
+    fn row(&mut self, run: &mut Run, row: Row<'_>) {
+        read_line(row.line, row.bytes, run);
     }
 }
 
-fn read_line(n: u64, line: Line<'_>, run: &mut Run) {
-    let text = match line {
-        Line::Text(t) => t,
-        Line::TooLong => return run.skip_line(n, "line longer than 16 MiB"),
-    };
-    let text = if n == 1 { strip_bom(text) } else { text };
+fn read_line(n: u64, text: &[u8], run: &mut Run) {
     if text.iter().all(u8::is_ascii_whitespace) {
         return;
     }

@@ -31,13 +31,13 @@
 //! output pasted into a text or `.md` file reads too; a file holding several
 //! runs gives the first, with a warning naming the others.
 
-use crate::decoder::{strip_bom, trim_ascii, Decoder, FormatSpec};
+use crate::decoder::{Decoder, FormatSpec};
 use crate::error::{IngestError, Position};
 use crate::format::Format;
-use crate::formats::console::{clean, sniff_lines};
+use crate::formats::console::{console_reader, sniff_lines, ConsoleFormat};
 use crate::formats::decimal::{parse_scaled, Decimal};
 use crate::formats::hgrm::{Spectrum, SpectrumLine};
-use crate::lines::{Line, LineSplitter};
+use crate::formats::rows::{skip_too_long, NotUtf8};
 use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport};
 use crate::summary::{EndpointSummary, FailureSummary, LatencyMs};
@@ -68,7 +68,7 @@ fn sniff(prefix: &[u8], _eof: bool) -> bool {
 }
 
 fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {
-    Box::new(WrkDecoder::default())
+    Box::new(console_reader(Wrk::default()))
 }
 
 /// `Running 15s test @ URL` → the URL.
@@ -149,94 +149,16 @@ impl SocketErrors {
     }
 }
 
-/// Streaming decoder for wrk / wrk2 text.
+/// Reads wrk / wrk2 text.
 #[derive(Default)]
-pub struct WrkDecoder {
-    lines: LineSplitter,
+pub struct Wrk {
     run: Option<Figures>,
     section: Section,
     /// Line numbers where further runs start.
     more_runs: Vec<u64>,
-    last_line: u64,
 }
 
-impl WrkDecoder {
-    fn line(&mut self, n: u64, line: Line<'_>, run: &mut Run) {
-        self.last_line = n;
-        let text = match line {
-            Line::Text(t) => t,
-            Line::TooLong => return run.skip_line(n, "line longer than 16 MiB"),
-        };
-        let text = if n == 1 { strip_bom(text) } else { text };
-        // Notes around the output may be in any encoding; wrk's own lines are ASCII.
-        let Ok(text) = std::str::from_utf8(trim_ascii(text)) else {
-            return;
-        };
-        let text = &*clean(text);
-        if let Some(url) = running_line(text) {
-            if self.run.is_some() {
-                self.more_runs.push(n);
-            } else {
-                self.run = Some(Figures {
-                    url: url.to_string(),
-                    ..Figures::default()
-                });
-                self.section = Section::None;
-            }
-            return;
-        }
-        if text.is_empty() || !self.more_runs.is_empty() {
-            return;
-        }
-        let Some(f) = self.run.as_mut() else { return };
-        if let Some((_, connections)) = threads_line(text) {
-            f.connections = Some(connections);
-        } else if text.starts_with("Thread calibration:") {
-            f.calibrated = true;
-        } else if text.starts_with("Thread Stats") {
-            self.section = Section::ThreadStats;
-        } else if let Some(kind) = text.strip_prefix("Latency Distribution") {
-            self.section = if kind.contains("Uncorrected") {
-                f.uncorrected = true;
-                Section::Uncorrected
-            } else {
-                Section::Distribution
-            };
-        } else if text.starts_with("Detailed Percentile spectrum") {
-            if self.section == Section::Distribution {
-                self.section = Section::Spectrum;
-                f.spectrum = Some(Spectrum::new(0));
-            }
-        } else if text.starts_with("----------") {
-            self.section = Section::None;
-        } else if let Some(rest) = text.split_once(" requests in ") {
-            f.requests = rest.0.trim().parse().ok();
-            let duration = rest.1.split(',').next().unwrap_or("");
-            f.duration_s = duration_ms(duration).map(|ms| ms / 1000.0);
-            if f.requests.is_none() || f.duration_s.is_none() {
-                run.skip_line(n, "expected \"N requests in DURATION, SIZE read\"");
-            }
-            self.section = Section::None;
-        } else if let Some(rest) = text.strip_prefix("Socket errors:") {
-            match socket_errors(rest) {
-                Some(counts) => f.socket_errors = counts,
-                None => run.skip_line(
-                    n,
-                    "expected \"Socket errors: connect N, read N, write N, timeout N\"",
-                ),
-            }
-        } else if let Some(rest) = text.strip_prefix("Non-2xx or 3xx responses:") {
-            match rest.trim().parse() {
-                Ok(count) => f.status_errors = count,
-                Err(_) => run.skip_line(n, "expected \"Non-2xx or 3xx responses: N\""),
-            }
-        } else if let Some(rest) = text.strip_prefix("Requests/sec:") {
-            f.rps = parse_scaled(rest, 0);
-        } else {
-            Self::section_line(self.section, f, text, n, run);
-        }
-    }
-
+impl Wrk {
     fn section_line(section: Section, f: &mut Figures, text: &str, n: u64, run: &mut Run) {
         match section {
             Section::ThreadStats => {
@@ -393,17 +315,80 @@ fn socket_errors(rest: &str) -> Option<SocketErrors> {
     Some(out)
 }
 
-impl Decoder for WrkDecoder {
-    fn feed(&mut self, bytes: &[u8], run: &mut Run) -> Result<(), IngestError> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.feed(bytes, |n, line| self.line(n, line, run));
-        self.lines = lines;
-        Ok(())
+impl ConsoleFormat for Wrk {
+    // Notes around the output may be in any encoding; wrk's own lines are ASCII.
+    const NOT_UTF8: NotUtf8 = NotUtf8::Drop;
+
+    fn line(&mut self, run: &mut Run, n: u64, text: &str) {
+        if let Some(url) = running_line(text) {
+            if self.run.is_some() {
+                self.more_runs.push(n);
+            } else {
+                self.run = Some(Figures {
+                    url: url.to_string(),
+                    ..Figures::default()
+                });
+                self.section = Section::None;
+            }
+            return;
+        }
+        if text.is_empty() || !self.more_runs.is_empty() {
+            return;
+        }
+        let Some(f) = self.run.as_mut() else { return };
+        if let Some((_, connections)) = threads_line(text) {
+            f.connections = Some(connections);
+        } else if text.starts_with("Thread calibration:") {
+            f.calibrated = true;
+        } else if text.starts_with("Thread Stats") {
+            self.section = Section::ThreadStats;
+        } else if let Some(kind) = text.strip_prefix("Latency Distribution") {
+            self.section = if kind.contains("Uncorrected") {
+                f.uncorrected = true;
+                Section::Uncorrected
+            } else {
+                Section::Distribution
+            };
+        } else if text.starts_with("Detailed Percentile spectrum") {
+            if self.section == Section::Distribution {
+                self.section = Section::Spectrum;
+                f.spectrum = Some(Spectrum::new(0));
+            }
+        } else if text.starts_with("----------") {
+            self.section = Section::None;
+        } else if let Some(rest) = text.split_once(" requests in ") {
+            f.requests = rest.0.trim().parse().ok();
+            let duration = rest.1.split(',').next().unwrap_or("");
+            f.duration_s = duration_ms(duration).map(|ms| ms / 1000.0);
+            if f.requests.is_none() || f.duration_s.is_none() {
+                run.skip_line(n, "expected \"N requests in DURATION, SIZE read\"");
+            }
+            self.section = Section::None;
+        } else if let Some(rest) = text.strip_prefix("Socket errors:") {
+            match socket_errors(rest) {
+                Some(counts) => f.socket_errors = counts,
+                None => run.skip_line(
+                    n,
+                    "expected \"Socket errors: connect N, read N, write N, timeout N\"",
+                ),
+            }
+        } else if let Some(rest) = text.strip_prefix("Non-2xx or 3xx responses:") {
+            match rest.trim().parse() {
+                Ok(count) => f.status_errors = count,
+                Err(_) => run.skip_line(n, "expected \"Non-2xx or 3xx responses: N\""),
+            }
+        } else if let Some(rest) = text.strip_prefix("Requests/sec:") {
+            f.rps = parse_scaled(rest, 0);
+        } else {
+            Self::section_line(self.section, f, text, n, run);
+        }
     }
 
-    fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.finish(|n, line| self.line(n, line, run));
+    fn too_long(&mut self, run: &mut Run, n: u64) {
+        skip_too_long(run, n);
+    }
+
+    fn finish(&mut self, run: &mut Run, lines: u64) -> Result<(), IngestError> {
         let malformed = |position: Position, reason: &str| IngestError::Malformed {
             source_name: run.source.clone(),
             format: run.format.as_str(),
@@ -418,9 +403,7 @@ impl Decoder for WrkDecoder {
         };
         if f.requests.is_none() {
             return Err(malformed(
-                Position::EndsAt {
-                    line: self.last_line,
-                },
+                Position::EndsAt { line: lines },
                 "the output stops before wrk's \"N requests in DURATION\" line: the run was interrupted or the output cut",
             ));
         }
