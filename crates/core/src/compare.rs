@@ -86,9 +86,9 @@ use crate::snapshot::SnapshotRun;
 use crate::summary::RunSummary;
 
 pub use model::{
-    BlockPermutationTest, Change, CompareOptions, Comparison, Conclusion, ErrorRateComparison,
-    IntervalMethod, LoadCheck, QuantileComparison, RowComparison, RunInfo, SignificanceTest,
-    TestCounts, TestMethod, Verdict, NOT_COMPARABLE,
+    combine, BlockPermutationTest, Change, CompareOptions, Comparison, Conclusion,
+    ErrorRateComparison, IntervalMethod, LoadCheck, QuantileComparison, RowComparison, RunInfo,
+    SignificanceTest, TestCounts, TestMethod, Verdict, NOT_COMPARABLE,
 };
 pub use stats::{Adjustment, Interval};
 
@@ -869,23 +869,6 @@ fn adjust_and_decide(rows: &mut [Estimated], o: &CompareOptions) {
             .chain(est.row.error_rate.as_ref().map(|e| e.verdict))
             .collect();
         est.row.verdict = combine(&all);
-    }
-}
-
-/// The verdict of several statistics: any regression wins, then any
-/// improvement; "equivalent" only when every tested statistic is.
-pub fn combine(verdicts: &[Verdict]) -> Verdict {
-    let any = |v: Verdict| verdicts.contains(&v);
-    if any(Verdict::Regression) {
-        Verdict::Regression
-    } else if any(Verdict::Improvement) {
-        Verdict::Improvement
-    } else if any(Verdict::NoSignificantChange) {
-        Verdict::NoSignificantChange
-    } else if any(Verdict::Equivalent) {
-        Verdict::Equivalent
-    } else {
-        Verdict::InsufficientData
     }
 }
 

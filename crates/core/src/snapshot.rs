@@ -309,7 +309,23 @@ pub fn encode_link(s: &Snapshot) -> Result<Link, SnapshotError> {
     let mut first = None;
     for how in link::steps(longest) {
         let reduced = Snapshot {
-            runs: s.runs.iter().map(|r| link::reduced(r, how)).collect(),
+            runs: s
+                .runs
+                .iter()
+                .map(|r| {
+                    let windows: Vec<link::Window<'_>> = r
+                        .blocks
+                        .iter()
+                        .map(|b| (b.requests, b.errors, &b.latencies))
+                        .collect();
+                    SnapshotRun {
+                        summary: link::reduced(&r.summary, &windows, how),
+                        overall: None,
+                        endpoints: Vec::new(),
+                        blocks: Vec::new(),
+                    }
+                })
+                .collect(),
             ..s.clone()
         };
         let text = write_text(&reduced, VERSION, false)?;

@@ -410,7 +410,7 @@ impl Comparison {
                     .chain(r.error_rate.as_ref().map(|e| e.verdict))
             })
             .collect();
-        c.rows_verdict = super::combine(&statistics);
+        c.rows_verdict = combine(&statistics);
         c.verdict = Conclusion::of(c.rows_verdict, c.comparable);
         if c.headline.is_empty() {
             c.headline = if c.comparable {
@@ -444,5 +444,22 @@ impl Comparison {
             })
             .collect();
         (!runs.is_empty()).then(|| format!("on partial data ({})", runs.join("; ")))
+    }
+}
+
+/// The verdict of several statistics: any regression wins, then any
+/// improvement; "equivalent" only when every tested statistic is.
+pub fn combine(verdicts: &[Verdict]) -> Verdict {
+    let any = |v: Verdict| verdicts.contains(&v);
+    if any(Verdict::Regression) {
+        Verdict::Regression
+    } else if any(Verdict::Improvement) {
+        Verdict::Improvement
+    } else if any(Verdict::NoSignificantChange) {
+        Verdict::NoSignificantChange
+    } else if any(Verdict::Equivalent) {
+        Verdict::Equivalent
+    } else {
+        Verdict::InsufficientData
     }
 }

@@ -23,7 +23,6 @@
 
 use hdrhistogram::Histogram;
 
-use super::{SnapshotRun, TimeBlock};
 use crate::series::{new_histogram, percentile_ms};
 use crate::summary::{ReportedBy, RunSummary, TimelinePoint, TimelineSummary};
 
@@ -79,10 +78,15 @@ pub(super) fn steps(longest_timeline: usize) -> Vec<Reduction> {
     out
 }
 
-/// A run as a link holds it, reduced by `how`.
-pub(super) fn reduced(run: &SnapshotRun, how: Reduction) -> SnapshotRun {
+/// One non-empty timeline window: its requests, errors and latencies.
+pub(super) type Window<'a> = (u64, u64, &'a Histogram<u64>);
+
+/// A run's summary as a link holds it, reduced by `how`; `windows` are the
+/// run's non-empty timeline windows, oldest first.
+pub(super) fn reduced(run: &RunSummary, windows: &[Window<'_>], how: Reduction) -> RunSummary {
+    let blocks = windows;
     let windows = how.windows;
-    let mut summary = run.summary.clone();
+    let mut summary = run.clone();
     if summary.reported_by == ReportedBy::Samples && how.thin_distribution {
         summary.distribution = thinned(&summary.distribution);
     }
@@ -95,15 +99,10 @@ pub(super) fn reduced(run: &SnapshotRun, how: Reduction) -> SnapshotRun {
             e.rps = None;
         }
     }
-    if let Some(coarse) = coarser(&summary.timeline, &run.blocks, windows, &summary) {
+    if let Some(coarse) = coarser(&summary.timeline, blocks, windows, &summary) {
         summary.timeline = coarse;
     }
-    SnapshotRun {
-        summary,
-        overall: None,
-        endpoints: Vec::new(),
-        blocks: Vec::new(),
-    }
+    summary
 }
 
 /// Every other point of the distribution, first and last kept: the
@@ -123,7 +122,7 @@ fn thinned<T: Clone>(points: &[T]) -> Vec<T> {
 /// its percentiles exactly; `None` keeps it as it is.
 fn coarser(
     t: &TimelineSummary,
-    blocks: &[TimeBlock],
+    blocks: &[Window<'_>],
     windows: usize,
     summary: &RunSummary,
 ) -> Option<TimelineSummary> {
@@ -136,7 +135,7 @@ fn coarser(
         || busy
             .iter()
             .zip(blocks)
-            .any(|(p, b)| p.requests != b.requests || p.errors != b.errors)
+            .any(|(p, (requests, errors, _))| p.requests != *requests || p.errors != *errors)
     {
         return None;
     }
@@ -171,9 +170,9 @@ fn coarser(
                     (a, b) => a.or(b),
                 };
                 if p.requests > 0 {
-                    if let Some(b) = blocks.next() {
+                    if let Some((_, _, latencies)) = blocks.next() {
                         // Same bucket layout: adding cannot fail.
-                        let _ = hist.add(&b.latencies);
+                        let _ = hist.add(*latencies);
                     }
                 }
             }
