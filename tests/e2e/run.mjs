@@ -1765,6 +1765,49 @@ await test("24 k6 arrival-rate runs are asked on the request-rate axis, as verdi
   return `answer ${cli.answer.value} req/s (band ${cli.answer.low}–${cli.answer.high}) and ${rows.length} levels as the CLI's: ${checked} numbers`;
 });
 
+await test("25 a link for five runs of ten endpoints stays under 8,000 characters, with the run names and the capacity answer; it also downloads as a report file", async () => {
+  const dirs = ["vus_005", "vus_010", "vus_020", "vus_040", "vus_080"];
+  const paths = dirs.map((d) => path.join(FIXTURES, "k6/ten_endpoints", d, "run.json.gz"));
+  const files = paths.map((p) => ({ name: "run.json.gz", path: p, bytes: fs.readFileSync(p) }));
+  const cli = cliJsonAnyExit(["capacity", "--json", "--target", "p95<100ms", ...paths]);
+  const { context, page, problems } = await openPage({ width: 1366, height: 768 });
+  await waitState(page, "run.csv.gz", ["done"]);
+  await dropFiles(page, files);
+  await page.waitForFunction(() =>
+    document.querySelectorAll('article.entry[data-file="run.json.gz"][data-state="done"]').length === 5, null, { timeout: 60_000 });
+  const names = await page.locator('article.entry[data-file="run.json.gz"]').evaluateAll((els) => els.map((e) => e.dataset.runName));
+  const capacity = page.locator("section.capacity");
+  if (await capacity.locator("#capacity-body").count() === 0) await capacity.getByRole("button", { name: "Show levels and fit" }).click();
+  await capacity.locator('select[name="statistic"]').selectOption({ label: "p95" });
+  await capacity.locator('input[name="limit"]').fill("100");
+  const value = await capacity.locator(".capacity-answer").getAttribute("data-capacity-value");
+  assert(value === (cli.answer.value === undefined ? null : String(cli.answer.value)), `capacity: page ${value}, CLI ${cli.answer.value}`);
+  const { link, preview } = await shareLink(page);
+  assert(link.length <= 8000, `link ${link.length} characters`);
+  assert(preview.includes("the capacity answer"), `preview: ${preview}`);
+  await page.locator("section.share").screenshot({ path: path.join(OUT, "25-share-five-runs.png") });
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download as a report file (HTML)" }).click()]);
+  const saved = path.join(TMP, "shared-report.html");
+  await download.saveAs(saved);
+  const html = fs.readFileSync(saved, "utf8");
+  for (const n of names) assert(html.includes(n.replace(/&/g, "&amp;")), `the report file lacks run ${n}`);
+
+  const other = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const shared = await other.newPage();
+  await shared.goto(link);
+  await shared.waitForSelector("section.shared");
+  const shownNames = await shared.locator("section.shared article.entry h2").allTextContents();
+  assert(JSON.stringify([...shownNames].sort()) === JSON.stringify([...names].sort()), `shared names: ${shownNames.join(" | ")}`);
+  const sharedValue = await shared.locator("section.shared-capacity").getAttribute("data-capacity-value");
+  assert(sharedValue === value, `shared capacity ${sharedValue}, page ${value}`);
+  await shared.screenshot({ path: path.join(OUT, "25-shared-phone.png") });
+  await assertNoSidewaysScroll(shared, "a shared analysis on a phone");
+  await other.close();
+  assert(problems.length === 0, problems.join("\n"));
+  await context.close();
+  return `link ${link.length} characters for 5 runs × 10 endpoints, names and capacity (${value} VUs) included`;
+});
+
 await browser.close();
 await server.close();
 const passed = results.filter((r) => r.ok).length;

@@ -56,15 +56,38 @@ pub struct SlaShown {
 /// A share link's snapshot and text: the runs' summaries (reduced to fit a
 /// chat message where needed, [`snapshot::link`]), the comparison and SLA
 /// verdicts if any, optionally redacted.
+///
+/// Each run is named as the page names it (`names`, in the order of `runs`),
+/// and so are the comparison's two runs, found by their file name, start and
+/// request count.
 pub fn share(
     runs: &[HeldRun],
+    names: &[String],
     comparison: Option<&Comparison>,
     sla: Option<&SlaShown>,
+    capacity: Option<&serde_json::Value>,
     redact: bool,
-) -> Result<(Snapshot, String), String> {
+) -> Result<(Snapshot, snapshot::Link), String> {
+    let mut shared: Vec<SnapshotRun> = runs.iter().map(run_of).collect::<Result<_, _>>()?;
+    let mut comparison = comparison.cloned();
+    for (run, name) in shared.iter_mut().zip(names) {
+        if let Some(c) = comparison.as_mut() {
+            for side in [&mut c.baseline, &mut c.candidate] {
+                let same = side.source == run.summary.source
+                    && side.start == run.summary.start
+                    && Some(side.requests) == run.summary.requests;
+                if same {
+                    side.source = name.clone();
+                }
+            }
+        }
+        run.summary.source = name.clone();
+    }
     let mut s = Snapshot {
-        runs: runs.iter().map(run_of).collect::<Result<_, _>>()?,
+        runs: shared,
+        capacity: capacity.cloned(),
         comparison: comparison
+            .as_ref()
             .map(serde_json::to_value)
             .transpose()
             .map_err(|e| e.to_string())?,
@@ -78,8 +101,8 @@ pub fn share(
     if redact {
         s = s.redacted().map_err(|e| e.to_string())?;
     }
-    let text = snapshot::encode(&s).map_err(|e| e.to_string())?;
-    Ok((s, text))
+    let link = snapshot::encode_link(&s).map_err(|e| e.to_string())?;
+    Ok((s, link))
 }
 
 /// The link for `text` on the page at `page_url` (its fragment replaced).
@@ -93,8 +116,9 @@ pub fn fragment_text(hash: &str) -> Option<&str> {
     hash.strip_prefix(FRAGMENT_KEY)
 }
 
-/// What a share link holds, in a sentence per item, for the preview.
-pub fn preview(s: &Snapshot, chars: usize) -> Vec<String> {
+/// What a share link holds, in a sentence per item, for the preview;
+/// `made` says what making it gave up, when it was just made.
+pub fn preview(s: &Snapshot, chars: usize, made: Option<&snapshot::Link>) -> Vec<String> {
     let mut lines: Vec<String> = s
         .runs
         .iter()
@@ -114,8 +138,24 @@ pub fn preview(s: &Snapshot, chars: usize) -> Vec<String> {
             )
         })
         .collect();
+    if let Some(link) = made {
+        if link.thinned_distributions {
+            lines.push(
+                "percentile distributions at every other point, to fit a chat message".into(),
+            );
+        }
+        if link.merged_timelines > 0 {
+            lines.push(format!(
+                "timelines in at most {} wider windows (merged exactly), to fit a chat message",
+                link.timeline_windows
+            ));
+        }
+    }
     if s.comparison.is_some() {
         lines.push("the comparison of two runs, with its verdicts".into());
+    }
+    if let Some(answer) = capacity_of(s) {
+        lines.push(format!("the capacity answer: {}", answer.sentence));
     }
     if let Some(n) = verdicts_of(s).map(|v| v.len()) {
         lines.push(format!(
@@ -151,6 +191,79 @@ pub fn verdicts_of(s: &Snapshot) -> Option<Vec<Verdict>> {
     s.verdicts
         .clone()
         .and_then(|v| serde_json::from_value(v).ok())
+}
+
+/// The capacity answer a link carries, as the page showed it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SharedCapacity {
+    /// The question, e.g. `p95 ≤ 200 ms`.
+    pub target: String,
+    /// `VUs` or `req/s`.
+    pub load: String,
+    pub value: Option<u64>,
+    pub low: Option<u64>,
+    pub high: Option<u64>,
+    /// The answer in one plain sentence.
+    pub sentence: String,
+    /// How many load levels it rests on.
+    pub levels: usize,
+}
+
+impl SharedCapacity {
+    /// The answer of a capacity report, to put in a link.
+    pub fn of(report: &verdict_core::capacity::CapacityReport) -> SharedCapacity {
+        SharedCapacity {
+            target: report.target.to_string(),
+            load: report.load.label().to_string(),
+            value: report.answer.value,
+            low: report.answer.low,
+            high: report.answer.high,
+            sentence: report.answer.message.clone(),
+            levels: report.levels.len(),
+        }
+    }
+}
+
+/// The capacity answer a link carries, if it reads as one.
+pub fn capacity_of(s: &Snapshot) -> Option<SharedCapacity> {
+    s.capacity
+        .clone()
+        .and_then(|v| serde_json::from_value(v).ok())
+}
+
+/// What a link holds as a readiness report file (self-contained HTML that
+/// opens offline): for links too long for a chat message. The runs, the SLA
+/// verdicts and rules, and the capacity answer and comparison headline as notes.
+pub fn report_file(s: &Snapshot, generated: &str) -> String {
+    let sla = rules_of(s)
+        .and_then(|t| verdict_core::sla::load_sla("rules.toml", &t).ok())
+        .unwrap_or_default();
+    let verdicts = verdicts_of(s).unwrap_or_default();
+    let mut notes = Vec::new();
+    if let Some(c) = comparison_of(s) {
+        notes.push(format!(
+            "Comparison, {} against {}: {}",
+            c.candidate.source, c.baseline.source, c.headline
+        ));
+    }
+    if let Some(c) = capacity_of(s) {
+        notes.push(format!(
+            "Capacity ({} over {} levels): {}",
+            c.target, c.levels, c.sentence
+        ));
+    }
+    let runs: Vec<RunSummary> = s.runs.iter().map(|r| r.summary.clone()).collect();
+    verdict_core::report::html(&verdict_core::report::ReportInput {
+        title: sla
+            .title
+            .clone()
+            .unwrap_or_else(|| "Shared analysis".into()),
+        generated: generated.to_string(),
+        notes: notes.join("\n"),
+        sla: &sla,
+        runs: &runs,
+        verdicts: &verdicts,
+    })
 }
 
 /// The SLA rules (TOML) a link carries.
@@ -192,7 +305,27 @@ mod tests {
         // 100 against 200 VUs: the loads differ, the rows keep their verdicts.
         assert_eq!(c.verdict, verdict_core::compare::Conclusion::NotComparable);
         assert_eq!(c.rows_verdict, verdict_core::compare::Verdict::Regression);
-        let (s, text) = share(&[a.clone(), b], Some(&c), None, true).expect("shares");
+        let names = ["before".to_string(), "after".to_string()];
+        let (s, made) =
+            share(&[a.clone(), b.clone()], &names, Some(&c), None, None, false).expect("shares");
+        // The page's run names travel, the comparison's runs named alike.
+        let opened = open(&made.text).expect("opens");
+        assert_eq!(opened.runs[1].summary.source, "after");
+        let shared_c = comparison_of(&opened).expect("comparison");
+        assert_eq!(
+            (
+                shared_c.baseline.source.as_str(),
+                shared_c.candidate.source.as_str()
+            ),
+            ("before", "after")
+        );
+        assert!(!s.redacted);
+        // Two runs alone fit a chat message.
+        let (_, alone) =
+            share(&[a.clone(), b.clone()], &names, None, None, None, false).expect("shares");
+        assert!(alone.within_budget, "{} characters", alone.text.len());
+        let (s, made) = share(&[a.clone(), b], &names, Some(&c), None, None, true).expect("shares");
+        let text = made.text;
         assert!(s.redacted);
         let url = link("https://example.org/verdict/#old", &text);
         assert!(url.starts_with("https://example.org/verdict/#s=vd2."));
@@ -202,7 +335,7 @@ mod tests {
             comparison_of(&opened).map(|c| (c.verdict, c.rows_verdict)),
             Some((c.verdict, c.rows_verdict))
         );
-        assert!(preview(&opened, text.len())
+        assert!(preview(&opened, text.len(), None)
             .iter()
             .any(|l| l.contains("nothing is uploaded")));
         // A tool-reported run shares its summary only.
@@ -210,8 +343,44 @@ mod tests {
             summary: a.summary.clone(),
             analysis: None,
         };
-        let (s, _) = share(&[tool], None, None, false).expect("shares");
+        let (s, _) = share(&[tool], &[], None, None, None, false).expect("shares");
         assert!(s.runs[0].overall.is_none());
+    }
+
+    #[test]
+    fn a_link_becomes_a_report_file_with_its_runs_and_answers() {
+        let (a, b) = (
+            held("k6/constant_vus/vus_100/run.json.gz"),
+            held("k6/constant_vus/vus_200/run.json.gz"),
+        );
+        let c = compare(&a, &b).expect("compares");
+        let capacity = SharedCapacity {
+            target: "p95 ≤ 200 ms".into(),
+            load: "VUs".into(),
+            value: Some(134),
+            low: Some(100),
+            high: Some(199),
+            sentence: "about 134 VUs keep p95 ≤ 200 ms".into(),
+            levels: 5,
+        };
+        let value = serde_json::to_value(&capacity).expect("serialises");
+        let names = ["before".to_string(), "after".to_string()];
+        let (s, made) =
+            share(&[a, b], &names, Some(&c), None, Some(&value), false).expect("shares");
+        assert_eq!(
+            capacity_of(&open(&made.text).expect("opens")),
+            Some(capacity.clone())
+        );
+        let html = report_file(&s, "2026-12-07T15:00:00Z");
+        assert!(html.starts_with("<!doctype html>"));
+        for want in [
+            "before",
+            "after",
+            capacity.sentence.as_str(),
+            "not comparable",
+        ] {
+            assert!(html.contains(want), "the report lacks {want}");
+        }
     }
 
     #[test]
@@ -229,11 +398,12 @@ mod tests {
             rules: verdict_core::sla::save_toml(&sla),
         };
         let held = held("k6/thresholds/run.json.gz");
-        let (_, text) = share(&[held], None, Some(&shown), false).expect("shares");
+        let (_, made) = share(&[held], &[], None, Some(&shown), None, false).expect("shares");
+        let text = made.text;
         let opened = open(&text).expect("opens");
         assert_eq!(verdicts_of(&opened), Some(shown.verdicts.clone()));
         assert_eq!(rules_of(&opened), Some(shown.rules.clone()));
-        assert!(preview(&opened, text.len())
+        assert!(preview(&opened, text.len(), None)
             .iter()
             .any(|l| l.contains(&format!("{} SLA verdicts", shown.verdicts.len()))));
     }

@@ -554,6 +554,12 @@ fn Workbench() -> Html {
 
     // The comparison shown, for the share link.
     let shown_comparison = use_state(|| None::<Rc<Comparison>>);
+    // The capacity answer on screen, for share links.
+    let shared_capacity = use_state(|| None::<Rc<crate::analysis::SharedCapacity>>);
+    let on_capacity_answer = {
+        let setter = shared_capacity.setter();
+        Callback::from(move |a: Option<crate::analysis::SharedCapacity>| setter.set(a.map(Rc::new)))
+    };
     let on_comparison = {
         let shown = shown_comparison.setter();
         Callback::from(move |c: Option<Rc<Comparison>>| shown.set(c))
@@ -659,7 +665,7 @@ fn Workbench() -> Html {
                 summary, analysis, ..
             } => Some((
                 e.id,
-                e.name.clone(),
+                run_name(e),
                 HeldRun {
                     summary: summary.clone(),
                     analysis: analysis.clone(),
@@ -812,9 +818,9 @@ fn Workbench() -> Html {
                     <MergeView runs={mergeable} on_merge={on_merge} on_files={on_merge_files} waiting_for={merge_waiting_names} />
                 }
                 <TrendView runs={trend_runs} pool={(*pool).clone()} width={width} />
-                <CapacityPanel runs={with_levels} width={width} />
+                <CapacityPanel runs={with_levels} width={width} on_answer={on_capacity_answer} />
                 if !shareable.is_empty() {
-                    <SharePanel runs={shareable} sla={shared_sla} comparison={(comparable.len() >= 2).then(|| (*shown_comparison).clone()).flatten()} />
+                    <SharePanel runs={shareable} sla={shared_sla} capacity={(*shared_capacity).clone()} comparison={(comparable.len() >= 2).then(|| (*shown_comparison).clone()).flatten()} />
                 }
                 <p class="privacy" id="privacy">
                     <strong>{"Your files never leave this browser."}</strong>

@@ -24,6 +24,9 @@ pub struct CapacityPanelProps {
     pub runs: Vec<RunLevels>,
     /// Viewport width, for the chart.
     pub width: f64,
+    /// Told the answer on screen whenever it changes, for share links.
+    #[prop_or_default]
+    pub on_answer: Callback<Option<crate::analysis::SharedCapacity>>,
 }
 
 fn input_value(e: &InputEvent) -> String {
@@ -73,6 +76,14 @@ pub fn CapacityPanel(props: &CapacityPanelProps) -> Html {
     let has_answer = computed
         .as_ref()
         .is_some_and(|(r, _)| r.answer.value.is_some());
+    {
+        let shown = computed
+            .as_ref()
+            .filter(|(r, _)| r.answer.value.is_some())
+            .map(|(r, _)| crate::analysis::SharedCapacity::of(r));
+        let on_answer = props.on_answer.clone();
+        use_effect_with(shown, move |shown| on_answer.emit(shown.clone()));
+    }
     {
         // Unfold once an answer appears; a later knob that loses it does not fold.
         let expanded = expanded.clone();

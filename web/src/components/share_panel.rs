@@ -12,7 +12,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::analysis::{self, HeldRun};
+use crate::analysis::{self, HeldRun, SharedCapacity};
 
 /// The SLA verdicts shown for the shared runs, and their rules.
 pub type SharedSla = analysis::SlaShown;
@@ -20,12 +20,15 @@ use crate::state::EntryId;
 
 #[derive(Properties, PartialEq)]
 pub struct SharePanelProps {
-    /// Finished runs: (entry id, file name, run).
+    /// Finished runs: (entry id, run name, run).
     pub runs: Vec<(EntryId, String, HeldRun)>,
     pub comparison: Option<Rc<Comparison>>,
     /// The SLA verdicts of the shared runs, when rules are set.
     #[prop_or_default]
     pub sla: Option<Rc<SharedSla>>,
+    /// The capacity answer shown, when there is one.
+    #[prop_or_default]
+    pub capacity: Option<Rc<SharedCapacity>>,
 }
 
 fn page_url() -> String {
@@ -68,6 +71,22 @@ fn checkbox(id: &'static str, label: &'static str, checked: bool, on: Callback<b
     }
 }
 
+/// Offers what the link holds as a self-contained report file.
+fn download_report(
+    shared: Rc<verdict_core::snapshot::Snapshot>,
+    error: UseStateHandle<Option<String>>,
+) -> Callback<MouseEvent> {
+    Callback::from(move |_: MouseEvent| {
+        let generated = String::from(js_sys::Date::new_0().to_iso_string());
+        let html = analysis::report_file(&shared, &generated);
+        error.set(
+            crate::download::offer("verdict-shared-analysis.html", "text/html", &html)
+                .err()
+                .map(|e| format!("The report file could not be offered: {e}")),
+        );
+    })
+}
+
 #[component]
 pub fn SharePanel(props: &SharePanelProps) -> Html {
     let open = use_state(|| false);
@@ -75,29 +94,58 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
     let with_comparison = use_state(|| true);
     let with_sla = use_state(|| true);
     let copied = use_state(|| false);
+    let report_error = use_state(|| None::<String>);
     let textarea = use_node_ref();
 
     let ids: Vec<EntryId> = props.runs.iter().map(|r| r.0).collect();
     let comparison = props.comparison.clone().filter(|_| *with_comparison);
     let sla = props.sla.clone().filter(|_| *with_sla);
+    let with_capacity = use_state(|| true);
+    let capacity = props.capacity.clone().filter(|_| *with_capacity);
     let result = {
         let runs: Vec<HeldRun> = props.runs.iter().map(|r| r.2.clone()).collect();
+        let names: Vec<String> = props.runs.iter().map(|r| r.1.clone()).collect();
         use_memo(
-            (*open, *redact, ids, comparison.clone(), sla),
-            move |(open, redact, _, comparison, sla)| {
+            (
+                *open,
+                *redact,
+                ids,
+                names,
+                comparison.clone(),
+                sla,
+                capacity,
+            ),
+            move |(open, redact, _, names, comparison, sla, capacity)| {
                 if !*open || runs.is_empty() {
                     return None;
                 }
+                let capacity = capacity
+                    .as_deref()
+                    .and_then(|c| serde_json::to_value(c).ok());
                 Some(
-                    analysis::share(&runs, comparison.as_deref(), sla.as_deref(), *redact).map(
-                        |(s, text)| {
-                            let link = analysis::link(&page_url(), &text);
-                            (analysis::preview(&s, link.len()), link)
-                        },
-                    ),
+                    analysis::share(
+                        &runs,
+                        names,
+                        comparison.as_deref(),
+                        sla.as_deref(),
+                        capacity.as_ref(),
+                        *redact,
+                    )
+                    .map(|(s, made)| {
+                        let link = analysis::link(&page_url(), &made.text);
+                        let preview = analysis::preview(&s, link.len(), Some(&made));
+                        (preview, link, made.within_budget, Rc::new(s))
+                    }),
                 )
             },
         )
+    };
+    let set_capacity = {
+        let (with_capacity, copied) = (with_capacity.clone(), copied.clone());
+        Callback::from(move |v| {
+            with_capacity.set(v);
+            copied.set(false);
+        })
     };
 
     let toggle = {
@@ -157,9 +205,12 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
                         if props.sla.is_some() {
                             {checkbox("share-sla", "Include the SLA verdicts and their rules", *with_sla, set_sla)}
                         }
+                        if props.capacity.is_some() {
+                            {checkbox("share-capacity", "Include the capacity answer", *with_capacity, set_capacity)}
+                        }
                     </div>
                     {match result.as_ref() {
-                        Some(Ok((preview, link))) => html! {
+                        Some(Ok((preview, link, within_budget, shared))) => html! {
                             <>
                                 <h3>{"The link holds"}</h3>
                                 <ul class="share-preview">
@@ -167,10 +218,18 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
                                 </ul>
                                 <label for="share-link" class="visually-hidden">{"Share link"}</label>
                                 <textarea id="share-link" ref={textarea} readonly=true rows="3" value={link.clone()} data-length={link.len().to_string()} />
+                                if !*within_budget {
+                                    <p class="notice" role="note">{format!(
+                                        "This link is {} characters: chat tools and mail clients may cut links over {}. Leave out the comparison or some runs, or send the readiness report file below, which opens offline.",
+                                        link.len(), verdict_core::snapshot::LINK_BUDGET
+                                    )}</p>
+                                }
                                 <div class="share-actions">
                                     <button type="button" onclick={copy}>{"Copy link"}</button>
+                                    <button type="button" class="secondary" onclick={download_report(shared.clone(), report_error.clone())}>{"Download as a report file (HTML)"}</button>
                                     if *copied { <span class="muted" role="status">{"Copied."}</span> }
                                 </div>
+                                if let Some(e) = &*report_error { <p class="error" role="alert">{e.clone()}</p> }
                             </>
                         },
                         Some(Err(e)) => html! { <p class="error" role="alert">{format!("No link could be made: {e}")}</p> },

@@ -107,6 +107,17 @@ pub fn SharedView(props: &SharedViewProps) -> Html {
                     }
                 </section>
             }
+            if let Some(c) = analysis::capacity_of(s) {
+                <section class="capacity shared-capacity" aria-labelledby="shared-capacity-title"
+                    data-capacity-load={c.load.clone()}
+                    data-capacity-value={c.value.map(|v| v.to_string())}
+                    data-capacity-low={c.low.map(|v| v.to_string())}
+                    data-capacity-high={c.high.map(|v| v.to_string())}>
+                    <h2 id="shared-capacity-title">{format!("Capacity: {}", c.target)}</h2>
+                    <p class="bottom-line">{c.sentence.clone()}</p>
+                    <p class="muted">{format!("From {} load levels, as the page that shared it computed.", c.levels)}</p>
+                </section>
+            }
             if let Some(c) = comparison {
                 <section class="comparison" aria-labelledby="shared-comparison-title">
                     <h2 id="shared-comparison-title">{"Verdict: baseline against candidate"}</h2>
