@@ -142,7 +142,10 @@ pub fn from_k6_script(source_name: &str, script: &str) -> Result<Imported, SlaFi
         }
         r.i = src.len() - rest.len() + 1;
         let line = r.line();
-        let value = r.value().map_err(|e| err(format!("line {line}: {e}")))?;
+        // A value that does not read is placed where reading stopped.
+        let value = r.value().map_err(|e| {
+            SlaFileError::new(source_name, SlaPosition::text(r.line(), r.column()), e)
+        })?;
         found = true;
         match &value {
             JsValue::Object(_) => object_entries(&value, &mut pairs, &mut warnings),
@@ -997,6 +1000,18 @@ export const options = { vus: 10, thresholds: th };
             Statistic::Unsupported { .. }
         ));
         assert!(from_k6_script("x.js", "export default function () {}").is_err());
+        // A thresholds value that does not read is placed at line and column.
+        let script =
+            "export const options = {\n  thresholds: {\n    http_req_duration: [ ) ],\n  },\n};\n";
+        let e = from_k6_script("x.js", script).err();
+        assert_eq!(
+            e.as_ref().map(|e| &e.at),
+            Some(&SlaPosition::Text {
+                line: 3,
+                column: 26
+            }),
+            "{e:?}"
+        );
     }
 
     #[test]

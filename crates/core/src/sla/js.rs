@@ -104,6 +104,12 @@ impl<'a> Reader<'a> {
         self.s[..self.i].matches('\n').count() + 1
     }
 
+    /// The 1-based column (in characters) of the reader on its line.
+    pub fn column(&self) -> usize {
+        let start = self.s[..self.i].rfind('\n').map_or(0, |n| n + 1);
+        self.s[start..self.i].chars().count() + 1
+    }
+
     fn string(&mut self) -> Result<Result<String, String>, String> {
         let start = self.i;
         let q = self.bump().ok_or("unexpected end")?;
