@@ -70,6 +70,11 @@ def main():
                 return m.group(0).replace(m.group(1), value, 1)
 
             text = stamp.sub(shifted, body) if copy else body
+            if not tail and written + len(text) > target:
+                # Stop at the target on a line boundary (a closed document is kept whole).
+                text = text[: text.rfind("\n", 0, target - written) + 1]
+                if not text:
+                    break
             w.write(text)
             written += len(text)
             copy += 1
