@@ -26,8 +26,8 @@ GNU_TIME = "/usr/bin/time"
 
 
 def measure(cmd):
-    """Best-of-3 wall seconds, the largest peak RSS (MB), and the last stdout."""
-    best, peak, out = float("inf"), 0.0, b""
+    """Best-of-3 wall seconds, the largest peak RSS (MB), and each run's stdout."""
+    best, peak, outs = float("inf"), 0.0, []
     # GNU time forks the command from a small process: a child forked from this
     # Python would count Python's own pages in its ru_maxrss until it execs.
     timed = os.access(GNU_TIME, os.X_OK)
@@ -43,9 +43,9 @@ def measure(cmd):
                 sys.exit(f"failed ({p.returncode}): {' '.join(cmd)}")
             kb = int(rss.read().split()[-1]) if timed else usage.ru_maxrss
             f.seek(0)
-            out = f.read()
+            outs.append(f.read())
         best, peak = min(best, dt), max(peak, kb / 1024)
-    return best, peak, out
+    return best, peak, outs
 
 
 def instructions(cmd):
@@ -93,7 +93,7 @@ def main():
         mb = os.path.getsize(path) / 1e6
         cmd = [verdict, "summary", "--json", *flags]
         t, peak, out = measure([*cmd, path])
-        summary = json.loads(out)["runs"][0]
+        summary = json.loads(out[-1])["runs"][0]
         requests = summary["requests"] or 0
         ipr = None
         if have_valgrind:
@@ -112,20 +112,23 @@ def main():
         for name, mode in peers:
             pt, ppeak, pout = measure([python, peers_script, mode, path])
             rows.append((fmt, mb, requests, name, pt, None, ppeak, t))
-            diffs = agreement(by_label(summary), json.loads(pout))
+            peer = json.loads(pout[-1])
+            query = min(json.loads(o)["seconds"] for o in pout)
+            diffs = agreement(by_label(summary), peer["labels"])
             notes.append(f"{name} on {fmt}: per-label requests, p95, failures "
-                         + ("agree with Verdict's" if not diffs else "differ: " + "; ".join(diffs)))
+                         + ("agree with Verdict's" if not diffs else "differ: " + "; ".join(diffs))
+                         + f"; its query alone, without starting Python and importing "
+                         f"{mode.split('-')[0]}: {query:.3f} s "
+                         f"({query / t:.2f}x Verdict's time)")
         if fmt == "k6-ndjson":
             notes.append(f"k6 NDJSON: Verdict takes {t / wc_t:.2f}x the time of wc -l (goal: within 2x)")
         if fmt == "jmeter-csv":
             duck = next(r[4] for r in rows if r[0] == fmt and r[3].startswith("DuckDB"))
             notes.append(f"JMeter CSV: Verdict is {duck / t:.2f}x as fast as DuckDB (2 threads) (goal: 3x)")
 
-    start = subprocess.run([python, "-c", "import duckdb, pandas"], capture_output=True)
-    if start.returncode == 0:
-        t0, _, _ = measure([python, "-c", "import duckdb, pandas"])
-        notes.append(f"DuckDB and pandas times include starting Python and importing them "
-                     f"({t0:.2f} s for both imports)")
+    for module in ("duckdb", "pandas"):
+        t0, _, _ = measure([python, "-c", f"import {module}"])
+        notes.append(f"starting Python and importing {module}: {t0:.3f} s (in its row's time)")
 
     print("| format | MB | requests | tool | time (s) | MB/s | requests/s "
           "| instructions/request | peak RSS (MB) | time ÷ Verdict's |")
