@@ -1,47 +1,63 @@
 #!/usr/bin/env bash
-# Ingest benchmark: `verdict summary` on a >= 1 GB k6 NDJSON file built from a
-# real run's lines, beside `wc -l` on the same file (the floor for any
-# line-oriented reader). Reports MB/s and peak memory. Not part of `make test`.
+# Ingest benchmark: `verdict summary --json` on one file per sample-based
+# format, each built from a real run's rows (repeated, timestamps shifted), beside
+# `wc -l` on every file (the floor for any line-oriented reader), DuckDB
+# (2 threads) and pandas on the JMeter CSV, DuckDB on the k6 NDJSON. Prints one
+# Markdown table: time (best of 3), MB/s, requests/s, instructions per request
+# (callgrind on a ~9 MB slice), peak RSS. Not part of `make test`.
 #
-#   make bench            # 1024 MB
-#   BENCH_MB=4096 make bench
+#   make bench                        # ~90 MB per format
+#   BENCH_MB=50 make bench            # every file ~50 MB
+#   BENCH_K6_MB=1024 make bench       # the k6 NDJSON at 1 GB (the others at BENCH_MB)
+#   BENCH_SLICE_MB=9                  # size of the slices callgrind reads
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mb=${BENCH_MB:-1024}
+mb=${BENCH_MB:-90}
+k6_mb=${BENCH_K6_MB:-$mb}
+slice_mb=${BENCH_SLICE_MB:-9}
 dir=${BENCH_DIR:-/tmp/verdict-bench}
-file="$dir/k6-${mb}MB.ndjson"
 mkdir -p "$dir"
 cargo build --release -q -p verdict-cli
 cargo build --release -q -p verdict-core --example make_k6_ndjson
-if [ ! -f "$file" ]; then
-  ./target/release/examples/make_k6_ndjson tests/fixtures/k6/constant_vus/vus_200/run.json.gz "$file" "$mb"
-fi
-bytes=$(stat -c %s "$file")
-cat "$file" > /dev/null   # warm the page cache so both readers see the same I/O
 
-# Wall time and peak RSS of a child process, measured by the parent.
-measure() {
-  python3 - "$@" <<'PY'
-import resource, subprocess, sys, time
-t = time.perf_counter()
-subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)
-dt = time.perf_counter() - t
-print(f"{dt:.3f} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.1f}")
-PY
+# DuckDB and pandas from PyPI, into the venv `make test` uses for DuckDB (benchmark only).
+venv=target/pytools
+if ! "$venv/bin/python" -c "import hdrh, duckdb, pandas" 2>/dev/null; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q hdrhistogram==0.10.8 duckdb==2.0.1 pandas==3.1.1
+fi
+command -v valgrind >/dev/null || echo "valgrind not found: no instructions per request" >&2
+
+input() { # format size_mb -> path (built once, kept in $dir)
+  local fmt=$1 size=$2 ext=${3:-txt} file="$dir/$1-$2MB.$3"
+  if [ ! -f "$file" ]; then
+    if [ "$fmt" = k6-ndjson ]; then
+      ./target/release/examples/make_k6_ndjson tests/fixtures/k6/constant_vus/vus_200/run.json.gz "$file" "$size" >&2
+    else
+      python3 scripts/bench_inputs.py "$fmt" "$file" "$size"
+    fi
+  fi
+  echo "$file"
 }
-best() { # best of 3 runs: "seconds peak_mb"
-  local best_t=999999 best_m=0
-  for _ in 1 2 3; do
-    read -r t m < <(measure "$@")
-    if awk "BEGIN{exit !($t < $best_t)}"; then best_t=$t; fi
-    if awk "BEGIN{exit !($m > $best_m)}"; then best_m=$m; fi
-  done
-  echo "$best_t $best_m"
-}
-read -r wc_t _ < <(best wc -l "$file")
-read -r v_t v_m < <(best taskset -c 0 ./target/release/verdict summary --json "$file")
-mbytes=$(awk "BEGIN{print $bytes/1e6}")
-printf 'file: %s (%.0f MB, %s lines)\n' "$file" "$mbytes" "$(wc -l < "$file")"
-printf 'wc -l:           %6.2f s  %7.0f MB/s\n' "$wc_t" "$(awk "BEGIN{print $mbytes/$wc_t}")"
-printf 'verdict summary: %6.2f s  %7.0f MB/s  peak RSS %.0f MB  (%.2fx wc -l, one core)\n' \
-  "$v_t" "$(awk "BEGIN{print $mbytes/$v_t}")" "$v_m" "$(awk "BEGIN{print $v_t/$wc_t}")"
+
+specs=()
+for f in jmeter-csv:jtl k6-ndjson:ndjson hey-csv:csv k6-csv:csv vegeta-csv:csv jmeter-xml:xml gatling-log:log; do
+  fmt=${f%%:*} ext=${f##*:} size=$mb
+  [ "$fmt" = k6-ndjson ] && size=$k6_mb
+  big=$(input "$fmt" "$size" "$ext")
+  if [ "$fmt" = k6-ndjson ]; then # the first lines of the big file (one copy of the run is 20 MB)
+    slice="$dir/$fmt-${slice_mb}MB.$ext"
+    [ -f "$slice" ] || head -c $((slice_mb << 20)) "$big" | sed '$d' > "$slice"
+  else
+    slice=$(input "$fmt" "$slice_mb" "$ext")
+  fi
+  cat "$big" > /dev/null   # warm the page cache so every reader sees the same I/O
+  specs+=("$fmt:$big:$slice")
+done
+# The generic reader on the same JMeter CSV, through a column mapping.
+jtl=$(input jmeter-csv "$mb" jtl)
+jtl_slice=$(input jmeter-csv "$slice_mb" jtl)
+specs+=("generic-csv:$jtl:$jtl_slice:--csv-latency=elapsed:--csv-latency-unit=ms:--csv-timestamp=timeStamp:--csv-timestamp-unit=ms:--csv-label=label:--csv-success=success")
+
+echo "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(uname -m)"
+python3 scripts/bench.py ./target/release/verdict "$venv/bin/python" "$dir" "${specs[@]}"
