@@ -611,9 +611,11 @@ await test("8 a shared link reopens anywhere with the same numbers; redaction hi
   await shared.goto(link);
   await shared.waitForSelector("section.shared");
   let checked = 0;
+  // A link names its runs as the page did ("k6-vus100.json.gz · 100 VUs · 01:37").
+  const named = (f) => `${f.name} · `;
   for (const f of [base, cand]) {
     const run = report.runs.find((r) => r.source === f.name);
-    checked += await compareWithCli(card(shared, f.name), run);
+    checked += await compareWithCli(shared.locator(`article.entry[data-file^="${named(f)}"]`), run);
   }
   const sharedReport = shared.locator("section.shared .comparison-report");
   assert(await sharedReport.getAttribute("data-verdict") === "regression", "the shared comparison lost its verdict");
@@ -626,8 +628,9 @@ await test("8 a shared link reopens anywhere with the same numbers; redaction hi
   const decoded = cliJson(["share", "--decode", text, "--json"]);
   for (const f of [base, cand]) {
     const want = report.runs.find((r) => r.source === f.name);
-    const got = decoded.runs.find((r) => r.source === f.name);
-    assert(canonical(got) === canonical(want), `${f.name}: the CLI decodes the link to other numbers`);
+    const got = decoded.runs.find((r) => r.source.startsWith(named(f)));
+    assert(got, `${f.name}: not in the decoded link under its run name`);
+    assert(canonical({ ...got, source: f.name }) === canonical(want), `${f.name}: the CLI decodes the link to other numbers`);
   }
 
   // Redacted: no endpoint, file or host name survives, the numbers do.
@@ -1782,6 +1785,13 @@ await test("25 a link for five runs of ten endpoints stays under 8,000 character
   await capacity.locator('input[name="limit"]').fill("100");
   const value = await capacity.locator(".capacity-answer").getAttribute("data-capacity-value");
   assert(value === (cli.answer.value === undefined ? null : String(cli.answer.value)), `capacity: page ${value}, CLI ${cli.answer.value}`);
+  // With the comparison of the first two runs (on by default) the link passes the budget and says so.
+  const withComparison = await shareLink(page);
+  if (withComparison.link.length > 8000) {
+    assert(await page.locator("section.share .notice").count() === 1, "an over-long link does not say so");
+  }
+  await page.locator("#share-comparison").uncheck();
+  await page.waitForFunction(() => document.querySelector("#share-link")?.value.length <= 8000 || false, null, { timeout: 10_000 }).catch(() => {});
   const { link, preview } = await shareLink(page);
   assert(link.length <= 8000, `link ${link.length} characters`);
   assert(preview.includes("the capacity answer"), `preview: ${preview}`);
@@ -1805,7 +1815,7 @@ await test("25 a link for five runs of ten endpoints stays under 8,000 character
   await other.close();
   assert(problems.length === 0, problems.join("\n"));
   await context.close();
-  return `link ${link.length} characters for 5 runs × 10 endpoints, names and capacity (${value} VUs) included`;
+  return `link ${link.length} characters for 5 runs × 10 endpoints, names and capacity (${value} VUs) included; ${withComparison.link.length} with the comparison`;
 });
 
 await browser.close();

@@ -127,7 +127,7 @@ pub fn SharedView(props: &SharedViewProps) -> Html {
             <section class="entries" aria-label="Evidence">
                 <h2 class="evidence-title">{"The evidence"}</h2>
                 for (i, r) in s.runs.iter().enumerate() {
-                    <article class="entry done" data-state="done" data-file={r.summary.source.clone()} key={i}>
+                    <article class="entry done" data-state="done" data-file={r.summary.source.clone()} data-run-name={r.summary.source.clone()} key={i}>
                         <header class="entry-head">
                             <div class="entry-title">
                                 <h2>{r.summary.source.clone()}</h2>
