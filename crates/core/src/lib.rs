@@ -71,6 +71,7 @@ pub mod series;
 pub mod session;
 pub mod sla;
 pub mod snapshot;
+pub mod split;
 pub mod stats;
 pub mod summary;
 pub mod time;
