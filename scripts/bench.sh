@@ -45,3 +45,6 @@ printf 'file: %s (%.0f MB, %s lines)\n' "$file" "$mbytes" "$(wc -l < "$file")"
 printf 'wc -l:           %6.2f s  %7.0f MB/s\n' "$wc_t" "$(awk "BEGIN{print $mbytes/$wc_t}")"
 printf 'verdict summary: %6.2f s  %7.0f MB/s  peak RSS %.0f MB  (%.2fx wc -l, one core)\n' \
   "$v_t" "$(awk "BEGIN{print $mbytes/$v_t}")" "$v_m" "$(awk "BEGIN{print $v_t/$wc_t}")"
+read -r v2_t v2_m < <(best ./target/release/verdict summary --json --threads 2 "$file")
+printf 'verdict summary: %6.2f s  %7.0f MB/s  peak RSS %.0f MB  (%.2fx one core, --threads 2)\n' \
+  "$v2_t" "$(awk "BEGIN{print $mbytes/$v2_t}")" "$v2_m" "$(awk "BEGIN{print $v2_t/$v_t}")"
