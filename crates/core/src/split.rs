@@ -19,6 +19,7 @@
 //! merge says [`SplitError::ReadAgain`], and the caller reads the file in one
 //! pass: the result is never an approximation.
 
+use crate::activity::MAX_INTERVALS;
 use crate::decoder::SNIFF_LOOKAHEAD;
 use crate::error::IngestError;
 use crate::format::Format;
@@ -259,6 +260,14 @@ impl SplitPlan {
                 "too many endpoints to merge in order",
             ));
         }
+        // Past its cap, busy intervals are joined in the order they come.
+        if run
+            .activity
+            .as_ref()
+            .is_some_and(|a| a.intervals() >= MAX_INTERVALS)
+        {
+            return Err(SplitError::ReadAgain("too many separate runs in one file"));
+        }
         if run.window_bytes() > WINDOW_BUDGET_BYTES {
             return Err(SplitError::ReadAgain(
                 "time windows over their memory budget",
@@ -276,6 +285,13 @@ impl SplitPlan {
             return Err(SplitError::ReadAgain(
                 "too many endpoints to merge in order",
             ));
+        }
+        if run
+            .activity
+            .as_ref()
+            .is_some_and(|a| a.intervals() >= MAX_INTERVALS)
+        {
+            return Err(SplitError::ReadAgain("too many separate runs in one file"));
         }
         match self.format {
             Format::JmeterCsv => {

@@ -257,3 +257,32 @@ fn headerless_jmeter_and_documents_stay_whole() {
     let prefix = &headerless[..PLAN_PREFIX];
     assert!(SplitPlan::new("results.jtl", &IngestOptions::default(), prefix, false).is_none());
 }
+
+/// A file cut mid-line: only the last part is cut, and the merge says so
+/// with the line and byte one pass names.
+#[test]
+fn a_file_cut_mid_line_merges_like_one_pass() {
+    let k6 = first_lines(&fixture("k6/constant_vus/vus_010/run.json.gz"), 3000);
+    let cut = &k6[..k6.len() - 40];
+    same_as_one_pass(
+        "run.json",
+        IngestOptions::default(),
+        cut,
+        Format::K6Ndjson,
+        20,
+    );
+    let one = Session::read_all("run.json", IngestOptions::default(), cut).expect("reads");
+    assert!(
+        !one.diagnostics.cut.is_empty(),
+        "the fixture should read as cut"
+    );
+    let jtl = first_lines(&fixture("jmeter/real/results.jtl"), 2500);
+    let cut = &jtl[..jtl.len() - 30];
+    same_as_one_pass(
+        "results.jtl",
+        IngestOptions::default(),
+        cut,
+        Format::JmeterCsv,
+        20,
+    );
+}
