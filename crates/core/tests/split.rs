@@ -286,3 +286,27 @@ fn a_file_cut_mid_line_merges_like_one_pass() {
         20,
     );
 }
+
+/// A JMeter file in a legacy encoding: one pass warns once, naming the
+/// first line that is not UTF-8; so does the merge, wherever it splits.
+#[test]
+fn the_not_utf8_warning_is_said_once_with_the_first_line() {
+    let bytes = fixture("legacy_encoding/jmeter_cp1251.jtl");
+    let one =
+        Session::read_all("jmeter_cp1251.jtl", IngestOptions::default(), &bytes).expect("reads");
+    assert_eq!(
+        one.diagnostics
+            .warnings
+            .iter()
+            .filter(|w| w.contains("not valid UTF-8"))
+            .count(),
+        1
+    );
+    same_as_one_pass(
+        "jmeter_cp1251.jtl",
+        IngestOptions::default(),
+        &bytes,
+        Format::JmeterCsv,
+        40,
+    );
+}
