@@ -306,6 +306,10 @@ fn read_parts(path: &Path, plan: &SplitPlan, len: u64, parts: usize) -> Result<R
         .zip(starts.iter().skip(1).chain(std::iter::once(&len)))
         .map(|(a, b)| (*a, *b))
         .collect();
+    // glibc raises its trim threshold once a large block is freed (one pass
+    // does so when its sniff buffer goes); without that, the parts' heaps
+    // are trimmed and faulted in again (thirty times the page faults).
+    drop(std::hint::black_box(vec![0u8; 2 * READ_CHUNK]));
     let results: Vec<Result<PartRun, String>> = std::thread::scope(|s| {
         let handles: Vec<_> = ranges
             .iter()
