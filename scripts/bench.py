@@ -91,8 +91,10 @@ def main():
     for spec in specs:
         fmt, path, slice_path, *flags = spec.split(":")
         mb = os.path.getsize(path) / 1e6
-        cmd = [verdict, "summary", "--json", *flags]
+        # One thread for the per-core figures; --threads 2 is its own row.
+        cmd = [verdict, "summary", "--json", "--threads", "1", *flags]
         t, peak, out = measure([*cmd, path])
+        t2, peak2, _ = measure([verdict, "summary", "--json", "--threads", "2", *flags, path])
         summary = json.loads(out[-1])["runs"][0]
         requests = summary["requests"] or 0
         ipr = None
@@ -103,6 +105,7 @@ def main():
             ipr = ir / slice_requests if ir and slice_requests else None
         wc_t, wc_peak, _ = measure(["wc", "-l", path])
         rows.append((fmt, mb, requests, "verdict summary", t, ipr, peak, t))
+        rows.append((fmt, mb, requests, "verdict summary --threads 2", t2, None, peak2, t))
         rows.append((fmt, mb, requests, "wc -l", wc_t, None, wc_peak, t))
         peers = []
         if fmt == "jmeter-csv":

@@ -30,7 +30,7 @@ LAYERS = [
     ["summary", "series", "timeline", "windows", "run", "snapshot", "saved", "export"],
     ["decoder"],
     ["formats"],
-    ["session"],
+    ["session", "split"],
     ["group", "compare", "sla", "capacity", "trend", "report"],
     ["crate"],
 ]

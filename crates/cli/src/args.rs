@@ -56,6 +56,11 @@ READING OPTIONS (summary, check, report, compare, trend, share, save, export, ca
     --hdr-unit UNIT  the unit of the values in HdrHistogram files (.hlog, .hgrm), which
                      those files do not state: s, ms, us or ns (without it Verdict assumes
                      one and says which in a warning)
+    --threads N      threads one plain file is read with (default: every core); files of
+                     one record a line (k6 NDJSON, JMeter/hey/k6/Vegeta/generic CSV, ab TSV)
+                     are split at line starts and merged exactly; gzip files, documents
+                     (XML, JSON) and logs are read on one thread (a gzip stream cannot be
+                     entered in the middle)
 
 CHECK AND REPORT OPTIONS:
     --sla FILE       rules: a Verdict SLA (TOML/JSON), a k6 script or JSON config, a k6

@@ -3,10 +3,11 @@
 //! through a [`Session`] in chunks.
 
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use verdict_core::options::{CsvColumn, CsvMapping, IngestOptions, TimestampMarks, TimestampUnit};
+use verdict_core::split::{boundary, PartRun, SplitError, SplitPlan, PLAN_PREFIX};
 use verdict_core::time::DurationUnit;
 use verdict_core::{Format, IngestError, Run, Session};
 
@@ -14,6 +15,10 @@ use crate::exit;
 
 /// Read size: large enough that syscalls do not show up in profiles.
 const READ_CHUNK: usize = 256 * 1024;
+/// Most threads one file is read with.
+const MAX_THREADS: usize = 256;
+/// Smallest part worth a thread of its own.
+const MIN_PART: u64 = 4 << 20;
 
 /// What to do about a CSV no format recognised, said after its columns.
 pub const MAPPING_HELP: &str = "map its columns: --csv-latency COL --csv-latency-unit s|ms|us|ns, optionally --csv-timestamp COL [--csv-timestamp-unit s|ms|us|ns|rfc3339] --csv-label COL --csv-status COL --csv-success COL (COL is a header name or a 1-based column number; the app asks the same in its column mapping)";
@@ -23,6 +28,7 @@ pub const MAPPING_HELP: &str = "map its columns: --csv-latency COL --csv-latency
 pub struct ReadFlags {
     pub format: Option<String>,
     pub hdr_unit: Option<String>,
+    pub threads: Option<String>,
     pub csv: CsvFlags,
 }
 
@@ -63,6 +69,7 @@ impl ReadFlags {
         Some(match flag {
             "--format" => &mut self.format,
             "--hdr-unit" => &mut self.hdr_unit,
+            "--threads" => &mut self.threads,
             "--csv-latency" => &mut self.csv.latency,
             "--csv-latency-unit" => &mut self.csv.latency_unit,
             "--csv-timestamp" => &mut self.csv.timestamp,
@@ -104,7 +111,22 @@ impl ReadFlags {
                     .into(),
             );
         }
+        self.threads()?;
         self.options().map(|_| ())
+    }
+
+    /// Threads one plain file is read with (`--threads N`, by default
+    /// every core the machine offers).
+    pub fn threads(&self) -> Result<usize, String> {
+        match self.threads.as_deref() {
+            None => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
+            Some(v) => match v.parse::<usize>() {
+                Ok(n) if (1..=MAX_THREADS).contains(&n) => Ok(n),
+                _ => Err(format!(
+                    "--threads {v}: expected a whole number from 1 to {MAX_THREADS}"
+                )),
+            },
+        }
     }
 
     /// The core's reading options for these flags.
@@ -193,14 +215,38 @@ impl std::fmt::Display for InputError {
     }
 }
 
-/// Streams one file through the core.
-pub fn read_file(path: &Path, options: &IngestOptions) -> Result<Run, InputError> {
+/// Streams one file through the core: a plain file of a per-line format in
+/// parts on up to `threads` threads (see [`verdict_core::split`]), anything
+/// else (gzip, documents, logs) in one pass.
+pub fn read_file(path: &Path, options: &IngestOptions, threads: usize) -> Result<Run, InputError> {
     let name = path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let mut file =
-        File::open(path).map_err(|e| InputError::Io(format!("{}: {e}", path.display())))?;
+    let io_error = |e: io::Error| InputError::Io(format!("{}: {e}", path.display()));
+    if threads > 1 {
+        let mut file = File::open(path).map_err(io_error)?;
+        let len = file.metadata().map_err(io_error)?.len();
+        let parts = threads.min(usize::try_from(len / MIN_PART).unwrap_or(usize::MAX));
+        if parts > 1 {
+            let mut prefix = Vec::with_capacity(PLAN_PREFIX);
+            (&mut file)
+                .take(PLAN_PREFIX as u64)
+                .read_to_end(&mut prefix)
+                .map_err(io_error)?;
+            let eof = (prefix.len() as u64) == len;
+            if let Some(plan) = SplitPlan::new(&name, options, &prefix, eof) {
+                match read_parts(path, &plan, len, parts) {
+                    Ok(run) => return Ok(run),
+                    Err(Parted::Io(e)) => return Err(InputError::Io(e)),
+                    Err(Parted::Split(SplitError::Ingest(e))) => return Err(InputError::Data(e)),
+                    // Exactness first: read it again in one pass.
+                    Err(Parted::Split(_)) => {}
+                }
+            }
+        }
+    }
+    let mut file = File::open(path).map_err(io_error)?;
     let mut session = Session::new(name, options.clone());
     let mut buf = vec![0u8; READ_CHUNK];
     loop {
@@ -221,14 +267,117 @@ pub fn read_file(path: &Path, options: &IngestOptions) -> Result<Run, InputError
     session.finish().map_err(InputError::Data)
 }
 
+/// Why reading in parts did not give the run.
+enum Parted {
+    Io(String),
+    Split(SplitError),
+}
+
+/// Reads `path` (`len` bytes) as `parts` parts cut after a newline, each
+/// on its own thread streaming its range in [`READ_CHUNK`]s, so memory does
+/// not grow with the file.
+fn read_parts(path: &Path, plan: &SplitPlan, len: u64, parts: usize) -> Result<Run, Parted> {
+    let io = |e: io::Error| Parted::Io(format!("{}: {e}", path.display()));
+    let mut file = File::open(path).map_err(io)?;
+    let mut starts = vec![0u64];
+    let mut window = vec![0u8; 64 * 1024];
+    for i in 1..parts {
+        let target = (len / parts as u64 * i as u64).max(starts[starts.len() - 1]);
+        let mut at = target;
+        // The first newline at or after the target, read a window at a time.
+        let start = loop {
+            file.seek(SeekFrom::Start(at)).map_err(io)?;
+            let n = read_full(&mut file, &mut window).map_err(io)?;
+            if n == 0 {
+                break None;
+            }
+            match boundary(&window[..n]) {
+                Some(b) => break Some(at + b as u64),
+                None => at += n as u64,
+            }
+        };
+        match start {
+            Some(s) if s < len && s > starts[starts.len() - 1] => starts.push(s),
+            _ => break,
+        }
+    }
+    let ranges: Vec<(u64, u64)> = starts
+        .iter()
+        .zip(starts.iter().skip(1).chain(std::iter::once(&len)))
+        .map(|(a, b)| (*a, *b))
+        .collect();
+    // glibc raises its trim threshold once a large block is freed (one pass
+    // does so when its sniff buffer goes); without that, the parts' heaps
+    // are trimmed and faulted in again (thirty times the page faults).
+    drop(std::hint::black_box(vec![0u8; 2 * READ_CHUNK]));
+    let results: Vec<Result<PartRun, String>> = std::thread::scope(|s| {
+        let handles: Vec<_> = ranges
+            .iter()
+            .map(|&(from, to)| s.spawn(move || read_range(path, plan, from, to)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(format!("{}: a reading thread failed", path.display())))
+            })
+            .collect()
+    });
+    let parts = results
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(Parted::Io)?;
+    plan.merge(parts).map_err(Parted::Split)
+}
+
+/// Streams bytes `[from, to)` of `path` into one part.
+fn read_range(path: &Path, plan: &SplitPlan, from: u64, to: u64) -> Result<PartRun, String> {
+    let err = |e: io::Error| format!("{}: read failed at byte {from}: {e}", path.display());
+    let mut file = File::open(path).map_err(err)?;
+    file.seek(SeekFrom::Start(from)).map_err(err)?;
+    let mut part = plan.part(from == 0);
+    let mut buf = vec![0u8; READ_CHUNK];
+    let mut left = to - from;
+    while left > 0 {
+        let want = usize::try_from(left).map_or(buf.len(), |l| l.min(buf.len()));
+        let n = match file.read(&mut buf[..want]) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(err(e)),
+        };
+        part.feed(&buf[..n]);
+        left -= n as u64;
+    }
+    Ok(part.finish())
+}
+
+/// Reads until `buf` is full or the file ends; the bytes read.
+fn read_full(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match file.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
 /// Reads every file, printing each failure. Returns the runs read, in order,
 /// each with the path it came from, and the worst exit code the failures
 /// call for (0 when every file was read).
-pub fn read_files(files: &[PathBuf], options: &IngestOptions) -> (Vec<(PathBuf, Run)>, u8) {
+pub fn read_files(
+    files: &[PathBuf],
+    options: &IngestOptions,
+    threads: usize,
+) -> (Vec<(PathBuf, Run)>, u8) {
     let mut runs = Vec::with_capacity(files.len());
     let mut code = 0u8;
     for path in files {
-        match read_file(path, options) {
+        match read_file(path, options, threads) {
             Ok(run) => runs.push((path.clone(), run)),
             Err(e) => {
                 eprintln!("verdict: {e}");

@@ -8,7 +8,7 @@ use crate::time::Micros;
 /// Idle time shorter than this is part of a run (think times, ramp pauses).
 pub const MIN_GAP_US: i64 = 60_000_000;
 /// Busy intervals kept; beyond this the two closest are joined.
-const MAX_INTERVALS: usize = 4096;
+pub(crate) const MAX_INTERVALS: usize = 4096;
 
 /// Busy intervals, sorted and disjoint, any two at least [`MIN_GAP_US`] apart.
 #[derive(Debug, Clone, Default)]
@@ -64,6 +64,11 @@ impl Activity {
         };
         self.busy[k - 1].1 = self.busy[k - 1].1.max(self.busy[k].1);
         self.busy.remove(k);
+    }
+
+    /// Busy intervals kept.
+    pub(crate) fn intervals(&self) -> usize {
+        self.busy.len()
     }
 
     pub fn merge(&mut self, other: &Activity) {

@@ -44,7 +44,9 @@
 //!    recognises a format).
 //! 5. [`formats`]: one reader per format, the helpers they share, the
 //!    registry of them all and detection ([`detect`]).
-//! 6. [`session`]: the push API, from bytes (gzip, UTF-16) to a [`Run`].
+//! 6. [`session`]: the push API, from bytes (gzip, UTF-16) to a [`Run`];
+//!    [`split`]: one plain file read in parts (on the caller's threads) and
+//!    merged into exactly the run one session gives.
 //! 7. Analysis of runs: [`group`], [`compare`], [`sla`], [`capacity`],
 //!    [`trend`], [`report`].
 //!
@@ -71,6 +73,7 @@ pub mod series;
 pub mod session;
 pub mod sla;
 pub mod snapshot;
+pub mod split;
 pub mod stats;
 pub mod summary;
 pub mod time;

@@ -723,6 +723,84 @@ impl Run {
         self.time_resolution_us = self.time_resolution_us.max(other.time_resolution_us);
     }
 
+    /// Adds the run of the next part of the same file (read on another
+    /// thread), exactly as one pass over both parts would have counted:
+    /// histograms and counters add, concurrency is the max per window, the
+    /// source stays one file. Skipped-line examples, warnings and cuts are
+    /// the caller's ([`crate::split`]), which knows the parts' line numbers.
+    pub(crate) fn absorb_part(&mut self, other: &Run) {
+        self.overall.merge(&other.overall);
+        for ep in &other.endpoints {
+            let i = self.endpoint_index(&ep.name, &ep.method);
+            let mine = &mut self.endpoints[i];
+            mine.series.merge(&ep.series);
+            mine.windows.merge(&ep.windows);
+            for g in &ep.groups {
+                push_tag(&mut mine.groups, g);
+            }
+            for s in &ep.scenarios {
+                push_tag(&mut mine.scenarios, s);
+            }
+        }
+        self.timeline.merge_same_run(&other.timeline);
+        self.first_activity_us = min_opt(self.first_activity_us, other.first_activity_us);
+        self.last_end_us = max_opt(self.last_end_us, other.last_end_us);
+        match (&mut self.activity, &other.activity) {
+            (Some(mine), Some(theirs)) => mine.merge(theirs),
+            (None, Some(theirs)) => self.activity = Some(theirs.clone()),
+            _ => {}
+        }
+        self.checks.passes += other.checks.passes;
+        self.checks.fails += other.checks.fails;
+        self.arrivals.merge(&other.arrivals);
+        self.peak_concurrency = match (self.peak_concurrency, other.peak_concurrency) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        for t in &other.thresholds {
+            if !self.thresholds.contains(t) {
+                self.thresholds.push(t.clone());
+            }
+        }
+        self.window_bytes = self
+            .endpoints
+            .iter()
+            .map(|e| e.windows.packed_bytes())
+            .sum();
+        for f in &other.failures {
+            match self.failures.iter_mut().find(|m| {
+                m.endpoint == f.endpoint && m.method == f.method && m.message == f.message
+            }) {
+                Some(mine) => mine.count += f.count,
+                None => self.failures.push(f.clone()),
+            }
+        }
+        for (name, series) in &other.transactions {
+            match self.transactions.get_mut(name) {
+                Some(mine) => mine.merge(series),
+                None => {
+                    self.transactions.insert(name.clone(), series.clone());
+                }
+            }
+        }
+        self.diagnostics.skipped_lines += other.diagnostics.skipped_lines;
+        self.diagnostics.clamped += other.diagnostics.clamped;
+        self.diagnostics.implausible_times += other.diagnostics.implausible_times;
+        self.relative_time |= other.relative_time;
+        self.errors_unknown |= other.errors_unknown;
+        self.time_resolution_us = self.time_resolution_us.max(other.time_resolution_us);
+    }
+
+    /// Whether distinct endpoints beyond [`MAX_ENDPOINTS`] were folded into one row.
+    pub(crate) fn folded_endpoints(&self) -> bool {
+        self.other_endpoints.is_some()
+    }
+
+    /// Packed bytes of every endpoint's windows.
+    pub(crate) fn window_bytes(&self) -> usize {
+        self.window_bytes
+    }
+
     /// Seconds from the first activity to the last request end, without
     /// the idle gaps between runs appended to one file.
     pub fn duration_s(&self) -> Option<f64> {

@@ -72,6 +72,23 @@ impl Session {
         }
     }
 
+    /// A session that reads plain UTF-8 text as `format` from its first
+    /// byte: no gzip, byte-order-mark or format detection. One part of a
+    /// file split across threads is read this way (see [`crate::split`]).
+    pub(crate) fn with_format(
+        name: impl Into<String>,
+        options: IngestOptions,
+        format: Format,
+    ) -> Session {
+        let name = name.into();
+        let decoder = (format.spec().new_decoder)(&options);
+        let run = Box::new(Run::new(name.clone(), format));
+        let mut s = Session::new(name, options);
+        s.stage = Stage::Decoding { decoder, run };
+        s.bom = None;
+        s
+    }
+
     /// Input bytes consumed so far (compressed, if the file is gzip).
     pub fn bytes_in(&self) -> u64 {
         self.bytes_in
@@ -214,7 +231,12 @@ impl Session {
     }
 
     /// Ends the input and returns the run.
-    pub fn finish(mut self) -> Result<Run, IngestError> {
+    pub fn finish(self) -> Result<Run, IngestError> {
+        self.finish_run().and_then(usable)
+    }
+
+    /// Ends the input; the run may hold no requests (one part of a split file).
+    pub(crate) fn finish_run(mut self) -> Result<Run, IngestError> {
         if let Stage::Magic(buf) = &mut self.stage {
             let buf = std::mem::take(buf);
             self.stage = Stage::Sniffing(Vec::new());
@@ -271,27 +293,6 @@ impl Session {
                         if self.bytes_decoded != self.bytes_in { "decompressed " } else { "" }
                     ));
                 }
-                if !run.has_samples() && run.tool.is_none() && run.transactions.is_empty() {
-                    let details = if run.diagnostics.examples.is_empty() {
-                        "The file holds no request records.".to_string()
-                    } else {
-                        format!(
-                            "{} lines skipped; first: {}",
-                            run.diagnostics.skipped_lines,
-                            run.diagnostics
-                                .examples
-                                .iter()
-                                .map(|e| format!("line {}: {}", e.line, e.reason))
-                                .collect::<Vec<_>>()
-                                .join("; ")
-                        )
-                    };
-                    return Err(IngestError::NothingUsable {
-                        source_name: run.source.clone(),
-                        format: run.format.as_str(),
-                        details,
-                    });
-                }
                 Ok(*run)
             }
             Stage::Failed(e) => Err(e),
@@ -309,4 +310,30 @@ impl Session {
         s.feed(bytes)?;
         s.finish()
     }
+}
+
+/// A run with nothing in it is an error that says what was skipped.
+pub(crate) fn usable(run: Run) -> Result<Run, IngestError> {
+    if !run.has_samples() && run.tool.is_none() && run.transactions.is_empty() {
+        let details = if run.diagnostics.examples.is_empty() {
+            "The file holds no request records.".to_string()
+        } else {
+            format!(
+                "{} lines skipped; first: {}",
+                run.diagnostics.skipped_lines,
+                run.diagnostics
+                    .examples
+                    .iter()
+                    .map(|e| format!("line {}: {}", e.line, e.reason))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )
+        };
+        return Err(IngestError::NothingUsable {
+            source_name: run.source.clone(),
+            format: run.format.as_str(),
+            details,
+        });
+    }
+    Ok(run)
 }

@@ -238,6 +238,27 @@ impl Timeline {
             self.bucket_at(t).add_parallel(b);
         }
     }
+
+    /// Adds the timeline of another stretch of the same run (a part of one
+    /// file read on another thread), exactly: concurrency is the max per
+    /// window, as one pass over the whole file keeps it.
+    pub fn merge_same_run(&mut self, other: &Timeline) {
+        if other.buckets.is_empty() {
+            return;
+        }
+        if self.buckets.is_empty() {
+            *self = other.clone();
+            return;
+        }
+        let width = self.width_us.max(other.width_us);
+        self.set_width(width);
+        let mut other = other.clone();
+        other.set_width(width);
+        for (i, b) in other.buckets.iter().enumerate() {
+            let t = other.origin_us + i as i64 * width;
+            self.bucket_at(t).absorb(b);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -140,7 +140,9 @@ fn load_levels(a: &CapacityArgs) -> Result<LevelSet, (u8, String)> {
         return levels_from_table(&name, &text).map_err(|e| (exit::DATA, e));
     }
     let options = a.read.options().map_err(|e| (exit::USAGE, e))?;
-    let (runs, code) = inputs::read_files(&a.files, &options);
+    // Validated with the other reading options.
+    let threads = a.read.threads().unwrap_or(1);
+    let (runs, code) = inputs::read_files(&a.files, &options, threads);
     if code != 0 {
         return Err((code, "no capacity analysis without every level".into()));
     }

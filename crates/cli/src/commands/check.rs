@@ -112,7 +112,9 @@ fn read_runs(a: &CheckArgs) -> Result<(Vec<Run>, u8), u8> {
             return Err(exit::USAGE);
         }
     };
-    let (runs, code) = inputs::read_files(&a.files, &options);
+    // Validated with the other reading options.
+    let threads = a.read.threads().unwrap_or(1);
+    let (runs, code) = inputs::read_files(&a.files, &options, threads);
     let mut runs = inputs::combined(runs);
     if a.merge && runs.len() > 1 {
         match inputs::merge(runs) {

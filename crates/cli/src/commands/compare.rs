@@ -109,7 +109,9 @@ pub fn run(a: &CompareArgs) -> ExitCode {
         }
     };
     let files = [a.baseline.clone(), a.candidate.clone()];
-    let (runs, code) = inputs::read_files(&files, &options);
+    // Validated with the other reading options.
+    let threads = a.read.threads().unwrap_or(1);
+    let (runs, code) = inputs::read_files(&files, &options, threads);
     let runs: Vec<Run> = runs
         .into_iter()
         .map(|(path, mut run)| {

@@ -76,7 +76,9 @@ pub fn run(a: &SaveArgs) -> ExitCode {
             return ExitCode::from(exit::USAGE);
         }
     };
-    let (runs, code) = inputs::read_files(&a.files, &options);
+    // Validated with the other reading options.
+    let threads = a.read.threads().unwrap_or(1);
+    let (runs, code) = inputs::read_files(&a.files, &options, threads);
     if code != 0 {
         return ExitCode::from(code);
     }

@@ -58,7 +58,9 @@ pub fn run(a: &SummaryArgs) -> ExitCode {
             return ExitCode::from(exit::USAGE);
         }
     };
-    let (runs, mut code) = inputs::read_files(&a.files, &options);
+    // Validated with the other reading options.
+    let threads = a.read.threads().unwrap_or(1);
+    let (runs, mut code) = inputs::read_files(&a.files, &options, threads);
     let mut runs = inputs::combined(runs);
     if a.merge && runs.len() > 1 {
         match inputs::merge(runs) {
