@@ -1,11 +1,25 @@
-//! One module per input format. Each exports a `SPEC` ([`FormatSpec`]) with
-//! a content sniffer and a streaming decoder; [`REGISTRY`] lists them all,
-//! and [`detect`] picks one from the first bytes of a file. The file name
-//! only breaks ties between formats that both claim the content.
+//! Every input format, grouped by the tool that writes it. Each reader
+//! exports a `SPEC` ([`FormatSpec`]) with a content sniffer and a streaming
+//! decoder; [`REGISTRY`] lists them all, and [`detect`] picks one from the
+//! first bytes of a file. The file name only breaks ties between formats that
+//! both claim the content.
 //!
-//! A format module may use the decoder contract ([`crate::decoder`]), the
-//! run model and the helpers here (`csv`, `xml`, `json_pieces`, `decimal`,
-//! …); only this registry knows every format.
+//! One folder a tool family: [`k6`], [`jmeter`], [`locust`], [`gatling`],
+//! [`vegeta`], [`hdrhistogram`], [`artillery`]. A family holds all of its
+//! tool's formats, the console summary included (`k6::text`,
+//! `jmeter::summariser`, `locust::text`, `artillery::text`). Tools of one or
+//! two formats have no folder: the end-of-run summaries of the single-binary
+//! HTTP benchmarkers (ab, hey, oha, wrk, autocannon; text or JSON) are in
+//! [`console`], tables of one row per request that belong to no family (the
+//! mapped generic CSV, ab's TSV, hey's CSV) in [`generic`]. Verdict's own
+//! saved files are [`verdict_file`].
+//!
+//! A reader may use the decoder contract ([`crate::decoder`]), the run model,
+//! the helpers in [`shared`] (row pipeline, CSV, XML, gob, JSON pieces,
+//! decimals, console lines) and modules of its own family; a family uses
+//! another only where one tool's output embeds the other's (wrk2's spectrum
+//! is an `.hgrm`). [`shared`] names no format. Only this registry knows every
+//! format.
 
 use crate::decoder::{FormatSpec, SNIFF_LOOKAHEAD};
 use crate::error::IngestError;

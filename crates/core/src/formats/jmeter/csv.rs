@@ -8,7 +8,7 @@
 //! Upstream encoder: apache/jmeter `CSVSaveService` (fields and order),
 //! `SampleSaveConfiguration` (which fields are on, the delimiter). Columns are
 //! found by header name in any order and subset; without a header
-//! (`print_field_names=false`) the layout is inferred (see `jmeter_layout`).
+//! (`print_field_names=false`) the layout is inferred (see [`super::layout`]).
 //! The delimiter is whatever the header uses (`default_delimiter`: `,`, tab,
 //! `;`…). Values containing the delimiter are double-quoted.
 

@@ -8,7 +8,7 @@
 //! Upstream encoder: grafana/k6 `internal/output/csv`. Columns are found by
 //! header name. `timestamp` is whole unix seconds by default; `K6_CSV_TIME_FORMAT`
 //! can make it milli/micro/nanoseconds or RFC 3339, which we recognise per value.
-//! The same metrics as in the NDJSON output are used (see `k6_ndjson`).
+//! The same metrics as in the NDJSON output are used (see [`super::ndjson`]).
 
 use crate::decoder::{first_line, strip_bom, Decoder, FormatSpec};
 use crate::format::Format;
