@@ -46,23 +46,21 @@ use crate::error::IngestError;
 use crate::format::Format;
 use crate::formats::artillery::report::aggregate_report;
 use crate::formats::shared::console::{
-    console_reader, no_summary, several_runs_warning, sniff_lines, ConsoleFormat, Latest,
+    console_reader, console_spec, no_summary, several_runs_warning, sniff_lines, ConsoleFormat,
+    Latest, CONSOLE_EXTENSIONS,
 };
 use crate::formats::shared::decimal::parse_scaled;
 use crate::options::IngestOptions;
 use crate::run::Run;
 
 /// Registry entry.
-pub const SPEC: FormatSpec = FormatSpec {
-    format: Format::ArtilleryText,
-    description:
-        "Artillery console report (the \"Summary report @ …\" block), also inside a log or .md file",
-    raw_samples: false,
+pub const SPEC: FormatSpec = console_spec(
+    Format::ArtilleryText,
+    "Artillery console report (the \"Summary report @ …\" block), also inside a log or .md file",
+    CONSOLE_EXTENSIONS,
     sniff,
-    priority: 50,
-    extensions: &[".txt", ".log", ".md"],
     new_decoder,
-};
+);
 
 const SUMMARY: &str = "Summary report @";
 const PERIOD: &str = "Metrics for period to:";

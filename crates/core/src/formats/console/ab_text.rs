@@ -34,7 +34,8 @@ use crate::decoder::{Decoder, FormatSpec};
 use crate::error::IngestError;
 use crate::format::Format;
 use crate::formats::shared::console::{
-    console_reader, no_summary, several_runs_warning, sniff_lines, ConsoleFormat, Latest,
+    console_reader, console_spec, no_summary, several_runs_warning, sniff_lines, ConsoleFormat,
+    Latest, CONSOLE_EXTENSIONS,
 };
 use crate::formats::shared::decimal::parse_scaled;
 use crate::options::IngestOptions;
@@ -42,15 +43,13 @@ use crate::run::{Run, ToolReport};
 use crate::summary::{FailureSummary, LatencyMs};
 
 /// Registry entry.
-pub const SPEC: FormatSpec = FormatSpec {
-    format: Format::AbText,
-    description: "ApacheBench (ab) console output, also inside a log or .md file",
-    raw_samples: false,
+pub const SPEC: FormatSpec = console_spec(
+    Format::AbText,
+    "ApacheBench (ab) console output, also inside a log or .md file",
+    CONSOLE_EXTENSIONS,
     sniff,
-    priority: 50,
-    extensions: &[".txt", ".log", ".md"],
     new_decoder,
-};
+);
 
 fn sniff(prefix: &[u8], _eof: bool) -> bool {
     sniff_lines(prefix).any(|l| {

@@ -31,7 +31,7 @@ use std::collections::BTreeMap;
 use crate::decoder::{Decoder, FormatSpec};
 use crate::error::{IngestError, Position};
 use crate::format::Format;
-use crate::formats::shared::console::{console_reader, sniff_lines, ConsoleFormat};
+use crate::formats::shared::console::{console_reader, console_spec, sniff_lines, ConsoleFormat};
 use crate::formats::shared::decimal::parse_scaled;
 use crate::formats::shared::rows::skip_too_long;
 use crate::options::IngestOptions;
@@ -39,15 +39,13 @@ use crate::run::{Run, ToolReport};
 use crate::summary::LatencyMs;
 
 /// Registry entry.
-pub const SPEC: FormatSpec = FormatSpec {
-    format: Format::HeyText,
-    description: "hey text summary (hey's default output, without -o csv)",
-    raw_samples: false,
+pub const SPEC: FormatSpec = console_spec(
+    Format::HeyText,
+    "hey text summary (hey's default output, without -o csv)",
+    &[".txt"],
     sniff,
-    priority: 50,
-    extensions: &[".txt"],
     new_decoder,
-};
+);
 
 /// hey keeps at most this many results for its distribution and status counts.
 const HEY_MAX_RESULTS: u64 = 1_000_000;

@@ -42,7 +42,8 @@ use crate::decoder::{Decoder, FormatSpec};
 use crate::error::IngestError;
 use crate::format::Format;
 use crate::formats::shared::console::{
-    console_reader, no_summary, several_runs_warning, sniff_lines, ConsoleFormat, Latest,
+    console_reader, console_spec, no_summary, several_runs_warning, sniff_lines, ConsoleFormat,
+    Latest, CONSOLE_EXTENSIONS,
 };
 use crate::formats::shared::decimal::Decimal;
 use crate::options::IngestOptions;
@@ -50,15 +51,13 @@ use crate::run::{Run, ToolReport};
 use crate::summary::{FailureSummary, LatencyMs};
 
 /// Registry entry.
-pub const SPEC: FormatSpec = FormatSpec {
-    format: Format::OhaText,
-    description: "oha text summary (default output, --no-tui), also inside a log or .md file",
-    raw_samples: false,
+pub const SPEC: FormatSpec = console_spec(
+    Format::OhaText,
+    "oha text summary (default output, --no-tui), also inside a log or .md file",
+    CONSOLE_EXTENSIONS,
     sniff,
-    priority: 50,
-    extensions: &[".txt", ".log", ".md"],
     new_decoder,
-};
+);
 
 /// oha's label for requests cut off when a `-z` run ends (`ClientError::Deadline`).
 const DEADLINE: &str = "aborted due to deadline";

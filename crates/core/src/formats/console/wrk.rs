@@ -35,7 +35,7 @@ use crate::decoder::{Decoder, FormatSpec};
 use crate::error::{IngestError, Position};
 use crate::format::Format;
 use crate::formats::hdrhistogram::hgrm::{Spectrum, SpectrumLine};
-use crate::formats::shared::console::{console_reader, sniff_lines, ConsoleFormat};
+use crate::formats::shared::console::{console_reader, console_spec, sniff_lines, ConsoleFormat};
 use crate::formats::shared::decimal::{parse_scaled, Decimal};
 use crate::formats::shared::rows::{skip_too_long, NotUtf8};
 use crate::options::IngestOptions;
@@ -43,16 +43,13 @@ use crate::run::{Run, ToolReport};
 use crate::summary::{EndpointSummary, FailureSummary, LatencyMs};
 
 /// Registry entry.
-pub const SPEC: FormatSpec = FormatSpec {
-    format: Format::Wrk,
-    description:
-        "wrk / wrk2 console output (best with --latency), also pasted into a text or .md file",
-    raw_samples: false,
+pub const SPEC: FormatSpec = console_spec(
+    Format::Wrk,
+    "wrk / wrk2 console output (best with --latency), also pasted into a text or .md file",
+    &[".txt", ".md"],
     sniff,
-    priority: 50,
-    extensions: &[".txt", ".md"],
     new_decoder,
-};
+);
 
 /// Runs named in the warning about extra runs.
 const MAX_LISTED_RUNS: usize = 10;

@@ -164,127 +164,41 @@ fn looks_like_thread(v: &str) -> bool {
     is_integer(a) && is_integer(b)
 }
 
-/// Default field sets of JMeter versions, most recent first.
-const PRESETS: &[&[Field]] = &[
+/// Fields no JMeter version saves by default.
+const NEVER_DEFAULT: &[Field] = &[Filename, Encoding, SampleCount, ErrorCount, Hostname];
+
+/// Default field sets of JMeter versions, most recent first. Each older set
+/// is the one before it less the fields listed (cumulatively), the first is
+/// [`CANONICAL`] less [`NEVER_DEFAULT`]; every set keeps JMeter's order.
+const PRESET_DROPS: &[&[Field]] = &[
     // 5.x defaults (jmeter.properties, SampleSaveConfiguration)
-    &[
-        TimeStamp,
-        Elapsed,
-        Label,
-        ResponseCode,
-        ResponseMessage,
-        ThreadName,
-        DataType,
-        Success,
-        FailureMessage,
-        Bytes,
-        SentBytes,
-        GrpThreads,
-        AllThreads,
-        Url,
-        Latency,
-        IdleTime,
-        Connect,
-    ],
+    &[],
     // 3.1 - 4.x (URL off)
-    &[
-        TimeStamp,
-        Elapsed,
-        Label,
-        ResponseCode,
-        ResponseMessage,
-        ThreadName,
-        DataType,
-        Success,
-        FailureMessage,
-        Bytes,
-        SentBytes,
-        GrpThreads,
-        AllThreads,
-        Latency,
-        IdleTime,
-        Connect,
-    ],
+    &[Url],
     // 3.0 (no sentBytes yet)
-    &[
-        TimeStamp,
-        Elapsed,
-        Label,
-        ResponseCode,
-        ResponseMessage,
-        ThreadName,
-        DataType,
-        Success,
-        FailureMessage,
-        Bytes,
-        GrpThreads,
-        AllThreads,
-        Latency,
-        IdleTime,
-        Connect,
-    ],
+    &[SentBytes],
     // 2.13 with thread counts, failure message and connect time
-    &[
-        TimeStamp,
-        Elapsed,
-        Label,
-        ResponseCode,
-        ResponseMessage,
-        ThreadName,
-        DataType,
-        Success,
-        FailureMessage,
-        Bytes,
-        GrpThreads,
-        AllThreads,
-        Latency,
-        Connect,
-    ],
+    &[IdleTime],
     // 2.x with thread counts and failure message
-    &[
-        TimeStamp,
-        Elapsed,
-        Label,
-        ResponseCode,
-        ResponseMessage,
-        ThreadName,
-        DataType,
-        Success,
-        FailureMessage,
-        Bytes,
-        GrpThreads,
-        AllThreads,
-        Latency,
-    ],
+    &[Connect],
     // 2.x with thread counts
-    &[
-        TimeStamp,
-        Elapsed,
-        Label,
-        ResponseCode,
-        ResponseMessage,
-        ThreadName,
-        DataType,
-        Success,
-        Bytes,
-        GrpThreads,
-        AllThreads,
-        Latency,
-    ],
+    &[FailureMessage],
     // 2.x defaults
-    &[
-        TimeStamp,
-        Elapsed,
-        Label,
-        ResponseCode,
-        ResponseMessage,
-        ThreadName,
-        DataType,
-        Success,
-        Bytes,
-        Latency,
-    ],
+    &[GrpThreads, AllThreads],
 ];
+
+/// The default field sets, most recent first (see [`PRESET_DROPS`]).
+fn presets() -> impl Iterator<Item = Vec<Field>> {
+    let mut dropped = NEVER_DEFAULT.to_vec();
+    PRESET_DROPS.iter().map(move |drops| {
+        dropped.extend_from_slice(drops);
+        CANONICAL
+            .iter()
+            .copied()
+            .filter(|f| !dropped.contains(f))
+            .collect()
+    })
+}
 
 /// Where each field we use sits in a record.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -342,7 +256,7 @@ pub fn infer(rows: &[Vec<String>]) -> Option<(Layout, bool)> {
         rows.iter()
             .all(|r| r.len() == fields.len() && fields.iter().zip(r).all(|(f, v)| f.admits(v)))
     };
-    if let Some(preset) = PRESETS.iter().find(|p| p.len() == n && fits(p)) {
+    if let Some(preset) = presets().find(|p| p.len() == n && fits(p)) {
         return Some((
             Layout::from_columns(preset.iter().map(|f| Some(*f)).collect()),
             true,

@@ -25,7 +25,8 @@ use crate::decoder::{Decoder, FormatSpec};
 use crate::error::{IngestError, Position};
 use crate::format::Format;
 use crate::formats::shared::console::{
-    console_reader, no_summary, several_runs_warning, sniff_lines, ConsoleFormat,
+    console_reader, console_spec, no_summary, several_runs_warning, sniff_lines, ConsoleFormat,
+    CONSOLE_EXTENSIONS,
 };
 use crate::formats::shared::decimal::parse_scaled;
 use crate::options::IngestOptions;
@@ -33,15 +34,13 @@ use crate::run::{Run, ToolReport};
 use crate::summary::LatencyMs;
 
 /// Registry entry.
-pub const SPEC: FormatSpec = FormatSpec {
-    format: Format::JmeterSummariser,
-    description: "JMeter summariser lines (non-GUI console output or jmeter.log)",
-    raw_samples: false,
+pub const SPEC: FormatSpec = console_spec(
+    Format::JmeterSummariser,
+    "JMeter summariser lines (non-GUI console output or jmeter.log)",
+    CONSOLE_EXTENSIONS,
     sniff,
-    priority: 50,
-    extensions: &[".txt", ".log", ".md"],
     new_decoder,
-};
+);
 
 fn sniff(prefix: &[u8], _eof: bool) -> bool {
     sniff_lines(prefix).any(|l| summariser_line(&l).is_some())

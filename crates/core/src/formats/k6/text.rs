@@ -37,7 +37,8 @@ use crate::decoder::{Decoder, FormatSpec};
 use crate::error::IngestError;
 use crate::format::Format;
 use crate::formats::shared::console::{
-    console_reader, no_summary, several_runs_warning, sniff_lines, ConsoleFormat,
+    console_reader, console_spec, no_summary, several_runs_warning, sniff_lines, ConsoleFormat,
+    CONSOLE_EXTENSIONS,
 };
 use crate::formats::shared::decimal::Decimal;
 use crate::options::IngestOptions;
@@ -45,15 +46,13 @@ use crate::run::{Run, ToolReport};
 use crate::summary::{Checks, EndpointSummary, LatencyMs, ToolThreshold};
 
 /// Registry entry.
-pub const SPEC: FormatSpec = FormatSpec {
-    format: Format::K6Text,
-    description: "k6 end-of-test summary text (console output, also pasted into a log or .md file)",
-    raw_samples: false,
+pub const SPEC: FormatSpec = console_spec(
+    Format::K6Text,
+    "k6 end-of-test summary text (console output, also pasted into a log or .md file)",
+    CONSOLE_EXTENSIONS,
     sniff,
-    priority: 50,
-    extensions: &[".txt", ".log", ".md"],
     new_decoder,
-};
+);
 
 /// Metrics k6 itself defines; a metric row outside a 1.x section starts a
 /// (legacy) summary only with one of these names, so other tools' dotted

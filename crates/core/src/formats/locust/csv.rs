@@ -10,6 +10,7 @@
 use std::borrow::Cow;
 
 use crate::decoder::{first_line, strip_bom};
+use crate::error::IngestError;
 use crate::formats::shared::csv::{split_fields, Fields};
 use crate::formats::shared::rows::{Row, RowFormat, RowReader};
 use crate::run::Run;
@@ -109,6 +110,9 @@ pub trait LocustCsv {
     fn columns(header: &Header) -> Option<Self::Columns>;
     /// One row after the header (from line `n`).
     fn row(&mut self, run: &mut Run, n: u64, columns: &Self::Columns, fields: &Fields<'_>);
+    /// End of input, when the file had its header (a file without one
+    /// adds nothing but its skipped lines).
+    fn end(&mut self, run: &mut Run) -> Result<(), IngestError>;
 }
 
 /// A Locust CSV file on the row pipeline: the header first, then rows.
@@ -143,9 +147,17 @@ impl<F: LocustCsv> RowFormat for LocustRows<F> {
             },
         }
     }
+
+    fn finish(&mut self, run: &mut Run, _lines: u64) -> Result<(), IngestError> {
+        match self.columns {
+            Some(_) => self.file.end(run),
+            None => Ok(()),
+        }
+    }
 }
 
-/// Reads a Locust CSV file record by record (quoted fields may span lines).
+/// Reads a Locust CSV file record by record (quoted fields may span lines);
+/// the decoder of each of the four files.
 pub type CsvRecords<F> = RowReader<LocustRows<F>>;
 
 #[cfg(test)]

@@ -19,9 +19,7 @@
 use crate::decoder::{Decoder, FormatSpec};
 use crate::error::IngestError;
 use crate::format::Format;
-use crate::formats::locust::csv::{
-    count, sniff_header, CsvRecords, Header, LocustCsv, LocustRows, NAME, TYPE,
-};
+use crate::formats::locust::csv::{count, sniff_header, CsvRecords, Header, LocustCsv, NAME, TYPE};
 use crate::formats::shared::csv::Fields;
 use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport};
@@ -69,17 +67,11 @@ fn sniff_exceptions(prefix: &[u8], eof: bool) -> bool {
 }
 
 fn new_failures_decoder(_: &IngestOptions) -> Box<dyn Decoder> {
-    Box::new(LocustFailuresDecoder::default())
+    Box::new(CsvRecords::<FailuresFile>::default())
 }
 
 fn new_exceptions_decoder(_: &IngestOptions) -> Box<dyn Decoder> {
-    Box::new(LocustExceptionsDecoder::default())
-}
-
-/// Streaming decoder for `_failures.csv`.
-#[derive(Debug, Default)]
-pub struct LocustFailuresDecoder {
-    rows: CsvRecords<FailuresFile>,
+    Box::new(CsvRecords::<ExceptionsFile>::default())
 }
 
 /// The per-row part of the decoder.
@@ -123,40 +115,16 @@ impl LocustCsv for FailuresFile {
             count: occ,
         });
     }
-}
 
-impl Decoder for LocustFailuresDecoder {
-    fn feed(&mut self, bytes: &[u8], run: &mut Run) -> Result<(), IngestError> {
-        self.rows.feed(bytes, run);
+    fn end(&mut self, run: &mut Run) -> Result<(), IngestError> {
+        // Failures are failed requests; how many requests there were is in `_stats.csv`.
+        let errors = run.failures.iter().map(|f| f.count).sum();
+        run.tool = Some(ToolReport {
+            errors: Some(errors),
+            ..ToolReport::default()
+        });
         Ok(())
     }
-
-    fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
-        self.rows.finish(run);
-        let LocustRows { columns, file } = &mut self.rows.format;
-        file.end(run, columns.is_some())
-    }
-}
-
-impl FailuresFile {
-    /// End of input; `has_header` when the file had its header.
-    fn end(&mut self, run: &mut Run, has_header: bool) -> Result<(), IngestError> {
-        if has_header {
-            // Failures are failed requests; how many requests there were is in `_stats.csv`.
-            let errors = run.failures.iter().map(|f| f.count).sum();
-            run.tool = Some(ToolReport {
-                errors: Some(errors),
-                ..ToolReport::default()
-            });
-        }
-        Ok(())
-    }
-}
-
-/// Streaming decoder for `_exceptions.csv`.
-#[derive(Debug, Default)]
-pub struct LocustExceptionsDecoder {
-    rows: CsvRecords<ExceptionsFile>,
 }
 
 /// The per-row part of the decoder.
@@ -194,27 +162,8 @@ impl LocustCsv for ExceptionsFile {
             self.shown.push(format!("{c}× {msg}"));
         }
     }
-}
 
-impl Decoder for LocustExceptionsDecoder {
-    fn feed(&mut self, bytes: &[u8], run: &mut Run) -> Result<(), IngestError> {
-        self.rows.feed(bytes, run);
-        Ok(())
-    }
-
-    fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
-        self.rows.finish(run);
-        let LocustRows { columns, file } = &mut self.rows.format;
-        file.end(run, columns.is_some())
-    }
-}
-
-impl ExceptionsFile {
-    /// End of input; `has_header` when the file had its header.
-    fn end(&mut self, run: &mut Run, has_header: bool) -> Result<(), IngestError> {
-        if !has_header {
-            return Ok(());
-        }
+    fn end(&mut self, run: &mut Run) -> Result<(), IngestError> {
         if self.exceptions > 0 {
             let more = self.kinds.saturating_sub(self.shown.len() as u64);
             run.warn(format!(

@@ -28,8 +28,7 @@ use crate::decoder::{Decoder, FormatSpec};
 use crate::error::IngestError;
 use crate::format::Format;
 use crate::formats::locust::csv::{
-    count, is_total_row, number, sniff_header, CsvRecords, Header, LocustCsv, LocustRows, NAME,
-    TYPE,
+    count, is_total_row, number, sniff_header, CsvRecords, Header, LocustCsv, NAME, TYPE,
 };
 use crate::formats::shared::csv::Fields;
 use crate::formats::shared::tool_timeline::{summarize, OnFold, ToolWindow};
@@ -64,7 +63,7 @@ fn sniff(prefix: &[u8], eof: bool) -> bool {
 }
 
 fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {
-    Box::new(LocustHistoryDecoder::default())
+    Box::new(CsvRecords::<HistoryFile>::default())
 }
 
 #[derive(Debug, Clone)]
@@ -118,12 +117,6 @@ struct Totals {
     requests: u64,
     failures: u64,
     latency: LatencyMs,
-}
-
-/// Streaming decoder for `_stats_history.csv`.
-#[derive(Debug, Default)]
-pub struct LocustHistoryDecoder {
-    rows: CsvRecords<HistoryFile>,
 }
 
 /// The per-row part of the decoder.
@@ -235,6 +228,11 @@ impl LocustCsv for HistoryFile {
         self.previous = Some((t, totals.clone()));
         self.total = Some(totals);
     }
+
+    fn end(&mut self, run: &mut Run) -> Result<(), IngestError> {
+        run.tool = Some(self.report(run));
+        Ok(())
+    }
 }
 
 impl HistoryFile {
@@ -315,29 +313,6 @@ impl HistoryFile {
             })
             .collect();
         tool
-    }
-}
-
-impl Decoder for LocustHistoryDecoder {
-    fn feed(&mut self, bytes: &[u8], run: &mut Run) -> Result<(), IngestError> {
-        self.rows.feed(bytes, run);
-        Ok(())
-    }
-
-    fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
-        self.rows.finish(run);
-        let LocustRows { columns, file } = &mut self.rows.format;
-        file.end(run, columns.is_some())
-    }
-}
-
-impl HistoryFile {
-    /// End of input; `has_header` when the file had its header.
-    fn end(&mut self, run: &mut Run, has_header: bool) -> Result<(), IngestError> {
-        if has_header {
-            run.tool = Some(self.report(run));
-        }
-        Ok(())
     }
 }
 

@@ -25,8 +25,8 @@ use crate::decoder::{Decoder, FormatSpec};
 use crate::error::IngestError;
 use crate::format::Format;
 use crate::formats::locust::csv::{
-    count, is_total_row, number, sniff_header, CsvRecords, Header, LocustCsv, LocustRows, AVERAGE,
-    FAILURES, MAX, MEDIAN, MIN, NAME, REQUESTS, RPS, TYPE,
+    count, is_total_row, number, sniff_header, CsvRecords, Header, LocustCsv, AVERAGE, FAILURES,
+    MAX, MEDIAN, MIN, NAME, REQUESTS, RPS, TYPE,
 };
 use crate::formats::shared::csv::Fields;
 use crate::options::IngestOptions;
@@ -55,7 +55,7 @@ fn sniff(prefix: &[u8], eof: bool) -> bool {
 }
 
 fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {
-    Box::new(LocustStatsDecoder::default())
+    Box::new(CsvRecords::<StatsFile>::default())
 }
 
 /// One row as Locust wrote it.
@@ -106,12 +106,6 @@ impl Columns {
             .find(|(_, p)| (*p - pct).abs() < 1e-9)?;
         number(fields.get(*i))
     }
-}
-
-/// Streaming decoder for `_stats.csv`; the report is built at the end.
-#[derive(Debug, Default)]
-pub struct LocustStatsDecoder {
-    rows: CsvRecords<StatsFile>,
 }
 
 /// The per-row part of the decoder.
@@ -173,27 +167,8 @@ impl LocustCsv for StatsFile {
             self.dropped.failures += row.failures;
         }
     }
-}
 
-impl Decoder for LocustStatsDecoder {
-    fn feed(&mut self, bytes: &[u8], run: &mut Run) -> Result<(), IngestError> {
-        self.rows.feed(bytes, run);
-        Ok(())
-    }
-
-    fn finish(&mut self, run: &mut Run) -> Result<(), IngestError> {
-        self.rows.finish(run);
-        let LocustRows { columns, file } = &mut self.rows.format;
-        file.end(run, columns.is_some())
-    }
-}
-
-impl StatsFile {
-    /// End of input; `has_header` when the file had its header.
-    fn end(&mut self, run: &mut Run, has_header: bool) -> Result<(), IngestError> {
-        if !has_header {
-            return Ok(());
-        }
+    fn end(&mut self, run: &mut Run) -> Result<(), IngestError> {
         if self.dropped_rows > 0 {
             run.warn(format!(
                 "more than {MAX_ENDPOINTS} endpoints; {} more rows count in the totals only (Locust's percentiles of separate rows cannot be combined)",

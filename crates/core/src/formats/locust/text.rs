@@ -38,7 +38,8 @@ use crate::decoder::{Decoder, FormatSpec};
 use crate::error::IngestError;
 use crate::format::Format;
 use crate::formats::shared::console::{
-    console_reader, no_summary, several_runs_warning, sniff_lines, ConsoleFormat,
+    console_reader, console_spec, no_summary, several_runs_warning, sniff_lines, ConsoleFormat,
+    CONSOLE_EXTENSIONS,
 };
 use crate::formats::shared::decimal::parse_scaled;
 use crate::options::IngestOptions;
@@ -46,16 +47,13 @@ use crate::run::{Run, ToolReport};
 use crate::summary::{EndpointSummary, FailureSummary, LatencyMs};
 
 /// Registry entry.
-pub const SPEC: FormatSpec = FormatSpec {
-    format: Format::LocustText,
-    description:
-        "Locust console statistics (the end-of-run tables on stderr), also inside a log or .md file",
-    raw_samples: false,
+pub const SPEC: FormatSpec = console_spec(
+    Format::LocustText,
+    "Locust console statistics (the end-of-run tables on stderr), also inside a log or .md file",
+    CONSOLE_EXTENSIONS,
     sniff,
-    priority: 50,
-    extensions: &[".txt", ".log", ".md"],
     new_decoder,
-};
+);
 
 const PERCENTILES: &str = "Response time percentiles";
 

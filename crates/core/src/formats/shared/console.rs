@@ -7,9 +7,11 @@
 
 use std::borrow::Cow;
 
-use crate::decoder::strip_bom;
+use crate::decoder::{strip_bom, Decoder, FormatSpec};
 use crate::error::{IngestError, Position};
+use crate::format::Format;
 use crate::formats::shared::rows::{Blank, NotUtf8, Records, Row, RowFormat, RowReader};
+use crate::options::IngestOptions;
 use crate::run::Run;
 
 /// Removes ANSI escape sequences (`ESC [ … letter`, and two-byte `ESC X`),
@@ -181,6 +183,30 @@ pub fn sniff_lines(prefix: &[u8]) -> impl Iterator<Item = Cow<'_, str>> {
         .split(|&b| b == b'\n')
         .filter_map(|l| std::str::from_utf8(l).ok())
         .map(clean)
+}
+
+/// File names console text is saved under: a terminal capture, a CI log,
+/// notes in Markdown (hints only: content decides).
+pub const CONSOLE_EXTENSIONS: &[&str] = &[".txt", ".log", ".md"];
+
+/// The registry entry of a console reader: a tool summary, tried after the
+/// formats of files tools write, since a log or note may quote those.
+pub const fn console_spec(
+    format: Format,
+    description: &'static str,
+    extensions: &'static [&'static str],
+    sniff: fn(&[u8], bool) -> bool,
+    new_decoder: fn(&IngestOptions) -> Box<dyn Decoder>,
+) -> FormatSpec {
+    FormatSpec {
+        format,
+        description,
+        raw_samples: false,
+        sniff,
+        priority: 50,
+        extensions,
+        new_decoder,
+    }
 }
 
 /// What a reader of console output does with its lines.
