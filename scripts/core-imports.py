@@ -38,7 +38,7 @@ LAYER_OF = {m: i for i, layer in enumerate(LAYERS) for m in layer}
 
 
 def module_of(rel):
-    """`formats/k6_csv.rs` -> `formats::k6_csv`; `lib.rs` -> `crate`."""
+    """`formats/k6/csv.rs` -> `formats::k6::csv`; `lib.rs` -> `crate`."""
     parts = rel[:-3].split(os.sep)
     if parts == ["lib"]:
         return "crate"

@@ -1,101 +1,77 @@
-//! One module per input format. Each exports a `SPEC` ([`FormatSpec`]) with
-//! a content sniffer and a streaming decoder; [`REGISTRY`] lists them all,
-//! and [`detect`] picks one from the first bytes of a file. The file name
-//! only breaks ties between formats that both claim the content.
+//! Every input format, grouped by the tool that writes it. Each reader
+//! exports a `SPEC` ([`FormatSpec`]) with a content sniffer and a streaming
+//! decoder; [`REGISTRY`] lists them all, and [`detect`] picks one from the
+//! first bytes of a file. The file name only breaks ties between formats that
+//! both claim the content.
 //!
-//! A format module may use the decoder contract ([`crate::decoder`]), the
-//! run model and the helpers here (`csv`, `xml`, `json_pieces`, `decimal`,
-//! …); only this registry knows every format.
+//! One folder a tool family: [`k6`], [`jmeter`], [`locust`], [`gatling`],
+//! [`vegeta`], [`hdrhistogram`], [`artillery`]. A family holds all of its
+//! tool's formats, the console summary included (`k6::text`,
+//! `jmeter::summariser`, `locust::text`, `artillery::text`). Tools of one or
+//! two formats have no folder: the end-of-run summaries of the single-binary
+//! HTTP benchmarkers (ab, hey, oha, wrk, autocannon; text or JSON) are in
+//! [`console`], tables of one row per request that belong to no family (the
+//! mapped generic CSV, ab's TSV, hey's CSV) in [`generic`]. Verdict's own
+//! saved files are [`verdict_file`].
+//!
+//! A reader may use the decoder contract ([`crate::decoder`]), the run model,
+//! the helpers in [`shared`] (row pipeline, CSV, XML, gob, JSON pieces,
+//! decimals, console lines) and modules of its own family; a family uses
+//! another only where one tool's output embeds the other's (wrk2's spectrum
+//! is an `.hgrm`). [`shared`] names no format. Only this registry knows every
+//! format.
 
 use crate::decoder::{FormatSpec, SNIFF_LOOKAHEAD};
 use crate::error::IngestError;
 use crate::format::Format;
 
-pub mod ab_text;
-pub mod ab_tsv;
 pub mod artillery;
-pub mod artillery_text;
-pub mod artillery_v1;
-pub mod artillery_values;
-pub mod autocannon_json;
 pub mod console;
-pub mod csv;
-pub mod decimal;
-pub mod delimited;
-pub mod document;
-pub mod gatling_binary;
-pub mod gatling_log;
-pub mod generic_csv;
-pub mod gob;
-pub mod hdr_payload;
-pub mod hey_csv;
-pub mod hey_text;
-pub mod hgrm;
-pub mod hlog;
+pub mod gatling;
+pub mod generic;
+pub mod hdrhistogram;
 pub mod jmeter;
-pub mod jmeter_csv;
-pub mod jmeter_layout;
-pub mod jmeter_summariser;
-pub mod jmeter_xml;
-pub mod json_pieces;
-pub mod k6_csv;
-pub mod k6_ndjson;
-pub mod k6_summary;
-pub mod k6_text;
-pub mod locust_csv;
-pub mod locust_failures;
-pub mod locust_history;
-pub mod locust_json;
-pub mod locust_stats;
-pub mod locust_text;
-pub mod locust_workers;
-pub mod oha_json;
-pub mod oha_text;
-pub mod rows;
-pub mod tool_timeline;
+pub mod k6;
+pub mod locust;
+pub mod shared;
 pub mod vegeta;
-pub mod vegeta_csv;
-pub mod vegeta_gob;
-pub mod vegeta_json;
 pub mod verdict_file;
-pub mod wrk;
-pub mod xml;
 
 /// Every format Verdict reads.
 pub static REGISTRY: &[FormatSpec] = &[
-    k6_ndjson::SPEC,
-    k6_csv::SPEC,
-    k6_summary::EXPORT_SPEC,
-    k6_summary::HANDLE_SUMMARY_SPEC,
-    jmeter_csv::SPEC,
-    hey_csv::SPEC,
-    jmeter_xml::SPEC,
-    gatling_log::SPEC,
-    gatling_binary::SPEC,
-    vegeta_json::SPEC,
-    vegeta_csv::SPEC,
-    vegeta_gob::SPEC,
-    ab_tsv::SPEC,
-    hgrm::SPEC,
-    hlog::SPEC,
-    wrk::SPEC,
-    hey_text::SPEC,
-    k6_text::SPEC,
-    jmeter_summariser::SPEC,
-    artillery_text::SPEC,
-    locust_text::SPEC,
-    ab_text::SPEC,
-    oha_text::SPEC,
-    oha_json::SPEC,
-    autocannon_json::SPEC,
-    generic_csv::SPEC,
-    artillery::SPEC,
-    locust_stats::SPEC,
-    locust_history::SPEC,
-    locust_failures::FAILURES_SPEC,
-    locust_failures::EXCEPTIONS_SPEC,
-    locust_json::SPEC,
-    locust_workers::SPEC,
+    k6::ndjson::SPEC,
+    k6::csv::SPEC,
+    k6::summary::EXPORT_SPEC,
+    k6::summary::HANDLE_SUMMARY_SPEC,
+    jmeter::csv::SPEC,
+    generic::hey_csv::SPEC,
+    jmeter::xml::SPEC,
+    gatling::log::SPEC,
+    gatling::binary::SPEC,
+    vegeta::json::SPEC,
+    vegeta::csv::SPEC,
+    vegeta::gob::SPEC,
+    generic::ab_tsv::SPEC,
+    hdrhistogram::hgrm::SPEC,
+    hdrhistogram::hlog::SPEC,
+    console::wrk::SPEC,
+    console::hey_text::SPEC,
+    k6::text::SPEC,
+    jmeter::summariser::SPEC,
+    artillery::text::SPEC,
+    locust::text::SPEC,
+    console::ab_text::SPEC,
+    console::oha_text::SPEC,
+    console::oha_json::SPEC,
+    console::autocannon_json::SPEC,
+    generic::csv::SPEC,
+    artillery::report::SPEC,
+    locust::stats::SPEC,
+    locust::history::SPEC,
+    locust::failures::FAILURES_SPEC,
+    locust::failures::EXCEPTIONS_SPEC,
+    locust::json::SPEC,
+    locust::workers::SPEC,
     verdict_file::SPEC,
 ];
 
@@ -132,8 +108,8 @@ pub fn detect(name: &str, prefix: &[u8], eof: bool) -> Result<Format, IngestErro
     if let Some(spec) = candidates.first() {
         return Ok(spec.format);
     }
-    if let Some(columns) = generic_csv::header_columns(prefix, eof) {
-        return Err(generic_csv::unrecognised(name, columns));
+    if let Some(columns) = generic::csv::header_columns(prefix, eof) {
+        return Err(generic::csv::unrecognised(name, columns));
     }
     Err(IngestError::UnknownFormat {
         source_name: name.to_string(),

@@ -42,8 +42,9 @@
 //! 4. [`decoder`]: the contract between a session and a format reader
 //!    ([`decoder::Decoder`] fills a [`Run`], [`decoder::FormatSpec`]
 //!    recognises a format).
-//! 5. [`formats`]: one reader per format, the helpers they share, the
-//!    registry of them all and detection ([`detect`]).
+//! 5. [`formats`]: the readers, one folder a tool family (`formats/k6/`,
+//!    `formats/jmeter/`, …), the helpers they share ([`formats::shared`]),
+//!    the registry of them all and detection ([`detect`]).
 //! 6. [`session`]: the push API, from bytes (gzip, UTF-16) to a [`Run`];
 //!    [`split`]: one plain file read in parts (on the caller's threads) and
 //!    merged into exactly the run one session gives.

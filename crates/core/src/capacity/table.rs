@@ -20,7 +20,7 @@ use std::borrow::Cow;
 use super::level::{Level, LevelOrigin, LevelSet};
 use super::quantile_interval::Percentile;
 use super::target::{parse_duration_ms, parse_statistic, quantile_key};
-use crate::formats::csv::split_fields;
+use crate::formats::shared::csv::split_fields;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Bound {

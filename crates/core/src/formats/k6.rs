@@ -1,0 +1,12 @@
+//! k6: its raw metric streams (`--out json`, `--out csv`), its JSON
+//! end-of-test summaries (`--summary-export`, `handleSummary`) and the summary
+//! it prints on the console.
+//!
+//! May depend on the decoder contract, the run model and [`super::shared`];
+//! `csv` reuses `ndjson`'s metric names. Nothing outside this folder but the
+//! registry names these modules.
+
+pub mod csv;
+pub mod ndjson;
+pub mod summary;
+pub mod text;
