@@ -643,30 +643,9 @@ impl Run {
             }
         }
         self.source = format!("{} + {}", self.source, other.source);
-        self.overall.merge(&other.overall);
-        for ep in &other.endpoints {
-            let i = self.endpoint_index(&ep.name, &ep.method);
-            let mine = &mut self.endpoints[i];
-            mine.series.merge(&ep.series);
-            mine.windows.merge(&ep.windows);
-            for g in &ep.groups {
-                push_tag(&mut mine.groups, g);
-            }
-            for s in &ep.scenarios {
-                push_tag(&mut mine.scenarios, s);
-            }
-        }
+        self.add_samples(other);
         self.timeline.merge_sum_concurrency(&other.timeline);
-        self.first_activity_us = min_opt(self.first_activity_us, other.first_activity_us);
-        self.last_end_us = max_opt(self.last_end_us, other.last_end_us);
-        match (&mut self.activity, &other.activity) {
-            (Some(mine), Some(theirs)) => mine.merge(theirs),
-            (None, Some(theirs)) => self.activity = Some(theirs.clone()),
-            _ => {}
-        }
-        self.checks.passes += other.checks.passes;
-        self.checks.fails += other.checks.fails;
-        self.arrivals.merge(&other.arrivals);
+        self.add_activity(other);
         // Instances run side by side: their concurrency adds up per window.
         self.peak_concurrency = self
             .timeline
@@ -723,12 +702,9 @@ impl Run {
         self.time_resolution_us = self.time_resolution_us.max(other.time_resolution_us);
     }
 
-    /// Adds the run of the next part of the same file (read on another
-    /// thread), exactly as one pass over both parts would have counted:
-    /// histograms and counters add, concurrency is the max per window, the
-    /// source stays one file. Skipped-line examples, warnings and cuts are
-    /// the caller's ([`crate::split`]), which knows the parts' line numbers.
-    pub(crate) fn absorb_part(&mut self, other: &Run) {
+    /// Adds `other`'s requests: the whole run's and each endpoint's series
+    /// and time windows, and the endpoints' groups and scenarios.
+    fn add_samples(&mut self, other: &Run) {
         self.overall.merge(&other.overall);
         for ep in &other.endpoints {
             let i = self.endpoint_index(&ep.name, &ep.method);
@@ -742,7 +718,10 @@ impl Run {
                 push_tag(&mut mine.scenarios, s);
             }
         }
-        self.timeline.merge_same_run(&other.timeline);
+    }
+
+    /// Adds `other`'s span of activity, checks and arrivals.
+    fn add_activity(&mut self, other: &Run) {
         self.first_activity_us = min_opt(self.first_activity_us, other.first_activity_us);
         self.last_end_us = max_opt(self.last_end_us, other.last_end_us);
         match (&mut self.activity, &other.activity) {
@@ -753,6 +732,17 @@ impl Run {
         self.checks.passes += other.checks.passes;
         self.checks.fails += other.checks.fails;
         self.arrivals.merge(&other.arrivals);
+    }
+
+    /// Adds the run of the next part of the same file (read on another
+    /// thread), exactly as one pass over both parts would have counted:
+    /// histograms and counters add, concurrency is the max per window, the
+    /// source stays one file. Skipped-line examples, warnings and cuts are
+    /// the caller's ([`crate::split`]), which knows the parts' line numbers.
+    pub(crate) fn absorb_part(&mut self, other: &Run) {
+        self.add_samples(other);
+        self.timeline.merge_same_run(&other.timeline);
+        self.add_activity(other);
         self.peak_concurrency = match (self.peak_concurrency, other.peak_concurrency) {
             (Some(a), Some(b)) => Some(a.max(b)),
             (a, b) => a.or(b),

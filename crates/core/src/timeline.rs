@@ -222,27 +222,19 @@ impl Timeline {
     /// multiples of their widths, and widths are a second times a power of two.
     /// Concurrency adds up per window.
     pub fn merge_sum_concurrency(&mut self, other: &Timeline) {
-        if other.buckets.is_empty() {
-            return;
-        }
-        if self.buckets.is_empty() {
-            *self = other.clone();
-            return;
-        }
-        let width = self.width_us.max(other.width_us);
-        self.set_width(width);
-        let mut other = other.clone();
-        other.set_width(width);
-        for (i, b) in other.buckets.iter().enumerate() {
-            let t = other.origin_us + i as i64 * width;
-            self.bucket_at(t).add_parallel(b);
-        }
+        self.merge_with(other, Bucket::add_parallel);
     }
 
     /// Adds the timeline of another stretch of the same run (a part of one
     /// file read on another thread), exactly: concurrency is the max per
     /// window, as one pass over the whole file keeps it.
     pub fn merge_same_run(&mut self, other: &Timeline) {
+        self.merge_with(other, Bucket::absorb);
+    }
+
+    /// Both timelines at the wider width, `other`'s windows added into this
+    /// one's by `add`.
+    fn merge_with(&mut self, other: &Timeline, add: impl Fn(&mut Bucket, &Bucket)) {
         if other.buckets.is_empty() {
             return;
         }
@@ -256,7 +248,7 @@ impl Timeline {
         other.set_width(width);
         for (i, b) in other.buckets.iter().enumerate() {
             let t = other.origin_us + i as i64 * width;
-            self.bucket_at(t).absorb(b);
+            add(self.bucket_at(t), b);
         }
     }
 }

@@ -352,6 +352,35 @@ fn messages_round_trip_through_serde() {
     }
 }
 
+type Sent = Option<Box<verdict_core::capacity::LevelSet>>;
+
+/// The levels the engine sends for a file read whole (`run.json.gz`): on the
+/// run's own axis and on the request-rate axis, each only without a refusal.
+fn levels_sent(engine: &mut Engine, bytes: &[u8]) -> (Sent, Sent) {
+    let answers = feed(
+        engine,
+        "run.json.gz",
+        bytes,
+        IngestOptions::default(),
+        65_536,
+    );
+    answers
+        .into_iter()
+        .find_map(|a| match a {
+            Response::Levels {
+                levels,
+                refusal,
+                by_rate,
+                by_rate_refusal,
+            } => Some((
+                levels.filter(|_| refusal.is_none()),
+                by_rate.filter(|_| by_rate_refusal.is_none()),
+            )),
+            _ => None,
+        })
+        .unwrap_or((None, None))
+}
+
 /// The levels each worker sends, combined in the page, answer exactly as the
 /// core does on the runs themselves (what `verdict capacity` prints).
 #[test]
@@ -370,24 +399,8 @@ fn levels_from_five_constant_vu_runs_give_the_core_answer() {
             Session::read_all("run.json.gz", IngestOptions::default(), &bytes)
                 .expect("fixture reads"),
         );
-        let answers = feed(
-            &mut engine,
-            "run.json.gz",
-            &bytes,
-            IngestOptions::default(),
-            65_536,
-        );
-        let set = answers
-            .into_iter()
-            .find_map(|a| match a {
-                Response::Levels {
-                    levels: Some(set),
-                    refusal: None,
-                    ..
-                } => Some(set),
-                _ => None,
-            })
-            .unwrap_or_else(|| panic!("{dir}: no levels"));
+        let (set, _) = levels_sent(&mut engine, &bytes);
+        let set = set.unwrap_or_else(|| panic!("{dir}: no levels"));
         assert_eq!(set.levels.len(), 1, "{dir} is one constant-VU level");
         combined.levels.extend(set.levels);
     }
@@ -534,25 +547,8 @@ fn an_arrival_rate_run_is_also_sent_on_the_request_rate_axis() {
         &verdict_rpc::EXTRA_LEVEL_QUANTILES,
     )
     .expect("the staged run holds several rates");
-    let mut engine = Engine::new();
-    let answers = feed(
-        &mut engine,
-        "run.json.gz",
-        &bytes,
-        IngestOptions::default(),
-        65_536,
-    );
-    let sent = answers
-        .into_iter()
-        .find_map(|a| match a {
-            Response::Levels {
-                by_rate: Some(set),
-                by_rate_refusal: None,
-                ..
-            } => Some(set),
-            _ => None,
-        })
-        .expect("levels on the request-rate axis");
+    let (_, sent) = levels_sent(&mut Engine::new(), &bytes);
+    let sent = sent.expect("levels on the request-rate axis");
     assert_eq!(sent.load, LoadUnit::RequestsPerSecond);
     assert_eq!(*sent, direct);
     assert!(sent.levels.len() >= 2, "{} levels", sent.levels.len());
