@@ -659,30 +659,7 @@ impl Run {
                 (a, b) => a.or(b),
             });
         self.thresholds.extend(other.thresholds.iter().cloned());
-        self.window_bytes = self
-            .endpoints
-            .iter()
-            .map(|e| e.windows.packed_bytes())
-            .sum();
-        for f in &other.failures {
-            match self.failures.iter_mut().find(|m| {
-                m.endpoint == f.endpoint && m.method == f.method && m.message == f.message
-            }) {
-                Some(mine) => mine.count += f.count,
-                None => self.failures.push(f.clone()),
-            }
-        }
-        for (name, series) in &other.transactions {
-            match self.transactions.get_mut(name) {
-                Some(mine) => mine.merge(series),
-                None => {
-                    self.transactions.insert(name.clone(), series.clone());
-                }
-            }
-        }
-        self.diagnostics.skipped_lines += other.diagnostics.skipped_lines;
-        self.diagnostics.clamped += other.diagnostics.clamped;
-        self.diagnostics.implausible_times += other.diagnostics.implausible_times;
+        self.add_outcomes(other);
         for c in &other.diagnostics.cut {
             let c = format!("{}: {c}", other.source);
             if !self.diagnostics.cut.contains(&c) {
@@ -720,6 +697,35 @@ impl Run {
         }
     }
 
+    /// Adds `other`'s failures, transactions and diagnostic counts, and
+    /// recounts the time windows' memory.
+    fn add_outcomes(&mut self, other: &Run) {
+        self.window_bytes = self
+            .endpoints
+            .iter()
+            .map(|e| e.windows.packed_bytes())
+            .sum();
+        for f in &other.failures {
+            match self.failures.iter_mut().find(|m| {
+                m.endpoint == f.endpoint && m.method == f.method && m.message == f.message
+            }) {
+                Some(mine) => mine.count += f.count,
+                None => self.failures.push(f.clone()),
+            }
+        }
+        for (name, series) in &other.transactions {
+            match self.transactions.get_mut(name) {
+                Some(mine) => mine.merge(series),
+                None => {
+                    self.transactions.insert(name.clone(), series.clone());
+                }
+            }
+        }
+        self.diagnostics.skipped_lines += other.diagnostics.skipped_lines;
+        self.diagnostics.clamped += other.diagnostics.clamped;
+        self.diagnostics.implausible_times += other.diagnostics.implausible_times;
+    }
+
     /// Adds `other`'s span of activity, checks and arrivals.
     fn add_activity(&mut self, other: &Run) {
         self.first_activity_us = min_opt(self.first_activity_us, other.first_activity_us);
@@ -752,30 +758,7 @@ impl Run {
                 self.thresholds.push(t.clone());
             }
         }
-        self.window_bytes = self
-            .endpoints
-            .iter()
-            .map(|e| e.windows.packed_bytes())
-            .sum();
-        for f in &other.failures {
-            match self.failures.iter_mut().find(|m| {
-                m.endpoint == f.endpoint && m.method == f.method && m.message == f.message
-            }) {
-                Some(mine) => mine.count += f.count,
-                None => self.failures.push(f.clone()),
-            }
-        }
-        for (name, series) in &other.transactions {
-            match self.transactions.get_mut(name) {
-                Some(mine) => mine.merge(series),
-                None => {
-                    self.transactions.insert(name.clone(), series.clone());
-                }
-            }
-        }
-        self.diagnostics.skipped_lines += other.diagnostics.skipped_lines;
-        self.diagnostics.clamped += other.diagnostics.clamped;
-        self.diagnostics.implausible_times += other.diagnostics.implausible_times;
+        self.add_outcomes(other);
         self.relative_time |= other.relative_time;
         self.errors_unknown |= other.errors_unknown;
         self.time_resolution_us = self.time_resolution_us.max(other.time_resolution_us);
