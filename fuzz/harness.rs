@@ -126,15 +126,15 @@ pub fn analysis_file(data: &[u8]) {
 pub fn sla_rules(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let _ = verdict_core::sla::import::load_rules("rules", &text);
-    let _ = verdict_core::sla::file::load_sla("rules.toml", &text);
-    let _ = verdict_core::sla::file::load_sla("rules.json", &text);
+    let _ = verdict_core::sla::load_sla("rules.toml", &text);
+    let _ = verdict_core::sla::load_sla("rules.json", &text);
 }
 
 /// One rule as typed (`p95 < 200ms`, k6 expressions).
 pub fn rule_text(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
-    let _ = verdict_core::sla::text::parse_rule(&text);
-    let _ = verdict_core::capacity::target::parse_target(&text);
+    let _ = verdict_core::sla::parse_rule(&text);
+    let _ = verdict_core::capacity::parse_target(&text);
     if let Some((metric, expr)) = text.split_once('\n') {
         let _ = verdict_core::sla::import::k6_rule(metric, expr);
     }

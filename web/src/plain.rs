@@ -2,9 +2,9 @@
 //! "p95 of GET /api/items is 257 ms, above the 200 ms limit, with 95%
 //! confidence". The numbers behind them stay in the table's details.
 
-use verdict_core::sla::measure::pct;
-use verdict_core::sla::population::OVERALL;
+use verdict_core::sla::pct;
 use verdict_core::sla::render::{needed_is_per_window, value};
+use verdict_core::sla::OVERALL;
 use verdict_core::sla::{Basis, Outcome, Verdict};
 
 /// The statistic as people say it.

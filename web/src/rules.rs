@@ -6,11 +6,11 @@
 
 use std::rc::Rc;
 
-use verdict_core::sla::text::{parse_limit, parse_span, parse_statistic};
 use verdict_core::sla::{
     load_sla, parse_rule, preset, save_toml, EndpointFilter, NameMatch, Op, Rule, Sla,
     SlaFileError, SlaPosition, Statistic, Target,
 };
+use verdict_core::sla::{parse_limit, parse_span, parse_statistic};
 
 /// Where the rule text is kept.
 pub const STORAGE_KEY: &str = "verdict.sla-rules";
@@ -164,7 +164,7 @@ impl RuleForm {
         if rule.warmup.is_some()
             || rule.k6.is_some()
             || rule.optional
-            || (rule.confidence - verdict_core::sla::model::DEFAULT_CONFIDENCE).abs() > 1e-12
+            || (rule.confidence - verdict_core::sla::DEFAULT_CONFIDENCE).abs() > 1e-12
         {
             return None;
         }

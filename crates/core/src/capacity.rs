@@ -49,34 +49,37 @@
 //! # Ok::<(), String>(())
 //! ```
 
-pub mod answer;
-pub mod band;
-pub mod from_run;
-pub mod level;
-pub mod linalg;
-pub mod model;
-pub mod pchip;
-pub mod periods;
-pub mod plateau;
-pub mod quantile_interval;
-pub mod repeats;
-pub mod report;
-pub mod scalability;
-pub mod table;
-pub mod target;
-pub mod usl;
-pub mod usl_fit;
-pub mod what_if;
+pub(crate) mod answer;
+pub(crate) mod band;
+pub(crate) mod from_run;
+pub(crate) mod level;
+pub(crate) mod linalg;
+pub(crate) mod model;
+pub(crate) mod pchip;
+pub(crate) mod periods;
+pub(crate) mod plateau;
+pub(crate) mod quantile_interval;
+pub(crate) mod repeats;
+pub(crate) mod report;
+pub(crate) mod scalability;
+pub(crate) mod table;
+pub(crate) mod target;
+pub(crate) mod usl;
+pub(crate) mod usl_fit;
+pub(crate) mod what_if;
 
 pub use answer::{Answer, Reason};
+pub use band::bracket;
 pub use from_run::levels_from_runs;
 pub use level::{ExcludedSpan, ExclusionReason, Level, LevelOrigin, LevelSet, LoadUnit, Repeat};
 pub use model::ServerModel;
+pub use pchip::Pchip;
 pub use plateau::PlateauOptions;
 pub use quantile_interval::Percentile;
 pub use report::{analyse, curve, CapacityOptions, CapacityReport, CurvePoint};
 pub use scalability::{fit_usl, PeakStatus, UslReport};
 pub use table::levels_from_table;
-pub use target::{parse_target, Target};
+pub use target::{parse_duration_ms, parse_target, quantile_key, Target};
 pub use usl::UslParams;
-pub use what_if::{Scenario, WhatIf};
+pub use usl_fit::{fit as usl_least_squares, Optimum};
+pub use what_if::{Outcome, Scenario, WhatIf};

@@ -69,12 +69,12 @@
 //! assert!(iv.low > 1.0);
 //! ```
 
-pub mod blocks;
-pub mod bootstrap;
-pub mod inference;
-pub mod model;
-pub mod sparse;
-pub mod stats;
+pub(crate) mod blocks;
+pub(crate) mod bootstrap;
+pub(crate) mod inference;
+pub(crate) mod model;
+pub(crate) mod sparse;
+pub(crate) mod stats;
 
 use std::collections::HashMap;
 
@@ -85,12 +85,13 @@ use crate::run::Run;
 use crate::snapshot::SnapshotRun;
 use crate::summary::RunSummary;
 
+pub use bootstrap::Rng;
 pub use model::{
     combine, BlockPermutationTest, Change, CompareOptions, Comparison, Conclusion,
     ErrorRateComparison, IntervalMethod, LoadCheck, QuantileComparison, RowComparison, RunInfo,
     SignificanceTest, TestCounts, TestMethod, Verdict, NOT_COMPARABLE,
 };
-pub use stats::{Adjustment, Interval};
+pub use stats::{binomial_at_least, Adjustment, Interval};
 
 use blocks::{blocks_of, design_effect, Block, DesignEffect};
 use bootstrap::{log_replicates, Resampler};

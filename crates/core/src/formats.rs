@@ -21,21 +21,26 @@
 //! is an `.hgrm`). [`shared`] names no format. Only this registry knows every
 //! format.
 
-use crate::decoder::{FormatSpec, SNIFF_LOOKAHEAD};
+use crate::decoder::SNIFF_LOOKAHEAD;
 use crate::error::IngestError;
 use crate::format::Format;
 
-pub mod artillery;
-pub mod console;
-pub mod gatling;
-pub mod generic;
-pub mod hdrhistogram;
-pub mod jmeter;
-pub mod k6;
-pub mod locust;
-pub mod shared;
-pub mod vegeta;
-pub mod verdict_file;
+pub(crate) mod artillery;
+pub(crate) mod console;
+pub(crate) mod gatling;
+pub(crate) mod generic;
+pub(crate) mod hdrhistogram;
+pub(crate) mod jmeter;
+pub(crate) mod k6;
+pub(crate) mod locust;
+pub(crate) mod shared;
+pub(crate) mod vegeta;
+pub(crate) mod verdict_file;
+
+pub use crate::decoder::FormatSpec;
+pub use generic::ab_tsv::ENDPOINT as AB_ENDPOINT;
+pub use generic::hey_csv::ENDPOINT as HEY_ENDPOINT;
+pub use vegeta::result::NO_URL as VEGETA_NO_URL;
 
 /// Every format Verdict reads.
 pub static REGISTRY: &[FormatSpec] = &[

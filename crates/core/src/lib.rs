@@ -56,33 +56,33 @@
 
 #![forbid(unsafe_code)]
 
-pub mod activity;
+mod activity;
 pub mod capacity;
 pub mod compare;
-pub mod decoder;
-pub mod error;
+mod decoder;
+mod error;
 pub mod export;
-pub mod format;
+mod format;
 pub mod formats;
 pub mod group;
-pub mod lines;
+mod lines;
 pub mod options;
 pub mod report;
 pub mod run;
 pub mod saved;
-pub mod series;
-pub mod session;
+mod series;
+mod session;
 pub mod sla;
 pub mod snapshot;
 pub mod split;
-pub mod stats;
+mod stats;
 pub mod summary;
 pub mod time;
-pub mod timeline;
+mod timeline;
 pub mod trend;
 pub mod units;
-pub mod utf16;
-pub mod windows;
+mod utf16;
+mod windows;
 
 pub use error::IngestError;
 pub use format::Format;

@@ -9,7 +9,7 @@
 //! the web app produce the same report.
 
 mod markup;
-pub mod svg;
+pub(crate) mod svg;
 
 pub use markup::esc;
 

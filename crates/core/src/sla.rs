@@ -1,20 +1,24 @@
 //! SLA rules and their verdicts.
 
-pub mod eval;
-pub mod file;
+pub(crate) mod eval;
+pub(crate) mod file;
 pub mod import;
-pub mod js;
-pub mod measure;
-pub mod model;
-pub mod population;
-pub mod presets;
+pub(crate) mod js;
+pub(crate) mod measure;
+pub(crate) mod model;
+pub(crate) mod population;
+pub(crate) mod presets;
 pub mod render;
-pub mod text;
-pub mod verdict;
+pub(crate) mod text;
+pub(crate) mod verdict;
 
+pub use crate::stats::{quantile_ranks, Ranks};
 pub use eval::{evaluate, evaluate_rule};
 pub use file::{load_sla, save_json, save_toml, SlaFileError, SlaPosition};
+pub use measure::pct;
+pub use model::DEFAULT_CONFIDENCE;
 pub use model::{EndpointFilter, Limit, NameMatch, Op, Rule, Sla, Span, Statistic, Target, Unit};
+pub use population::OVERALL;
 pub use presets::{preset, PRESETS};
-pub use text::{parse_rule, ParseError};
+pub use text::{parse_limit, parse_rule, parse_span, parse_statistic, split_k6_metric, ParseError};
 pub use verdict::{Basis, Outcome, Verdict, WindowVerdict};

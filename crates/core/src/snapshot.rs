@@ -33,10 +33,10 @@
 //! finite, and histogram totals must match the summary's request counts.
 //! Every failure is a [`SnapshotError`], never a panic.
 
-pub mod histogram;
-pub mod link;
-pub mod redact;
-pub mod wire;
+pub(crate) mod histogram;
+pub(crate) mod link;
+pub(crate) mod redact;
+pub(crate) mod wire;
 
 use std::io::{Read, Write};
 

@@ -3,7 +3,7 @@
 mod fixture_reading;
 
 use fixture_reading::{check_reference, read_everywhere, text, Sample};
-use verdict_core::formats::generic::ab_tsv::ENDPOINT;
+use verdict_core::formats::AB_ENDPOINT as ENDPOINT;
 use verdict_core::Format;
 
 fn reference(rel: &str) -> Vec<Sample> {

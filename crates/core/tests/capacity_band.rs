@@ -9,7 +9,7 @@
 
 use std::error::Error;
 
-use verdict_core::capacity::band::bracket;
+use verdict_core::capacity::bracket;
 use verdict_core::capacity::{
     analyse, curve, levels_from_runs, levels_from_table, parse_target, CapacityOptions, Level,
     LevelSet, PlateauOptions, Scenario,

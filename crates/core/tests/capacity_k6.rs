@@ -5,7 +5,7 @@
 use std::error::Error;
 
 use serde_json::Value;
-use verdict_core::capacity::pchip::Pchip;
+use verdict_core::capacity::Pchip;
 use verdict_core::capacity::{
     analyse, levels_from_runs, parse_target, CapacityOptions, ExclusionReason, LevelSet,
     PlateauOptions, Scenario,

@@ -6,7 +6,7 @@ mod fixture_reading;
 
 use std::error::Error;
 
-use verdict_core::capacity::usl_fit::fit;
+use verdict_core::capacity::usl_least_squares as fit;
 use verdict_core::capacity::{fit_usl, levels_from_table, PeakStatus, UslParams, UslReport};
 
 type TestResult = Result<(), Box<dyn Error>>;

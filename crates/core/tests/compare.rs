@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use std::io::Read;
 
 use serde_json::Value;
-use verdict_core::compare::bootstrap::Rng;
-use verdict_core::compare::stats::binomial_at_least;
+use verdict_core::compare::binomial_at_least;
+use verdict_core::compare::Rng;
 use verdict_core::compare::{compare, CompareOptions, Comparison, Conclusion, Verdict};
 use verdict_core::time::parse_rfc3339;
 use verdict_core::{IngestOptions, Run, Session};

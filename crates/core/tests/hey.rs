@@ -3,7 +3,7 @@
 mod fixture_reading;
 
 use fixture_reading::{check_truth, read_everywhere};
-use verdict_core::formats::generic::hey_csv::ENDPOINT;
+use verdict_core::formats::HEY_ENDPOINT as ENDPOINT;
 use verdict_core::Format;
 
 #[test]

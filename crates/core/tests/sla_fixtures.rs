@@ -7,8 +7,8 @@ use std::io::Read;
 
 use serde_json::Value;
 use verdict_core::sla::import::{from_run_thresholds, k6_summary_thresholds};
+use verdict_core::sla::quantile_ranks;
 use verdict_core::sla::{evaluate, parse_rule, Basis, Outcome, Sla, Verdict};
-use verdict_core::stats::quantile_ranks;
 use verdict_core::time::parse_rfc3339;
 use verdict_core::{IngestOptions, Run, Session};
 
@@ -150,7 +150,7 @@ fn k6_thresholds_point_verdicts_agree_with_k6() {
             t.expression
         );
         // And our k6-compatible estimate matches k6's own number.
-        let (name, _) = verdict_core::sla::text::split_k6_metric(&t.metric).unwrap_or_default();
+        let (name, _) = verdict_core::sla::split_k6_metric(&t.metric).unwrap_or_default();
         let stats = &summary["metrics"][&t.metric];
         let agg = t.expression.split(['<', '>', '=']).next().unwrap_or("");
         let k6_value = match (name.as_str(), agg) {

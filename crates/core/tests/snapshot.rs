@@ -10,7 +10,7 @@ use std::io::Write;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hdrhistogram::Histogram;
-use verdict_core::compare::bootstrap::Rng;
+use verdict_core::compare::Rng;
 use verdict_core::compare::{compare, CompareOptions, Comparison};
 use verdict_core::snapshot::{
     decode, describe, encode, encode_link, encode_with, EncodeOptions, Snapshot, SnapshotError,

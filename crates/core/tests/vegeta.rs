@@ -5,7 +5,7 @@ mod fixture_reading;
 
 use fixture_reading::{check_reference, csv_records, read_everywhere, text, Sample};
 use serde_json::Value;
-use verdict_core::formats::vegeta::result::NO_URL;
+use verdict_core::formats::VEGETA_NO_URL as NO_URL;
 use verdict_core::Format;
 
 fn sample(code: u64, latency_ns: f64, error: &str, url: &str, attack: &str) -> Sample {

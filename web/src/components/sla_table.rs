@@ -92,7 +92,7 @@ pub fn SlaTable(props: &SlaTableProps) -> Html {
                     </button>
                 }
             }
-            None if v.endpoint == verdict_core::sla::population::OVERALL => {
+            None if v.endpoint == verdict_core::sla::OVERALL => {
                 html! { {"all requests"} }
             }
             None => html! { {v.endpoint.clone()} },
@@ -153,7 +153,7 @@ pub fn SlaTable(props: &SlaTableProps) -> Html {
                             <summary>{"details"}</summary>
                             <dl>
                                 <dt>{"Estimate"}</dt><dd>{number("estimate", v.estimate, render::estimate(v))}</dd>
-                                <dt>{format!("Bounds ({}%)", verdict_core::sla::measure::pct(v.confidence))}</dt>
+                                <dt>{format!("Bounds ({}%)", verdict_core::sla::pct(v.confidence))}</dt>
                                 <dd class="bounds">{render::interval(v)}
                                     <span hidden=true>{number("ci_low", v.ci_low, String::new())}{number("ci_high", v.ci_high, String::new())}</span>
                                 </dd>

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use verdict_core::capacity::target::parse_duration_ms;
+use verdict_core::capacity::parse_duration_ms;
 use verdict_core::capacity::{
     analyse, levels_from_runs, levels_from_table, parse_target, CapacityOptions, LevelSet,
     LoadUnit, PlateauOptions, Scenario, Target,

@@ -2,8 +2,8 @@
 
 use std::fmt::Write;
 
-use verdict_core::capacity::target::quantile_key;
-use verdict_core::capacity::what_if::Outcome;
+use verdict_core::capacity::quantile_key;
+use verdict_core::capacity::Outcome;
 use verdict_core::capacity::{CapacityReport, ExclusionReason, Level, Repeat, UslReport};
 
 use crate::render::numbers::{ms_digits as ms, opt_percent};

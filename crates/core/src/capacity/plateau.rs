@@ -145,6 +145,7 @@ fn is_hold(seg: &Segment, width_s: f64) -> bool {
 }
 
 /// Holds found in a run's timeline.
+#[allow(dead_code)] // Not called by the crate at present.
 pub fn holds(run: &Run) -> Vec<Segment> {
     holds_of(run, LoadUnit::Vus)
 }
@@ -305,6 +306,7 @@ impl Windows<'_> {
 }
 
 /// Cuts a run into plateau levels; ramps, warm-ups and edges go to `excluded`.
+#[allow(dead_code)] // Not called by the crate at present.
 pub fn cut_plateaus(run: &Run, options: &PlateauOptions, extra_quantiles: &[f64]) -> LevelSet {
     cut_plateaus_by(run, options, extra_quantiles, LoadUnit::Vus)
 }

@@ -57,6 +57,7 @@ impl Rng {
 /// How one run's quantiles are resampled.
 #[derive(Debug, Clone)]
 pub enum Resampler {
+    #[allow(dead_code)] // Not called by the crate at present.
     Blocks {
         axis: Axis,
         blocks: Vec<Vec<(u32, u64)>>,
@@ -70,6 +71,7 @@ pub enum Resampler {
 
 impl Resampler {
     /// Block resampling over `blocks` (non-empty histograms).
+    #[allow(dead_code)] // Not called by the crate at present.
     pub fn blocks(blocks: &[&Sparse]) -> Resampler {
         let axis = Axis::new(blocks.iter().copied());
         Resampler::Blocks {
@@ -148,6 +150,7 @@ impl Resampler {
 
 /// The bootstrap distribution of candidate/baseline for one quantile.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[allow(dead_code)] // Not called by the crate at present.
 pub struct RatioStats {
     /// Percentile interval at level 1 − alpha.
     pub interval: Interval,
@@ -155,6 +158,7 @@ pub struct RatioStats {
 
 /// Bootstrap replicates of ln(candidate/baseline) for each quantile in
 /// `qs`; `None` where a replicate is 0 µs (no ratio).
+#[allow(dead_code)] // Not called by the crate at present.
 pub fn log_ratio_replicates(
     baseline: &Resampler,
     candidate: &Resampler,
@@ -213,6 +217,7 @@ pub fn log_replicates(
 
 /// The percentile interval of candidate/baseline at level 1 − alpha for
 /// each quantile in `qs`; `None` where a replicate is 0 µs (no ratio).
+#[allow(dead_code)] // Not called by the crate at present.
 pub fn ratio_intervals(
     baseline: &Resampler,
     candidate: &Resampler,

@@ -167,6 +167,7 @@ impl Evidence {
     }
 
     /// Whether the interval at 1 − γ leaves out "no change" (0 on both scales).
+    #[allow(dead_code)] // Not called by the crate at present.
     pub fn rejects(&self, gamma: f64) -> bool {
         let iv = self.interval(gamma);
         iv.low > 0.0 || iv.high < 0.0

@@ -75,10 +75,12 @@ impl Axis {
         self.values.len()
     }
 
+    #[allow(dead_code)] // Not called by the crate at present.
     pub fn is_empty(&self) -> bool {
         self.values.is_empty()
     }
 
+    #[allow(dead_code)] // Not called by the crate at present.
     pub fn value(&self, i: usize) -> u64 {
         self.values[i]
     }

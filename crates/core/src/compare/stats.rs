@@ -10,6 +10,7 @@
 use crate::stats::{incomplete_beta, ln_gamma};
 pub use crate::stats::{normal_quantile, normal_sf, student_t_quantile, student_t_sf};
 
+#[allow(dead_code)] // Not called by the crate at present.
 fn ln_choose(n: u64, k: u64) -> f64 {
     ln_gamma(n as f64 + 1.0) - ln_gamma(k as f64 + 1.0) - ln_gamma((n - k) as f64 + 1.0)
 }
@@ -32,6 +33,7 @@ pub fn binomial_at_least(r: f64, n: f64, p: f64) -> f64 {
 /// A 2×2 table: `x1` of `n1` in the first group (the baseline), `x2` of `n2`
 /// in the second (the candidate).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(dead_code)] // Not called by the crate at present.
 pub struct Table {
     pub x1: u64,
     pub n1: u64,
@@ -40,6 +42,7 @@ pub struct Table {
 }
 
 impl Table {
+    #[allow(dead_code)] // Not called by the crate at present.
     fn valid(&self) -> bool {
         self.x1 <= self.n1 && self.x2 <= self.n2 && self.n1 > 0 && self.n2 > 0
     }
@@ -47,6 +50,7 @@ impl Table {
 
 /// One-sided Fisher exact tests of a 2×2 table, conditional on its margins.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[allow(dead_code)] // Not called by the crate at present.
 pub struct FisherTails {
     /// P-value against "the second group's proportion is higher".
     pub greater: f64,
@@ -55,6 +59,7 @@ pub struct FisherTails {
 }
 
 /// Fisher's exact test: the hypergeometric tails of `x2` given the margins.
+#[allow(dead_code)] // Not called by the crate at present.
 pub fn fisher_exact(t: Table) -> FisherTails {
     if !t.valid() {
         return FisherTails {
@@ -116,6 +121,7 @@ pub fn fisher_exact(t: Table) -> FisherTails {
 
 /// The pooled two-proportion z statistic (positive when the second group's
 /// proportion is higher); `None` when the pooled proportion is 0 or 1.
+#[allow(dead_code)] // Not called by the crate at present.
 pub fn two_proportion_z(t: Table) -> Option<f64> {
     if !t.valid() {
         return None;
@@ -131,6 +137,7 @@ pub fn two_proportion_z(t: Table) -> Option<f64> {
 /// (x + 1)/(n + 2), so that a zero count still carries uncertainty; equal
 /// observed proportions give exactly 0. Counts may be effective (divided
 /// by a design effect), hence real-valued.
+#[allow(dead_code)] // Not called by the crate at present.
 pub fn robust_difference_t((x1, n1): (f64, f64), (x2, n2): (f64, f64)) -> f64 {
     if n1 <= 0.0 || n2 <= 0.0 {
         return 0.0;
@@ -169,6 +176,7 @@ pub struct Interval {
 
 /// Wilson score interval for `x` successes out of `n` (both may be
 /// effective, non-integer counts), two-sided at level 1 − alpha.
+#[allow(dead_code)] // Not called by the crate at present.
 pub fn wilson(x: f64, n: f64, alpha: f64) -> Interval {
     let (low, high) = crate::stats::wilson(x, n, alpha / 2.0);
     Interval { low, high }
@@ -176,6 +184,7 @@ pub fn wilson(x: f64, n: f64, alpha: f64) -> Interval {
 
 /// Newcombe's hybrid-score interval (method 10, 1998) for p₂ − p₁, from the
 /// Wilson limits of each proportion.
+#[allow(dead_code)] // Not called by the crate at present.
 pub fn newcombe(x1: f64, n1: f64, x2: f64, n2: f64, alpha: f64) -> Interval {
     let p1 = if n1 > 0.0 { x1 / n1 } else { 0.0 };
     let p2 = if n2 > 0.0 { x2 / n2 } else { 0.0 };

@@ -5,7 +5,7 @@
 //! [`values`] is how Artillery writes its figures in both report shapes.
 //! May depend on the decoder contract, the run model and [`super::shared`].
 
-pub mod report;
-pub mod text;
-pub mod v1;
-pub mod values;
+pub(crate) mod report;
+pub(crate) mod text;
+pub(crate) mod v1;
+pub(crate) mod values;

@@ -7,9 +7,9 @@
 //! (the console line driver and exact decimals) and, for wrk2's latency
 //! spectrum, [`super::hdrhistogram::hgrm`].
 
-pub mod ab_text;
-pub mod autocannon_json;
-pub mod hey_text;
-pub mod oha_json;
-pub mod oha_text;
-pub mod wrk;
+pub(crate) mod ab_text;
+pub(crate) mod autocannon_json;
+pub(crate) mod hey_text;
+pub(crate) mod oha_json;
+pub(crate) mod oha_text;
+pub(crate) mod wrk;

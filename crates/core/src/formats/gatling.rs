@@ -3,5 +3,5 @@
 //!
 //! May depend on the decoder contract, the run model and [`super::shared`].
 
-pub mod binary;
-pub mod log;
+pub(crate) mod binary;
+pub(crate) mod log;

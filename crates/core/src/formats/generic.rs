@@ -5,6 +5,6 @@
 //! May depend on the decoder contract, the run model, the reading options
 //! (the column mapping) and [`super::shared`].
 
-pub mod ab_tsv;
-pub mod csv;
-pub mod hey_csv;
+pub(crate) mod ab_tsv;
+pub(crate) mod csv;
+pub(crate) mod hey_csv;

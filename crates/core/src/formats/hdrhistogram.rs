@@ -4,6 +4,6 @@
 //!
 //! May depend on the decoder contract, the run model and [`super::shared`].
 
-pub mod hgrm;
-pub mod hlog;
-pub mod payload;
+pub(crate) mod hgrm;
+pub(crate) mod hlog;
+pub(crate) mod payload;

@@ -6,8 +6,8 @@
 //! request). May depend on the decoder contract, the run model and
 //! [`super::shared`].
 
-pub mod csv;
-pub mod layout;
-pub mod sample;
-pub mod summariser;
-pub mod xml;
+pub(crate) mod csv;
+pub(crate) mod layout;
+pub(crate) mod sample;
+pub(crate) mod summariser;
+pub(crate) mod xml;

@@ -6,7 +6,7 @@
 //! `csv` reuses `ndjson`'s metric names. Nothing outside this folder but the
 //! registry names these modules.
 
-pub mod csv;
-pub mod ndjson;
-pub mod summary;
-pub mod text;
+pub(crate) mod csv;
+pub(crate) mod ndjson;
+pub(crate) mod summary;
+pub(crate) mod text;

@@ -6,10 +6,10 @@
 //! rows); `workers` reads its stats entries through [`json`]. May depend on
 //! the decoder contract, the run model and [`super::shared`].
 
-pub mod csv;
-pub mod failures;
-pub mod history;
-pub mod json;
-pub mod stats;
-pub mod text;
-pub mod workers;
+pub(crate) mod csv;
+pub(crate) mod failures;
+pub(crate) mod history;
+pub(crate) mod json;
+pub(crate) mod stats;
+pub(crate) mod text;
+pub(crate) mod workers;

@@ -6,13 +6,13 @@
 //! May depend on the decoder contract, the run model and the layers below
 //! them; never on a format family (those depend on this module).
 
-pub mod console;
-pub mod csv;
-pub mod decimal;
-pub mod delimited;
-pub mod document;
-pub mod gob;
-pub mod json_pieces;
-pub mod rows;
-pub mod tool_timeline;
-pub mod xml;
+pub(crate) mod console;
+pub(crate) mod csv;
+pub(crate) mod decimal;
+pub(crate) mod delimited;
+pub(crate) mod document;
+pub(crate) mod gob;
+pub(crate) mod json_pieces;
+pub(crate) mod rows;
+pub(crate) mod tool_timeline;
+pub(crate) mod xml;

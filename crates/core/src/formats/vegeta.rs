@@ -5,7 +5,7 @@
 //! becomes a request. May depend on the decoder contract, the run model and
 //! [`super::shared`] (the gob stream reader lives there).
 
-pub mod csv;
-pub mod gob;
-pub mod json;
-pub mod result;
+pub(crate) mod csv;
+pub(crate) mod gob;
+pub(crate) mod json;
+pub(crate) mod result;

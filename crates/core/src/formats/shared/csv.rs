@@ -87,6 +87,7 @@ impl<'a> Fields<'a> {
     }
 
     /// Whether there are no fields (never, for a split row).
+    #[allow(dead_code)] // Not called by the crate at present.
     pub fn is_empty(&self) -> bool {
         self.spans.is_empty()
     }

@@ -81,6 +81,7 @@ impl JsonPieces {
     }
 
     /// Whether the closing `}` was seen.
+    #[allow(dead_code)] // Not called by the crate at present.
     pub fn complete(&self) -> bool {
         self.state == State::End
     }
