@@ -40,13 +40,19 @@ pub struct Request<'a> {
     /// When the request ended (µs since the epoch, or since the test start
     /// for formats with relative times, see [`Run::set_relative_time`]).
     pub end_us: Option<Micros>,
+    /// How long the request took, in milliseconds.
     pub duration_ms: f64,
+    /// Whether the tool counted the request as failed.
     pub failed: bool,
     /// The status as the tool wrote it (`"200"`, `"0"`, `"Non HTTP response code: …"`).
     pub status: &'a str,
+    /// The endpoint's name (URL or label) the request is grouped under.
     pub name: &'a str,
+    /// The HTTP method, or empty when the format has none.
     pub method: &'a str,
+    /// The group (k6 `group`, a Locust or Gatling group), or empty.
     pub group: &'a str,
+    /// The scenario that sent the request, or empty.
     pub scenario: &'a str,
 }
 
@@ -58,6 +64,7 @@ pub struct IntervalHistogram<'a> {
     /// Interval start and end (µs since the epoch, or since the test start
     /// for relative runs); `None` when the input has no times.
     pub start_us: Option<Micros>,
+    /// Interval end, on the same clock as `start_us`.
     pub end_us: Option<Micros>,
     /// Durations in whole µs, in a histogram made by [`crate::series::new_histogram`].
     pub durations_us: &'a hdrhistogram::Histogram<u64>,
@@ -72,16 +79,27 @@ pub const MID_LINE: &str = "ends in the middle of a line";
 /// Pre-aggregated numbers copied from a tool's own summary.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ToolReport {
+    /// When the test started (µs since the epoch), as the tool reports it.
     pub start_us: Option<Micros>,
+    /// How long the test ran, in seconds.
     pub duration_s: Option<f64>,
+    /// Requests the tool counted.
     pub requests: Option<u64>,
+    /// Failed requests the tool counted.
     pub errors: Option<u64>,
+    /// Requests per second, as the tool computed it.
     pub rps: Option<f64>,
+    /// The tool's own latency statistics.
     pub latency_ms: LatencyMs,
+    /// The tool's per-endpoint rows.
     pub endpoints: Vec<EndpointSummary>,
+    /// Responses per status code.
     pub status_codes: BTreeMap<String, u64>,
+    /// Checks (assertions) passed and failed, when the tool reports them.
     pub checks: Option<Checks>,
+    /// The most virtual users or connections at once.
     pub peak_concurrency: Option<f64>,
+    /// The tool's own numbers over time, when it prints them.
     pub timeline: TimelineSummary,
     /// The tool's own percentile spectrum, when it prints one (HdrHistogram
     /// `.hgrm`, wrk2's "Detailed Percentile spectrum").
@@ -91,10 +109,15 @@ pub struct ToolReport {
 /// One endpoint's aggregates.
 #[derive(Debug, Clone, Default)]
 pub struct EndpointSeries {
+    /// The endpoint's name (URL or label).
     pub name: Box<str>,
+    /// The HTTP method, or empty when the format has none.
     pub method: Box<str>,
+    /// The groups its requests were sent from (a few at most).
     pub groups: Vec<Box<str>>,
+    /// The scenarios its requests were sent from (a few at most).
     pub scenarios: Vec<Box<str>>,
+    /// Its latency histogram and counters.
     pub series: Series,
     /// The same requests in time windows (for SLA rules over windows).
     pub windows: EndpointWindows,
@@ -106,7 +129,9 @@ pub struct EndpointSeries {
 /// `dropped_iterations`). Read only where the file records them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Arrivals {
+    /// Iterations started, per second.
     pub started: BTreeMap<i64, u64>,
+    /// Iterations dropped for want of a free VU, per second.
     pub dropped: BTreeMap<i64, u64>,
 }
 
@@ -136,8 +161,11 @@ impl Arrivals {
 /// Lines skipped and other things the user must be told.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Diagnostics {
+    /// Lines that could not be read and were left out.
     pub skipped_lines: u64,
+    /// A few of the skipped lines, with where and why.
     pub examples: Vec<SkippedLine>,
+    /// Things worth saying about how the file was read.
     pub warnings: Vec<String>,
     /// Durations outside the histogram range (negative, NaN, over an hour).
     pub clamped: u64,
@@ -163,18 +191,27 @@ pub struct RunMeta {
 /// The aggregates of one run.
 #[derive(Debug, Clone)]
 pub struct Run {
+    /// The file the run was read from.
     pub source: String,
+    /// The format it was read as.
     pub format: Format,
+    /// All requests together.
     pub overall: Series,
+    /// Per-endpoint aggregates, in the order first seen.
     pub endpoints: Vec<EndpointSeries>,
+    /// Requests, failures and concurrency over time.
     pub timeline: Timeline,
     /// Earliest known activity (an iteration or request start).
     pub first_activity_us: Option<Micros>,
     /// Latest request end.
     pub last_end_us: Option<Micros>,
+    /// Checks (assertions) passed and failed.
     pub checks: Checks,
+    /// The most virtual users or connections at once, when the file says.
     pub peak_concurrency: Option<f64>,
+    /// The tool's own summary numbers, when the file is a summary rather than requests.
     pub tool: Option<ToolReport>,
+    /// Thresholds the tool evaluated, with its outcomes.
     pub thresholds: Vec<ToolThreshold>,
     /// Failures grouped by cause, as the tool reported them.
     pub failures: Vec<FailureSummary>,
@@ -186,6 +223,7 @@ pub struct Run {
     pub activity: Option<Activity>,
     /// Iterations an open-model executor started and dropped, per second.
     pub arrivals: Arrivals,
+    /// Skipped lines, warnings and cuts.
     pub diagnostics: Diagnostics,
     /// Where the run came from and what the user called it (kept in analysis files).
     pub meta: RunMeta,
@@ -216,11 +254,17 @@ fn min_opt(a: Option<Micros>, b: Option<Micros>) -> Option<Micros> {
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum MergeError {
+    /// No runs were given.
     #[error("no runs")]
     NoRuns,
     /// A tool's end-of-test aggregates: its percentiles cannot be combined.
     #[error("{source_name} ({format}) holds only the tool's aggregates; percentiles of separate runs cannot be merged exactly. Use per-request outputs (e.g. k6 --out json).")]
-    ToolAggregates { source_name: String, format: String },
+    ToolAggregates {
+        /// The run's source file.
+        source_name: String,
+        /// The format it was read as.
+        format: String,
+    },
 }
 
 /// Merges runs (one per load generator, say) into one, exactly: histograms

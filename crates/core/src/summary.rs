@@ -30,13 +30,21 @@ pub enum ReportedBy {
 /// Latency statistics in milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
 pub struct LatencyMs {
+    /// Fastest request.
     pub min: Option<f64>,
+    /// Mean duration.
     pub mean: Option<f64>,
+    /// Median (50th percentile).
     pub p50: Option<f64>,
+    /// 90th percentile.
     pub p90: Option<f64>,
+    /// 95th percentile.
     pub p95: Option<f64>,
+    /// 99th percentile.
     pub p99: Option<f64>,
+    /// 99.9th percentile.
     pub p999: Option<f64>,
+    /// Slowest request.
     pub max: Option<f64>,
 }
 
@@ -45,11 +53,17 @@ pub struct LatencyMs {
 pub struct EndpointSummary {
     /// Display name, unique within the run (`METHOD name` when a name has several methods).
     pub name: String,
+    /// The HTTP method, when the format records one.
     pub method: Option<String>,
+    /// Requests to this endpoint.
     pub requests: Option<u64>,
+    /// Failed requests to this endpoint.
     pub errors: Option<u64>,
+    /// Failed requests as a fraction of requests (0 to 1).
     pub error_rate: Option<f64>,
+    /// Requests per second.
     pub rps: Option<f64>,
+    /// Latency statistics of this endpoint's requests.
     pub latency_ms: LatencyMs,
     /// Status code (as written by the tool) → count.
     pub status_codes: BTreeMap<String, u64>,
@@ -64,13 +78,16 @@ pub struct EndpointSummary {
 pub struct SkippedLine {
     /// 1-based line number in the (decompressed) input.
     pub line: u64,
+    /// Why the line could not be used.
     pub reason: String,
 }
 
 /// Checks (k6 `check()` calls, assertions) that passed and failed.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
 pub struct Checks {
+    /// Checks that passed.
     pub passes: u64,
+    /// Checks that failed.
     pub fails: u64,
 }
 
@@ -91,9 +108,11 @@ pub struct ToolThreshold {
 pub struct FailureSummary {
     /// The endpoint, when the tool attributes the failure to one.
     pub endpoint: Option<String>,
+    /// The HTTP method, when the tool records one.
     pub method: Option<String>,
     /// The tool's own text: an error code (`ETIMEDOUT`) or message.
     pub message: String,
+    /// How many requests failed this way.
     pub count: u64,
 }
 
@@ -102,10 +121,15 @@ pub struct FailureSummary {
 pub struct TimelinePoint {
     /// Window start, seconds since the run start.
     pub t_s: f64,
+    /// Requests that ended in the window.
     pub requests: u64,
+    /// Failed requests that ended in the window.
     pub errors: u64,
+    /// Median latency in the window.
     pub p50_ms: Option<f64>,
+    /// 95th percentile latency in the window.
     pub p95_ms: Option<f64>,
+    /// 99th percentile latency in the window.
     pub p99_ms: Option<f64>,
     /// Largest concurrency (VUs, threads, users) reported in the window.
     pub concurrency: Option<f64>,
@@ -116,6 +140,7 @@ pub struct TimelinePoint {
 pub struct TimelineSummary {
     /// Window width in seconds (1 s, doubled as often as needed to stay bounded).
     pub bucket_s: f64,
+    /// The windows, in time order.
     pub points: Vec<TimelinePoint>,
 }
 
@@ -124,6 +149,7 @@ pub struct TimelineSummary {
 pub struct PercentilePoint {
     /// 0..100
     pub percentile: f64,
+    /// The latency at that percentile, in milliseconds.
     pub value_ms: f64,
     /// Requests at or below this value.
     pub count: u64,
@@ -136,25 +162,37 @@ pub struct RunSummary {
     pub source: String,
     /// Stable format name, e.g. `k6-ndjson`.
     pub format: Format,
+    /// Whether the numbers were computed from samples or copied from the tool's summary.
     pub reported_by: ReportedBy,
     /// RFC 3339 start of the run.
     pub start: Option<String>,
+    /// How long the run lasted, in seconds.
     pub duration_s: Option<f64>,
+    /// Requests in the run.
     pub requests: Option<u64>,
+    /// Failed requests.
     pub errors: Option<u64>,
+    /// Failed requests as a fraction of requests (0 to 1).
     pub error_rate: Option<f64>,
+    /// Requests per second.
     pub rps: Option<f64>,
+    /// Latency statistics of all requests.
     pub latency_ms: LatencyMs,
+    /// Per-endpoint rows.
     pub endpoints: Vec<EndpointSummary>,
+    /// Things worth saying about how the file was read.
     pub warnings: Vec<String>,
     /// Largest concurrency seen (k6 VUs, JMeter threads, Locust users).
     pub peak_concurrency: Option<f64>,
     /// Status code → count over the whole run.
     pub status_codes: BTreeMap<String, u64>,
+    /// Checks (assertions) passed and failed, when the format has them.
     pub checks: Option<Checks>,
     /// Lines that could not be used (the first few are in `skipped_examples`).
     pub skipped_lines: u64,
+    /// A few of the skipped lines, with where and why.
     pub skipped_examples: Vec<SkippedLine>,
+    /// Requests, errors and percentiles over time.
     pub timeline: TimelineSummary,
     /// Percentile distribution of all requests. For tool-reported runs, the
     /// tool's own printed spectrum when it has one (else empty).

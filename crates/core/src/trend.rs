@@ -48,14 +48,28 @@ pub enum TrendOrder {
 #[derive(Debug, Error, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum TrendError {
+    /// Fewer than two runs.
     #[error("a trend needs at least two runs ({given} given)")]
-    TooFewRuns { given: usize },
+    TooFewRuns {
+        /// How many runs were given.
+        given: usize,
+    },
+    /// A run lacks the label the trend is ordered by.
     #[error("{source_name} has no label '{label}' to order by (verdict save --label {label}=VALUE sets it)")]
-    MissingLabel { source_name: String, label: String },
+    MissingLabel {
+        /// The run without the label.
+        source_name: String,
+        /// The label asked for.
+        label: String,
+    },
+    /// Two neighbouring runs could not be compared.
     #[error("step {from} → {to}: {error}")]
     Step {
+        /// Index of the earlier run.
         from: usize,
+        /// Index of the later run.
         to: usize,
+        /// Why the two runs could not be compared.
         error: CompareError,
     },
 }

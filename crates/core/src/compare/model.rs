@@ -61,6 +61,7 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// The verdict as words: "no significant change", "regression", ….
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::InsufficientData => "insufficient data",
@@ -79,10 +80,15 @@ impl Verdict {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Conclusion {
+    /// Too few requests (or no failures recorded) to test.
     InsufficientData,
+    /// No change that the test can tell apart from noise.
     NoSignificantChange,
+    /// Equivalent to the baseline within ±δ.
     Equivalent,
+    /// Significantly better, beyond what ±δ can hold.
     Improvement,
+    /// Significantly worse, beyond what ±δ can hold.
     Regression,
     /// The loads differ beyond the tolerance: the rows keep their verdicts,
     /// the comparison as a whole gives none.
@@ -104,6 +110,7 @@ impl Conclusion {
         }
     }
 
+    /// The conclusion as words: "not comparable", "regression", ….
     pub fn as_str(self) -> &'static str {
         match self {
             Conclusion::InsufficientData => Verdict::InsufficientData.as_str(),
@@ -119,7 +126,9 @@ impl Conclusion {
 /// A number in both runs and how it changed.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Change {
+    /// The value in the baseline run.
     pub baseline: f64,
+    /// The value in the candidate run.
     pub candidate: f64,
     /// candidate − baseline
     pub absolute: f64,
@@ -128,6 +137,7 @@ pub struct Change {
 }
 
 impl Change {
+    /// The change from `baseline` to `candidate`.
     pub fn new(baseline: f64, candidate: f64) -> Change {
         Change {
             baseline,
@@ -173,21 +183,29 @@ pub enum TestMethod {
 pub struct TestCounts {
     /// The pooled percentile the requests are counted above (latency tests).
     pub threshold_ms: Option<f64>,
+    /// Baseline requests counted (above the threshold, or failed).
     pub baseline_count: u64,
+    /// Baseline requests in all.
     pub baseline_n: u64,
+    /// Candidate requests counted (above the threshold, or failed).
     pub candidate_count: u64,
+    /// Candidate requests in all.
     pub candidate_n: u64,
     /// Variance inflation from dependence between requests of the same time
     /// block (1 = independent), each run its own.
     pub baseline_design_effect: f64,
+    /// The candidate's design effect (see `baseline_design_effect`).
     pub candidate_design_effect: f64,
 }
 
 /// The numbers behind a block permutation test.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct BlockPermutationTest {
+    /// Time blocks of the baseline run.
     pub baseline_blocks: usize,
+    /// Time blocks of the candidate run.
     pub candidate_blocks: usize,
+    /// Random deals of the blocks drawn.
     pub permutations: u32,
     /// ln(candidate/baseline) of the percentile (values + 1 µs).
     pub log_ratio: f64,
@@ -196,6 +214,7 @@ pub struct BlockPermutationTest {
 /// Whether a change is significant.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct SignificanceTest {
+    /// How the p-values were obtained.
     pub method: TestMethod,
     /// One-sided p-value against "the candidate is worse".
     pub p_worse: f64,
@@ -210,7 +229,9 @@ pub struct SignificanceTest {
     /// Degrees of freedom of the t reference distribution (cluster-robust
     /// tests: the fewer time blocks of the two runs, minus one).
     pub degrees_of_freedom: Option<f64>,
+    /// The counts behind a proportion test.
     pub counts: Option<TestCounts>,
+    /// The numbers behind a block permutation test.
     pub blocks: Option<BlockPermutationTest>,
     /// Requests each run counts for once dependence is allowed for
     /// (requests / design effect), for tests that resample requests.
@@ -219,6 +240,7 @@ pub struct SignificanceTest {
 }
 
 impl SignificanceTest {
+    /// A test with these one-sided p-values, not yet adjusted or judged.
     pub fn new(method: TestMethod, p_worse: f64, p_better: f64) -> SignificanceTest {
         SignificanceTest {
             method,
@@ -267,13 +289,17 @@ pub struct QuantileComparison {
     /// procedure as the test: it excludes ×1 exactly when the statistic is
     /// significant after the multiplicity adjustment.
     pub ratio_interval: Option<Interval>,
+    /// How `ratio_interval` was obtained.
     pub interval_method: Option<IntervalMethod>,
     /// Confidence level of `ratio_interval` (1 − the level its test was
     /// held to after the adjustment, e.g. 0.9983 = 1 − 0.05/30).
     #[serde(default)]
     pub confidence: Option<f64>,
+    /// The test of the change, when there were enough requests.
     pub test: Option<SignificanceTest>,
+    /// What the change means: regression, improvement, equivalent, ….
     pub verdict: Verdict,
+    /// Why there is no test or interval, when there is none.
     pub note: Option<String>,
 }
 
@@ -288,7 +314,9 @@ pub struct ErrorRateComparison {
     /// Confidence level of `difference_interval` after the adjustment.
     #[serde(default)]
     pub confidence: Option<f64>,
+    /// The test of the change in error rate.
     pub test: SignificanceTest,
+    /// What the change means: regression, improvement, equivalent, ….
     pub verdict: Verdict,
 }
 
@@ -297,10 +325,13 @@ pub struct ErrorRateComparison {
 pub struct RowComparison {
     /// Endpoint display name (`ALL` for the whole run).
     pub name: String,
+    /// The HTTP method, when the format records one.
     pub method: Option<String>,
+    /// Requests in each run.
     pub requests: Change,
     /// Requests per second over each run's duration.
     pub rps: Option<Change>,
+    /// The compared percentiles (p50, p95, p99).
     pub latency: Vec<QuantileComparison>,
     /// `None` when a run does not record failures (latency-only inputs).
     pub error_rate: Option<ErrorRateComparison>,
@@ -311,13 +342,18 @@ pub struct RowComparison {
 /// The facts about one run that a comparison needs to be read right.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunInfo {
+    /// The file the run was read from.
     pub source: String,
     /// RFC 3339 start of the run, when known.
     #[serde(default)]
     pub start: Option<String>,
+    /// Requests in the run.
     pub requests: u64,
+    /// How long the run lasted, in seconds.
     pub duration_s: Option<f64>,
+    /// Requests per second.
     pub rps: Option<f64>,
+    /// The most virtual users or connections at once.
     pub peak_concurrency: Option<f64>,
     /// Time blocks the dependence estimate and block bootstrap used.
     pub time_blocks: usize,
@@ -325,6 +361,7 @@ pub struct RunInfo {
     /// comparison rests on the part that was read.
     #[serde(default)]
     pub partial: bool,
+    /// Why the run is partial, when it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partial_reason: Option<String>,
 }
@@ -335,7 +372,9 @@ pub struct LoadCheck {
     /// False when the loads differ beyond the tolerance: the comparison is
     /// then not like for like.
     pub same_load: bool,
+    /// Peak concurrency in both runs.
     pub concurrency: Option<Change>,
+    /// Requests per second in both runs.
     pub rps: Option<Change>,
     /// Human-readable findings (empty when the loads match).
     pub notes: Vec<String>,
@@ -344,15 +383,21 @@ pub struct LoadCheck {
 /// Baseline against candidate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Comparison {
+    /// The first run, compared against.
     pub baseline: RunInfo,
+    /// The second run, judged against the baseline.
     pub candidate: RunInfo,
+    /// The options the comparison ran with.
     pub options: CompareOptions,
+    /// Whether both runs were driven at the same load.
     pub load: LoadCheck,
     /// All requests of each run.
     pub overall: RowComparison,
     /// Endpoints present in both runs, by name.
     pub endpoints: Vec<RowComparison>,
+    /// Endpoints only the baseline has.
     pub only_in_baseline: Vec<String>,
+    /// Endpoints only the candidate has.
     pub only_in_candidate: Vec<String>,
     /// The comparison's conclusion: [`Conclusion::NotComparable`] when the
     /// loads differ beyond the tolerance, otherwise `rows_verdict`.
@@ -374,6 +419,7 @@ pub struct Comparison {
     pub baseline_started_later: bool,
     /// Statistics (over all rows) judged a regression.
     pub regressions: usize,
+    /// Statistics (over all rows) judged an improvement.
     pub improvements: usize,
     /// How the numbers were obtained and what limits them.
     pub notes: Vec<String>,
