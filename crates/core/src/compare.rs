@@ -127,11 +127,15 @@ pub enum CompareError {
     /// Only the tool's aggregates are known: nothing to test.
     #[error("{source_name} ({format}) holds only the tool's summary, not one record per request; comparing needs per-request samples (e.g. k6 --out json)")]
     NoSamples {
+        /// The run's source file.
         source_name: String,
+        /// The format it was read as.
         format: &'static str,
     },
+    /// An option is out of range.
     #[error("invalid comparison option: {0}")]
     InvalidOptions(String),
+    /// A run's parts do not agree (e.g. an endpoint without its histogram).
     #[error("cannot compare: {0}")]
     InvalidInput(String),
 }

@@ -23,6 +23,7 @@ pub trait Decoder {
 
 /// The registry entry of one format.
 pub struct FormatSpec {
+    /// The format the entry reads.
     pub format: Format,
     /// One line for users: the tool and the option that writes this format.
     pub description: &'static str,

@@ -12,26 +12,35 @@ pub enum IngestError {
     /// No known format matches the content.
     #[error("{source_name}: not a format Verdict reads (saw: {seen}). Supported: {supported}")]
     UnknownFormat {
+        /// The file's name.
         source_name: String,
+        /// What the start of the content looked like.
         seen: String,
+        /// The formats Verdict reads.
         supported: String,
     },
 
     /// The file is in a known format but broken where no partial result is possible.
     #[error("{source_name} ({format}) {position}: {reason}")]
     Malformed {
+        /// The file's name.
         source_name: String,
+        /// The format it was read as.
         format: &'static str,
         /// Where: a line, a byte offset, or a part of the file.
         position: Position,
+        /// What was wrong there.
         reason: String,
     },
 
     /// The file was read to the end but held nothing usable.
     #[error("{source_name} ({format}): no usable records. {details}")]
     NothingUsable {
+        /// The file's name.
         source_name: String,
+        /// The format it was read as.
         format: &'static str,
+        /// What the file held instead, when that can be said.
         details: String,
     },
 
@@ -40,8 +49,11 @@ pub enum IngestError {
         "{source_name} ({format}): document larger than {limit_mb} MB; this format is read whole"
     )]
     TooLarge {
+        /// The file's name.
         source_name: String,
+        /// The format it was read as.
         format: &'static str,
+        /// The limit, in megabytes.
         limit_mb: u64,
     },
 
@@ -49,6 +61,7 @@ pub enum IngestError {
     /// to give one is the caller's to say (the CLI's flags, the page's form).
     #[error("{source_name}: a CSV file Verdict does not recognise; its columns are: {}", .columns.join(", "))]
     UnrecognisedCsv {
+        /// The file's name.
         source_name: String,
         /// The header row, for the app's column-mapping form.
         columns: Vec<String>,
@@ -56,7 +69,12 @@ pub enum IngestError {
 
     /// The user forced a format name that does not exist.
     #[error("unknown format name \"{name}\". Known: {known}")]
-    UnknownFormatName { name: String, known: String },
+    UnknownFormatName {
+        /// The name given.
+        name: String,
+        /// The format names Verdict knows.
+        known: String,
+    },
 }
 
 /// Where in a file it broke, as [`IngestError::Malformed`] says it.

@@ -28,10 +28,22 @@ pub const HLOG_MARK: &str = "[Verdict export";
 #[derive(Debug, Error, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ExportError {
+    /// The run has no latency histograms over time.
     #[error("{source_name} has no latency histograms over time ({reason}); export needs a run read from per-request samples or histograms")]
-    NoWindows { source_name: String, reason: String },
+    NoWindows {
+        /// The run's source file.
+        source_name: String,
+        /// Why it has none.
+        reason: String,
+    },
+    /// A histogram could not be encoded.
     #[error("cannot encode a histogram of {endpoint}: {reason}")]
-    Encode { endpoint: String, reason: String },
+    Encode {
+        /// The endpoint whose histogram it is.
+        endpoint: String,
+        /// What the encoder said.
+        reason: String,
+    },
 }
 
 /// Percent-encodes what HdrHistogram tags may not hold (`,`, whitespace,

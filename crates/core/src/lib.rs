@@ -55,6 +55,7 @@
 //! is worded by that caller, not carried in the core's errors.
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 mod activity;
 pub mod capacity;

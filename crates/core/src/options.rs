@@ -29,7 +29,9 @@ pub struct IngestOptions {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CsvColumn {
+    /// The 1-based position of the column.
     Position(usize),
+    /// The column's header name.
     Name(String),
 }
 
@@ -45,14 +47,19 @@ impl std::fmt::Display for CsvColumn {
 /// What a timestamp column holds. Serde names: `s`, `ms`, `us`, `ns`, `rfc3339`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TimestampUnit {
+    /// Unix seconds.
     #[serde(rename = "s")]
     Seconds,
+    /// Unix milliseconds.
     #[serde(rename = "ms")]
     Millis,
+    /// Unix microseconds.
     #[serde(rename = "us", alias = "µs")]
     Micros,
+    /// Unix nanoseconds.
     #[serde(rename = "ns")]
     Nanos,
+    /// RFC 3339 date and time.
     #[serde(rename = "rfc3339")]
     Rfc3339,
 }
@@ -87,8 +94,10 @@ impl TimestampUnit {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TimestampMarks {
+    /// The request's start.
     #[default]
     Start,
+    /// The request's end.
     End,
 }
 
@@ -96,13 +105,17 @@ pub enum TimestampMarks {
 /// required.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CsvMapping {
+    /// The column holding each request's latency.
     pub latency: CsvColumn,
+    /// The unit of the latency column.
     pub latency_unit: DurationUnit,
+    /// The column holding each request's timestamp, if any.
     #[serde(default)]
     pub timestamp: Option<CsvColumn>,
     /// `None`: guessed from each value (and said in a warning).
     #[serde(default)]
     pub timestamp_unit: Option<TimestampUnit>,
+    /// Whether the timestamp marks the request's start or end.
     #[serde(default)]
     pub timestamp_marks: TimestampMarks,
     /// The endpoint of each request.

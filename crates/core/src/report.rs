@@ -21,13 +21,17 @@ use crate::summary::{ReportedBy, RunSummary};
 
 /// Everything a report is made of.
 pub struct ReportInput<'a> {
+    /// The report's title.
     pub title: String,
     /// When the report was made (RFC 3339), supplied by the caller.
     pub generated: String,
     /// Environment notes as the user typed them (plain text).
     pub notes: String,
+    /// The rules the verdicts were made by.
     pub sla: &'a Sla,
+    /// The runs reported on.
     pub runs: &'a [RunSummary],
+    /// The verdicts of the rules on the runs.
     pub verdicts: &'a [Verdict],
 }
 

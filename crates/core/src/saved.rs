@@ -79,16 +79,35 @@ pub const MAX_FILE_BYTES: usize = 64 << 20;
 #[derive(Debug, Error, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum SavedError {
+    /// The bytes do not start with the analysis file's magic bytes.
     #[error("not a Verdict analysis file (it does not start with the .verdict magic bytes)")]
     NotAnAnalysis,
+    /// Made by a newer Verdict, in an analysis format this one does not read.
     #[error("made by a newer Verdict (analysis format {found}; this one reads up to {VERSION}); read it with a newer version")]
-    TooNew { found: u8 },
+    TooNew {
+        /// The file's analysis format version.
+        found: u8,
+    },
+    /// The analysis exceeds a size limit.
     #[error("{what} exceeds {limit} bytes")]
-    TooLarge { what: &'static str, limit: usize },
+    TooLarge {
+        /// What exceeds it.
+        what: &'static str,
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// The decompressed content is damaged.
     #[error("damaged at byte {offset} of the decompressed analysis: {reason}")]
-    Damaged { offset: usize, reason: String },
+    Damaged {
+        /// Where, in bytes from the start of the decompressed content.
+        offset: usize,
+        /// What was wrong there.
+        reason: String,
+    },
+    /// The compressed body cannot be decompressed (or compressed).
     #[error("cannot decompress ({0}); the file is damaged or cut short")]
     Compression(String),
+    /// The content is not a valid analysis.
     #[error("invalid analysis: {0}")]
     Invalid(String),
 }
@@ -366,11 +385,15 @@ pub fn save(run: &Run) -> Result<Vec<u8>, SavedError> {
 /// What an analysis file says about its run, read without the numbers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SavedMeta {
+    /// The raw result files the run was read from.
     pub sources: Vec<String>,
+    /// `key=value` labels given when saving.
     pub labels: BTreeMap<String, String>,
     /// The format the run was read from (`k6-ndjson`).
     pub tool: String,
+    /// RFC 3339 start of the run, when known.
     pub start: Option<String>,
+    /// The Verdict version that saved the file.
     pub saved_by: Option<String>,
 }
 

@@ -76,14 +76,27 @@ pub const MAX_RUNS: usize = 64;
 #[derive(Debug, Error, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum SnapshotError {
+    /// The text is not share-link text (prefix, version, data).
     #[error("not a Verdict share link (it should start with \"{TEXT_PREFIX}{VERSION}.\")")]
     NotASnapshot,
+    /// Made by a newer Verdict, in a link format this one does not read.
     #[error("this link was made by a newer Verdict (format {found}; this one reads up to {VERSION}); open it with a newer version")]
-    TooNew { found: u64 },
+    TooNew {
+        /// The link's format version.
+        found: u64,
+    },
+    /// The link, or what it holds, exceeds a size limit.
     #[error("the link is too large: {what} exceeds {limit} bytes")]
-    TooLarge { what: &'static str, limit: usize },
+    TooLarge {
+        /// What exceeds it.
+        what: &'static str,
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// The link's data cannot be decoded or decompressed.
     #[error("the link is damaged ({0}); ask for it again, copied whole")]
     Damaged(String),
+    /// The link's data is not a valid snapshot.
     #[error("the link holds invalid data: {0}")]
     Invalid(String),
 }
@@ -106,7 +119,9 @@ impl SnapshotError {
 /// not independent.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimeBlock {
+    /// Requests that ended in the window.
     pub requests: u64,
+    /// Failed requests that ended in the window.
     pub errors: u64,
     /// Durations (µs) of the requests that ended in the window.
     pub latencies: Histogram<u64>,
@@ -115,6 +130,7 @@ pub struct TimeBlock {
 /// One run as a snapshot keeps it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SnapshotRun {
+    /// The run's summary.
     pub summary: RunSummary,
     /// Latencies (µs) of all requests; `None` for tool-reported runs.
     pub overall: Option<Histogram<u64>>,
@@ -129,12 +145,15 @@ pub struct SnapshotRun {
 /// An analysis, ready to share.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Snapshot {
+    /// The runs shown.
     pub runs: Vec<SnapshotRun>,
     /// A [`crate::compare::Comparison`] as JSON, when runs were compared.
     pub comparison: Option<Value>,
     /// SLA verdicts, SLA rules and capacity inputs: carried as given.
     pub verdicts: Option<Value>,
+    /// SLA rules, as given.
     pub sla_rules: Option<Value>,
+    /// Capacity inputs, as given.
     pub capacity: Option<Value>,
     /// Names and hosts were replaced by placeholders.
     pub redacted: bool,

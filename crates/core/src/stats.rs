@@ -161,7 +161,9 @@ pub fn binomial_quantile(n: u64, p: f64, q: f64) -> u64 {
 /// iid samples. `None` means the bound does not exist at this sample size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Ranks {
+    /// Rank of the lower bound.
     pub lower: Option<u64>,
+    /// Rank of the upper bound.
     pub upper: Option<u64>,
 }
 

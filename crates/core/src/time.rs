@@ -123,12 +123,16 @@ pub fn format_rfc3339(t: Micros) -> String {
 /// files, a user-mapped CSV). Serde names: `s`, `ms`, `us`, `ns`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum DurationUnit {
+    /// Seconds.
     #[serde(rename = "s")]
     Seconds,
+    /// Milliseconds.
     #[serde(rename = "ms")]
     Millis,
+    /// Microseconds.
     #[serde(rename = "us", alias = "µs")]
     Micros,
+    /// Nanoseconds.
     #[serde(rename = "ns")]
     Nanos,
 }

@@ -77,12 +77,19 @@ pub enum TrendError {
 /// One endpoint (or [`OVERALL`]) in one run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrendRow {
+    /// The endpoint's name, or [`OVERALL`].
     pub endpoint: String,
+    /// Requests.
     pub requests: Option<u64>,
+    /// Failed requests as a fraction of requests (0 to 1).
     pub error_rate: Option<f64>,
+    /// Requests per second.
     pub rps: Option<f64>,
+    /// Median latency in milliseconds.
     pub p50_ms: Option<f64>,
+    /// 95th percentile latency in milliseconds.
     pub p95_ms: Option<f64>,
+    /// 99th percentile latency in milliseconds.
     pub p99_ms: Option<f64>,
 }
 
@@ -120,12 +127,14 @@ impl TrendRow {
 /// One run of the trend.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrendRun {
+    /// The file the run was read from.
     pub source: String,
     /// RFC 3339 start, when the run has one.
     pub start: Option<String>,
     /// The value of the ordering label, when ordered by one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// The most virtual users or connections at once.
     pub peak_concurrency: Option<f64>,
     /// [`OVERALL`] first, then each endpoint as `summary` names it.
     pub rows: Vec<TrendRow>,
@@ -134,31 +143,41 @@ pub struct TrendRun {
 /// One statistic of one endpoint from run `from` to run `to` (indices into `runs`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrendChange {
+    /// Index of the earlier run in `runs`.
     pub from: usize,
+    /// Index of the later run in `runs`.
     pub to: usize,
+    /// The endpoint's name, or [`OVERALL`].
     pub endpoint: String,
     /// `p50`, `p95`, `p99` (ms) or `error_rate` (a proportion).
     pub statistic: String,
+    /// What the change means: regression, improvement, equivalent, ….
     pub verdict: Verdict,
     /// The values shown in `runs` for the two runs.
     pub before: Option<f64>,
+    /// See `before`.
     pub after: Option<f64>,
     /// after / before − 1.
     pub relative: Option<f64>,
     /// Percentiles: interval of after/before; error rate: of after − before
     /// (as compare states them, at level 1 − alpha).
     pub interval: Option<Interval>,
+    /// The test's p-value after the multiplicity adjustment.
     pub p_adjusted: Option<f64>,
 }
 
 /// Run `from` to run `to` as a whole.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrendStep {
+    /// Index of the earlier run in `runs`.
     pub from: usize,
+    /// Index of the later run in `runs`.
     pub to: usize,
     /// The worst verdict of the step.
     pub verdict: Verdict,
+    /// Statistics of the step judged a regression.
     pub regressions: usize,
+    /// Statistics of the step judged an improvement.
     pub improvements: usize,
     /// False when the runs ran at different load: not like for like.
     pub same_load: bool,
@@ -167,12 +186,17 @@ pub struct TrendStep {
 /// Runs in order, each step tested.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Trend {
+    /// How the runs were ordered.
     pub order: TrendOrder,
+    /// The runs, in order.
     pub runs: Vec<TrendRun>,
+    /// Each step from one run to the next.
     pub steps: Vec<TrendStep>,
+    /// Each tested statistic of each endpoint at each step.
     pub changes: Vec<TrendChange>,
     /// Statistics judged a regression, over all steps.
     pub regressions: usize,
+    /// Things worth saying about the trend.
     pub notes: Vec<String>,
 }
 

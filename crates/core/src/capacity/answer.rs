@@ -24,15 +24,25 @@ const INCONCLUSIVE_RATIO: f64 = 1.5;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
+    /// Fewer than two steady levels report the statistic.
     TooFewLevels,
+    /// Two levels share one load.
     DuplicateLevels,
+    /// A level the answer rests on has too few requests for a bound on the percentile.
     TooFewSamples,
+    /// The target is already missed at the lowest tested load.
     ExceededAtLowest,
+    /// The lowest tested load is over the target, but its lower bound is under it.
     InconclusiveAtLowest,
+    /// The target holds at every tested level and the model cannot say how much further.
     NotReachedInRange,
+    /// The model's crossing lies too far past the tested loads to be trusted.
     BeyondExtrapolationLimit,
+    /// The percentile falls as load grows, beyond sampling error.
     NonMonotone,
+    /// The load generator did not keep up at a level the answer rests on.
     SaturatedGenerator,
+    /// A level next to the crossing is inconclusive and the band is wide.
     Inconclusive,
 }
 
@@ -52,8 +62,10 @@ pub struct Answer {
     /// Most VUs with pXX ≤ target (the crossing, floored).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<u64>,
+    /// Low end of the band around `value`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub low: Option<u64>,
+    /// High end of the band around `value`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub high: Option<u64>,
     /// True when the value comes from the model beyond the largest tested level.
@@ -65,6 +77,7 @@ pub struct Answer {
     /// The unfloored crossing N_c.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub crossing: Option<f64>,
+    /// Why there is no number, when there is none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<Reason>,
     /// The answer or the refusal, in one sentence.
@@ -78,6 +91,7 @@ pub struct Answer {
     /// The level whose pXX/mean ratio ρ the model used.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rho_level: Option<f64>,
+    /// Each method's crossing of the target.
     pub crossings: Vec<MethodCrossing>,
     /// What sets the band's width: `gap` (no model earns narrowing the space
     /// between the last level known to pass and the first known to fail),
@@ -94,6 +108,7 @@ pub struct Answer {
     /// pXX curve is drawn only when it fits.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub model_fit: Option<ModelFit>,
+    /// Things worth saying about how the answer was reached.
     pub notes: Vec<String>,
 }
 

@@ -60,6 +60,7 @@ pub enum LevelOrigin {
 pub struct Level {
     /// Where it came from: a file name, `run.json.gz @ 30–49 s`, `levels.csv line 4`.
     pub label: String,
+    /// How the numbers were obtained: from samples, a tool's summary, or typed.
     pub origin: LevelOrigin,
     /// The load-axis value: N, the VUs, threads or users held during the
     /// level; in a report whose `load` is `req/s`, the offered request rate.
@@ -67,11 +68,15 @@ pub struct Level {
     /// X: requests per second (all requests, failed ones too: they occupied
     /// the generator and the server alike, as Little's law needs).
     pub throughput: f64,
+    /// Requests in the level's window.
     pub requests: Option<u64>,
+    /// Failed requests in the level's window.
     pub errors: Option<u64>,
+    /// Failed requests as a fraction of requests (0 to 1).
     pub error_rate: Option<f64>,
     /// 95% Wilson interval of the error rate.
     pub error_rate_ci95: Option<[f64; 2]>,
+    /// Mean latency in milliseconds.
     pub mean_ms: Option<f64>,
     /// `p50`, `p95`, ... with one-sided 95% order-statistic bounds.
     pub percentiles: BTreeMap<String, Percentile>,
@@ -102,6 +107,7 @@ pub struct Level {
     /// at one load: repeats of one level, each with its own numbers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub repeats: Vec<Repeat>,
+    /// Things worth saying about how the level was measured.
     pub notes: Vec<String>,
     /// The level's latencies (µs), kept so repeats can be merged.
     #[serde(skip)]
@@ -111,13 +117,19 @@ pub struct Level {
 /// One of several runs at the same load, as measured on its own.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Repeat {
+    /// Where it came from, as in [`Level::label`].
     pub label: String,
     /// Its own load-axis value (req/s repeats differ a little).
     pub concurrency: f64,
+    /// Requests per second.
     pub throughput: f64,
+    /// Requests in the repeat.
     pub requests: Option<u64>,
+    /// Failed requests as a fraction of requests (0 to 1).
     pub error_rate: Option<f64>,
+    /// Mean latency in milliseconds.
     pub mean_ms: Option<f64>,
+    /// `p50`, `p95`, ... with one-sided 95% order-statistic bounds.
     pub percentiles: BTreeMap<String, Percentile>,
 }
 
@@ -226,13 +238,17 @@ pub enum ExclusionReason {
 /// A stretch of a run that no level includes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExcludedSpan {
+    /// The file the span is in.
     pub source: String,
     /// Seconds from the run's start.
     pub start_s: f64,
+    /// Where the span ends, in seconds from the run's start.
     pub end_s: f64,
+    /// Requests in the span.
     pub requests: u64,
     /// The concurrency during the span, when one value held.
     pub concurrency: Option<f64>,
+    /// Why no level includes it.
     pub reason: ExclusionReason,
 }
 
@@ -242,7 +258,10 @@ pub struct LevelSet {
     /// What the levels' load axis counts.
     #[serde(default)]
     pub load: LoadUnit,
+    /// The steady levels.
     pub levels: Vec<Level>,
+    /// Stretches of staged runs that no level includes.
     pub excluded: Vec<ExcludedSpan>,
+    /// Things worth saying about how the levels were found.
     pub notes: Vec<String>,
 }

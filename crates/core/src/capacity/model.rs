@@ -142,6 +142,7 @@ impl ServerModel {
         })
     }
 
+    /// The USL parameters of the model (on in-flight requests).
     pub fn params(&self) -> UslParams {
         self.usl.params()
     }

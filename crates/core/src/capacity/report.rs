@@ -39,13 +39,16 @@ pub const OPEN_NO_MODEL: &str = "the server model closes the loop with VUs and t
 /// The question asked.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct CapacityOptions {
+    /// The latency target to meet.
     pub target: Target,
+    /// The what-if: think time, instances or arrival rate other than tested.
     pub scenario: Scenario,
 }
 
 /// Everything the analysis found.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CapacityReport {
+    /// The latency target asked about.
     pub target: Target,
     /// `p95`, ...
     pub statistic: String,
@@ -59,14 +62,19 @@ pub struct CapacityReport {
     pub excluded: Vec<ExcludedSpan>,
     /// USL fit of throughput against concurrency (VUs).
     pub usl: Option<UslReport>,
+    /// Why there is no USL fit, when there is none.
     pub usl_refusal: Option<String>,
     /// Server-side model (USL on in-flight requests + think time).
     pub model: Option<ServerModel>,
+    /// Why there is no server model, when there is none.
     pub model_refusal: Option<String>,
+    /// The capacity answer, or why there is none.
     pub answer: Answer,
     /// Present when the scenario differs from the tested set-up.
     pub what_if: Option<WhatIf>,
+    /// Why there is no what-if, when the scenario asked for one.
     pub what_if_refusal: Option<String>,
+    /// Things worth saying about the analysis as a whole.
     pub notes: Vec<String>,
 }
 
@@ -388,15 +396,19 @@ pub fn analyse(set: LevelSet, options: &CapacityOptions) -> CapacityReport {
 /// One point of the fitted curves, for charts.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct CurvePoint {
+    /// The load (VUs) of the point.
     pub vus: f64,
     /// Client-side USL X(N).
     pub usl_throughput: Option<f64>,
     /// Server model under the scenario.
     pub model_throughput: Option<f64>,
+    /// Mean latency under the server model.
     pub model_mean_ms: Option<f64>,
+    /// The target's percentile under the server model (ρ·mean).
     pub model_percentile_ms: Option<f64>,
     /// ρ_L·mean and ρ_U·mean.
     pub model_percentile_low_ms: Option<f64>,
+    /// The upper edge ρ_U·mean (see `model_percentile_low_ms`).
     pub model_percentile_high_ms: Option<f64>,
 }
 

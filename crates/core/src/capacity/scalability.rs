@@ -44,24 +44,35 @@ pub enum PeakStatus {
 pub struct UslReport {
     /// What the load axis is ("VUs", "in-flight requests", ...).
     pub load: String,
+    /// Contention σ.
     pub sigma: f64,
+    /// Coherency κ.
     pub kappa: f64,
+    /// Throughput λ of a single unit of load.
     pub lambda: f64,
+    /// Standard errors of σ, κ and λ.
     pub se: ParamErrors,
+    /// 95% confidence intervals of σ, κ and λ.
     pub ci95: ParamIntervals,
     /// Parameters held at a bound of the box, e.g. `"kappa = 0"`.
     pub at_bound: Vec<String>,
+    /// Load levels fitted.
     pub levels: usize,
+    /// Levels fitted minus the three parameters.
     pub degrees_of_freedom: usize,
+    /// Residual sum of squares of the fit.
     pub rss: f64,
     /// Residual standard deviation √(RSS/(n − 3)), in throughput units.
     pub residual_sd: f64,
+    /// Whether the fit shows a throughput peak that can be trusted.
     pub peak: PeakStatus,
     /// Load of peak throughput √((1−σ)/κ), unfloored (as R usl reports it).
     pub n_star: Option<f64>,
+    /// 95% confidence interval of `n_star`.
     pub n_star_ci95: Option<[f64; 2]>,
     /// Throughput at N*.
     pub x_max: Option<f64>,
+    /// 95% confidence interval of `x_max`.
     pub x_max_ci95: Option<[f64; 2]>,
     /// The asymptote λ/σ of the contention-only (Amdahl) model.
     pub x_roof: Option<f64>,
@@ -70,6 +81,7 @@ pub struct UslReport {
 }
 
 impl UslReport {
+    /// σ, κ and λ as [`UslParams`].
     pub fn params(&self) -> UslParams {
         UslParams {
             sigma: self.sigma,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 pub struct Target {
     /// The quantile, in (0, 1): 0.95 for p95.
     pub quantile: f64,
+    /// The latency limit in milliseconds.
     pub limit_ms: f64,
 }
 

@@ -10,8 +10,11 @@ use serde::{Deserialize, Serialize};
 /// Contention σ, coherency κ and single-unit throughput λ.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct UslParams {
+    /// Contention σ.
     pub sigma: f64,
+    /// Coherency κ.
     pub kappa: f64,
+    /// Throughput λ of a single unit of load.
     pub lambda: f64,
 }
 

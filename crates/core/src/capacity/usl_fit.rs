@@ -63,8 +63,11 @@ impl Face {
 /// The least-squares optimum.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Optimum {
+    /// The fitted parameters.
     pub params: UslParams,
+    /// Residual sum of squares at the optimum.
     pub rss: f64,
+    /// Which parameters are held at a bound.
     pub face: Face,
 }
 

@@ -50,8 +50,11 @@ pub struct ModelVus {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
+    /// The percentile's upper bound (or the point, without bounds) is within the target.
     Meets,
+    /// The percentile's lower bound (or the point, without bounds) is over the target.
     Misses,
+    /// The target lies between the percentile's bounds.
     Uncertain,
 }
 
@@ -72,14 +75,21 @@ pub struct ArrivalPrediction {
 /// A what-if's results.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WhatIf {
+    /// The think time modelled, in seconds.
     pub think_time_s: f64,
+    /// The identical instances modelled.
     pub instances: u32,
     /// The level whose ρ = pXX/mean is used.
     pub rho_level: f64,
+    /// The most VUs that meet the target under the model.
     pub max_vus: Option<ModelVus>,
+    /// Why there is no `max_vus`, when there is none.
     pub max_vus_reason: Option<String>,
+    /// The prediction at the scenario's arrival rate, when it gives one.
     pub arrival: Option<ArrivalPrediction>,
+    /// Why there is no `arrival`, when the scenario gives a rate.
     pub arrival_reason: Option<String>,
+    /// Caveats of the model's numbers.
     pub notes: Vec<String>,
 }
 

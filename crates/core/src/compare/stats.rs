@@ -170,7 +170,9 @@ pub fn robust_difference((x1, n1): (f64, f64), (x2, n2): (f64, f64)) -> (f64, f6
 /// A closed interval.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Interval {
+    /// Lower end.
     pub low: f64,
+    /// Upper end.
     pub high: f64,
 }
 

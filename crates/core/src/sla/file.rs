@@ -48,6 +48,7 @@ pub struct SlaFileError {
     pub at: SlaPosition,
     /// `at` as messages print it: `line 3, column 5`, `rule 2 ("b"), limit`.
     pub position: String,
+    /// What is wrong there.
     pub message: String,
 }
 
@@ -68,16 +69,27 @@ impl SlaFileError {
 #[non_exhaustive]
 pub enum SlaPosition {
     /// A 1-based line and column of the text (`line 3, column 5`).
-    Text { line: u32, column: u32 },
+    Text {
+        /// The 1-based line.
+        line: u32,
+        /// The 1-based column.
+        column: u32,
+    },
     /// A field of the 1-based `rule`-th rule, with the rule's name if it has
     /// one (`rule 2 ("b"), limit`).
     Rule {
+        /// The 1-based rule number.
         rule: u32,
+        /// The rule's name, when it has one.
         name: Option<String>,
+        /// The rule's field.
         field: &'static str,
     },
     /// A part of the file with no line (`confidence`, `script`, `YAML`).
-    Part { part: &'static str },
+    Part {
+        /// The part's name.
+        part: &'static str,
+    },
 }
 
 impl SlaPosition {

@@ -19,6 +19,7 @@ use crate::summary::ToolThreshold;
 /// Rules read from another tool's configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Imported {
+    /// The rules read.
     pub sla: Sla,
     /// What was left out or approximated, for the user.
     pub warnings: Vec<String>,

@@ -10,7 +10,9 @@ use std::fmt;
 /// A named set of rules.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Sla {
+    /// The SLA's title, when it has one.
     pub title: Option<String>,
+    /// The rules, in file order.
     pub rules: Vec<Rule>,
 }
 
@@ -22,9 +24,13 @@ pub const DEFAULT_CONFIDENCE: f64 = 0.95;
 pub struct Rule {
     /// A label for people ("list endpoints"); the rule text is used when absent.
     pub name: Option<String>,
+    /// Which requests the rule is about.
     pub target: Target,
+    /// What is measured.
     pub statistic: Statistic,
+    /// How the statistic is compared with the limit.
     pub op: Op,
+    /// The limit.
     pub limit: Limit,
     /// `None`: the whole run. `Some(w)`: every window of length `w` must comply.
     pub window: Option<Span>,
@@ -58,7 +64,9 @@ pub enum Target {
     /// The endpoints the filter selects: each one on its own, or (`merged`)
     /// all their requests as one population, as a k6 sub-metric does.
     Endpoints {
+        /// Selects the endpoints.
         filter: EndpointFilter,
+        /// Whether all their requests count as one population.
         merged: bool,
     },
 }
@@ -66,6 +74,7 @@ pub enum Target {
 /// Selects endpoints. All the given conditions must hold.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndpointFilter {
+    /// How the endpoint name is matched.
     pub name: NameMatch,
     /// A regex on the name; matching endpoints are left out.
     pub exclude: Option<String>,
@@ -84,11 +93,14 @@ pub struct EndpointFilter {
 /// is matched.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum NameMatch {
+    /// Any name.
     #[default]
     Any,
+    /// Exactly this name.
     Exact(String),
     /// `*` any run of characters, `?` one character.
     Glob(String),
+    /// A regex on the name.
     Regex(String),
 }
 
@@ -97,8 +109,11 @@ pub enum NameMatch {
 pub enum Statistic {
     /// Latency percentile, 0 < p < 100 (k6 `p(N)`, `med` = 50).
     Percentile(f64),
+    /// Mean latency.
     Mean,
+    /// Fastest request.
     Min,
+    /// Slowest request.
     Max,
     /// Failed requests / requests (k6 `http_req_failed` rate).
     ErrorRate,
@@ -109,6 +124,7 @@ pub enum Statistic {
     /// Apdex with satisfied threshold T (ms): (satisfied + tolerating/2) / n,
     /// tolerating = (T, 4T].
     Apdex {
+        /// The satisfied threshold T, in milliseconds.
         t_ms: f64,
     },
     /// Passed checks / all checks (k6 `checks` rate).
@@ -116,7 +132,9 @@ pub enum Statistic {
     /// A k6 metric/aggregation Verdict does not aggregate (`iteration_duration`,
     /// custom metrics, gauges…): imported so it is seen, never silently dropped.
     Unsupported {
+        /// The k6 metric's name.
         metric: String,
+        /// The k6 aggregation (`avg`, `count`, `value`, …).
         aggregation: String,
     },
 }
@@ -124,11 +142,17 @@ pub enum Statistic {
 /// Comparison operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {
+    /// Less than (`<`).
     Lt,
+    /// At most (`<=`).
     Le,
+    /// Greater than (`>`).
     Gt,
+    /// At least (`>=`).
     Ge,
+    /// Equal (`==`).
     Eq,
+    /// Not equal (`!=`).
     Ne,
 }
 
@@ -137,20 +161,26 @@ pub enum Op {
 pub struct Limit {
     /// The number as written, in `unit`.
     pub amount: f64,
+    /// The unit the limit was written in.
     pub unit: Unit,
 }
 
 /// Units a limit can be written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unit {
+    /// Microseconds (`us`, `µs`).
     Micros,
+    /// Milliseconds (`ms`).
     Millis,
+    /// Seconds (`s`).
     Seconds,
     /// `0.1%`
     Percent,
     /// A plain number: a fraction for rates, a count for counts.
     Plain,
+    /// Per second (`/s`, `rps`).
     PerSecond,
+    /// Per minute (`/min`, `rpm`).
     PerMinute,
 }
 
@@ -159,6 +189,7 @@ pub enum Unit {
 pub struct Span(pub i64);
 
 impl Span {
+    /// The span in seconds.
     pub fn seconds(self) -> f64 {
         self.0 as f64 / 1e6
     }
@@ -179,6 +210,7 @@ pub enum Quantity {
 }
 
 impl Statistic {
+    /// What kind of quantity the statistic is.
     pub fn quantity(&self) -> Quantity {
         match self {
             Statistic::Percentile(_) | Statistic::Mean | Statistic::Min | Statistic::Max => {
@@ -220,6 +252,7 @@ impl Op {
         }
     }
 
+    /// The operator as written: `<`, `<=`, ….
     pub fn as_str(self) -> &'static str {
         match self {
             Op::Lt => "<",

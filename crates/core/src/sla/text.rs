@@ -36,6 +36,7 @@ use super::model::{
 pub struct ParseError {
     /// 1-based character column where the problem starts.
     pub column: usize,
+    /// What is wrong there.
     pub message: String,
 }
 

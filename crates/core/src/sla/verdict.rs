@@ -8,12 +8,16 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
+    /// The interval lies inside the limit.
     Pass,
+    /// Neither pass nor fail can be told (including "no data").
     Inconclusive,
+    /// The interval lies beyond the limit.
     Fail,
 }
 
 impl Outcome {
+    /// `pass`, `fail` or `inconclusive`.
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Pass => "pass",
@@ -22,6 +26,7 @@ impl Outcome {
         }
     }
 
+    /// `PASS`, `FAIL` or `INCONCLUSIVE`.
     pub fn upper(self) -> &'static str {
         match self {
             Outcome::Pass => "PASS",
@@ -50,10 +55,15 @@ pub enum Basis {
 pub struct WindowVerdict {
     /// Window start and end, seconds since the run start.
     pub start_s: f64,
+    /// Window end, seconds since the run start.
     pub end_s: f64,
+    /// Requests (or checks) in the window.
     pub n: u64,
+    /// The statistic in the window.
     pub estimate: Option<f64>,
+    /// Lower end of the statistic's interval.
     pub ci_low: Option<f64>,
+    /// Upper end of the statistic's interval.
     pub ci_high: Option<f64>,
     /// For a windowed rule, this window's verdict at the (Bonferroni-adjusted)
     /// level; for a whole-run rule, whether the window's point estimate
@@ -66,6 +76,7 @@ pub struct WindowVerdict {
 pub struct Verdict {
     /// The rule as text (the canonical rule syntax).
     pub rule: String,
+    /// The rule's name, when it has one.
     pub rule_name: Option<String>,
     /// Position of the rule in its SLA (0-based).
     pub rule_index: usize,
@@ -75,6 +86,7 @@ pub struct Verdict {
     pub endpoint: String,
     /// `p95`, `mean`, `error_rate`, `rps`, …
     pub statistic: String,
+    /// The comparison operator: `<`, `<=`, ….
     pub op: String,
     /// The limit in ms, for latency statistics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -86,11 +98,15 @@ pub struct Verdict {
     pub limit_text: String,
     /// Unit of `estimate`, `ci_low`, `ci_high`: `ms`, `fraction`, `per_s`, `count`.
     pub unit: String,
+    /// The statistic, in `unit`.
     pub estimate: Option<f64>,
+    /// Lower end of the statistic's interval, at `confidence`.
     pub ci_low: Option<f64>,
+    /// Upper end of the statistic's interval, at `confidence`.
     pub ci_high: Option<f64>,
     /// Requests (or checks) the estimate rests on.
     pub n: Option<u64>,
+    /// The rule's outcome.
     pub verdict: Outcome,
     /// The k6-compatible point verdict: the statistic as k6 computes it,
     /// compared with the limit, with no interval.
@@ -106,7 +122,9 @@ pub struct Verdict {
     /// would (statistics.md §4.3); the bounds use n / factor samples when it
     /// exceeds 1.5 (then 1.0 means checked, nothing found). `None`: not checked.
     pub dependence_factor: Option<f64>,
+    /// The confidence level of the verdict.
     pub confidence: f64,
+    /// What the verdict rests on.
     pub basis: Basis,
     /// How the estimate and interval were computed.
     pub method: String,

@@ -35,6 +35,7 @@ pub const MIN_LINK_WINDOWS: usize = 16;
 /// A share link and what it holds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Link {
+    /// The link's text: the prefix, the version and the encoded snapshot.
     pub text: String,
     /// Whether sample runs' distributions keep every other point only.
     pub thinned_distributions: bool,
