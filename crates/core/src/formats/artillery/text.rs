@@ -45,9 +45,7 @@ use crate::decoder::FormatSpec;
 use crate::error::IngestError;
 use crate::format::Format;
 use crate::formats::artillery::report::aggregate_report;
-use crate::formats::shared::console::{
-    log_spec, no_summary, several_runs_warning, sniff_lines, ConsoleFormat, Latest,
-};
+use crate::formats::shared::console::{log_spec, sniff_lines, ConsoleFormat, Latest};
 use crate::formats::shared::decimal::parse_scaled;
 use crate::run::Run;
 
@@ -225,12 +223,14 @@ impl ConsoleFormat for ArtilleryText {
             .as_ref()
             .is_some_and(|b| b.counters.keys().any(|k| k.starts_with("vusers.")));
         self.close(whole);
-        let Some((block, cut)) = self.blocks.take() else {
-            return Err(no_summary(run, self.starts.first().copied(), "no \"Summary report @ …\" block with metrics (the per-period \"Metrics for period\" blocks cover part of a run only)"));
-        };
-        if let Some(w) = several_runs_warning("Artillery", &self.starts, block.start_line) {
-            run.warn(w);
-        }
+        let (block, cut) = self.blocks.read(
+            run,
+            "Artillery",
+            &self.starts,
+            self.starts.first().copied(),
+            |b| b.start_line,
+            "no \"Summary report @ …\" block with metrics (the per-period \"Metrics for period\" blocks cover part of a run only)",
+        )?;
         if cut {
             run.warn(format!(
                 "the Summary report at line {} is cut before its end (no vusers.* counters): metrics after the cut are missing",

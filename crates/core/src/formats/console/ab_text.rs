@@ -33,9 +33,7 @@
 use crate::decoder::FormatSpec;
 use crate::error::IngestError;
 use crate::format::Format;
-use crate::formats::shared::console::{
-    log_spec, no_summary, several_runs_warning, sniff_lines, ConsoleFormat, Latest,
-};
+use crate::formats::shared::console::{log_spec, sniff_lines, ConsoleFormat, Latest};
 use crate::formats::shared::decimal::parse_scaled;
 use crate::run::{Run, ToolReport};
 use crate::summary::{FailureSummary, LatencyMs};
@@ -206,16 +204,14 @@ impl ConsoleFormat for AbText {
 
     fn finish(&mut self, run: &mut Run, _lines: u64) -> Result<(), IngestError> {
         self.close();
-        let Some((b, cut)) = self.blocks.take() else {
-            return Err(no_summary(
-                run,
-                None,
-                "no ab results (\"Complete requests: N\")",
-            ));
-        };
-        if let Some(w) = several_runs_warning("ab", &self.starts, b.line) {
-            run.warn(w);
-        }
+        let (b, cut) = self.blocks.read(
+            run,
+            "ab",
+            &self.starts,
+            None,
+            |b| b.line,
+            "no ab results (\"Complete requests: N\")",
+        )?;
         let Some(requests) = b.complete_requests else {
             return Ok(());
         };

@@ -41,9 +41,7 @@ use std::collections::BTreeMap;
 use crate::decoder::FormatSpec;
 use crate::error::IngestError;
 use crate::format::Format;
-use crate::formats::shared::console::{
-    log_spec, no_summary, several_runs_warning, sniff_lines, ConsoleFormat, Latest,
-};
+use crate::formats::shared::console::{log_spec, sniff_lines, ConsoleFormat, Latest};
 use crate::formats::shared::decimal::Decimal;
 use crate::run::{Run, ToolReport};
 use crate::summary::{FailureSummary, LatencyMs};
@@ -243,16 +241,14 @@ impl ConsoleFormat for OhaText {
 
     fn finish(&mut self, run: &mut Run, _lines: u64) -> Result<(), IngestError> {
         self.close();
-        let Some((b, cut)) = self.blocks.take() else {
-            return Err(no_summary(
-                run,
-                None,
-                "no oha summary (\"Success rate:\" then \"Total:\")",
-            ));
-        };
-        if let Some(w) = several_runs_warning("oha", &self.starts, b.line) {
-            run.warn(w);
-        }
+        let (b, cut) = self.blocks.read(
+            run,
+            "oha",
+            &self.starts,
+            None,
+            |b| b.line,
+            "no oha summary (\"Success rate:\" then \"Total:\")",
+        )?;
         if cut {
             run.warn(format!(
                 "the oha summary at line {} stops before its status code distribution: the request and error counts are unknown",

@@ -306,6 +306,27 @@ impl<B> Latest<B> {
             (None, None) => None,
         }
     }
+
+    /// [`Latest::take`], with the warning naming the others when the text
+    /// held several (`starts`; `line` tells where a summary began), or the
+    /// [`no_summary`] error (at `first`, saying `missing`) when there is none.
+    pub fn read(
+        &mut self,
+        run: &mut Run,
+        tool: &str,
+        starts: &[u64],
+        first: Option<u64>,
+        line: impl Fn(&B) -> u64,
+        missing: &str,
+    ) -> Result<(B, bool), IngestError> {
+        let Some((block, cut)) = self.take() else {
+            return Err(no_summary(run, first, missing));
+        };
+        if let Some(w) = several_runs_warning(tool, starts, line(&block)) {
+            run.warn(w);
+        }
+        Ok((block, cut))
+    }
 }
 
 /// The error for a text that holds no summary the reader can use: at the
