@@ -9,7 +9,7 @@
 
 use super::level::{Level, LevelOrigin, LevelSet, LoadUnit};
 use super::periods::levels_from_periods;
-use super::plateau::{cut_plateaus_by, holds_of, PlateauOptions};
+use super::plateau::{cut_plateaus_by, holds_of, most_common, PlateauOptions};
 use super::quantile_interval::Percentile;
 use super::target::quantile_key;
 use crate::format::Format;
@@ -159,17 +159,7 @@ const STEADY_RATE_SHARE: f64 = 0.8;
 
 /// The most common per-window concurrency (ties: the larger).
 fn steady_concurrency(run: &Run) -> Option<f64> {
-    let mut counts: Vec<(f64, usize)> = Vec::new();
-    for c in run.timeline.buckets().filter_map(|b| b.concurrency) {
-        match counts.iter_mut().find(|(v, _)| *v == c) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((c, 1)),
-        }
-    }
-    counts
-        .into_iter()
-        .max_by(|a, b| a.1.cmp(&b.1).then(a.0.total_cmp(&b.0)))
-        .map(|(v, _)| v)
+    most_common(run.timeline.buckets().filter_map(|b| b.concurrency))
 }
 
 /// For runs whose only per-window readings are the tool's own timeline

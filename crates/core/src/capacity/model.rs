@@ -94,7 +94,8 @@ impl ModelLimit {
     }
 }
 
-fn median(mut v: Vec<f64>) -> Option<f64> {
+/// The median; `None` for no values.
+pub(super) fn median(mut v: Vec<f64>) -> Option<f64> {
     if v.is_empty() {
         return None;
     }

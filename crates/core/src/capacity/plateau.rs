@@ -237,20 +237,11 @@ impl Windows<'_> {
     /// The most common reading in windows `first..=last` (ties: the larger):
     /// a hold's first window may still show the last step of the ramp.
     fn mode(&self, first: usize, last: usize) -> Option<f64> {
-        let mut counts: Vec<(f64, usize)> = Vec::new();
-        for c in self.buckets[first..=last]
-            .iter()
-            .filter_map(|b| b.concurrency)
-        {
-            match counts.iter_mut().find(|(v, _)| *v == c) {
-                Some((_, n)) => *n += 1,
-                None => counts.push((c, 1)),
-            }
-        }
-        counts
-            .into_iter()
-            .max_by(|a, b| a.1.cmp(&b.1).then(a.0.total_cmp(&b.0)))
-            .map(|(v, _)| v)
+        most_common(
+            self.buckets[first..=last]
+                .iter()
+                .filter_map(|b| b.concurrency),
+        )
     }
 
     fn level(
@@ -423,6 +414,21 @@ pub fn cut_plateaus_by(
         ));
     }
     set
+}
+
+/// The most common of `values` (ties: the larger); `None` for none.
+pub(super) fn most_common(values: impl Iterator<Item = f64>) -> Option<f64> {
+    let mut counts: Vec<(f64, usize)> = Vec::new();
+    for c in values {
+        match counts.iter_mut().find(|(v, _)| *v == c) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((c, 1)),
+        }
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(a.0.total_cmp(&b.0)))
+        .map(|(v, _)| v)
 }
 
 #[cfg(test)]

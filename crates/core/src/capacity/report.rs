@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::answer::{answer, Answer, Reason};
 use super::level::{ExcludedSpan, Level, LevelSet, LoadUnit};
-use super::model::ServerModel;
+use super::model::{median, ServerModel};
 use super::repeats::pool_repeats;
 use super::scalability::{fit_usl, UslReport};
 use super::target::Target;
@@ -76,19 +76,6 @@ pub struct CapacityReport {
     pub what_if_refusal: Option<String>,
     /// Things worth saying about the analysis as a whole.
     pub notes: Vec<String>,
-}
-
-fn median(mut v: Vec<f64>) -> Option<f64> {
-    if v.is_empty() {
-        return None;
-    }
-    v.sort_by(f64::total_cmp);
-    let m = v.len() / 2;
-    Some(if v.len() % 2 == 1 {
-        v[m]
-    } else {
-        0.5 * (v[m - 1] + v[m])
-    })
 }
 
 /// Flags levels whose idle time per request drifts from the others': the

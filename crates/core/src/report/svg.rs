@@ -67,6 +67,72 @@ fn path(points: &[(f64, f64)], x: &Linear, y: &Linear) -> String {
     d
 }
 
+/// The top of a latency axis: the highest value, room above a limit line,
+/// 5 % headroom, and 1 where there is nothing to show.
+fn y_top(max: f64, limit: Option<f64>) -> f64 {
+    let y1 = limit.map_or(max, |l| max.max(l * 1.1));
+    if y1 <= 0.0 {
+        1.0
+    } else {
+        y1 * 1.05
+    }
+}
+
+/// The opening tag of a full-size chart, titled for screen readers.
+fn open_chart(title: &str) -> String {
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "<svg class=\"chart\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"{}\"><title>{}</title>",
+        esc(title),
+        esc(title)
+    );
+    s
+}
+
+/// Horizontal grid lines with their labels on the left axis.
+fn y_grid(s: &mut String, y: &Linear, y1: f64, n: usize) {
+    for t in ticks(0.0, y1, n) {
+        let _ = write!(
+            s,
+            "<line class=\"grid\" x1=\"{PAD_L}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/><text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            W - PAD_R,
+            y.map(t),
+            y.map(t),
+            PAD_L - 6.0,
+            y.map(t) + 4.0,
+            tick_label(t)
+        );
+    }
+}
+
+/// The titles of the bottom axis (`x`, already markup) and the left axis.
+fn axis_titles(s: &mut String, x: &str, y: &str) {
+    let _ = write!(
+        s,
+        "<text class=\"axis\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{x}</text><text class=\"axis\" x=\"12\" y=\"{:.1}\" transform=\"rotate(-90 12 {:.1})\" text-anchor=\"middle\">{}</text>",
+        (PAD_L + W - PAD_R) / 2.0,
+        H - 4.0,
+        (PAD_T + H - PAD_B) / 2.0,
+        (PAD_T + H - PAD_B) / 2.0,
+        esc(y)
+    );
+}
+
+/// A labelled horizontal limit line across the plot.
+fn limit_line(s: &mut String, y: &Linear, limit: f64, label: &str) {
+    let _ = write!(
+        s,
+        "<line class=\"limit\" x1=\"{PAD_L}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/><text class=\"limit-label\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+        W - PAD_R,
+        y.map(limit),
+        y.map(limit),
+        PAD_L + 4.0,
+        y.map(limit) - 4.0,
+        esc(label)
+    );
+}
+
 /// Renders a [`TimeChart`].
 pub fn time_chart(c: &TimeChart<'_>) -> String {
     let xs = c.lines.iter().flat_map(|l| l.points.iter().map(|p| p.0));
@@ -79,37 +145,17 @@ pub fn time_chart(c: &TimeChart<'_>) -> String {
         return String::new();
     }
     let x0 = x0.min(0.0);
-    let mut y1 = c
+    let top = c
         .lines
         .iter()
         .flat_map(|l| l.points.iter().map(|p| p.1))
         .filter(|v| v.is_finite())
         .fold(0.0, f64::max);
-    if let Some((limit, _)) = &c.limit {
-        y1 = y1.max(*limit * 1.1);
-    }
-    let y1 = if y1 <= 0.0 { 1.0 } else { y1 * 1.05 };
+    let y1 = y_top(top, c.limit.as_ref().map(|l| l.0));
     let x = scale(x0, x1, PAD_L, W - PAD_R);
     let y = scale(0.0, y1, H - PAD_B, PAD_T);
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        "<svg class=\"chart\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"{}\"><title>{}</title>",
-        esc(c.title),
-        esc(c.title)
-    );
-    for t in ticks(0.0, y1, 5) {
-        let _ = write!(
-            s,
-            "<line class=\"grid\" x1=\"{PAD_L}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/><text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
-            W - PAD_R,
-            y.map(t),
-            y.map(t),
-            PAD_L - 6.0,
-            y.map(t) + 4.0,
-            tick_label(t)
-        );
-    }
+    let mut s = open_chart(c.title);
+    y_grid(&mut s, &y, y1, 5);
     for t in ticks(x0, x1, 8) {
         let _ = write!(
             s,
@@ -119,15 +165,7 @@ pub fn time_chart(c: &TimeChart<'_>) -> String {
             tick_label(t)
         );
     }
-    let _ = write!(
-        s,
-        "<text class=\"axis\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">seconds since start</text><text class=\"axis\" x=\"12\" y=\"{:.1}\" transform=\"rotate(-90 12 {:.1})\" text-anchor=\"middle\">{}</text>",
-        (PAD_L + W - PAD_R) / 2.0,
-        H - 4.0,
-        (PAD_T + H - PAD_B) / 2.0,
-        (PAD_T + H - PAD_B) / 2.0,
-        esc(c.y_label)
-    );
+    axis_titles(&mut s, "seconds since start", c.y_label);
     if let Some((label, bars)) = &c.bars {
         let max = bars.iter().map(|b| b.1).fold(0.0, f64::max);
         if max > 0.0 {
@@ -183,16 +221,7 @@ pub fn time_chart(c: &TimeChart<'_>) -> String {
         }
     }
     if let Some((limit, label)) = &c.limit {
-        let _ = write!(
-            s,
-            "<line class=\"limit\" x1=\"{PAD_L}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/><text class=\"limit-label\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
-            W - PAD_R,
-            y.map(*limit),
-            y.map(*limit),
-            PAD_L + 4.0,
-            y.map(*limit) - 4.0,
-            esc(label)
-        );
+        limit_line(&mut s, &y, *limit, label);
     }
     for l in &c.lines {
         let _ = write!(
@@ -242,32 +271,12 @@ pub fn distribution_chart(
         return String::new();
     }
     let x1 = pts.iter().map(|p| p.0).fold(0.0, f64::max).max(2.0).ceil();
-    let mut y1 = pts.iter().map(|p| p.1).fold(0.0, f64::max);
-    if let Some((l, _)) = &limit {
-        y1 = y1.max(l * 1.1);
-    }
-    let y1 = if y1 <= 0.0 { 1.0 } else { y1 * 1.05 };
+    let top = pts.iter().map(|p| p.1).fold(0.0, f64::max);
+    let y1 = y_top(top, limit.as_ref().map(|l| l.0));
     let x = scale(0.0, x1, PAD_L, W - PAD_R);
     let y = scale(0.0, y1, H - PAD_B, PAD_T);
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        "<svg class=\"chart\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"{}\"><title>{}</title>",
-        esc(title),
-        esc(title)
-    );
-    for t in ticks(0.0, y1, 5) {
-        let _ = write!(
-            s,
-            "<line class=\"grid\" x1=\"{PAD_L}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/><text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
-            W - PAD_R,
-            y.map(t),
-            y.map(t),
-            PAD_L - 6.0,
-            y.map(t) + 4.0,
-            tick_label(t)
-        );
-    }
+    let mut s = open_chart(title);
+    y_grid(&mut s, &y, y1, 5);
     let labels = ["0%", "90%", "99%", "99.9%", "99.99%", "99.999%", "99.9999%"];
     for (k, label) in labels.iter().enumerate().take((x1 as usize) + 1) {
         let at = x.map(k as f64);
@@ -279,25 +288,9 @@ pub fn distribution_chart(
             label
         );
     }
-    let _ = write!(
-        s,
-        "<text class=\"axis\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">percentile (log scale of 1/(1−p))</text><text class=\"axis\" x=\"12\" y=\"{:.1}\" transform=\"rotate(-90 12 {:.1})\" text-anchor=\"middle\">latency (ms)</text>",
-        (PAD_L + W - PAD_R) / 2.0,
-        H - 4.0,
-        (PAD_T + H - PAD_B) / 2.0,
-        (PAD_T + H - PAD_B) / 2.0
-    );
+    axis_titles(&mut s, "percentile (log scale of 1/(1−p))", "latency (ms)");
     if let Some((l, label)) = &limit {
-        let _ = write!(
-            s,
-            "<line class=\"limit\" x1=\"{PAD_L}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/><text class=\"limit-label\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
-            W - PAD_R,
-            y.map(*l),
-            y.map(*l),
-            PAD_L + 4.0,
-            y.map(*l) - 4.0,
-            esc(label)
-        );
+        limit_line(&mut s, &y, *l, label);
     }
     let _ = write!(s, "<path class=\"line p95\" d=\"{}\"/>", path(&pts, &x, &y));
     s.push_str("</svg>");
@@ -390,18 +383,7 @@ pub fn windows_chart(
         "<svg class=\"chart\" viewBox=\"0 0 {W} {CH}\" role=\"img\" aria-label=\"{0}\"><title>{0}</title><text class=\"axis\" x=\"{PAD_L}\" y=\"11\">{0}</text>",
         esc(title)
     );
-    for t in ticks(0.0, y1, 3) {
-        let _ = write!(
-            s,
-            "<line class=\"grid\" x1=\"{PAD_L}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/><text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
-            W - PAD_R,
-            y.map(t),
-            y.map(t),
-            PAD_L - 6.0,
-            y.map(t) + 4.0,
-            tick_label(t)
-        );
-    }
+    y_grid(&mut s, &y, y1, 3);
     for t in ticks(0.0, x1, 8) {
         let _ = write!(
             s,

@@ -48,13 +48,7 @@ pub fn k6_rule(metric: &str, expression: &str) -> Result<Rule, String> {
 
 /// Rules from (metric, expression) pairs, skipping bad ones with a warning.
 pub fn from_k6_pairs(pairs: impl IntoIterator<Item = (String, String)>, title: &str) -> Imported {
-    let mut out = Imported {
-        sla: Sla {
-            title: Some(title.to_string()),
-            rules: Vec::new(),
-        },
-        warnings: Vec::new(),
-    };
+    let mut out = titled(title.to_string());
     for (metric, expression) in pairs {
         match k6_rule(&metric, &expression) {
             Ok(r) => {
@@ -374,6 +368,29 @@ fn artillery_rule(metric: &str, op: Op, value: f64, origin: &str) -> Result<Rule
     Ok(rule)
 }
 
+/// An empty import under `title`, for the rules to be added to.
+fn titled(title: String) -> Imported {
+    Imported {
+        sla: Sla {
+            title: Some(title),
+            rules: Vec::new(),
+        },
+        warnings: Vec::new(),
+    }
+}
+
+/// Parses a tool's YAML config; a syntax error names its line and column.
+fn yaml_doc(source_name: &str, yaml: &str) -> Result<yaml_serde::Value, SlaFileError> {
+    yaml_serde::from_str(yaml).map_err(|e| {
+        let at = e
+            .location()
+            .map_or(SlaPosition::Part { part: "YAML" }, |l| {
+                SlaPosition::text(l.line(), l.column())
+            });
+        SlaFileError::new(source_name, at, e.to_string())
+    })
+}
+
 fn yaml_number(v: &yaml_serde::Value) -> Option<f64> {
     match v {
         yaml_serde::Value::Number(n) => n.as_f64(),
@@ -387,14 +404,7 @@ pub fn from_artillery(source_name: &str, yaml: &str) -> Result<Imported, SlaFile
     let err = |part: &'static str, message: String| {
         SlaFileError::new(source_name, SlaPosition::Part { part }, message)
     };
-    let doc: yaml_serde::Value = yaml_serde::from_str(yaml).map_err(|e| {
-        let at = e
-            .location()
-            .map_or(SlaPosition::Part { part: "YAML" }, |l| {
-                SlaPosition::text(l.line(), l.column())
-            });
-        SlaFileError::new(source_name, at, e.to_string())
-    })?;
+    let doc = yaml_doc(source_name, yaml)?;
     let ensure = doc
         .get("config")
         .and_then(|c| {
@@ -407,13 +417,7 @@ pub fn from_artillery(source_name: &str, yaml: &str) -> Result<Imported, SlaFile
                 "no `ensure` section (config.ensure or config.plugins.ensure)".into(),
             )
         })?;
-    let mut out = Imported {
-        sla: Sla {
-            title: Some(format!("Artillery ensure from {source_name}")),
-            rules: Vec::new(),
-        },
-        warnings: Vec::new(),
-    };
+    let mut out = titled(format!("Artillery ensure from {source_name}"));
     if let Some(items) = ensure.get("thresholds").and_then(|t| t.as_sequence()) {
         for item in items {
             let Some(map) = item.as_mapping() else {
@@ -754,21 +758,8 @@ pub fn from_taurus(source_name: &str, yaml: &str) -> Result<Imported, SlaFileErr
     let err = |part: &'static str, message: String| {
         SlaFileError::new(source_name, SlaPosition::Part { part }, message)
     };
-    let doc: yaml_serde::Value = yaml_serde::from_str(yaml).map_err(|e| {
-        let at = e
-            .location()
-            .map_or(SlaPosition::Part { part: "YAML" }, |l| {
-                SlaPosition::text(l.line(), l.column())
-            });
-        SlaFileError::new(source_name, at, e.to_string())
-    })?;
-    let mut out = Imported {
-        sla: Sla {
-            title: Some(format!("Taurus passfail from {source_name}")),
-            rules: Vec::new(),
-        },
-        warnings: Vec::new(),
-    };
+    let doc = yaml_doc(source_name, yaml)?;
+    let mut out = titled(format!("Taurus passfail from {source_name}"));
     let mut found = false;
     for section in ["reporting", "services"] {
         let Some(items) = doc.get(section).and_then(|s| s.as_sequence()) else {

@@ -41,25 +41,19 @@
 
 use serde_json::{Map, Value};
 
-use crate::decoder::{Decoder, FormatSpec};
+use crate::decoder::FormatSpec;
 use crate::error::IngestError;
 use crate::format::Format;
 use crate::formats::artillery::report::aggregate_report;
-use crate::formats::shared::console::{
-    console_reader, console_spec, no_summary, several_runs_warning, sniff_lines, ConsoleFormat,
-    Latest, CONSOLE_EXTENSIONS,
-};
+use crate::formats::shared::console::{log_spec, sniff_lines, ConsoleFormat, Latest};
 use crate::formats::shared::decimal::parse_scaled;
-use crate::options::IngestOptions;
 use crate::run::Run;
 
 /// Registry entry.
-pub const SPEC: FormatSpec = console_spec(
+pub const SPEC: FormatSpec = log_spec::<ArtilleryText>(
     Format::ArtilleryText,
     "Artillery console report (the \"Summary report @ …\" block), also inside a log or .md file",
-    CONSOLE_EXTENSIONS,
     sniff,
-    new_decoder,
 );
 
 const SUMMARY: &str = "Summary report @";
@@ -76,10 +70,6 @@ fn sniff(prefix: &[u8], _eof: bool) -> bool {
             || l.starts_with(PERIOD)
             || metric_line(l).is_some_and(|(k, _)| k == "http.requests" || k == "vusers.created")
     })
-}
-
-fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {
-    Box::new(console_reader(ArtilleryText::default()))
 }
 
 /// `name: ....... value` → (name, value as printed, `/sec` removed).
@@ -233,12 +223,14 @@ impl ConsoleFormat for ArtilleryText {
             .as_ref()
             .is_some_and(|b| b.counters.keys().any(|k| k.starts_with("vusers.")));
         self.close(whole);
-        let Some((block, cut)) = self.blocks.take() else {
-            return Err(no_summary(run, self.starts.first().copied(), "no \"Summary report @ …\" block with metrics (the per-period \"Metrics for period\" blocks cover part of a run only)"));
-        };
-        if let Some(w) = several_runs_warning("Artillery", &self.starts, block.start_line) {
-            run.warn(w);
-        }
+        let (block, cut) = self.blocks.read(
+            run,
+            "Artillery",
+            &self.starts,
+            self.starts.first().copied(),
+            |b| b.start_line,
+            "no \"Summary report @ …\" block with metrics (the per-period \"Metrics for period\" blocks cover part of a run only)",
+        )?;
         if cut {
             run.warn(format!(
                 "the Summary report at line {} is cut before its end (no vusers.* counters): metrics after the cut are missing",

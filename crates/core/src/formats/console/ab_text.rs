@@ -30,25 +30,19 @@
 //! failures are kept as a raw counter with a warning. Several runs in one
 //! log: the last complete one, with a warning.
 
-use crate::decoder::{Decoder, FormatSpec};
+use crate::decoder::FormatSpec;
 use crate::error::IngestError;
 use crate::format::Format;
-use crate::formats::shared::console::{
-    console_reader, console_spec, no_summary, several_runs_warning, sniff_lines, ConsoleFormat,
-    Latest, CONSOLE_EXTENSIONS,
-};
+use crate::formats::shared::console::{log_spec, sniff_lines, ConsoleFormat, Latest};
 use crate::formats::shared::decimal::parse_scaled;
-use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport};
 use crate::summary::{FailureSummary, LatencyMs};
 
 /// Registry entry.
-pub const SPEC: FormatSpec = console_spec(
+pub const SPEC: FormatSpec = log_spec::<AbText>(
     Format::AbText,
     "ApacheBench (ab) console output, also inside a log or .md file",
-    CONSOLE_EXTENSIONS,
     sniff,
-    new_decoder,
 );
 
 fn sniff(prefix: &[u8], _eof: bool) -> bool {
@@ -58,10 +52,6 @@ fn sniff(prefix: &[u8], _eof: bool) -> bool {
             || l.starts_with("Percentage of the requests served within")
             || (l.starts_with("Requests per second:") && l.contains("[#/sec]"))
     })
-}
-
-fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {
-    Box::new(console_reader(AbText::default()))
 }
 
 #[derive(Debug, Default, Clone)]
@@ -214,16 +204,14 @@ impl ConsoleFormat for AbText {
 
     fn finish(&mut self, run: &mut Run, _lines: u64) -> Result<(), IngestError> {
         self.close();
-        let Some((b, cut)) = self.blocks.take() else {
-            return Err(no_summary(
-                run,
-                None,
-                "no ab results (\"Complete requests: N\")",
-            ));
-        };
-        if let Some(w) = several_runs_warning("ab", &self.starts, b.line) {
-            run.warn(w);
-        }
+        let (b, cut) = self.blocks.read(
+            run,
+            "ab",
+            &self.starts,
+            None,
+            |b| b.line,
+            "no ab results (\"Complete requests: N\")",
+        )?;
         let Some(requests) = b.complete_requests else {
             return Ok(());
         };

@@ -28,23 +28,21 @@
 
 use std::collections::BTreeMap;
 
-use crate::decoder::{Decoder, FormatSpec};
+use crate::decoder::FormatSpec;
 use crate::error::{IngestError, Position};
 use crate::format::Format;
-use crate::formats::shared::console::{console_reader, console_spec, sniff_lines, ConsoleFormat};
+use crate::formats::shared::console::{console_spec, sniff_lines, ConsoleFormat};
 use crate::formats::shared::decimal::parse_scaled;
 use crate::formats::shared::rows::skip_too_long;
-use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport};
 use crate::summary::LatencyMs;
 
 /// Registry entry.
-pub const SPEC: FormatSpec = console_spec(
+pub const SPEC: FormatSpec = console_spec::<HeyText>(
     Format::HeyText,
     "hey text summary (hey's default output, without -o csv)",
     &[".txt"],
     sniff,
-    new_decoder,
 );
 
 /// hey keeps at most this many results for its distribution and status counts.
@@ -58,10 +56,6 @@ fn sniff(prefix: &[u8], _eof: bool) -> bool {
         && lines
             .next()
             .is_some_and(|l| l.starts_with("Total:") && l.ends_with("secs"))
-}
-
-fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {
-    Box::new(console_reader(HeyText::default()))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

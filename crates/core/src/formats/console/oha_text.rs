@@ -38,25 +38,19 @@
 
 use std::collections::BTreeMap;
 
-use crate::decoder::{Decoder, FormatSpec};
+use crate::decoder::FormatSpec;
 use crate::error::IngestError;
 use crate::format::Format;
-use crate::formats::shared::console::{
-    console_reader, console_spec, no_summary, several_runs_warning, sniff_lines, ConsoleFormat,
-    Latest, CONSOLE_EXTENSIONS,
-};
+use crate::formats::shared::console::{log_spec, sniff_lines, ConsoleFormat, Latest};
 use crate::formats::shared::decimal::Decimal;
-use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport};
 use crate::summary::{FailureSummary, LatencyMs};
 
 /// Registry entry.
-pub const SPEC: FormatSpec = console_spec(
+pub const SPEC: FormatSpec = log_spec::<OhaText>(
     Format::OhaText,
     "oha text summary (default output, --no-tui), also inside a log or .md file",
-    CONSOLE_EXTENSIONS,
     sniff,
-    new_decoder,
 );
 
 /// oha's label for requests cut off when a `-z` run ends (`ClientError::Deadline`).
@@ -72,10 +66,6 @@ fn sniff(prefix: &[u8], _eof: bool) -> bool {
         }
     }
     false
-}
-
-fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {
-    Box::new(console_reader(OhaText::default()))
 }
 
 /// `60.0111 ms` (any of oha's units) → milliseconds; `None` for `NaN`/`inf`.
@@ -251,16 +241,14 @@ impl ConsoleFormat for OhaText {
 
     fn finish(&mut self, run: &mut Run, _lines: u64) -> Result<(), IngestError> {
         self.close();
-        let Some((b, cut)) = self.blocks.take() else {
-            return Err(no_summary(
-                run,
-                None,
-                "no oha summary (\"Success rate:\" then \"Total:\")",
-            ));
-        };
-        if let Some(w) = several_runs_warning("oha", &self.starts, b.line) {
-            run.warn(w);
-        }
+        let (b, cut) = self.blocks.read(
+            run,
+            "oha",
+            &self.starts,
+            None,
+            |b| b.line,
+            "no oha summary (\"Success rate:\" then \"Total:\")",
+        )?;
         if cut {
             run.warn(format!(
                 "the oha summary at line {} stops before its status code distribution: the request and error counts are unknown",

@@ -31,24 +31,22 @@
 //! output pasted into a text or `.md` file reads too; a file holding several
 //! runs gives the first, with a warning naming the others.
 
-use crate::decoder::{Decoder, FormatSpec};
+use crate::decoder::FormatSpec;
 use crate::error::{IngestError, Position};
 use crate::format::Format;
 use crate::formats::hdrhistogram::hgrm::{Spectrum, SpectrumLine};
-use crate::formats::shared::console::{console_reader, console_spec, sniff_lines, ConsoleFormat};
+use crate::formats::shared::console::{console_spec, sniff_lines, ConsoleFormat};
 use crate::formats::shared::decimal::{parse_scaled, Decimal};
 use crate::formats::shared::rows::{skip_too_long, NotUtf8};
-use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport};
 use crate::summary::{EndpointSummary, FailureSummary, LatencyMs};
 
 /// Registry entry.
-pub const SPEC: FormatSpec = console_spec(
+pub const SPEC: FormatSpec = console_spec::<Wrk>(
     Format::Wrk,
     "wrk / wrk2 console output (best with --latency), also pasted into a text or .md file",
     &[".txt", ".md"],
     sniff,
-    new_decoder,
 );
 
 /// Runs named in the warning about extra runs.
@@ -62,10 +60,6 @@ fn sniff(prefix: &[u8], _eof: bool) -> bool {
         }
     }
     false
-}
-
-fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {
-    Box::new(console_reader(Wrk::default()))
 }
 
 /// `Running 15s test @ URL` → the URL.

@@ -12,90 +12,59 @@
 use crate::formats::jmeter::sample::parse_timestamp;
 use crate::formats::shared::delimited::is_integer;
 
-/// A field JMeter can save in CSV.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Field {
-    TimeStamp,
-    Elapsed,
-    Label,
-    ResponseCode,
-    ResponseMessage,
-    ThreadName,
-    DataType,
-    Success,
-    FailureMessage,
-    Bytes,
-    SentBytes,
-    GrpThreads,
-    AllThreads,
-    Url,
-    Filename,
-    Latency,
-    Encoding,
-    SampleCount,
-    ErrorCount,
-    Hostname,
-    IdleTime,
-    Connect,
+/// Declares [`Field`], [`CANONICAL`] and [`Field::header`] from one table,
+/// so JMeter's order and the names it prints cannot drift apart.
+macro_rules! fields {
+    ($($field:ident => $header:literal,)*) => {
+        /// A field JMeter can save in CSV.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Field {
+            $($field,)*
+        }
+
+        /// Every field, in the order JMeter writes them.
+        pub const CANONICAL: [Field; 22] = [$(Field::$field,)*];
+
+        impl Field {
+            /// The header name JMeter prints.
+            pub fn header(self) -> &'static str {
+                match self {
+                    $(Field::$field => $header,)*
+                }
+            }
+        }
+    };
+}
+
+// In the order JMeter writes them, with the header name it prints.
+fields! {
+    TimeStamp => "timeStamp",
+    Elapsed => "elapsed",
+    Label => "label",
+    ResponseCode => "responseCode",
+    ResponseMessage => "responseMessage",
+    ThreadName => "threadName",
+    DataType => "dataType",
+    Success => "success",
+    FailureMessage => "failureMessage",
+    Bytes => "bytes",
+    SentBytes => "sentBytes",
+    GrpThreads => "grpThreads",
+    AllThreads => "allThreads",
+    Url => "URL",
+    Filename => "Filename",
+    Latency => "Latency",
+    Encoding => "Encoding",
+    SampleCount => "SampleCount",
+    ErrorCount => "ErrorCount",
+    Hostname => "Hostname",
+    IdleTime => "IdleTime",
+    Connect => "Connect",
 }
 
 use Field::*;
 
-/// Every field, in the order JMeter writes them.
-pub const CANONICAL: [Field; 22] = [
-    TimeStamp,
-    Elapsed,
-    Label,
-    ResponseCode,
-    ResponseMessage,
-    ThreadName,
-    DataType,
-    Success,
-    FailureMessage,
-    Bytes,
-    SentBytes,
-    GrpThreads,
-    AllThreads,
-    Url,
-    Filename,
-    Latency,
-    Encoding,
-    SampleCount,
-    ErrorCount,
-    Hostname,
-    IdleTime,
-    Connect,
-];
-
 impl Field {
-    /// The header name JMeter prints.
-    pub fn header(self) -> &'static str {
-        match self {
-            TimeStamp => "timeStamp",
-            Elapsed => "elapsed",
-            Label => "label",
-            ResponseCode => "responseCode",
-            ResponseMessage => "responseMessage",
-            ThreadName => "threadName",
-            DataType => "dataType",
-            Success => "success",
-            FailureMessage => "failureMessage",
-            Bytes => "bytes",
-            SentBytes => "sentBytes",
-            GrpThreads => "grpThreads",
-            AllThreads => "allThreads",
-            Url => "URL",
-            Filename => "Filename",
-            Latency => "Latency",
-            Encoding => "Encoding",
-            SampleCount => "SampleCount",
-            ErrorCount => "ErrorCount",
-            Hostname => "Hostname",
-            IdleTime => "IdleTime",
-            Connect => "Connect",
-        }
-    }
-
     /// Looks up a header name (JMeter's spelling; other case accepted).
     pub fn from_header(name: &str) -> Option<Field> {
         let name = name.trim();

@@ -21,33 +21,25 @@
 //! (log lines, the `Active:` counters) are ignored. With several runs in the
 //! text the last one with a `=` line is read, and a warning names them.
 
-use crate::decoder::{Decoder, FormatSpec};
+use crate::decoder::FormatSpec;
 use crate::error::{IngestError, Position};
 use crate::format::Format;
 use crate::formats::shared::console::{
-    console_reader, console_spec, no_summary, several_runs_warning, sniff_lines, ConsoleFormat,
-    CONSOLE_EXTENSIONS,
+    log_spec, no_summary, several_runs_warning, sniff_lines, ConsoleFormat,
 };
 use crate::formats::shared::decimal::parse_scaled;
-use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport};
 use crate::summary::LatencyMs;
 
 /// Registry entry.
-pub const SPEC: FormatSpec = console_spec(
+pub const SPEC: FormatSpec = log_spec::<Summariser>(
     Format::JmeterSummariser,
     "JMeter summariser lines (non-GUI console output or jmeter.log)",
-    CONSOLE_EXTENSIONS,
     sniff,
-    new_decoder,
 );
 
 fn sniff(prefix: &[u8], _eof: bool) -> bool {
     sniff_lines(prefix).any(|l| summariser_line(&l).is_some())
-}
-
-fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {
-    Box::new(console_reader(Summariser::default()))
 }
 
 /// One summariser line.

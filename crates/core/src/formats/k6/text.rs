@@ -33,25 +33,21 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::decoder::{Decoder, FormatSpec};
+use crate::decoder::FormatSpec;
 use crate::error::IngestError;
 use crate::format::Format;
 use crate::formats::shared::console::{
-    console_reader, console_spec, no_summary, several_runs_warning, sniff_lines, ConsoleFormat,
-    CONSOLE_EXTENSIONS,
+    log_spec, no_summary, several_runs_warning, sniff_lines, ConsoleFormat,
 };
 use crate::formats::shared::decimal::Decimal;
-use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport};
 use crate::summary::{Checks, EndpointSummary, LatencyMs, ToolThreshold};
 
 /// Registry entry.
-pub const SPEC: FormatSpec = console_spec(
+pub const SPEC: FormatSpec = log_spec::<K6Text>(
     Format::K6Text,
     "k6 end-of-test summary text (console output, also pasted into a log or .md file)",
-    CONSOLE_EXTENSIONS,
     sniff,
-    new_decoder,
 );
 
 /// Metrics k6 itself defines; a metric row outside a 1.x section starts a
@@ -93,10 +89,6 @@ fn sniff(prefix: &[u8], _eof: bool) -> bool {
             })
             || progress_line(l).is_some()
     })
-}
-
-fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {
-    Box::new(console_reader(K6Text::default()))
 }
 
 /// `█ TOTAL RESULTS` → `TOTAL RESULTS`.

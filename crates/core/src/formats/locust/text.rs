@@ -34,25 +34,21 @@
 
 use std::collections::BTreeMap;
 
-use crate::decoder::{Decoder, FormatSpec};
+use crate::decoder::FormatSpec;
 use crate::error::IngestError;
 use crate::format::Format;
 use crate::formats::shared::console::{
-    console_reader, console_spec, no_summary, several_runs_warning, sniff_lines, ConsoleFormat,
-    CONSOLE_EXTENSIONS,
+    log_spec, no_summary, several_runs_warning, sniff_lines, ConsoleFormat,
 };
 use crate::formats::shared::decimal::parse_scaled;
-use crate::options::IngestOptions;
 use crate::run::{Run, ToolReport};
 use crate::summary::{EndpointSummary, FailureSummary, LatencyMs};
 
 /// Registry entry.
-pub const SPEC: FormatSpec = console_spec(
+pub const SPEC: FormatSpec = log_spec::<LocustText>(
     Format::LocustText,
     "Locust console statistics (the end-of-run tables on stderr), also inside a log or .md file",
-    CONSOLE_EXTENSIONS,
     sniff,
-    new_decoder,
 );
 
 const PERCENTILES: &str = "Response time percentiles";
@@ -62,10 +58,6 @@ fn sniff(prefix: &[u8], _eof: bool) -> bool {
         let l = &*l;
         stats_header(l) || l.starts_with(PERCENTILES)
     })
-}
-
-fn new_decoder(_: &IngestOptions) -> Box<dyn Decoder> {
-    Box::new(console_reader(LocustText::default()))
 }
 
 fn stats_header(line: &str) -> bool {

@@ -190,13 +190,13 @@ pub fn sniff_lines(prefix: &[u8]) -> impl Iterator<Item = Cow<'_, str>> {
 pub const CONSOLE_EXTENSIONS: &[&str] = &[".txt", ".log", ".md"];
 
 /// The registry entry of a console reader: a tool summary, tried after the
-/// formats of files tools write, since a log or note may quote those.
-pub const fn console_spec(
+/// formats of files tools write, since a log or note may quote those. Each
+/// input is read by a fresh `F` ([`console_reader`]).
+pub const fn console_spec<F: ConsoleFormat + Default + 'static>(
     format: Format,
     description: &'static str,
     extensions: &'static [&'static str],
     sniff: fn(&[u8], bool) -> bool,
-    new_decoder: fn(&IngestOptions) -> Box<dyn Decoder>,
 ) -> FormatSpec {
     FormatSpec {
         format,
@@ -205,8 +205,24 @@ pub const fn console_spec(
         sniff,
         priority: 50,
         extensions,
-        new_decoder,
+        new_decoder: new_console_decoder::<F>,
     }
+}
+
+/// [`console_spec`] for a summary that may be found in a log or notes
+/// ([`CONSOLE_EXTENSIONS`]).
+pub const fn log_spec<F: ConsoleFormat + Default + 'static>(
+    format: Format,
+    description: &'static str,
+    sniff: fn(&[u8], bool) -> bool,
+) -> FormatSpec {
+    console_spec::<F>(format, description, CONSOLE_EXTENSIONS, sniff)
+}
+
+fn new_console_decoder<F: ConsoleFormat + Default + 'static>(
+    _: &IngestOptions,
+) -> Box<dyn Decoder> {
+    Box::new(console_reader(F::default()))
 }
 
 /// What a reader of console output does with its lines.
@@ -289,6 +305,27 @@ impl<B> Latest<B> {
             (None, Some(b)) => Some((b, true)),
             (None, None) => None,
         }
+    }
+
+    /// [`Latest::take`], with the warning naming the others when the text
+    /// held several (`starts`; `line` tells where a summary began), or the
+    /// [`no_summary`] error (at `first`, saying `missing`) when there is none.
+    pub fn read(
+        &mut self,
+        run: &mut Run,
+        tool: &str,
+        starts: &[u64],
+        first: Option<u64>,
+        line: impl Fn(&B) -> u64,
+        missing: &str,
+    ) -> Result<(B, bool), IngestError> {
+        let Some((block, cut)) = self.take() else {
+            return Err(no_summary(run, first, missing));
+        };
+        if let Some(w) = several_runs_warning(tool, starts, line(&block)) {
+            run.warn(w);
+        }
+        Ok((block, cut))
     }
 }
 
