@@ -135,8 +135,24 @@ const server = await serve(DIST, "/verdict/");
 // Every request any page or worker made, in every test.
 const allRequests = [];
 
+// Main-thread tasks over 50 ms, from a PerformanceObserver in every page of
+// every test: the page is held to none (they freeze it); the longest are reported.
+const longTasks = [];
+let currentTest = "";
+async function newContext(options = {}) {
+  const context = await browser.newContext(options);
+  await context.exposeBinding("__verdictLongTask", (_source, ms) => longTasks.push({ test: currentTest, ms }));
+  await context.addInitScript(() => {
+    if (typeof PerformanceObserver === "undefined" || typeof window === "undefined") return;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__verdictLongTask?.(Math.round(e.duration));
+    }).observe({ type: "longtask", buffered: true });
+  });
+  return context;
+}
+
 async function openPage(viewport = { width: 1280, height: 900 }) {
-  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  const context = await newContext({ viewport, deviceScaleFactor: 1 });
   const problems = [];
   context.on("request", (r) => allRequests.push(r.url()));
   const page = await context.newPage();
@@ -152,6 +168,7 @@ async function test(name, fn) {
   const only = process.env.E2E_ONLY?.split(",").filter(Boolean);
   if (only?.length && !only.some((o) => name.includes(o))) return;
   const started = Date.now();
+  currentTest = name;
   try {
     const note = await fn();
     results.push({ name, ok: true });
@@ -603,7 +620,7 @@ await test("8 a shared link reopens anywhere with the same numbers; redaction hi
   await page.locator("section.share").screenshot({ path: path.join(OUT, "8-share.png") });
 
   // A fresh browser context: nothing of the first page is there.
-  const other = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const other = await newContext({ viewport: { width: 1280, height: 900 } });
   const shared = await other.newPage();
   const sharedProblems = [];
   shared.on("pageerror", (e) => sharedProblems.push(e.message));
@@ -667,7 +684,7 @@ await test("9 a damaged, too-new or hostile link is refused with a clear message
     [`${home}#s=<img src=x onerror="window.__pwned=1">`, "not-a-snapshot"],
     [`${home}#s=vd1.${"A".repeat(64)}`, "damaged"],
   ];
-  const visitor = await browser.newContext();
+  const visitor = await newContext();
   const shared = await visitor.newPage();
   const errors = [];
   shared.on("pageerror", (e) => errors.push(e.message));
@@ -1450,7 +1467,7 @@ await test("18 the demo leaves when the user's files are read, joins no capacity
   const offered = await page.$eval("#compare-baseline", (s) => [...s.options].map((o) => o.textContent));
   assert(offered.length === 2 && !offered.some((o) => o.startsWith("run.csv.gz")), `offered for comparing: ${offered.join(", ")}`);
   const { link } = await shareLink(page);
-  const other = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const other = await newContext({ viewport: { width: 1280, height: 900 } });
   const shared = await other.newPage();
   await shared.goto(link);
   await shared.waitForSelector("section.shared article.entry");
@@ -1805,7 +1822,7 @@ await test("25 a link for five runs of ten endpoints carries the run names and t
   const html = fs.readFileSync(saved, "utf8");
   for (const n of names) assert(html.includes(n.replace(/&/g, "&amp;")), `the report file lacks run ${n}`);
 
-  const other = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const other = await newContext({ viewport: { width: 390, height: 844 } });
   const shared = await other.newPage();
   await shared.goto(link);
   await shared.waitForSelector("section.shared");
@@ -1821,8 +1838,59 @@ await test("25 a link for five runs of ten endpoints carries the run names and t
   return `link ${link.length} characters for 5 runs × 10 endpoints, names and capacity (${value} VUs) included; ${withComparison.link.length} with the comparison`;
 });
 
+await test("26 the first screen holds the demo's answer before the Wasm arrives, the page's own answer is the same, and nothing moves when it takes over", async () => {
+  const context = await newContext({ viewport: { width: 412, height: 823 }, deviceScaleFactor: 1 });
+  await context.addInitScript(() => {
+    window.__shifts = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shifts.push(e.value);
+    }).observe({ type: "layout-shift", buffered: true });
+  });
+  // Hold the Wasm back: what shows meanwhile is index.html alone.
+  let release;
+  const gate = new Promise((r) => (release = r));
+  await context.route(/\.wasm$/, async (route) => {
+    await gate;
+    await route.continue();
+  });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  const boot = page.locator("#boot");
+  await boot.locator(".answer-run").waitFor();
+  const bootRun = await boot.locator(".answer-run").innerText();
+  const bootSentence = await boot.locator(".answer-sentence").innerText();
+  assert(/PASS|FAIL|INCONCLUSIVE/.test(await boot.locator(".answer-counts").innerText()), "the first screen has no verdict counts");
+  assert(!/–/.test(bootRun), `the first screen's figures are pending: ${bootRun}`);
+  await page.screenshot({ path: path.join(OUT, "26-first-screen-phone.png") });
+  release();
+  const live = page.locator("#answer .answer-run[data-verdict]");
+  await live.waitFor({ timeout: 60000 });
+  assert(await page.locator("#boot").count() === 0, "the first screen stayed after the page started");
+  const liveRun = await live.innerText();
+  const liveSentence = await page.locator("#answer .answer-sentence").innerText();
+  assert(liveRun === bootRun, `the answer changed when the page read the demo:\n  first screen: ${bootRun}\n  page:         ${liveRun}`);
+  assert(liveSentence === bootSentence, `the sentence changed: ${bootSentence} → ${liveSentence}`);
+  await page.waitForTimeout(500);
+  const cls = (await page.evaluate(() => window.__shifts)).reduce((a, b) => a + b, 0);
+  assert(cls < 0.1, `layout shift ${cls.toFixed(3)} while the page took over and read the demo (limit 0.1)`);
+  await page.screenshot({ path: path.join(OUT, "26-taken-over-phone.png") });
+  await context.close();
+  return `layout shift ${cls.toFixed(3)}; figures "${liveRun.replace(/\s+/g, " ")}" on both`;
+});
+
 await browser.close();
 await server.close();
+if (longTasks.length === 0) {
+  console.log("main thread: no task over 50 ms in any test");
+} else {
+  const worst = new Map();
+  for (const t of longTasks) worst.set(t.test, Math.max(worst.get(t.test) ?? 0, t.ms));
+  const ranked = [...worst].sort((a, b) => b[1] - a[1]);
+  console.log(`main thread: ${longTasks.length} tasks over 50 ms in ${worst.size} tests; longest ${ranked
+    .slice(0, 5)
+    .map(([name, ms]) => `${ms} ms (${name.split(" ")[0]})`)
+    .join(", ")}`);
+}
 const passed = results.filter((r) => r.ok).length;
 const failed = results.length - passed;
 console.log(`${passed} passed, ${failed} failed`);

@@ -22,6 +22,7 @@
 
 pub mod analysis;
 pub mod app;
+pub mod boot;
 pub mod capacity_view;
 pub mod charts;
 pub mod components;
@@ -40,7 +41,16 @@ pub mod worker;
 
 pub use app::App;
 
-/// Mounts the page on `<body>`.
+/// Mounts the page on `<body>`, in place of the first screen `index.html`
+/// draws before the Wasm arrives (`#boot`). Yew renders in a microtask of
+/// this same task, so the browser never paints the page without either.
 pub fn start_app() {
+    boot::keep_demo_answer();
     yew::Renderer::<App>::new().render();
+    if let Some(boot) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("boot"))
+    {
+        boot.remove();
+    }
 }

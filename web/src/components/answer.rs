@@ -12,6 +12,9 @@ use yew::prelude::*;
 
 use crate::display;
 
+/// The id of a precomputed row whose run the page has not yet opened.
+pub const NO_ENTRY: u32 = u32::MAX;
+
 /// One run as the answer shows it.
 #[derive(Clone, PartialEq)]
 pub struct AnswerRun {
@@ -21,6 +24,10 @@ pub struct AnswerRun {
     /// The current SLA verdicts, once evaluated.
     pub verdicts: Option<Rc<Vec<Verdict>>>,
     pub demo: bool,
+    /// Computed when the page was built (the demo, see [`crate::boot`]),
+    /// shown until the page has read it: no data attributes, so tests and
+    /// scrapers wait for the page's own answer.
+    pub precomputed: bool,
 }
 
 #[derive(Properties, PartialEq)]
@@ -30,6 +37,10 @@ pub struct AnswerProps {
     pub reading: usize,
     /// How many SLA rules there are.
     pub rules: usize,
+    /// A file (the demo, or one kept from a visit before) is on its way but
+    /// not yet counted as reading: the answer keeps its place for it.
+    #[prop_or_default]
+    pub expecting: bool,
 }
 
 /// A run's own verdict: FAIL if any rule fails, else INCONCLUSIVE if any is
@@ -87,6 +98,9 @@ fn sentence(runs: &[AnswerRun], rules: usize) -> String {
 
 #[component]
 pub fn Answer(props: &AnswerProps) -> Html {
+    if props.runs.is_empty() && (props.reading > 0 || props.expecting) {
+        return pending(props);
+    }
     if props.runs.is_empty() {
         return html! {
             <section class="answer empty" id="answer" aria-labelledby="answer-title">
@@ -105,9 +119,11 @@ pub fn Answer(props: &AnswerProps) -> Html {
     let (pass, fail, inconclusive) = counts(&all);
     let evaluated = props.runs.iter().any(|r| r.verdicts.is_some());
     let overall = if evaluated { run_outcome(&all) } else { None };
+    let precomputed = props.runs.iter().any(|r| r.precomputed);
+    let count = |n: usize| (!precomputed).then(|| n.to_string());
     html! {
         <section class={classes!("answer", overall.map(Outcome::as_str))} id="answer" aria-labelledby="answer-title"
-            data-pass={pass.to_string()} data-fail={fail.to_string()} data-inconclusive={inconclusive.to_string()}>
+            data-pass={count(pass)} data-fail={count(fail)} data-inconclusive={count(inconclusive)}>
             <h2 id="answer-title">{"The answer"}</h2>
             <div class="answer-verdict">
                 if props.rules > 0 && evaluated {
@@ -116,15 +132,56 @@ pub fn Answer(props: &AnswerProps) -> Html {
                         <span class="pill inconclusive">{format!("{inconclusive} INCONCLUSIVE")}</span>
                         <span class="pill pass">{format!("{pass} PASS")}</span>
                     </p>
+                } else if props.rules > 0 {
+                    {placeholder_counts()}
                 }
                 <p class="answer-sentence">{sentence(&props.runs, props.rules)}</p>
             </div>
             <ul class="answer-runs">
                 for r in props.runs.iter() { {run_row(r)} }
             </ul>
-            if props.reading > 0 {
+            if props.reading > 0 && !precomputed {
                 <p class="muted">{format!("Still reading {} file{}…", props.reading, if props.reading == 1 { "" } else { "s" })}</p>
             }
+        </section>
+    }
+}
+
+/// The counts' place, kept while the verdicts are computed, so that the
+/// answer does not grow (and push the page down) when they arrive.
+fn placeholder_counts() -> Html {
+    html! {
+        <p class="answer-counts placeholder" aria-hidden="true">
+            <span class="pill fail">{"0 FAIL"}</span>
+            <span class="pill inconclusive">{"0 INCONCLUSIVE"}</span>
+            <span class="pill pass">{"0 PASS"}</span>
+        </p>
+    }
+}
+
+/// The answer while its first run is read: the same shape as a one-run
+/// answer, with dashes for the figures, so nothing moves when they arrive.
+fn pending(props: &AnswerProps) -> Html {
+    let dash = |label: &str| {
+        html! {
+            <span class="answer-figure"><span class="label">{label.to_string()}</span>{" "}<strong>{"–"}</strong></span>
+        }
+    };
+    html! {
+        <section class="answer pending" id="answer" aria-labelledby="answer-title" aria-busy="true">
+            <h2 id="answer-title">{"The answer"}</h2>
+            <div class="answer-verdict">
+                if props.rules > 0 { {placeholder_counts()} }
+                <p class="answer-sentence">{"Reading the results: the verdict for each rule, and each run's headline figures, appear here as soon as they are read."}</p>
+            </div>
+            <ul class="answer-runs">
+                <li class="answer-run placeholder">
+                    <div class="answer-run-head"><span class="muted">{"Reading…"}</span></div>
+                    <div class="answer-figures">
+                        {dash("p95")}{dash("p99")}{dash("errors")}{dash("req/s")}{dash("requests")}
+                    </div>
+                </li>
+            </ul>
         </section>
     }
 }
@@ -133,19 +190,20 @@ fn run_row(r: &AnswerRun) -> Html {
     let s = &*r.summary;
     let outcome = r.verdicts.as_deref().and_then(|v| run_outcome(v));
     // data-metric / data-value as on the run's own panel, for tests and scrapers.
+    let live = !r.precomputed;
     let figure = |label: &str, metric: &str, value: Option<f64>, shown: fn(f64) -> String| {
         html! {
-            <span class="answer-figure" data-metric={metric.to_string()} data-value={value.map(|v| v.to_string())}>
+            <span class="answer-figure" data-metric={live.then(|| metric.to_string())} data-value={value.filter(|_| live).map(|v| v.to_string())}>
                 <span class="label">{label.to_string()}</span>{" "}<strong>{value.map_or("–".into(), shown)}</strong>
             </span>
         }
     };
     html! {
-        <li class="answer-run" data-entry={r.id.to_string()} data-run-name={r.name.clone()}
-            data-verdict={outcome.map(Outcome::as_str)}>
+        <li class="answer-run" data-entry={live.then(|| r.id.to_string())} data-run-name={live.then(|| r.name.clone())}
+            data-verdict={outcome.filter(|_| live).map(Outcome::as_str)}>
             <div class="answer-run-head">
                 if let Some(o) = outcome { <span class={classes!("tag", o.as_str())}>{o.upper()}</span> }
-                <a class="run-link" href={format!("#entry-{}", r.id)}>{r.name.clone()}</a>
+                <a class="run-link" href={if r.id == NO_ENTRY { "#main".to_string() } else { format!("#entry-{}", r.id) }}>{r.name.clone()}</a>
                 if r.demo { <span class="badge demo">{"demo"}</span> }
             </div>
             <div class="answer-figures">

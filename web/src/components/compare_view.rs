@@ -114,7 +114,9 @@ pub fn CompareView(props: &CompareViewProps) -> Html {
                 analysis: Some(r.3.clone()),
             };
             match (a, b) {
-                (Some(a), Some(b)) => {
+                // One run alone is not compared with itself: that would spend
+                // the page's time on a bootstrap nobody sees.
+                (Some(a), Some(b)) if a.0 != b.0 => {
                     analysis::compare(&held(&a), &held(&b)).map(|c| (Rc::new(c), a.2, b.2))
                 }
                 _ => Err("pick two runs".to_string()),

@@ -1,5 +1,6 @@
 //! The drop zone, with an "Open files" button (keyboard reachable) and "Load demo".
 
+use verdict_core::Format;
 use verdict_rpc::FormatInfo;
 use web_sys::File;
 use yew::prelude::*;
@@ -13,6 +14,11 @@ pub struct DropZoneProps {
     /// The formats Verdict reads (from the workers), for the hint line.
     pub formats: Vec<FormatInfo>,
 }
+
+/// The tools the page names before its workers have said which formats they
+/// read (so the first screen need not wait for a worker). A test keeps it
+/// equal to what [`tools`] makes of the workers' list.
+const KNOWN_TOOLS: &str = "k6, JMeter, hey, Gatling, Vegeta, ApacheBench, HdrHistogram, wrk, Artillery, Locust, oha, autocannon, any per-request CSV, Verdict";
 
 /// The tools behind the formats, once each, in registry order: the first
 /// word of each description ("k6", "JMeter", ...).
@@ -69,19 +75,36 @@ pub fn DropZone(props: &DropZoneProps) -> Html {
                 aria-hidden="true"
                 onchange={on_change}
             />
-            if !props.formats.is_empty() {
-                <details class="formats">
-                    <summary>
-                        <span class="label">{"Reads: "}</span>{tools(&props.formats)}
-                        <span class="more">{format!(" · all {} formats", props.formats.len())}</span>
-                    </summary>
-                    <ul>
+            <details class="formats">
+                <summary>
+                    <span class="label">{"Reads: "}</span>
+                    {if props.formats.is_empty() { KNOWN_TOOLS.to_string() } else { tools(&props.formats) }}
+                    <span class="more">{format!(" · all {} formats", if props.formats.is_empty() { Format::ALL.len() } else { props.formats.len() })}</span>
+                </summary>
+                <ul>
+                    if props.formats.is_empty() {
+                        for f in Format::ALL.iter() { <li><code>{f.as_str()}</code></li> }
+                    } else {
                         for f in props.formats.iter() {
                             <li><code>{f.name.clone()}</code>{" — "}{f.description.clone()}</li>
                         }
-                    </ul>
-                </details>
-            }
+                    }
+                </ul>
+            </details>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_screen_names_the_tools_and_formats_the_workers_read() {
+        let verdict_rpc::Response::Ready { formats, .. } = verdict_rpc::Engine::ready() else {
+            panic!("a worker's greeting is Ready");
+        };
+        assert_eq!(tools(&formats), KNOWN_TOOLS);
+        assert_eq!(formats.len(), Format::ALL.len());
     }
 }
