@@ -92,3 +92,4 @@ pub use options::IngestOptions;
 pub use run::Run;
 pub use session::Session;
 pub use summary::{Report, RunSummary};
+pub use timeline::MAX_BUCKETS;

@@ -3,7 +3,6 @@
 //! later versions add fields, never rename them. A number a format cannot
 //! supply is `None` (`null`), never 0.
 
-pub use crate::timeline::MAX_BUCKETS;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};

@@ -76,7 +76,7 @@ fn a_timestamp_beyond_any_calendar_stays_out_of_the_timeline() {
     s.feed(text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
     let summary = s.finish().unwrap_or_else(|e| panic!("{e}")).summary();
     assert_eq!(summary.requests, Some(2));
-    assert!(summary.timeline.points.len() <= verdict_core::summary::MAX_BUCKETS);
+    assert!(summary.timeline.points.len() <= verdict_core::MAX_BUCKETS);
     assert!(
         summary
             .warnings
